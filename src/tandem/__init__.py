@@ -1,0 +1,3 @@
+"""Tandem: performance management that helps people grow."""
+
+__version__ = "0.1.0"

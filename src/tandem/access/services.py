@@ -1,0 +1,117 @@
+"""Writes about access: roles, API tokens, sign-in sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.access.models import ApiToken, Role, RoleGrant, SignInSession
+from tandem.access.rules import require
+from tandem.audit.services import record
+from tandem.org.models import Department, Person
+
+
+def grant_role(
+    *, person: Person, role: str, by: Any, departments: Iterable[Department] = ()
+) -> RoleGrant:
+    require(by, "roles.manage")
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}; choose one of {', '.join(Role.values)}")
+    departments = list(departments)
+    if role == Role.HR_PARTNER and not departments:
+        raise ValueError("An HR partner needs at least one department to look after.")
+    with transaction.atomic():
+        grant, _created = RoleGrant.objects.get_or_create(
+            person=person, role=role, defaults={"granted_by": by if by.pk else None}
+        )
+        if role == Role.HR_PARTNER:
+            grant.departments.set(departments)
+        record(
+            actor=by,
+            kind="role.grant",
+            obj=grant,
+            subject=person,
+            object_label=f"{person}: {Role(role).label}",
+            changes={"departments": [d.name for d in departments]} if departments else {},
+        )
+    return grant
+
+
+def revoke_role(*, person: Person, role: str, by: Any) -> None:
+    require(by, "roles.manage")
+    with transaction.atomic():
+        deleted, _ = RoleGrant.objects.filter(person=person, role=role).delete()
+        if deleted:
+            record(
+                actor=by,
+                kind="role.revoke",
+                object_type="access.rolegrant",
+                object_label=f"{person}: {Role(role).label}",
+                subject=person,
+            )
+
+
+def create_token(
+    *, person: Person, name: str, by: Any, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """A new personal token for `person`. Returns the token row and the raw secret, which
+    is never stored and cannot be shown again."""
+    if by is not person and getattr(by, "pk", None) is not None:
+        require(by, "tokens.manage_all")
+    name = name.strip()
+    if not name:
+        raise ValueError("Give the token a name, so you can recognise it later.")
+    if not person.is_active:
+        raise ValueError(f"{person.email} is deactivated and cannot hold API tokens.")
+    raw, prefix, token_hash = ApiToken.generate()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            person=person,
+            name=name[:100],
+            prefix=prefix,
+            token_hash=token_hash,
+            expires_at=expires_at,
+        )
+        record(actor=by, kind="token.create", obj=token, subject=person)
+    return token, raw
+
+
+def revoke_token(*, token: ApiToken, by: Any) -> ApiToken:
+    require(by, "token.revoke", token)
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record(actor=by, kind="token.revoke", obj=token, subject=token.person)
+    return token
+
+
+def remember_sign_in(*, person: Person, session_key: str, ip: str | None, agent: str) -> None:
+    SignInSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"person": person, "ip_address": ip, "user_agent": agent[:300]},
+    )
+
+
+def forget_sign_in(*, session_key: str) -> None:
+    SignInSession.objects.filter(session_key=session_key).delete()
+
+
+def end_all_access(*, person: Person) -> tuple[int, int]:
+    """End every browser session and revoke every API token of `person`, now.
+
+    Called by the org service inside its transaction when someone is deactivated.
+    Returns (sessions ended, tokens revoked).
+    """
+    keys = list(SignInSession.objects.filter(person=person).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    SignInSession.objects.filter(person=person).delete()
+    revoked = ApiToken.objects.filter(person=person, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return len(keys), revoked

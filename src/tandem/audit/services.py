@@ -1,0 +1,71 @@
+"""Writing to the audit trail. Called from every service, inside its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from tandem.audit.context import current_origin
+from tandem.audit.models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose values differ, as {field: [old, new]} in JSON-friendly form."""
+    return {
+        field: [_plain(before.get(field)), _plain(after.get(field))]
+        for field in after
+        if _plain(before.get(field)) != _plain(after.get(field))
+    }
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {field: getattr(obj, field) for field in fields}
+
+
+def record(
+    *,
+    actor: Any,
+    kind: str,
+    obj: models.Model | None = None,
+    subject: Any = None,
+    changes: Mapping[str, Any] | None = None,
+    note: str = "",
+    object_type: str | None = None,
+    object_label: str | None = None,
+) -> AuditEvent:
+    origin = current_origin()
+    actor_person = actor if getattr(actor, "pk", None) else None
+    if actor_person is not None:
+        actor_label = f"{actor_person} <{actor_person.email}>"
+    elif origin is not None and origin.via == "cli":
+        actor_label = "command line"
+    else:
+        actor_label = "system"
+    return AuditEvent.objects.create(
+        actor=actor_person,
+        actor_label=actor_label[:200],
+        ip_address=origin.ip_address if origin else None,
+        kind=kind,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_label=(object_label if object_label is not None else str(obj or ""))[:300],
+        subject=subject,
+        changes={key: _plain(value) for key, value in (changes or {}).items()},
+        note=note[:500],
+    )

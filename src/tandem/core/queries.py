@@ -1,0 +1,43 @@
+"""What the home page shows, by role. Later features fill the sections marked as coming."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from tandem.access.rules import actor_for, scope
+from tandem.org.models import Company, Department, Person, PersonStatus
+
+
+def home_context(user: Any) -> dict[str, Any]:
+    actor = actor_for(user)
+    assert actor is not None
+    person = actor.person
+    context: dict[str, Any] = {
+        "company": Company.load(),
+        "manager": Person.objects.filter(pk=person.manager_id).first()
+        if person.manager_id
+        else None,
+    }
+    if actor.is_manager:
+        reports = scope(user, Person.objects.filter(manager=person)).select_related("department")
+        context["direct_reports"] = list(reports[:50])
+        context["team_size"] = (
+            Person.objects.filter(path__startswith=person.path)
+            .exclude(pk=person.pk)
+            .exclude(status=PersonStatus.LEFT)
+            .count()
+        )
+    if actor.is_executive or actor.is_hr_admin:
+        context["headcount"] = Person.objects.aggregate(
+            active=Count("pk", filter=Q(status=PersonStatus.ACTIVE)),
+            on_leave=Count("pk", filter=Q(status=PersonStatus.ON_LEAVE)),
+            left=Count("pk", filter=Q(status=PersonStatus.LEFT)),
+        )
+        context["top_departments"] = list(
+            Department.objects.filter(parent__isnull=True)
+            .annotate(people=Count("members", filter=~Q(members__status=PersonStatus.LEFT)))
+            .order_by("name")[:20]
+        )
+    return context

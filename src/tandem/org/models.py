@@ -1,0 +1,220 @@
+"""The organisation: the company, its departments and its people.
+
+The reporting tree and the department tree are both stored as materialized paths
+("/12/345/") so that "everyone under X" is one indexed prefix query at any depth.
+The org service (`org/services.py`) rebuilds the paths on every change.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+from typing import ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (try e.g. Europe/Berlin).")
+
+
+class Company(models.Model):
+    """The company that runs this installation: its name and its mission."""
+
+    name = models.CharField(max_length=200, default="Our company")
+    mission = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "companies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def load(cls) -> Company:
+        company, _ = cls.objects.get_or_create(pk=1)
+        return company
+
+
+class CompanyValue(models.Model):
+    """A value the company lives by ("Customer first"), with what it means in practice."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A department or team; departments nest (Engineering → Platform → Storage)."""
+
+    name = models.CharField(max_length=150, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    head = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    path = models.CharField(max_length=500, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ON_LEAVE = "on_leave", "On leave"
+    LEFT = "left", "Left"
+
+
+class PersonManager(BaseUserManager["Person"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> Person:
+        person = self.model(email=self.normalize_email(email).lower(), **fields)
+        person.set_password(password)
+        person.save()
+        return person
+
+
+class Person(AbstractBaseUser):
+    """Someone who works (or worked) at the company, and their sign-in account.
+
+    A person's work e-mail is their sign-in name. Leaving (status "left") closes the
+    account: `is_active` turns false and every session and API token ends.
+    """
+
+    email = models.EmailField("work e-mail", unique=True)
+    employee_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    title = models.CharField("job title", max_length=200, blank=True)
+    level = models.CharField(max_length=50, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    location = models.CharField(max_length=100, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    start_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
+    )
+    end_date = models.DateField(null=True, blank=True)
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    is_active = models.BooleanField(default=True)
+
+    # Derived columns, maintained by org.services; never edited directly.
+    path = models.CharField(max_length=1000, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    sort_name = models.CharField(max_length=210, editable=False, default="")
+    search_text = models.CharField(max_length=800, editable=False, default="")
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects: ClassVar[PersonManager] = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["sort_name", "id"]
+        indexes = [
+            models.Index(fields=["sort_name", "id"], name="person_sort_idx"),
+            models.Index(fields=["manager", "sort_name", "id"], name="person_manager_sort_idx"),
+            models.Index(fields=["department", "sort_name", "id"], name="person_dept_sort_idx"),
+            models.Index(fields=["status", "sort_name", "id"], name="person_status_sort_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(manager=models.F("pk")), name="person_not_own_manager"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="person_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name}".strip()
+
+    @property
+    def initials(self) -> str:
+        first = self.preferred_name or self.first_name
+        return (first[:1] + self.last_name[:1]).upper()
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the top of the tree down to this person's manager."""
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def refresh_derived_fields(self) -> None:
+        """Recompute the name columns used for ordering and search."""
+        self.sort_name = f"{self.last_name} {self.preferred_name or self.first_name}".lower()[:210]
+        parts = [
+            self.first_name,
+            self.last_name,
+            self.preferred_name,
+            self.title,
+            self.email,
+            self.employee_id or "",
+        ]
+        self.search_text = " ".join(p for p in parts if p).lower()[:800]
+
+
+class ReportingLine(models.Model):
+    """Who someone reported to, from one date to another (the end date is exclusive).
+
+    The open line (no end date) is the current one. "Who was my manager on 1 March" is one
+    indexed query: start_date <= day < end_date.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reporting_lines")
+    manager = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "-start_date"]
+        indexes = [models.Index(fields=["person", "start_date"], name="reporting_line_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.manager_id} from {self.start_date}"
+
+    @classmethod
+    def manager_on(cls, person: Person, day: date) -> Person | None:
+        line = (
+            cls.objects.filter(person=person, start_date__lte=day)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gt=day))
+            .select_related("manager")
+            .order_by("-start_date")
+            .first()
+        )
+        return line.manager if line else None

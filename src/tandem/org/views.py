@@ -1,0 +1,68 @@
+"""Pages about people everyone uses: directory, profile, org chart, company, my team."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from tandem.access.rules import can, require
+from tandem.core.http import AuthedHttpRequest
+from tandem.org import queries
+from tandem.org.models import Company, CompanyValue
+
+
+@login_required
+def directory(request: AuthedHttpRequest) -> HttpResponse:
+    people = queries.people_queryset(request.user, q=request.GET.get("q", "").strip())
+    page = queries.people_page(people, cursor=None)
+    return render(request, "org/directory.html", {"page": page})
+
+
+@login_required
+def person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    subject = queries.person_for(request.user, person_id)
+    return render(
+        request,
+        "org/person.html",
+        {
+            "person": subject,
+            "chain": queries.manager_chain(subject),
+            "reports": queries.direct_reports(request.user, subject)[:100],
+            "show_private": can(request.user, "person.view_private", subject),
+        },
+    )
+
+
+@login_required
+def chart(request: AuthedHttpRequest) -> HttpResponse:
+    return render(request, "org/chart.html", {"roots": queries.chart_roots(request.user)[:100]})
+
+
+@login_required
+def chart_children(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    parent = queries.person_for(request.user, person_id)
+    return render(
+        request,
+        "org/_chart_children.html",
+        {"parent": parent, "people": queries.direct_reports(request.user, parent)[:500]},
+    )
+
+
+@login_required
+def company(request: AuthedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "org/company.html",
+        {"company": Company.load(), "values": CompanyValue.objects.all()},
+    )
+
+
+@login_required
+def team(request: AuthedHttpRequest) -> HttpResponse:
+    require(request.user, "team.view")
+    return render(
+        request,
+        "org/team.html",
+        {"reports": queries.direct_reports(request.user, request.user)},
+    )

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from tandem.access.urls import auth_urlpatterns
+from tandem.api import api
+from tandem.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include(auth_urlpatterns)),
+    path("", include("tandem.access.urls")),
+    path("", include("tandem.org.urls")),
+    path("", include("tandem.audit.urls")),
+    path("", include("tandem.program.urls")),
+    path("api/v1/", api.urls),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.org import views, views_hr
+from tandem.org import views, views_hr, views_import
 
 app_name = "org"
 urlpatterns = [
@@ -24,5 +24,5 @@ urlpatterns = [
     ),
     path("hr/company/", views_hr.company_edit, name="hr_company"),
     path("hr/roles/", views_hr.roles, name="hr_roles"),
-    path("hr/import/", views_hr.import_people, name="hr_import"),
+    path("hr/import/", views_import.import_people, name="hr_import"),
 ]

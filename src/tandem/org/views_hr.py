@@ -52,7 +52,3 @@ def company_edit(request: HttpRequest) -> HttpResponse:
 
 def roles(request: HttpRequest) -> HttpResponse:
     return _todo(request, "roles.manage")
-
-
-def import_people(request: HttpRequest) -> HttpResponse:
-    return _todo(request, "people.import")

@@ -1,4 +1,4 @@
-from tests.factories import PersonFactory, executive
+from tests.factories import PersonFactory, executive, hr_admin, it_admin
 
 
 def test_home_greets_the_signed_in_person(client_for):
@@ -19,3 +19,38 @@ def test_home_shows_headcount_to_executives(client_for):
     PersonFactory.create_batch(3)
     response = client_for(boss).get("/")
     assert "active, 0 on leave" in response.text
+
+
+def test_home_shows_a_manager_their_reports(client_for):
+    manager = PersonFactory()
+    PersonFactory(first_name="Rui", preferred_name="", manager=manager)
+    text = client_for(manager).get("/").text
+    assert "Your team" in text
+    assert "Rui" in text
+
+
+def test_home_does_not_show_the_team_section_to_individual_contributors(client_for):
+    assert "Your team" not in client_for(PersonFactory()).get("/").text
+
+
+def test_home_links_hr_admins_to_people_operations(client_for):
+    text = client_for(hr_admin()).get("/").text
+    assert "People operations" in text
+    assert "/hr/import/" in text
+
+
+def test_home_shows_it_admins_their_section_but_no_headcount(client_for):
+    text = client_for(it_admin()).get("/").text
+    assert "IT administration" in text
+    assert "The organisation" not in text
+
+
+def test_home_says_what_is_coming_instead_of_placeholder_text(client_for):
+    text = client_for(PersonFactory()).get("/").text
+    assert "coming" in text.lower()
+    assert "lorem" not in text.lower()
+
+
+def test_navigation_shows_hr_links_only_to_hr(client_for):
+    assert 'href="/hr/people/"' not in client_for(PersonFactory()).get("/").text
+    assert 'href="/hr/people/"' in client_for(hr_admin()).get("/").text

@@ -9,14 +9,41 @@ from django.shortcuts import render
 from tandem.access.rules import can, require
 from tandem.core.http import AuthedHttpRequest
 from tandem.org import queries
+from tandem.org.forms_directory import DirectoryFilterForm
 from tandem.org.models import Company, CompanyValue
 
 
 @login_required
 def directory(request: AuthedHttpRequest) -> HttpResponse:
-    people = queries.people_queryset(request.user, q=request.GET.get("q", "").strip())
-    page = queries.people_page(people, cursor=None)
-    return render(request, "org/directory.html", {"page": page})
+    """Everyone in the company, searchable, filterable, in name order, 50 at a time.
+
+    The same view renders the results table alone for htmx's search-as-you-type."""
+    form = DirectoryFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = queries.people_queryset(
+        request.user,
+        q=filters.get("q", ""),
+        department_id=filters["department"].pk if filters.get("department") else None,
+        status=filters.get("status") or None,
+        include_subdepartments=True,
+    )
+    error = None
+    try:
+        page = queries.people_page(people, cursor=filters.get("cursor") or None)
+    except queries.BadCursor as bad:
+        error = str(bad)
+        page = queries.people_page(people, cursor=None)
+    context = {"form": form, "page": page, "cursor_error": error, "next_query": ""}
+    if page.next_cursor:
+        params = request.GET.copy()
+        params["cursor"] = page.next_cursor
+        context["next_query"] = params.urlencode()
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    context["first_query"] = params.urlencode()
+    context["is_later_page"] = bool(filters.get("cursor"))
+    template = "org/_directory_results.html" if request.htmx else "org/directory.html"
+    return render(request, template, context)
 
 
 @login_required

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tandem.access.rules import actor_for
+from tandem.org.models import Department, PersonStatus
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False, max_length=200, label="Search by name, title, e-mail or department"
+    )
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        empty_label="All departments",
+        label="Department",
+        help_text="Includes its sub-departments.",
+    )
+    status = forms.ChoiceField(required=False, label="Status")
+    cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actor = actor_for(user)
+        statuses = list(PersonStatus.choices)
+        if actor is None or not actor.is_hr:
+            # Only HR looks for people who have left; everyone else never sees them.
+            statuses = [c for c in statuses if c[0] != PersonStatus.LEFT]
+        self.fields["status"].choices = [("", "Anyone"), *statuses]
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())

@@ -44,7 +44,7 @@ def test_org_chart_starts_at_the_top_with_a_button_per_team(client_for):
     PersonFactory.create_batch(3, manager=ceo)
     text = client_for(ceo).get("/org-chart/").text
     assert "Cara" in text
-    assert 'aria-controls="children-%d"' % ceo.pk in text
+    assert f'aria-controls="children-{ceo.pk}"' in text
     assert "+3" in text
 
 

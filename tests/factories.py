@@ -89,3 +89,12 @@ def executive(**kwargs: Any) -> Person:
 
 def it_admin(**kwargs: Any) -> Person:
     return grant(PersonFactory(**kwargs), Role.IT_ADMIN)
+
+
+def api_token(person: Person, name: str = "script") -> str:
+    """A personal API token for `person`, made the way the app makes them; returns the raw
+    secret (the only time it exists outside the hash)."""
+    from tandem.access.services import create_token
+
+    _token, raw = create_token(person=person, name=name, by=person)
+    return raw

@@ -3,12 +3,21 @@
 import os
 import sys
 
+# DESIGN.md spells some commands with hyphens; Django names them with underscores.
+ALIASES = {
+    "export-openapi": "export_openapi",
+    "import-people": "import_people",
+}
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    argv = list(sys.argv)
+    if len(argv) > 1:
+        argv[1] = ALIASES.get(argv[1], argv[1])
+    execute_from_command_line(argv)
 
 
 if __name__ == "__main__":

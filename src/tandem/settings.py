@@ -55,8 +55,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tandem.access.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a timed-out session is told why it was signed out.
+    "tandem.access.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -145,10 +146,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Renders locked_out.html with the time the next try can succeed.
+AXES_LOCKOUT_CALLABLE = "tandem.access.views.locked_out"
+# A try during the cool-off restarts it (axes' default, set here so it is a decision).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("TANDEM_LOGIN_THROTTLING", True)
-AXES_IPWARE_PROXY_COUNT = env_int("TANDEM_PROXY_COUNT", 0, minimum=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address for throttling and the audit trail. X-Forwarded-For is only
+# believed for the number of reverse proxies we were told about: otherwise anyone could
+# dodge the throttle, or forge the audit trail's address, by sending the header.
+BEHIND_PROXY = env_bool("TANDEM_BEHIND_PROXY", False)
+PROXY_COUNT = env_int("TANDEM_PROXY_COUNT", 1 if BEHIND_PROXY else 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "tandem.access.auth.client_ip"
 
 # --- Security headers -----------------------------------------------------------------
 _HTTPS = env_bool("TANDEM_HTTPS", not DEBUG)
@@ -161,7 +170,7 @@ SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", _HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-if env_bool("TANDEM_BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
@@ -212,6 +221,8 @@ USE_TZ = True
 # --- Static files ------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("TANDEM_STATIC_ROOT", str(VAR_DIR / "static")))
+# tandem/static is not inside an app, so the app finder alone never serves tandem.css/js.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,5 +1,5 @@
 from tandem.org.models import PersonStatus
-from tests.factories import DepartmentFactory, PersonFactory, hr_admin
+from tests.factories import DepartmentFactory, PersonFactory, hr_admin, hr_partner
 
 
 def test_directory_finds_people_by_title_words(client_for):
@@ -86,3 +86,24 @@ def test_directory_query_count_does_not_grow_with_people(client_for, django_asse
     PersonFactory.create_batch(60)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/people/")
+
+
+def test_a_peer_cannot_confirm_an_employee_id_by_searching_for_it(client_for):
+    PersonFactory(first_name="Owner", employee_id="PRIV-7731")
+    response = client_for(PersonFactory()).get("/people/", {"q": "priv-7731"})
+    assert "Owner" not in response.text
+
+
+def test_hr_admins_find_a_person_by_exact_employee_id(client_for):
+    PersonFactory(first_name="Owner", employee_id="PRIV-7731")
+    response = client_for(hr_admin()).get("/people/", {"q": "priv-7731"})
+    assert "Owner" in response.text
+
+
+def test_hr_partners_find_employee_ids_only_in_their_departments(client_for):
+    mine, theirs = DepartmentFactory(), DepartmentFactory()
+    PersonFactory(first_name="Inside", employee_id="IN-1", department=mine)
+    PersonFactory(first_name="Elsewhere", employee_id="OUT-1", department=theirs)
+    client = client_for(hr_partner([mine]))
+    assert "Inside" in client.get("/people/", {"q": "in-1"}).text
+    assert "Elsewhere" not in client.get("/people/", {"q": "out-1"}).text

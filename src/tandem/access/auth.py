@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
@@ -38,3 +40,23 @@ class ActiveSessionAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a request came from (AXES_CLIENT_IP_CALLABLE; the audit trail uses it too).
+
+    Behind TANDEM_PROXY_COUNT reverse proxies, each proxy appends the address it saw to
+    X-Forwarded-For, so the client is the entry that many places from the right; entries
+    further left were written by the client and prove nothing. With no proxy configured
+    the header is ignored."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.PROXY_COUNT
+    if count:
+        entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        entries = [e for e in entries if e]
+        if len(entries) >= count:
+            try:
+                return str(ipaddress.ip_address(entries[-count]))
+            except ValueError:
+                return remote
+    return remote

@@ -1,7 +1,14 @@
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+from django.template import loader
+
+from tandem.core.tasks import send_email
 
 
 class SignInForm(AuthenticationForm):
@@ -9,6 +16,28 @@ class SignInForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return (self.cleaned_data.get("username") or "").strip().lower()
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Password reset whose e-mail goes through the task queue, so a slow or failing
+    mail server never holds up (or breaks) the page, and the answer takes the same time
+    whether or not the address exists."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        # Queued after commit, with plain strings only (conventions: tasks receive ids/data).
+        transaction.on_commit(
+            partial(send_email.enqueue, subject=subject, body=body, to=[to_email])
+        )
 
 
 class TokenForm(forms.Form):

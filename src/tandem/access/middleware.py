@@ -30,11 +30,19 @@ class SessionTimeoutMiddleware:
             seen_at = request.session.get(SEEN_AT, now)
             idle_limit = settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
             absolute_limit = settings.SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
-            if now - seen_at > idle_limit or now - auth_at > absolute_limit:
+            idle = now - seen_at > idle_limit
+            if idle or now - auth_at > absolute_limit:
                 logout(request)
-                messages.info(request, "You were signed out after a period of inactivity.")
+                messages.info(
+                    request,
+                    "You were signed out after a period of inactivity."
+                    if idle
+                    else f"You were signed out: sessions last at most "
+                    f"{settings.SESSION_ABSOLUTE_TIMEOUT_HOURS} hours. Please sign in again.",
+                )
                 login_url = f"{settings.LOGIN_URL_PATH}?next={request.path}"
-                if getattr(request, "htmx", False):
+                # HtmxMiddleware runs later, so read htmx's header directly.
+                if request.headers.get("HX-Request") == "true":
                     return HttpResponseClientRedirect(login_url)
                 return redirect(login_url)
             if AUTH_AT not in request.session:

@@ -61,7 +61,7 @@ def create_token(
 ) -> tuple[ApiToken, str]:
     """A new personal token for `person`. Returns the token row and the raw secret, which
     is never stored and cannot be shown again."""
-    if by is not person and getattr(by, "pk", None) is not None:
+    if getattr(by, "pk", None) not in (None, person.pk):
         require(by, "tokens.manage_all")
     name = name.strip()
     if not name:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.access import queries, services
-from tandem.access.forms import SignInForm, TokenForm
+from tandem.access.forms import QueuedPasswordResetForm, SignInForm, TokenForm
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
 
@@ -18,6 +24,51 @@ from tandem.core.http import AuthedHttpRequest
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for an e-mail address and queues the reset link (see QueuedPasswordResetForm).
+
+    The answer is the same whether or not the address belongs to someone, so the page
+    cannot be used to find out who works here."""
+
+    form_class = QueuedPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "reset_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+        }
+
+    @property
+    def extra_email_context(self) -> dict[str, Any]:
+        # Links are built from TANDEM_SITE_URL, not from the request's Host header.
+        return {"site_url": settings.SITE_URL.rstrip("/")}
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' answer once an address has failed too often (AXES_LOCKOUT_CALLABLE).
+
+    Every further try during the cool-off restarts it, so "now + cool-off" is exactly
+    when the next attempt can succeed."""
+    cool_off = get_cool_off(request) or timedelta(0)
+    minutes = max(1, round(cool_off.total_seconds() / 60))
+    return render(
+        request,
+        "registration/locked_out.html",
+        {
+            "try_again_at": timezone.now() + cool_off,
+            "cool_off_minutes": minutes,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
+        status=429,
+    )
 
 
 @login_required

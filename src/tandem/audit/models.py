@@ -54,3 +54,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.kind} {self.object_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Written once by audit.services.record; a second save would rewrite evidence.
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only; they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        # Model.delete() deletes through the Collector, not the queryset, so refuse it here.
+        raise PermissionError("Audit events are append-only; they cannot be deleted.")

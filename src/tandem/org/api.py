@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import ValidationError
 from pydantic import Field
 
 from tandem.access.rules import actor_for, can
@@ -15,6 +15,31 @@ from tandem.org.models import Person, PersonStatus
 from tandem.org.schemas import DepartmentOut, MeOut, PeoplePageOut, PersonOut
 
 router = Router(tags=["people"])
+
+
+class ErrorOut(Schema):
+    """An error without a field: 401 (no or bad credentials) or 404 (missing or not yours)."""
+
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str | int] = Field(description='Where the bad input is, e.g. ["query", "limit"]')
+    msg: str
+    type: str
+
+
+class BadInputOut(Schema):
+    """422: the request was understood but a field is wrong; each error names its field."""
+
+    detail: list[FieldErrorOut]
+
+
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: BadInputOut}
+
+# Ids travel as 64-bit integers in every database we support; a larger number in a filter
+# is bad input (422 naming the field), not a database overflow (500).
+MAX_ID = 2**63 - 1
 
 
 def person_out(user: Any, person: Person) -> dict[str, Any]:
@@ -42,14 +67,16 @@ class PeopleFilters(Schema):
     q: str = Field(
         "", max_length=200, description="Words found in name, title, e-mail or department"
     )
-    department: int | None = Field(None, description="Department id")
-    manager: int | None = Field(None, description="Manager's person id (direct reports)")
+    department: int | None = Field(None, ge=1, le=MAX_ID, description="Department id")
+    manager: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Manager's person id (direct reports)"
+    )
     status: PersonStatus | None = None
     cursor: str | None = Field(None, max_length=500, description="next_cursor of the previous page")
     limit: int = Field(queries.PAGE_SIZE, ge=1, le=queries.MAX_PAGE_SIZE)
 
 
-@router.get("/me", response=MeOut, summary="The signed-in person")
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The signed-in person")
 def me(request: HttpRequest) -> dict[str, Any]:
     actor = actor_for(request.user)
     assert actor is not None
@@ -61,7 +88,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/people", response=PeoplePageOut, summary="People, in name order")
+@router.get("/people", response={200: PeoplePageOut, **ERRORS}, summary="People, in name order")
 def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str, Any]:
     people = queries.people_queryset(
         request.user,
@@ -73,19 +100,26 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str
     try:
         page = queries.people_page(people, cursor=filters.cursor, limit=filters.limit)
     except queries.BadCursor as error:
-        raise HttpError(422, f"cursor: {error}") from None
+        # The same shape as ninja's own validation errors, so clients handle one format.
+        raise ValidationError(
+            [{"type": "value_error", "loc": ["query", "cursor"], "msg": str(error)}]
+        ) from None
     return {
         "items": [person_out(request.user, p) for p in page.people],
         "next_cursor": page.next_cursor,
     }
 
 
-@router.get("/people/{person_id}", response=PersonOut, summary="One person")
+@router.get(
+    "/people/{person_id}", response={200: PersonOut, 404: ErrorOut, **ERRORS}, summary="One person"
+)
 def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     return person_out(request.user, queries.person_for(request.user, person_id))
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="All departments")
+@router.get(
+    "/departments", response={200: list[DepartmentOut], 401: ErrorOut}, summary="All departments"
+)
 def list_departments(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {

@@ -29,7 +29,9 @@ class DirectoryFilterForm(forms.Form):
         if actor is None or not actor.is_hr:
             # Only HR looks for people who have left; everyone else never sees them.
             statuses = [c for c in statuses if c[0] != PersonStatus.LEFT]
-        self.fields["status"].choices = [("", "Anyone"), *statuses]
+        status_field = self.fields["status"]
+        assert isinstance(status_field, forms.ChoiceField)
+        status_field.choices = [("", "Anyone"), *statuses]
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())

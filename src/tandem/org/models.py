@@ -176,14 +176,8 @@ class Person(AbstractBaseUser):
     def refresh_derived_fields(self) -> None:
         """Recompute the name columns used for ordering and search."""
         self.sort_name = f"{self.last_name} {self.preferred_name or self.first_name}".lower()[:210]
-        parts = [
-            self.first_name,
-            self.last_name,
-            self.preferred_name,
-            self.title,
-            self.email,
-            self.employee_id or "",
-        ]
+        # No employee id here: it is private, and search_text is matched for everyone.
+        parts = [self.first_name, self.last_name, self.preferred_name, self.title, self.email]
         self.search_text = " ".join(p for p in parts if p).lower()[:800]
 
 
@@ -218,3 +212,40 @@ class ReportingLine(models.Model):
             .first()
         )
         return line.manager if line else None
+
+
+class ImportBatchStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Previewed"
+    APPLIED = "applied", "Imported"
+
+
+class ImportBatch(models.Model):
+    """An HRIS file uploaded for import, kept between the preview and HR's confirmation.
+
+    The confirmation re-reads these exact bytes (checked against `sha256`) and applies them
+    only if the changes still match the preview (`fingerprint`); otherwise HR sees the
+    new preview, or the errors, before anything is written.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    deactivate_missing = models.BooleanField(default=False)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportBatchStatus.choices, default=ImportBatchStatus.PREVIEWED
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.file_name or 'import'} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -78,8 +78,16 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _validate(person: Person, exclude: Sequence[str] = ()) -> None:
+def _validate(person: Person, exclude: Sequence[str] = (), date_field: str = "end_date") -> None:
     person.refresh_derived_fields()
+    # The check constraint would only say "Constraint … is violated"; name the field instead.
+    if person.start_date and person.end_date and person.end_date < person.start_date:
+        raise ValidationError(
+            {
+                date_field: f"The end date ({person.end_date:%d %b %Y}) is before the start "
+                f"date ({person.start_date:%d %b %Y})."
+            }
+        )
     person.full_clean(exclude=["password", *exclude], validate_constraints=True)
 
 
@@ -135,7 +143,7 @@ def update_person(*, person: Person, by: Any, **fields: Any) -> Person:
         return person
     for name, value in fields.items():
         setattr(person, name, value)
-    _validate(person)
+    _validate(person, date_field="start_date")
     person.save(update_fields=[*changes, "sort_name", "search_text"])
     record(actor=by, kind="person.update", obj=person, subject=person, changes=changes)
     return person
@@ -154,6 +162,16 @@ def change_manager(
 
     Closes the open reporting line, opens a new one and moves the whole subtree."""
     require(by, "person.manage", person)
+    return _move_to_manager(
+        person=person, manager=manager, by=by, effective=effective, reason=reason
+    )
+
+
+def _move_to_manager(
+    *, person: Person, manager: Person | None, by: Any, effective: date | None, reason: str
+) -> Person:
+    """change_manager without the permission check, for moves that follow from a change
+    the actor was allowed to make (a leaver's reports move up, wherever they sit)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if manager is not None:
         manager = Person.objects.get(pk=manager.pk)
@@ -233,13 +251,21 @@ def change_status(
         sessions, tokens = end_all_access(person=person)
         note = f"{reason} (ended {sessions} session(s), revoked {tokens} token(s))".strip()
         for report in Person.objects.filter(manager=person).exclude(status=PersonStatus.LEFT):
-            change_manager(
-                person=report,
-                manager=person.manager,
-                by=by,
-                effective=end_date,
-                reason=f"{person.display_name} left",
-            )
+            try:
+                _move_to_manager(
+                    person=report,
+                    manager=person.manager,
+                    by=by,
+                    effective=end_date,
+                    reason=f"{person.display_name} left",
+                )
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        "end_date": f"{report.display_name}'s reporting line cannot move on "
+                        f"{end_date:%d %b %Y}: {' '.join(error.messages)}"
+                    }
+                ) from error
     record(
         actor=by,
         kind="person.status_change",
@@ -353,9 +379,14 @@ def set_company_values(*, by: Any, values: Sequence[tuple[str, str]]) -> list[Co
     praise tagged with a value stays tagged when the list is reordered or reworded."""
     require(by, "company.edit")
     names = [name.strip() for name, _ in values]
+    limit = CompanyValue._meta.get_field("name").max_length or 100
     for index, name in enumerate(names, start=1):
         if not name:
             raise ValidationError({"values": f"Value {index} needs a name."})
+        if len(name) > limit:
+            raise ValidationError(
+                {"values": f"Value {index} has a name longer than {limit} characters."}
+            )
     if len({n.lower() for n in names}) != len(names):
         raise ValidationError({"values": "Two values have the same name."})
     before = {v.name: v.description for v in CompanyValue.objects.all()}
@@ -367,7 +398,8 @@ def set_company_values(*, by: Any, values: Sequence[tuple[str, str]]) -> list[Co
         )
         result.append(value)
     after = {v.name: v.description for v in result}
-    if before != after:
+    # Compare as ordered lists: a reordering is a change worth recording too.
+    if list(before.items()) != list(after.items()):
         record(
             actor=by,
             kind="company.values",

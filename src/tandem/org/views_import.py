@@ -1,12 +1,113 @@
-"""The HR upload page for the HRIS import: upload, preview, confirm."""
+"""The HR upload page for the HRIS import: upload, preview, confirm.
+
+One URL (org:hr_import): GET shows the upload form, or a kept upload's preview or
+result (?batch=ID); POST uploads a file (→ errors, or a redirect to its preview) or
+confirms a preview (action=confirm). The work happens in org.import_service.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from tandem.access.rules import require
+from tandem.core.http import AuthedHttpRequest
+from tandem.org import import_service
+from tandem.org.import_service import ImportResult
+from tandem.org.models import ImportBatch, ImportBatchStatus
 
 
-def import_people(request: HttpRequest) -> HttpResponse:
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="HRIS export",
+        help_text="A CSV file (UTF-8, comma or semicolon) or an Excel workbook (.xlsx).",
+    )
+    deactivate_missing = forms.BooleanField(
+        required=False,
+        label="People who are not in the file have left",
+        help_text="Active people missing from the file get the status “left”; their "
+        "sign-in sessions and API tokens end.",
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{limit / 1024 / 1024:.0f} MB. Split it into smaller files."
+            )
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    batch = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+def _page(batch: ImportBatch) -> str:
+    return f"{reverse('org:hr_import')}?batch={batch.pk}"
+
+
+@login_required
+def import_people(request: AuthedHttpRequest) -> HttpResponse:
     require(request.user, "people.import")
-    raise NotImplementedError
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        return _confirm(request)
+    if request.method == "POST":
+        return _upload(request)
+    if "batch" in request.GET:
+        return _show(request, request.GET["batch"])
+    return render(request, "org/import.html", {"form": UploadForm()})
+
+
+def _upload(request: AuthedHttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "org/import.html", {"form": form})
+    upload = form.cleaned_data["file"]
+    batch, result = import_service.preview_import(
+        data=upload.read(),
+        file_name=upload.name or "",
+        by=request.user,
+        deactivate_missing=form.cleaned_data["deactivate_missing"],
+    )
+    if batch is None:
+        return render(request, "org/import.html", {"form": UploadForm(), "result": result})
+    return redirect(_page(batch))
+
+
+def _show(request: AuthedHttpRequest, raw_id: str) -> HttpResponse:
+    try:
+        batch_id = int(raw_id)
+    except ValueError:
+        raise Http404("No such import.") from None
+    batch = import_service.batch_for(request.user, batch_id)
+    result = ImportResult.from_json(batch.preview)
+    template = (
+        "org/import_result.html"
+        if batch.status == ImportBatchStatus.APPLIED
+        else "org/import_preview.html"
+    )
+    return render(request, template, {"batch": batch, "result": result})
+
+
+def _confirm(request: AuthedHttpRequest) -> HttpResponse:
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such import.")
+    batch = import_service.batch_for(request.user, form.cleaned_data["batch"])
+    result = import_service.confirm_import(batch=batch, by=request.user)
+    if result.applied:
+        messages.success(request, f"Imported {batch.file_name}: {result.summary}.")
+        return redirect(_page(batch))
+    batch.refresh_from_db()
+    return render(
+        request,
+        "org/import_preview.html",
+        {"batch": batch, "result": result, "stale": result.stale},
+    )

@@ -1,19 +1,44 @@
+"""The program page (everyone reads it) and its editor (HR admins)."""
+
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
 from tandem.access.rules import require
+from tandem.core.http import AuthedHttpRequest
+from tandem.program import services
+from tandem.program.forms import ProgramForm
 from tandem.program.models import Program
 
 
 @login_required
-def detail(request: HttpRequest) -> HttpResponse:
+def detail(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "program/detail.html", {"program": Program.load()})
 
 
 @login_required
-def edit(request: HttpRequest) -> HttpResponse:
+def edit(request: AuthedHttpRequest) -> HttpResponse:
     require(request.user, "program.edit")
-    raise NotImplementedError
+    program = Program.load()
+    initial = {
+        "purposes": program.purposes,
+        "purpose_statement": program.purpose_statement,
+        "anonymity_minimum": program.anonymity_minimum,
+    }
+    form = ProgramForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_program(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request, "Program saved. Everyone sees the change on the program page."
+            )
+            return redirect("program:detail")
+    return render(request, "program/edit.html", {"form": form, "program": program})

@@ -1,0 +1,260 @@
+"""The pieces of the access matrix: the cast of roles, the org they live in, the URL walk.
+
+tests/access/test_matrix.py holds the table itself; this module builds what it runs on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from tandem.access.models import ApiToken, RoleGrant
+from tandem.audit.models import AuditEvent
+from tandem.org.models import Company, CompanyValue, Department, Person, PersonStatus
+from tandem.program.models import Program
+from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admin, hr_partner
+from tests.factories import it_admin as make_it_admin
+
+# --- Roles ------------------------------------------------------------------------------
+
+ANONYMOUS = "anonymous"
+EMPLOYEE = "employee"  # an outsider: a peer in another team and another department
+OWNER = "owner"  # the person the object belongs to (where there is an object)
+MANAGER = "manager"  # the owner's manager
+SKIP_MANAGER = "skip_manager"  # the manager's manager
+HR_ADMIN = "hr_admin"
+HR_PARTNER = "hr_partner"  # covers the owner's department (through its parent)
+OTHER_PARTNER = "other_partner"  # covers another department only
+EXECUTIVE = "executive"
+IT_ADMIN = "it_admin"
+
+ROLES = (
+    ANONYMOUS,
+    EMPLOYEE,
+    OWNER,
+    MANAGER,
+    SKIP_MANAGER,
+    HR_ADMIN,
+    HR_PARTNER,
+    OTHER_PARTNER,
+    EXECUTIVE,
+    IT_ADMIN,
+)
+SIGNED_IN = ROLES[1:]
+
+# Strings that must never appear in a page or answer given to someone who may not see them.
+LEAVER_SURNAME = "Quillfeather"  # the colleague who left: visible to covering HR only
+OWNER_EMPLOYEE_ID = "PRIV-7731"  # the owner's private fields: self, managers, covering HR
+OWNER_LEVEL = "Level-Q9Z"
+
+# An expected answer: one status code, or a tuple of acceptable codes (a form POST with no
+# data may answer 200 with errors or redirect; what matters is that it is not 404 or 500).
+Expected = int | tuple[int, ...]
+
+
+def expect(
+    allowed: tuple[str, ...] | str = SIGNED_IN,
+    *,
+    ok: Expected = 200,
+    denied: Expected = 404,
+    anonymous: Expected = 302,
+) -> dict[str, Expected]:
+    """Expected status per role: `ok` for the allowed roles, `denied` for the other signed-in
+    ones, and `anonymous` for a visitor who is not signed in (302 to /login/ for pages)."""
+    if isinstance(allowed, str):
+        allowed = (allowed,)
+    table: dict[str, Expected] = {ANONYMOUS: anonymous}
+    for role in SIGNED_IN:
+        table[role] = ok if role in allowed else denied
+    return table
+
+
+def public(code: Expected = 200, *, signed_in: Expected | None = None) -> dict[str, Expected]:
+    """A page anyone may open, signed in or not."""
+    return {role: code if role == ANONYMOUS or signed_in is None else signed_in for role in ROLES}
+
+
+def api(allowed: tuple[str, ...] | str = SIGNED_IN, *, ok: Expected = 200) -> dict[str, Expected]:
+    """An API endpoint: 401 for a caller without credentials, 404 for a denied one."""
+    return expect(allowed, ok=ok, anonymous=401)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the matrix: a URL (by name), the case it exercises, how to build it for
+    the test org, the HTTP method checked, and the expected status for every role."""
+
+    name: str
+    case: str
+    url: Callable[[Org], str]
+    expected: Mapping[str, Expected]
+    method: str = "GET"
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}[{self.case}]-{self.method}"
+
+
+# --- The org ------------------------------------------------------------------------------
+
+
+@dataclass
+class Org:
+    """A small company with one of everything the matrix needs.
+
+    Engineering (covered by the HR partner) has a sub-department, Platform, where the owner,
+    their manager and a colleague who has left work; the skip-level manager sits in
+    Engineering itself. Sales (covered by the other partner) is where the outsider works.
+    """
+
+    engineering: Department
+    platform: Department
+    sales: Department
+    people_team: Department
+    people: dict[str, Person]
+    leaver: Person
+    outsider_manager: Person
+    owner_token: ApiToken
+    session_keys: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def owner(self) -> Person:
+        return self.people[OWNER]
+
+    @property
+    def manager(self) -> Person:
+        return self.people[MANAGER]
+
+
+def build_org() -> Org:
+    engineering = DepartmentFactory(name="Matrix Engineering")
+    platform = DepartmentFactory(name="Matrix Platform", parent=engineering)
+    sales = DepartmentFactory(name="Matrix Sales")
+    people_team = DepartmentFactory(name="Matrix People")
+
+    skip = PersonFactory(first_name="Sam", last_name="Skip", department=engineering)
+    manager = PersonFactory(
+        first_name="Mia", last_name="Manager", department=platform, manager=skip
+    )
+    owner = PersonFactory(
+        first_name="Olu",
+        last_name="Owner",
+        department=platform,
+        manager=manager,
+        employee_id=OWNER_EMPLOYEE_ID,
+        level=OWNER_LEVEL,
+    )
+    yesterday = timezone.localdate() - timedelta(days=1)
+    leaver = PersonFactory(
+        first_name="Lee",
+        last_name=LEAVER_SURNAME,
+        department=platform,
+        manager=manager,
+        status=PersonStatus.LEFT,
+        start_date=yesterday - timedelta(days=400),
+        end_date=yesterday,
+    )
+    outsider_manager = PersonFactory(first_name="Oscar", last_name="Boss", department=sales)
+    outsider = PersonFactory(
+        first_name="Eve", last_name="Outsider", department=sales, manager=outsider_manager
+    )
+    people = {
+        EMPLOYEE: outsider,
+        OWNER: owner,
+        MANAGER: manager,
+        SKIP_MANAGER: skip,
+        HR_ADMIN: hr_admin(first_name="Hana", last_name="Admin", department=people_team),
+        HR_PARTNER: hr_partner(
+            [engineering], first_name="Pat", last_name="Partner", department=people_team
+        ),
+        OTHER_PARTNER: hr_partner(
+            [sales], first_name="Paz", last_name="Otherpartner", department=people_team
+        ),
+        EXECUTIVE: executive(first_name="Ezra", last_name="Exec", department=people_team),
+        IT_ADMIN: make_it_admin(first_name="Ivy", last_name="Itadmin", department=people_team),
+    }
+    # Made directly rather than through create_token, so no audit event outlives the module
+    # (the audit trail is append-only and could not be cleaned up).
+    raw, prefix, token_hash = ApiToken.generate()
+    owner_token = ApiToken.objects.create(
+        person=owner, name="owner's laptop", prefix=prefix, token_hash=token_hash
+    )
+    return Org(
+        engineering=engineering,
+        platform=platform,
+        sales=sales,
+        people_team=people_team,
+        people=people,
+        leaver=leaver,
+        outsider_manager=outsider_manager,
+        owner_token=owner_token,
+    )
+
+
+def tear_down_org(org: Org) -> None:
+    people = [*org.people.values(), org.leaver, org.outsider_manager]
+    ApiToken.objects.filter(person__in=people).delete()
+    RoleGrant.objects.filter(person__in=people).delete()
+    # Reports first, then their managers (the reporting FK is SET_NULL, but be tidy).
+    for person in sorted(people, key=lambda p: -p.depth):
+        Person.objects.filter(pk=person.pk).delete()
+    for department in (org.platform, org.engineering, org.sales, org.people_team):
+        Department.objects.filter(pk=department.pk).delete()
+
+
+# --- What "nothing changed" means ------------------------------------------------------------
+
+
+def _rows(model: type[Model]) -> list[tuple[Any, ...]]:
+    return list(model._default_manager.order_by("pk").values_list())
+
+
+def fingerprint() -> tuple[Any, ...]:
+    """Everything a denied write could have touched. Compared before and after a POST."""
+    return (
+        AuditEvent.objects.count(),
+        _rows(Person),
+        _rows(Department),
+        _rows(RoleGrant),
+        _rows(ApiToken),
+        _rows(Company),
+        _rows(CompanyValue),
+        _rows(Program),
+    )
+
+
+# --- Walking the URL configuration ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name", or the pattern itself for an unnamed URL
+    pattern: str
+
+
+def all_routes() -> Iterator[Route]:
+    """Every URL pattern in the project, recursively, with its namespaced name."""
+
+    def walk(
+        patterns: list[URLPattern | URLResolver], prefix: str, namespace: str
+    ) -> Iterator[Route]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            else:
+                pattern = prefix + str(entry.pattern)
+                if entry.name:
+                    name = f"{namespace}:{entry.name}" if namespace else entry.name
+                else:
+                    name = pattern
+                yield Route(name=name, pattern=pattern)
+
+    yield from walk(get_resolver().url_patterns, "/", "")

@@ -1,0 +1,381 @@
+"""The access matrix: every URL in the project, for every role → the expected HTTP status.
+
+Adding a URL? Add a row to MATRIX below (the meta-test at the bottom fails until you do).
+Pages answer 302 to /login/ for anonymous visitors and 404 to anyone denied (never 403:
+denial must not reveal that something exists); the API answers 401 without credentials.
+Rows about one object say whose it is, so "another team's object fetched by id" is covered.
+POST rows check that denied roles get 404 and that nothing in the database changed.
+Every page or answer a role does get (200) is also searched for what that role must not
+see: the colleague who left, and the owner's private fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import resolve, reverse
+
+from tests.access.matrix import (
+    ANONYMOUS,
+    EMPLOYEE,
+    EXECUTIVE,
+    HR_ADMIN,
+    HR_PARTNER,
+    IT_ADMIN,
+    LEAVER_SURNAME,
+    MANAGER,
+    OTHER_PARTNER,
+    OWNER,
+    OWNER_EMPLOYEE_ID,
+    OWNER_LEVEL,
+    ROLES,
+    SKIP_MANAGER,
+    Expected,
+    Org,
+    Row,
+    all_routes,
+    api,
+    build_org,
+    expect,
+    fingerprint,
+    public,
+    tear_down_org,
+)
+
+HR = (HR_ADMIN, HR_PARTNER, OTHER_PARTNER)
+COVERING_HR = (HR_ADMIN, HR_PARTNER)  # HR who may see the owner's department
+MANAGERS = (MANAGER, SKIP_MANAGER)
+PRIVATE_VIEWERS = (OWNER, *MANAGERS, *COVERING_HR)  # who may see the owner's private fields
+FORM = (200, 302)  # a form POST by an allowed role: re-shown with errors, or done
+
+
+def url(name: str, *args: object) -> str:
+    return reverse(name, args=args)
+
+
+MATRIX: tuple[Row, ...] = (
+    # --- Public: sign-in, password reset, health check, API description --------------------
+    Row("login", "page", lambda o: url("login"), public(200, signed_in=302)),
+    Row("logout", "sign out", lambda o: url("logout"), public(302), method="POST"),
+    Row("password_reset", "page", lambda o: url("password_reset"), public(200)),
+    Row("password_reset_done", "page", lambda o: url("password_reset_done"), public(200)),
+    Row(
+        "password_reset_confirm",
+        "a link that is not valid",
+        lambda o: url("password_reset_confirm", "MQ", "not-a-token"),
+        public(200),
+    ),
+    Row("password_reset_complete", "page", lambda o: url("password_reset_complete"), public(200)),
+    Row("healthz", "probe", lambda o: url("healthz"), public(200)),
+    Row("api:openapi-json", "schema", lambda o: url("api:openapi-json"), public(200)),
+    Row("api:openapi-view", "docs", lambda o: url("api:openapi-view"), public(200)),
+    # Ninja's root only exists so the API can find its own prefix; it is a 404 for everyone.
+    Row("api:api-root", "root", lambda o: url("api:api-root"), public(404)),
+    # --- Everyone signed in -----------------------------------------------------------------
+    Row("home", "page", lambda o: url("home"), expect()),
+    Row("org:directory", "page", lambda o: url("org:directory"), expect()),
+    Row("org:person", "owner", lambda o: url("org:person", o.owner.pk), expect()),
+    Row(
+        "org:person",
+        "someone who left",
+        lambda o: url("org:person", o.leaver.pk),
+        expect(COVERING_HR),
+    ),
+    Row("org:chart", "page", lambda o: url("org:chart"), expect()),
+    Row(
+        "org:chart_children",
+        "the manager's reports",
+        lambda o: url("org:chart_children", o.manager.pk),
+        expect(),
+    ),
+    Row(
+        "org:chart_children",
+        "someone who left",
+        lambda o: url("org:chart_children", o.leaver.pk),
+        expect(COVERING_HR),
+    ),
+    Row("org:company", "page", lambda o: url("org:company"), expect()),
+    Row("program:detail", "page", lambda o: url("program:detail"), expect()),
+    Row("access:tokens", "own tokens", lambda o: url("access:tokens"), expect()),
+    Row(
+        "access:tokens",
+        "create with no name",
+        lambda o: url("access:tokens"),
+        expect(ok=FORM),
+        method="POST",
+    ),
+    # --- Managers -------------------------------------------------------------------------
+    Row("org:team", "page", lambda o: url("org:team"), expect(MANAGERS)),
+    # --- Tokens: your own, or any as IT admin -----------------------------------------------
+    Row(
+        "access:revoke_token",
+        "the owner's token",
+        lambda o: url("access:revoke_token", o.owner_token.pk),
+        expect((OWNER, IT_ADMIN), ok=302),
+        method="POST",
+    ),
+    Row("access:it_tokens", "page", lambda o: url("access:it_tokens"), expect(IT_ADMIN)),
+    # --- HR: people (partners only inside their departments) ------------------------------
+    Row("org:hr_people", "page", lambda o: url("org:hr_people"), expect(HR)),
+    Row("org:hr_person_create", "form", lambda o: url("org:hr_person_create"), expect(HR)),
+    Row(
+        "org:hr_person_create",
+        "empty form",
+        lambda o: url("org:hr_person_create"),
+        expect(HR, ok=FORM),
+        method="POST",
+    ),
+    Row(
+        "org:hr_person_edit",
+        "the owner (Platform, inside Engineering)",
+        lambda o: url("org:hr_person_edit", o.owner.pk),
+        expect(COVERING_HR),
+    ),
+    Row(
+        "org:hr_person_edit",
+        "the owner, empty form",
+        lambda o: url("org:hr_person_edit", o.owner.pk),
+        expect(COVERING_HR, ok=FORM),
+        method="POST",
+    ),
+    Row(
+        "org:hr_person_edit",
+        "someone who left",
+        lambda o: url("org:hr_person_edit", o.leaver.pk),
+        expect(COVERING_HR),
+    ),
+    Row(
+        "org:hr_person_edit",
+        "the outsider (Sales)",
+        lambda o: url("org:hr_person_edit", o.people[EMPLOYEE].pk),
+        expect((HR_ADMIN, OTHER_PARTNER)),
+    ),
+    Row(
+        "org:hr_person_manager",
+        "the owner",
+        lambda o: url("org:hr_person_manager", o.owner.pk),
+        expect(COVERING_HR),
+    ),
+    Row(
+        "org:hr_person_manager",
+        "the owner, empty form",
+        lambda o: url("org:hr_person_manager", o.owner.pk),
+        expect(COVERING_HR, ok=FORM),
+        method="POST",
+    ),
+    Row(
+        "org:hr_person_status",
+        "the owner",
+        lambda o: url("org:hr_person_status", o.owner.pk),
+        expect(COVERING_HR),
+    ),
+    Row(
+        "org:hr_person_status",
+        "the owner, empty form",
+        lambda o: url("org:hr_person_status", o.owner.pk),
+        expect(COVERING_HR, ok=FORM),
+        method="POST",
+    ),
+    Row(
+        "org:hr_person_status",
+        "someone who left (to bring back)",
+        lambda o: url("org:hr_person_status", o.leaver.pk),
+        expect(COVERING_HR),
+    ),
+    # --- HR admin only ------------------------------------------------------------------------
+    Row("org:hr_departments", "page", lambda o: url("org:hr_departments"), expect(HR_ADMIN)),
+    Row(
+        "org:hr_department_create",
+        "form",
+        lambda o: url("org:hr_department_create"),
+        expect(HR_ADMIN),
+    ),
+    Row(
+        "org:hr_department_create",
+        "empty form",
+        lambda o: url("org:hr_department_create"),
+        expect(HR_ADMIN, ok=FORM),
+        method="POST",
+    ),
+    Row(
+        "org:hr_department_edit",
+        "Engineering",
+        lambda o: url("org:hr_department_edit", o.engineering.pk),
+        expect(HR_ADMIN),
+    ),
+    Row(
+        "org:hr_department_edit",
+        "Engineering, empty form",
+        lambda o: url("org:hr_department_edit", o.engineering.pk),
+        expect(HR_ADMIN, ok=FORM),
+        method="POST",
+    ),
+    Row("org:hr_company", "form", lambda o: url("org:hr_company"), expect(HR_ADMIN)),
+    Row(
+        "org:hr_company",
+        "empty form",
+        lambda o: url("org:hr_company"),
+        expect(HR_ADMIN, ok=FORM),
+        method="POST",
+    ),
+    Row("org:hr_roles", "page", lambda o: url("org:hr_roles"), expect(HR_ADMIN)),
+    Row(
+        "org:hr_roles",
+        "empty form",
+        lambda o: url("org:hr_roles"),
+        expect(HR_ADMIN, ok=FORM),
+        method="POST",
+    ),
+    Row("org:hr_import", "upload form", lambda o: url("org:hr_import"), expect(HR_ADMIN)),
+    Row(
+        "org:hr_import",
+        "no file",
+        lambda o: url("org:hr_import"),
+        expect(HR_ADMIN, ok=FORM),
+        method="POST",
+    ),
+    Row("audit:log", "page", lambda o: url("audit:log"), expect(HR_ADMIN)),
+    Row("program:edit", "form", lambda o: url("program:edit"), expect(HR_ADMIN)),
+    Row(
+        "program:edit",
+        "empty form",
+        lambda o: url("program:edit"),
+        expect(HR_ADMIN, ok=FORM),
+        method="POST",
+    ),
+    # --- API v1 -----------------------------------------------------------------------------
+    Row("api:me", "self", lambda o: url("api:me"), api()),
+    Row("api:list_people", "list", lambda o: url("api:list_people"), api()),
+    Row("api:get_person", "owner", lambda o: url("api:get_person", o.owner.pk), api()),
+    Row(
+        "api:get_person",
+        "the outsider, from another team",
+        lambda o: url("api:get_person", o.people[EMPLOYEE].pk),
+        api(),
+    ),
+    Row(
+        "api:get_person",
+        "someone who left",
+        lambda o: url("api:get_person", o.leaver.pk),
+        api(COVERING_HR),
+    ),
+    Row("api:list_departments", "list", lambda o: url("api:list_departments"), api()),
+)
+
+
+def _cases() -> Iterator[tuple[Row, str]]:
+    for row in MATRIX:
+        for role in ROLES:
+            yield row, role
+
+
+CASES = list(_cases())
+
+
+@pytest.fixture(scope="module")
+def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
+    """The org, and a signed-in session for each role, are made once for the whole matrix
+    (signing in for each of hundreds of tests would double its run time). Each test runs in
+    its own transaction and rolls back, so a POST or a sign-out cannot leak into the next."""
+    with django_db_blocker.unblock():
+        built = build_org()
+        try:
+            for role, person in built.people.items():
+                client = Client()
+                client.force_login(person)
+                built.session_keys[role] = client.session.session_key or ""
+            yield built
+        finally:
+            Session.objects.filter(session_key__in=built.session_keys.values()).delete()
+            tear_down_org(built)
+
+
+def _client(org: Org, role: str) -> Client:
+    client = Client()
+    if role != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = org.session_keys[role]
+    return client
+
+
+def _matches(status: int, expected: Expected) -> bool:
+    return status in expected if isinstance(expected, tuple) else status == expected
+
+
+@pytest.mark.parametrize(("row", "role"), CASES, ids=[f"{row.label}-{role}" for row, role in CASES])
+def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
+    client = _client(org, role)
+    target = row.url(org)
+    expected = row.expected[role]
+    if row.method == "GET":
+        response = client.get(target)
+    else:
+        before = fingerprint()
+        response = client.post(target, dict(row.data))
+        if role == ANONYMOUS or expected in (401, 404):
+            assert fingerprint() == before, f"a refused POST to {target} changed the database"
+    assert _matches(response.status_code, expected), (
+        f"{row.method} {target} as {role}: expected {expected}, got {response.status_code}"
+    )
+    if role == ANONYMOUS and expected == 302 and row.name != "logout":
+        assert response["Location"].startswith("/login/"), response["Location"]
+    if row.method == "GET" and response.status_code == 200:
+        _assert_nothing_leaks(response.content.decode(errors="replace"), role, target)
+
+
+def _assert_nothing_leaks(text: str, role: str, target: str) -> None:
+    """Denied objects stay invisible inside allowed pages too (lists, charts, counts)."""
+    if role not in COVERING_HR:
+        assert LEAVER_SURNAME not in text, f"{target} shows {role} a person who left"
+    if role not in PRIVATE_VIEWERS:
+        for secret in (OWNER_EMPLOYEE_ID, OWNER_LEVEL):
+            assert secret not in text, f"{target} shows {role} the owner's private {secret!r}"
+
+
+# --- The meta-tests: the matrix keeps up with the URL configuration --------------------------
+
+
+def test_every_url_in_the_project_is_in_the_access_matrix() -> None:
+    covered = {row.name for row in MATRIX}
+    missing = [
+        f"URL name {route.name!r} (pattern {route.pattern!r}) is not in the access matrix — "
+        "add a row in tests/access/test_matrix.py"
+        for route in all_routes()
+        if route.name not in covered
+    ]
+    assert not missing, "\n".join(missing)
+
+
+def test_every_matrix_row_names_a_url_that_exists() -> None:
+    names = {route.name for route in all_routes()}
+    stale = sorted({row.name for row in MATRIX} - names)
+    assert not stale, f"The access matrix has rows for URLs that no longer exist: {stale}"
+
+
+def test_every_matrix_row_gives_a_status_for_every_role() -> None:
+    incomplete = [row.label for row in MATRIX if set(row.expected) != set(ROLES)]
+    assert not incomplete, f"Rows without an expected status for every role: {incomplete}"
+
+
+def test_every_matrix_row_builds_a_url_of_its_own_name(org: Org, db: None) -> None:
+    wrong = [
+        f"{row.label} builds {row.url(org)} ({resolve(row.url(org)).view_name})"
+        for row in MATRIX
+        if resolve(row.url(org)).view_name != row.name
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_cast_has_the_relationships_the_matrix_assumes(org: Org, db: None) -> None:
+    people = org.people
+    assert people[OWNER].manager_id == people[MANAGER].pk
+    assert people[MANAGER].manager_id == people[SKIP_MANAGER].pk
+    assert org.leaver.manager_id == people[MANAGER].pk
+    assert people[EMPLOYEE].department_id == org.sales.pk
+    assert people[OWNER].department_id == org.platform.pk
+    assert org.platform.parent_id == org.engineering.pk
+    no_reports = (EMPLOYEE, OWNER, HR_ADMIN, HR_PARTNER, OTHER_PARTNER, EXECUTIVE, IT_ADMIN)
+    assert all(not people[role].reports.exists() for role in no_reports)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.access.rules import SYSTEM
 from tandem.org.models import ImportBatch, ImportBatchStatus, Person
@@ -183,3 +185,21 @@ def test_another_hr_admin_cannot_see_or_confirm_my_upload(client_for: Any) -> No
     assert other.get(f"{URL}?batch={batch.pk}").status_code == 404
     assert confirm(other, batch).status_code == 404
     assert other.get(f"{URL}?batch=nonsense").status_code == 404
+
+
+def test_an_applied_upload_no_longer_keeps_the_file_bytes(client_for: Any) -> None:
+    client = client_for(hr_admin())
+    upload(client, csv_bytes(TEAM))
+    batch = ImportBatch.objects.get()
+    confirm(client, batch)
+    batch.refresh_from_db()
+    assert bytes(batch.content) == b""
+    assert len(batch.sha256) == 64
+
+
+def test_previews_nobody_confirmed_are_dropped_after_a_day(client_for: Any) -> None:
+    client = client_for(hr_admin())
+    upload(client, csv_bytes(TEAM))
+    ImportBatch.objects.update(created_at=timezone.now() - timedelta(days=2))
+    upload(client, csv_bytes(TEAM))
+    assert ImportBatch.objects.count() == 1

@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -562,6 +563,9 @@ def _plain_label(label: str) -> str:
 # --- The preview → confirm flow of the web page ----------------------------------------------
 
 
+PREVIEW_RETENTION = timedelta(days=1)
+
+
 def preview_import(
     *, data: bytes, file_name: str, by: Any, deactivate_missing: bool = False
 ) -> tuple[ImportBatch | None, ImportResult]:
@@ -577,6 +581,11 @@ def preview_import(
     if not result.ok:
         return None, result
     with transaction.atomic():
+        # An upload holds people data; previews nobody confirmed are not kept for long.
+        ImportBatch.objects.filter(
+            status=ImportBatchStatus.PREVIEWED,
+            created_at__lt=timezone.now() - PREVIEW_RETENTION,
+        ).delete()
         batch = ImportBatch.objects.create(
             created_by=by if getattr(by, "pk", None) else None,
             file_name=file_name[:255],
@@ -635,7 +644,10 @@ def confirm_import(*, batch: ImportBatch, by: Any) -> ImportResult:
     if result.applied:
         batch.status = ImportBatchStatus.APPLIED
         batch.applied_at = timezone.now()
-        batch.save(update_fields=["preview", "status", "applied_at"])
+        # Once applied, the people data lives in the people table; the sha256 stays as
+        # the record of which file it was, the bytes themselves need not.
+        batch.content = b""
+        batch.save(update_fields=["preview", "status", "applied_at", "content"])
     else:
         batch.fingerprint = result.fingerprint
         batch.save(update_fields=["preview", "fingerprint"])

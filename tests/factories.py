@@ -98,3 +98,20 @@ def api_token(person: Person, name: str = "script") -> str:
 
     _token, raw = create_token(person=person, name=name, by=person)
     return raw
+
+
+# What the browser sends for the default switches (an unticked checkbox sends nothing).
+PROGRAM_FORM_SWITCHES = {
+    "goal_period_length": "quarter",
+    "fiscal_year_start_month": "1",
+    "goal_scoring_scale": "fraction",
+    "private_goals_allowed": "on",
+    "checkin_cadence": "weekly",
+    "checkin_reminder_weekday": "4",
+    "feedback_private_allowed": "on",
+    "feedback_with_manager_allowed": "on",
+    "praise_public_allowed": "on",
+    "upward_feedback_enabled": "on",
+    "upward_feedback_window_days": "90",
+    "one_on_one_cadence": "fortnightly",
+}

@@ -39,9 +39,17 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from tandem.feedback.api import router as feedback_router
+    from tandem.goals.api import router as goals_router
+    from tandem.meetings.api import router as meetings_router
+    from tandem.notifications.api import router as notifications_router
     from tandem.org.api import router as org_router
 
     api.add_router("/", org_router)
+    api.add_router("/", goals_router)
+    api.add_router("/", feedback_router)
+    api.add_router("/", meetings_router)
+    api.add_router("/", notifications_router)
 
 
 _register_routers()

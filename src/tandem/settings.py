@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "tandem.access",
     "tandem.audit",
     "tandem.program",
+    "tandem.notifications",
+    "tandem.goals",
+    "tandem.feedback",
+    "tandem.meetings",
 ]
 
 MIDDLEWARE = [

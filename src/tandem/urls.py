@@ -12,5 +12,9 @@ urlpatterns = [
     path("", include("tandem.org.urls")),
     path("", include("tandem.audit.urls")),
     path("", include("tandem.program.urls")),
+    path("", include("tandem.notifications.urls")),
+    path("", include("tandem.goals.urls")),
+    path("", include("tandem.feedback.urls")),
+    path("", include("tandem.meetings.urls")),
     path("api/v1/", api.urls),
 ]

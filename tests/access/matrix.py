@@ -5,12 +5,17 @@ tests/access/test_matrix.py holds the table itself; this module builds what it r
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db.models import Model
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -123,6 +128,9 @@ class Org:
     outsider_manager: Person
     owner_token: ApiToken
     session_keys: dict[str, str] = field(default_factory=dict)
+    # Objects of later features (goals, feedback, meetings…), built by each feature's own
+    # matrix module on top of this org: extras["goal_private"], extras["meeting"], …
+    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def owner(self) -> Person:
@@ -209,6 +217,78 @@ def tear_down_org(org: Org) -> None:
         Department.objects.filter(pk=department.pk).delete()
 
 
+# --- Running one case -------------------------------------------------------------------------
+
+FINGERPRINT_EXTRAS: list[Callable[[], Any]] = []
+
+
+def register_fingerprint(snapshot: Callable[[], Any]) -> None:
+    """A feature's matrix module adds what its denied writes could touch."""
+    FINGERPRINT_EXTRAS.append(snapshot)
+
+
+def signed_in_sessions(org: Org) -> None:
+    for role, person in org.people.items():
+        client = Client()
+        client.force_login(person)
+        org.session_keys[role] = client.session.session_key or ""
+
+
+def end_sessions(org: Org) -> None:
+    Session.objects.filter(session_key__in=org.session_keys.values()).delete()
+
+
+def client_as(org: Org, role: str) -> Client:
+    client = Client()
+    if role != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = org.session_keys[role]
+    return client
+
+
+def matches(status: int, expected: Expected) -> bool:
+    return status in expected if isinstance(expected, tuple) else status == expected
+
+
+def cases(rows: tuple[Row, ...]) -> list[tuple[Row, str]]:
+    return [(row, role) for row in rows for role in ROLES]
+
+
+def case_ids(rows: tuple[Row, ...]) -> list[str]:
+    return [f"{row.label}-{role}" for row, role in cases(rows)]
+
+
+def check_case(row: Row, role: str, org: Org) -> str | None:
+    """Request the row's URL as `role` and assert the expected status; a refused POST must
+    change nothing. Returns the page text of a 200 GET, for leak checks."""
+    client = client_as(org, role)
+    target = row.url(org)
+    expected = row.expected[role]
+    if row.method == "GET":
+        response = client.get(target)
+    else:
+        before = fingerprint()
+        response = client.post(target, dict(row.data))
+        if role == ANONYMOUS or expected in (401, 404):
+            assert fingerprint() == before, f"a refused POST to {target} changed the database"
+    assert matches(response.status_code, expected), (
+        f"{row.method} {target} as {role}: expected {expected}, got {response.status_code}"
+    )
+    if role == ANONYMOUS and expected == 302 and row.name != "logout":
+        assert response["Location"].startswith("/login/"), response["Location"]
+    if row.method == "GET" and response.status_code == 200:
+        return response.content.decode(errors="replace")
+    return None
+
+
+def all_matrix_rows() -> list[Row]:
+    """The rows of every matrix module (tests/access/test_matrix*.py)."""
+    rows: list[Row] = []
+    for path in sorted(Path(__file__).parent.glob("test_matrix*.py")):
+        module = importlib.import_module(f"tests.access.{path.stem}")
+        rows.extend(module.MATRIX)
+    return rows
+
+
 # --- What "nothing changed" means ------------------------------------------------------------
 
 
@@ -227,6 +307,7 @@ def fingerprint() -> tuple[Any, ...]:
         _rows(Company),
         _rows(CompanyValue),
         _rows(Program),
+        *(snapshot() for snapshot in FINGERPRINT_EXTRAS),
     )
 
 

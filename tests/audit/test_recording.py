@@ -19,7 +19,7 @@ from tandem.audit.models import AuditEvent
 from tandem.core.middleware import RequestContextMiddleware
 from tandem.org import services as org_services
 from tandem.program import services as program_services
-from tests.factories import DepartmentFactory, PersonFactory, hr_admin
+from tests.factories import PROGRAM_FORM_SWITCHES, DepartmentFactory, PersonFactory, hr_admin
 
 ADDRESS = "203.0.113.7"
 
@@ -53,7 +53,12 @@ def test_a_forged_forwarded_for_header_does_not_reach_the_audit_trail(client_for
     admin = hr_admin()
     client_for(admin).post(
         "/program/edit/",
-        {"purposes": ["growth"], "purpose_statement": "", "anonymity_minimum": 6},
+        {
+            "purposes": ["growth"],
+            "purpose_statement": "",
+            "anonymity_minimum": 6,
+            **PROGRAM_FORM_SWITCHES,
+        },
         REMOTE_ADDR=ADDRESS,
         HTTP_X_FORWARDED_FOR="192.0.2.250",
     )

@@ -7,6 +7,7 @@ import pytest
 from tandem.audit.models import AuditEvent
 from tandem.program.models import Program
 from tests.factories import (
+    PROGRAM_FORM_SWITCHES,
     DepartmentFactory,
     PersonFactory,
     executive,
@@ -19,6 +20,7 @@ VALID = {
     "purposes": ["growth", "promotion"],
     "purpose_statement": "We want everyone to grow, and to decide promotions on evidence.",
     "anonymity_minimum": "6",
+    **PROGRAM_FORM_SWITCHES,
 }
 
 
@@ -131,3 +133,28 @@ def test_saving_without_changes_records_nothing(client_for):
         {"purposes": ["growth"], "purpose_statement": "", "anonymity_minimum": "5"},
     )
     assert not AuditEvent.objects.filter(kind="program.update").exists()
+
+
+def test_switching_off_public_praise_is_saved_audited_and_stated(client_for):
+    admin = hr_admin()
+    data = {k: v for k, v in VALID.items() if k != "praise_public_allowed"}
+    assert client_for(admin).post("/program/edit/", data).status_code == 302
+    assert Program.load().praise_public_allowed is False
+    event = AuditEvent.objects.filter(kind="program.update").latest("at")
+    assert event.changes["praise_public_allowed"] == [True, False]
+    text = client_for(PersonFactory()).get("/program/").text
+    assert "everyone, as public praise" not in text
+
+
+def test_an_upward_window_under_a_week_is_refused_naming_the_field(client_for):
+    data = {**VALID, "upward_feedback_window_days": "3"}
+    response = client_for(hr_admin()).post("/program/edit/", data)
+    assert response.status_code == 200
+    assert "upward_feedback_window_days" in response.text
+    assert Program.load().upward_feedback_window_days == 90
+
+
+def test_the_program_page_states_the_goal_and_one_on_one_choices(client_for):
+    text = client_for(PersonFactory()).get("/program/").text
+    assert "Goals are set in quarters" in text
+    assert "Private notes in a 1:1 are readable by their author alone" in text

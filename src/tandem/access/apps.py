@@ -1,3 +1,6 @@
+import importlib
+import importlib.util
+
 from django.apps import AppConfig
 
 
@@ -8,3 +11,8 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.access import signals  # noqa: F401  (connects the sign-in receivers)
+
+        # Each feature's rules live in access/ beside the org rules, one module per feature.
+        for feature in ("goals", "feedback", "meetings", "notifications"):
+            if importlib.util.find_spec(f"tandem.access.{feature}") is not None:
+                importlib.import_module(f"tandem.access.{feature}")

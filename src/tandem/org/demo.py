@@ -12,6 +12,8 @@ left running on a shared server opens seven accounts, not a hundred thousand.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import random
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -937,6 +939,20 @@ def org_is_empty() -> bool:
     return not Person.objects.exists()
 
 
+# Later features add their demo data (goals, feedback, 1:1s…) from a `demo` module of their
+# own with a `load_demo(*, seed, today, progress)` function, run inside this transaction
+# after the org exists, in this order.
+DEMO_EXTENSIONS = ("tandem.goals.demo", "tandem.feedback.demo", "tandem.meetings.demo")
+
+
+def _demo_extensions() -> list[Any]:
+    return [
+        importlib.import_module(name)
+        for name in DEMO_EXTENSIONS
+        if importlib.util.find_spec(name) is not None
+    ]
+
+
 def load_demo(
     *,
     people: int = DEFAULT_PEOPLE,
@@ -1072,6 +1088,8 @@ def load_demo(
             pk=1,
             defaults={"purposes": list(PROGRAM_PURPOSES), "purpose_statement": PROGRAM_STATEMENT},
         )
+        for extension in _demo_extensions():
+            extension.load_demo(seed=seed, today=today, progress=progress)
         record(
             actor=by,
             kind="demo.load",

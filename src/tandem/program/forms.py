@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tandem.program.models import ANONYMITY_FLOOR, Purpose
+from tandem.program.models import ANONYMITY_FLOOR, SWITCHES, Program, Purpose
 
 
 class ProgramForm(forms.Form):
@@ -43,3 +43,11 @@ class ProgramForm(forms.Form):
                 "anyone could work out who said what."
             )
         return int(value)
+
+
+class SwitchesForm(forms.ModelForm):
+    """Every other company-wide switch, labelled and explained by the model itself."""
+
+    class Meta:
+        model = Program
+        fields = SWITCHES

@@ -6,6 +6,8 @@ words. Each later feature adds its switches here, never a private setting elsewh
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -28,6 +30,53 @@ PURPOSE_PLAIN_WORDS = {
 }
 
 
+class PeriodLength(models.TextChoices):
+    QUARTER = "quarter", "Quarters"
+    HALF = "half", "Halves"
+    YEAR = "year", "Years"
+
+
+class ScoringScale(models.TextChoices):
+    FRACTION = "fraction", "0.0 to 1.0"
+    PERCENT = "percent", "0% to 100%"
+    FIVE_POINT = "five_point", "1 to 5"
+
+
+class CheckinCadence(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    OFF = "off", "No weekly check-ins"
+
+
+class MeetingCadence(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
+
+# The switches each feature adds, in the order the program page and its editor show them.
+GOAL_SWITCHES = (
+    "goal_period_length",
+    "fiscal_year_start_month",
+    "goal_scoring_scale",
+    "private_goals_allowed",
+    "checkin_cadence",
+    "checkin_reminder_weekday",
+)
+FEEDBACK_SWITCHES = (
+    "feedback_private_allowed",
+    "feedback_with_manager_allowed",
+    "praise_public_allowed",
+    "hr_reads_private_feedback",
+    "upward_feedback_enabled",
+    "upward_feedback_window_days",
+    "one_on_one_cadence",
+)
+SWITCHES = (*GOAL_SWITCHES, *FEEDBACK_SWITCHES)
+
+
 class Program(models.Model):
     """The company's stated purpose for its performance process and its company-wide switches."""
 
@@ -42,6 +91,68 @@ class Program(models.Model):
         help_text="Group results (surveys, upward feedback, analytics) are hidden below this "
         "many people.",
     )
+
+    # --- Goals ---------------------------------------------------------------------------
+    goal_period_length = models.CharField(
+        "goal periods", max_length=10, choices=PeriodLength.choices, default=PeriodLength.QUARTER
+    )
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        "the year starts in month",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="1 for January; periods are counted from here.",
+    )
+    goal_scoring_scale = models.CharField(
+        "goal scoring scale",
+        max_length=12,
+        choices=ScoringScale.choices,
+        default=ScoringScale.FRACTION,
+    )
+    private_goals_allowed = models.BooleanField(
+        "people may make a goal private",
+        default=True,
+        help_text="A private goal is seen by its owner, their managers and HR admins only.",
+    )
+    checkin_cadence = models.CharField(
+        "weekly check-ins",
+        max_length=12,
+        choices=CheckinCadence.choices,
+        default=CheckinCadence.WEEKLY,
+    )
+    checkin_reminder_weekday = models.PositiveSmallIntegerField(
+        "check-in reminder day", choices=WEEKDAYS, default=4
+    )
+
+    # --- Feedback and 1:1s ----------------------------------------------------------------
+    feedback_private_allowed = models.BooleanField(
+        "feedback only the recipient reads", default=True
+    )
+    feedback_with_manager_allowed = models.BooleanField(
+        "feedback the recipient and their manager read", default=True
+    )
+    praise_public_allowed = models.BooleanField("public praise on the company feed", default=True)
+    hr_reads_private_feedback = models.BooleanField(
+        "HR admins may read private feedback",
+        default=False,
+        help_text="Off by default: private means private. Everyone is told which it is.",
+    )
+    upward_feedback_enabled = models.BooleanField(
+        "anonymous upward feedback to one's manager", default=True
+    )
+    upward_feedback_window_days = models.PositiveSmallIntegerField(
+        "upward feedback window (days)",
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(366)],
+        help_text="A manager sees upward feedback as one batch per window, and only once "
+        "enough different people wrote.",
+    )
+    one_on_one_cadence = models.CharField(
+        "usual 1:1 cadence",
+        max_length=12,
+        choices=MeetingCadence.choices,
+        default=MeetingCadence.FORTNIGHTLY,
+    )
+
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -69,5 +180,64 @@ class Program(models.Model):
                 "Anonymity",
                 f"Results for a group are only shown when at least {self.anonymity_minimum} "
                 "people answered, so no one can be singled out.",
+            ),
+            *self._goal_words(),
+            *self._feedback_words(),
+        ]
+
+    def _goal_words(self) -> list[tuple[str, str]]:
+        period = PeriodLength(self.goal_period_length).label.lower()
+        month = date(2000, self.fiscal_year_start_month, 1).strftime("%B")
+        reminder_day = dict(WEEKDAYS)[self.checkin_reminder_weekday]
+        checkins = (
+            "There are no weekly check-ins."
+            if self.checkin_cadence == CheckinCadence.OFF
+            else f"{CheckinCadence(self.checkin_cadence).label}, you list your priorities and "
+            f"link each to a goal; a reminder comes on {reminder_day}."
+        )
+        privacy = (
+            "Goals are visible to everyone in the company; you may make one private, and then "
+            "only you, your managers and HR admins see it."
+            if self.private_goals_allowed
+            else "Goals are visible to everyone in the company."
+        )
+        return [
+            (
+                "Goals",
+                f"Goals are set in {period}, counted from {month}, and scored "
+                f"{ScoringScale(self.goal_scoring_scale).label} at the end of each. {privacy}",
+            ),
+            ("Weekly check-ins", checkins),
+        ]
+
+    def _feedback_words(self) -> list[tuple[str, str]]:
+        choices = []
+        if self.feedback_private_allowed:
+            choices.append("only the recipient")
+        if self.feedback_with_manager_allowed:
+            choices.append("the recipient and their manager")
+        if self.praise_public_allowed:
+            choices.append("everyone, as public praise")
+        who = ", or ".join(choices) if choices else "nobody (feedback is switched off)"
+        hr = (
+            "HR admins may also read private feedback."
+            if self.hr_reads_private_feedback
+            else "HR admins cannot read private feedback."
+        )
+        upward = (
+            "You can write anonymous feedback to your manager. It is never linked to you; your "
+            f"manager sees it only as a batch, once at least {self.anonymity_minimum} different "
+            f"people wrote within {self.upward_feedback_window_days} days."
+            if self.upward_feedback_enabled
+            else "Anonymous upward feedback is switched off."
+        )
+        return [
+            ("Feedback", f"When you give feedback, you choose who reads it: {who}. {hr}"),
+            ("Upward feedback", upward),
+            (
+                "1:1s",
+                f"Managers meet each report {MeetingCadence(self.one_on_one_cadence).label.lower()}"
+                ". Private notes in a 1:1 are readable by their author alone — no one else, "
+                "HR included.",
             ),
         ]

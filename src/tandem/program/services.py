@@ -8,9 +8,9 @@ from django.db import transaction
 
 from tandem.access.rules import require
 from tandem.audit.services import diff, record, snapshot
-from tandem.program.models import Program
+from tandem.program.models import SWITCHES, Program
 
-EDITABLE_FIELDS = ("purposes", "purpose_statement", "anonymity_minimum")
+EDITABLE_FIELDS = ("purposes", "purpose_statement", "anonymity_minimum", *SWITCHES)
 
 
 def update_program(*, by: Any, **values: Any) -> Program:

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
 from tandem.program import services
-from tandem.program.forms import ProgramForm
-from tandem.program.models import Program
+from tandem.program.forms import ProgramForm, SwitchesForm
+from tandem.program.models import SWITCHES, Program
 
 
 @login_required
@@ -30,15 +30,21 @@ def edit(request: AuthedHttpRequest) -> HttpResponse:
         "anonymity_minimum": program.anonymity_minimum,
     }
     form = ProgramForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # A copy, so a refused POST cannot leave half-applied values on the loaded program.
+    switches = SwitchesForm(request.POST or None, instance=Program.load())
+    if request.method == "POST" and form.is_valid() and switches.is_valid():
+        values = {**form.cleaned_data, **{f: switches.cleaned_data[f] for f in SWITCHES}}
         try:
-            services.update_program(by=request.user, **form.cleaned_data)
+            services.update_program(by=request.user, **values)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+                target = form if field in form.fields else switches
+                target.add_error(field if field in target.fields else None, errors)
         else:
             messages.success(
                 request, "Program saved. Everyone sees the change on the program page."
             )
             return redirect("program:detail")
-    return render(request, "program/edit.html", {"form": form, "program": program})
+    return render(
+        request, "program/edit.html", {"form": form, "switches": switches, "program": program}
+    )

@@ -1,0 +1,7 @@
+"""1:1s over the API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["meetings"])

@@ -26,8 +26,11 @@ run: install
 	$(BIN)/tandem demo --if-empty
 	$(BIN)/honcho -f Procfile.dev start
 
+# Two workers: the machines have two cores. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ import sys
 ALIASES = {
     "export-openapi": "export_openapi",
     "import-people": "import_people",
+    "send-reminders": "send_reminders",
 }
 
 

@@ -91,4 +91,19 @@ def scope_goals(user: Any, queryset: QuerySet[Goal], **_: Any) -> QuerySet[Goal]
     return queryset.filter(visible)
 
 
+# --- Weekly check-ins (engineer B) ------------------------------------------------------
+
+
+@rule("goal.weekly_edit")
+def _goal_weekly_edit(actor: Actor, person: Person) -> bool:
+    """A weekly check-in is its person's own: only they write it."""
+    return person.pk == actor.person.pk
+
+
+@rule("goal.weekly_view")
+def _goal_weekly_view(actor: Actor, person: Person) -> bool:
+    """The person, their manager chain (for 1:1s) and HR admins read a weekly check-in."""
+    return _is_owner_or_above(actor, person) or actor.is_hr_admin
+
+
 SCOPES[Goal] = scope_goals

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -48,7 +48,32 @@ def record(
     note: str = "",
     object_type: str | None = None,
     object_label: str | None = None,
+    anonymous: bool = False,
+    on: date | None = None,
 ) -> AuditEvent:
+    """Append one event to the trail.
+
+    `anonymous=True` records only that something of `kind` happened on the date `on`
+    (00:00 UTC; today when not given — pass a coarser date, such as the start of a window,
+    when even the day would say too much): no actor, no address, no exact time, and no
+    object, subject or changes, for writes whose author must stay unknown (anonymous upward
+    feedback, issue 4)."""
+    if anonymous:
+        if obj is not None or subject is not None or changes or note:
+            raise ValueError("An anonymous audit event names no object, subject, changes or note.")
+        day = on or datetime.now(UTC).date()
+        return AuditEvent.objects.create(
+            at=datetime.combine(day, time.min, tzinfo=UTC),
+            actor=None,
+            actor_label="anonymous",
+            ip_address=None,
+            kind=kind,
+            object_type=object_type or "",
+            object_id="",
+            object_label=(object_label or "")[:300],
+        )
+    if on is not None:
+        raise ValueError("`on` is only for anonymous events; the others keep the exact time.")
     origin = current_origin()
     actor_person = actor if getattr(actor, "pk", None) else None
     if actor_person is not None:

@@ -16,10 +16,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": [], "actor": None}
     items = [
         ("Home", reverse("home")),
+        ("Inbox", reverse("notifications:inbox")),
+        ("Goals", reverse("goals:mine")),
         ("People", reverse("org:directory")),
         ("Org chart", reverse("org:chart")),
         ("Company", reverse("org:company")),
         ("Program", reverse("program:detail")),
+        *(("Feedback", reverse("feedback:mine")), ("Praise", reverse("feedback:praise_feed"))),
+        ("1:1s", reverse("meetings:index")),
     ]
     if actor.is_manager:
         items.append(("My team", reverse("org:team")))

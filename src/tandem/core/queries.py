@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from tandem.access.rules import actor_for, scope
+from tandem.notifications.inbox import inbox_for
 from tandem.org.models import Company, Department, Person, PersonStatus
 
 
@@ -19,6 +20,8 @@ def home_context(user: Any) -> dict[str, Any]:
         "manager": Person.objects.filter(pk=person.manager_id).first()
         if person.manager_id
         else None,
+        # Every inbox provider runs a fixed number of queries (notifications/inbox.py).
+        "things_waiting": inbox_for(person),
     }
     if actor.is_manager:
         reports = scope(user, Person.objects.filter(manager=person)).select_related("department")

@@ -5,3 +5,7 @@ class NotificationsConfig(AppConfig):
     name = "tandem.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        # Registers the weekly digest with `tandem send-reminders`.
+        from tandem.notifications import reminders  # noqa: F401

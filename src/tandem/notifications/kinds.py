@@ -1,6 +1,9 @@
-"""Every kind of notification Tandem sends, with its plain label and default delivery.
+"""Every kind of notification Tandem sends, with its plain label, what it is about, and its
+default delivery.
 
-A feature adds its kinds here; people choose per kind how they hear about it."""
+A feature adds its kinds here; people choose per kind how they hear about it
+(/notifications/settings/). `about` is shown on that page: say in plain words when the
+notification comes and why it matters."""
 
 from __future__ import annotations
 
@@ -16,23 +19,65 @@ class Delivery(models.TextChoices):
     OFF = "off", "Not at all"
 
 
+# What each choice means, for the settings page (the digest goes out on Mondays).
+DELIVERY_HELP: dict[str, str] = {
+    Delivery.EMAIL: "An e-mail right away, and a notification in Tandem.",
+    Delivery.IN_APP: "A notification in Tandem (the bell at the top of every page), no e-mail.",
+    Delivery.DIGEST: "A notification in Tandem, and one e-mail every Monday listing the week's.",
+    Delivery.OFF: "Nothing at all: you will not hear about these.",
+}
+
+
 @dataclass(frozen=True)
 class Kind:
     label: str
     default: str = Delivery.EMAIL
+    about: str = ""
 
 
 KINDS: dict[str, Kind] = {
-    "feedback.received": Kind("Feedback you received"),
-    "feedback.request": Kind("Someone asks you for feedback"),
-    "feedback.request_reminder": Kind("Reminders before a feedback request is due"),
-    "feedback.upward_released": Kind("Anonymous feedback from your team is ready"),
-    "praise.received": Kind("Praise you received"),
-    "mention": Kind("Someone mentions you in a comment"),
-    "goals.checkin_reminder": Kind("Reminder to write your weekly check-in"),
-    "goals.comment": Kind("Comments on your goals", Delivery.IN_APP),
-    "meetings.agenda": Kind("Your 1:1 tomorrow and its agenda"),
-    "meetings.action_item": Kind("Action items given to you", Delivery.IN_APP),
+    "feedback.received": Kind(
+        "Feedback you received",
+        about="When a colleague sends you feedback you may read.",
+    ),
+    "feedback.request": Kind(
+        "Someone asks you for feedback",
+        about="When a colleague or a manager asks you for feedback, with its due date.",
+    ),
+    "feedback.request_reminder": Kind(
+        "Reminders before a feedback request is due",
+        about="A nudge shortly before a feedback request you have not answered is due.",
+    ),
+    "feedback.upward_released": Kind(
+        "Anonymous feedback from your team is ready",
+        about="When enough of your team have written anonymous feedback for it to be shown.",
+    ),
+    "praise.received": Kind(
+        "Praise you received",
+        about="When someone praises you on the company feed.",
+    ),
+    "mention": Kind(
+        "Someone mentions you in a comment",
+        about="When someone writes @your-name in a comment on a goal, feedback or 1:1.",
+    ),
+    "goals.checkin_reminder": Kind(
+        "Reminder to write your weekly check-in",
+        about="Once a week, if you have not yet written this week's check-in on your goals.",
+    ),
+    "goals.comment": Kind(
+        "Comments on your goals",
+        Delivery.IN_APP,
+        about="When someone comments on a goal you own.",
+    ),
+    "meetings.agenda": Kind(
+        "Your 1:1 tomorrow and its agenda",
+        about="The day before a 1:1, with the agenda so far, so you can prepare.",
+    ),
+    "meetings.action_item": Kind(
+        "Action items given to you",
+        Delivery.IN_APP,
+        about="When an action item from a 1:1 is given to you.",
+    ),
 }
 
 

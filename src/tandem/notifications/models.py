@@ -13,7 +13,9 @@ class Notification(models.Model):
     """Something a person should know about ("Ana gave you feedback"), with a link to it.
 
     `dedupe_key` makes a notification exactly-once: the same event notifying the same
-    person twice (a retried task, a double click) finds the existing row instead."""
+    person twice (a retried task, a double click) finds the existing row instead.
+    `delivery` is the person's choice when it was sent: a "digest" notification waits
+    (digested_at null) for the next weekly digest e-mail, whatever they choose later."""
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -22,6 +24,7 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IN_APP)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -36,6 +39,12 @@ class Notification(models.Model):
                 fields=["person"],
                 condition=models.Q(read_at__isnull=True),
                 name="notification_unread_idx",
+            ),
+            # The weekly digest finds the people with something pending by this index alone.
+            models.Index(
+                fields=["person", "created_at"],
+                condition=models.Q(delivery="digest", digested_at__isnull=True),
+                name="notification_digest_idx",
             ),
         ]
 

@@ -1,6 +1,9 @@
-"""Background delivery of notification e-mails (django-tasks), exactly once each."""
+"""Background delivery of notification e-mails (django-tasks), exactly once each, and the
+weekly digest."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -8,12 +11,23 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from tandem.notifications import digest
 from tandem.notifications.models import Notification
 
 
 @task()
 def deliver_notification(notification_id: int) -> bool:
     """E-mail one notification. Returns False when it was already sent (a retry)."""
+    return _deliver(notification_id)
+
+
+@task()
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """E-mail a batch of notifications (from notify_many); returns how many were sent."""
+    return sum(_deliver(notification_id) for notification_id in notification_ids)
+
+
+def _deliver(notification_id: int) -> bool:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
@@ -34,3 +48,12 @@ def deliver_notification(notification_id: int) -> bool:
             recipient_list=[notification.person.email],
         )
     return True
+
+
+@task()
+def send_weekly_digests(today: str) -> dict[str, int]:
+    """E-mail each person their pending weekly-digest notifications, once (see digest.py).
+
+    `today` is an ISO date ("2026-03-02"): task arguments are stored as JSON."""
+    run = digest.send_weekly_digests(date.fromisoformat(today))
+    return {"people": run.people, "notifications": run.notifications}

@@ -1,4 +1,12 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from tandem.notifications import views
 
 app_name = "notifications"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("notifications/", views.notification_list, name="list"),
+    path("notifications/read-all/", views.mark_all_read, name="mark_all_read"),
+    path("notifications/<int:notification_id>/open/", views.open_notification, name="open"),
+    path("notifications/settings/", views.preferences, name="settings"),
+    path("inbox/", views.inbox, name="inbox"),
+]

@@ -1,0 +1,173 @@
+"""Who may read feedback, praise, requests and anonymous upward feedback.
+
+- The giver and the recipient always read a piece of feedback.
+- "Only the recipient": nobody else — not their manager, not HR — unless the company's
+  policy (`hr_reads_private_feedback`, stated on the program page) lets HR admins read it.
+- "The recipient and their manager": also the manager the giver was shown when writing.
+- Public praise: everyone signed in.
+- Requests: the requester, the person it is about, and each colleague asked.
+- Anonymous upward feedback: nobody reads a message; a manager reads released batches of
+  their own, and nobody (HR included) reads another manager's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from tandem.access.rules import SCOPES, SYSTEM, Actor, actor_for, rule
+from tandem.feedback.models import (
+    AskStatus,
+    Feedback,
+    FeedbackAsk,
+    FeedbackRequest,
+    UpwardBatch,
+    UpwardFeedback,
+    Visibility,
+)
+from tandem.org.models import Person
+from tandem.program.models import Program
+
+
+def current_program() -> Program:
+    """The program's switches, read without creating the row (a read must not write);
+    the model's defaults stand in until HR first saves the program."""
+    return Program.objects.filter(pk=1).first() or Program(pk=1)
+
+
+def hr_reads_private(actor: Actor) -> bool:
+    """HR admins read non-public feedback only when the company's policy says so."""
+    return actor.is_hr_admin and current_program().hr_reads_private_feedback
+
+
+def feedback_readers_q(actor: Actor, prefix: str = "") -> Q:
+    """The feedback `actor` may read, as a filter (prefix for use across a relation)."""
+    me = actor.person.pk
+    q = (
+        Q(**{f"{prefix}giver_id": me})
+        | Q(**{f"{prefix}recipient_id": me})
+        | Q(**{f"{prefix}visibility": Visibility.PUBLIC})
+        | Q(**{f"{prefix}visibility": Visibility.WITH_MANAGER, f"{prefix}recipient_manager_id": me})
+    )
+    return q
+
+
+@rule("feedback.view")
+def _feedback_view(actor: Actor, feedback: Feedback) -> bool:
+    me = actor.person.pk
+    if me in (feedback.giver_id, feedback.recipient_id):
+        return True
+    if feedback.visibility == Visibility.PUBLIC:
+        return True
+    if feedback.visibility == Visibility.WITH_MANAGER and feedback.recipient_manager_id == me:
+        return True
+    return hr_reads_private(actor)
+
+
+@rule("feedback.give")
+def _feedback_give(actor: Actor, recipient: Person | None) -> bool:
+    """Anyone gives feedback to anyone: a peer, a report, a manager, a skip-level. (Oneself
+    and people who left are refused as bad input, with a message, by the service.)"""
+    return True
+
+
+@rule("praise.react")
+def _praise_react(actor: Actor, feedback: Feedback) -> bool:
+    return feedback.visibility == Visibility.PUBLIC
+
+
+@rule("feedback_request.create")
+def _request_create(actor: Actor, subject: Person) -> bool:
+    """About yourself, or about someone in your reporting line."""
+    return subject.pk == actor.person.pk or actor.manages(subject)
+
+
+@rule("feedback_request.view")
+def _request_view(actor: Actor, request: FeedbackRequest) -> bool:
+    me = actor.person.pk
+    if me in (request.requester_id, request.subject_id):
+        return True
+    return FeedbackAsk.objects.filter(request_id=request.pk, person_id=me).exists()
+
+
+@rule("feedback_request.respond")
+def _request_respond(actor: Actor, ask: FeedbackAsk) -> bool:
+    return ask.person_id == actor.person.pk and ask.status == AskStatus.PENDING
+
+
+@rule("upward.write")
+def _upward_write(actor: Actor, _: Any) -> bool:
+    """Anyone with a manager may write (switch and manager are checked as bad input)."""
+    return True
+
+
+@rule("upward.read")
+def _upward_read(actor: Actor, batch: UpwardBatch) -> bool:
+    return batch.manager_id == actor.person.pk
+
+
+# --- Scopes ------------------------------------------------------------------------------
+
+
+def scope_feedback(user: Any, queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
+    if user is SYSTEM:
+        return queryset
+    actor = actor_for(user)
+    if actor is None:
+        return queryset.none()
+    if hr_reads_private(actor):
+        return queryset
+    return queryset.filter(feedback_readers_q(actor))
+
+
+def scope_requests(user: Any, queryset: QuerySet[FeedbackRequest]) -> QuerySet[FeedbackRequest]:
+    if user is SYSTEM:
+        return queryset
+    actor = actor_for(user)
+    if actor is None:
+        return queryset.none()
+    me = actor.person.pk
+    asked = FeedbackAsk.objects.filter(request_id=OuterRef("pk"), person_id=me)
+    return queryset.filter(Q(requester_id=me) | Q(subject_id=me) | Exists(asked))
+
+
+def scope_asks(user: Any, queryset: QuerySet[FeedbackAsk]) -> QuerySet[FeedbackAsk]:
+    """The asks of requests the user may see (who was asked, and whether they answered)."""
+    if user is SYSTEM:
+        return queryset
+    actor = actor_for(user)
+    if actor is None:
+        return queryset.none()
+    me = actor.person.pk
+    return queryset.filter(
+        Q(person_id=me) | Q(request__requester_id=me) | Q(request__subject_id=me)
+    )
+
+
+def scope_upward_batches(user: Any, queryset: QuerySet[UpwardBatch]) -> QuerySet[UpwardBatch]:
+    if user is SYSTEM:
+        return queryset
+    actor = actor_for(user)
+    if actor is None:
+        return queryset.none()
+    return queryset.filter(manager_id=actor.person.pk)
+
+
+def scope_upward_messages(
+    user: Any, queryset: QuerySet[UpwardFeedback]
+) -> QuerySet[UpwardFeedback]:
+    """Only messages in a released batch of the user's own; never a waiting message."""
+    if user is SYSTEM:
+        return queryset
+    actor = actor_for(user)
+    if actor is None:
+        return queryset.none()
+    return queryset.filter(batch__isnull=False, batch__manager_id=actor.person.pk)
+
+
+SCOPES[Feedback] = scope_feedback
+SCOPES[FeedbackRequest] = scope_requests
+SCOPES[FeedbackAsk] = scope_asks
+SCOPES[UpwardBatch] = scope_upward_batches
+SCOPES[UpwardFeedback] = scope_upward_messages

@@ -1,0 +1,53 @@
+"""Who may see and do what with notifications: each person their own, and nobody else's.
+
+Notifications say what happened to one person ("Ana asked you for feedback"); even HR admins
+cannot read another person's, because the titles can reveal private feedback and 1:1s."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from tandem.access.rules import SCOPES, SYSTEM, Actor, actor_for, rule
+from tandem.notifications.models import Notification, NotificationSetting
+
+
+@rule("notification.view")
+def _notification_view(actor: Actor, notification: Notification) -> bool:
+    return notification.person_id == actor.person.pk
+
+
+@rule("notification.mark_read")
+def _notification_mark_read(actor: Actor, notification: Notification) -> bool:
+    return notification.person_id == actor.person.pk
+
+
+@rule("notification.settings")
+def _notification_settings(actor: Actor, person: Any) -> bool:
+    """Choosing how someone hears about things: only they may."""
+    return getattr(person, "pk", None) == actor.person.pk
+
+
+def scope_notifications(user: Any, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+    if user is SYSTEM:
+        return queryset
+    actor = actor_for(user)
+    if actor is None:
+        return queryset.none()
+    return queryset.filter(person_id=actor.person.pk)
+
+
+def scope_notification_settings(
+    user: Any, queryset: QuerySet[NotificationSetting]
+) -> QuerySet[NotificationSetting]:
+    if user is SYSTEM:
+        return queryset
+    actor = actor_for(user)
+    if actor is None:
+        return queryset.none()
+    return queryset.filter(person_id=actor.person.pk)
+
+
+SCOPES[Notification] = scope_notifications
+SCOPES[NotificationSetting] = scope_notification_settings

@@ -1,0 +1,455 @@
+"""Reads about feedback, always starting from the access scope of the viewer."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tandem.access.feedback import current_program
+from tandem.access.rules import actor_for, can, scope
+from tandem.feedback.models import (
+    REACTION_EMOJI,
+    AskStatus,
+    Feedback,
+    FeedbackAsk,
+    FeedbackRequest,
+    FeedbackValue,
+    Reaction,
+    ReactionKind,
+    UpwardBatch,
+    UpwardFeedback,
+    UpwardMarker,
+    Visibility,
+)
+from tandem.feedback.services import marker_digest, upward_round, window_of
+from tandem.org.models import Company, CompanyValue, Person, PersonStatus
+from tandem.org.queries import people_queryset
+from tandem.program.models import Program
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+MAX_ID = 2**63 - 1
+
+
+class BadCursor(ValueError):
+    """A page link we did not make."""
+
+
+def person_of(user: Any) -> Person:
+    """The signed-in person behind a request's user (the API's auth guarantees one)."""
+    actor = actor_for(user)
+    if actor is None:
+        raise Http404("Not signed in.")
+    return actor.person
+
+
+# --- Keyset pages over (created_at, id), newest first ------------------------------------------
+
+
+def encode_cursor(created_at: datetime, pk: int) -> str:
+    raw = json.dumps([created_at.isoformat(), pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        stamp, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(stamp, str) or type(pk) is not int or not 0 < pk <= MAX_ID:
+            raise TypeError
+        at = datetime.fromisoformat(stamp)
+        if at.tzinfo is None:
+            raise TypeError
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise BadCursor("This page link is not valid; start again from the first page.") from error
+    return at, pk
+
+
+@dataclass
+class FeedbackPage:
+    items: list[Feedback]
+    next_cursor: str | None
+    reactions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _with_people(feedback: QuerySet[Feedback]) -> QuerySet[Feedback]:
+    return feedback.select_related("giver", "recipient", "recipient_manager").prefetch_related(
+        "values"
+    )
+
+
+def feedback_page(
+    feedback: QuerySet[Feedback],
+    *,
+    cursor: str | None,
+    limit: int = PAGE_SIZE,
+    viewer: Any = None,
+) -> FeedbackPage:
+    """One page, newest first; page 1,000 costs what page 1 costs (index seek)."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    if cursor:
+        at, pk = decode_cursor(cursor)
+        feedback = feedback.filter(created_at__lte=at).filter(Q(created_at__lt=at) | Q(pk__lt=pk))
+    rows = list(_with_people(feedback).order_by("-created_at", "-pk")[: limit + 1])
+    items = rows[:limit]
+    next_cursor = encode_cursor(items[-1].created_at, items[-1].pk) if len(rows) > limit else None
+    page = FeedbackPage(items=items, next_cursor=next_cursor)
+    if viewer is not None:
+        page.reactions = reaction_summary([f for f in items if f.is_praise], viewer)
+        for item in items:
+            item.reaction_list = page.reactions.get(item.pk, [])  # type: ignore[attr-defined]
+    return page
+
+
+def reaction_summary(items: list[Feedback], viewer: Any) -> dict[int, list[dict[str, Any]]]:
+    """Per praise: each reaction kind with its count and whether the viewer chose it. One
+    query for the whole page."""
+    ids = [f.pk for f in items]
+    summary: dict[int, list[dict[str, Any]]] = {}
+    if not ids:
+        return summary
+    counts = (
+        Reaction.objects.filter(feedback_id__in=ids)
+        .values("feedback_id", "kind")
+        .annotate(n=Count("id"), mine=Count("id", filter=Q(person_id=viewer.pk)))
+    )
+    found = {(row["feedback_id"], row["kind"]): row for row in counts}
+    for pk in ids:
+        summary[pk] = [
+            {
+                "kind": kind.value,
+                "emoji": REACTION_EMOJI[kind],
+                "label": kind.label,
+                "count": found.get((pk, kind.value), {}).get("n", 0),
+                "mine": bool(found.get((pk, kind.value), {}).get("mine", 0)),
+            }
+            for kind in ReactionKind
+        ]
+    return summary
+
+
+def _search(feedback: QuerySet[Feedback], q: str) -> QuerySet[Feedback]:
+    q = q.replace("\x00", " ").strip()
+    return feedback.filter(text__icontains=q) if q else feedback
+
+
+def visible_feedback(user: Any) -> QuerySet[Feedback]:
+    return scope(user, Feedback.objects.all())
+
+
+def received(user: Any, person: Person, *, q: str = "") -> QuerySet[Feedback]:
+    return _search(visible_feedback(user).filter(recipient=person), q)
+
+
+def given(user: Any, person: Person, *, q: str = "") -> QuerySet[Feedback]:
+    return _search(visible_feedback(user).filter(giver=person), q)
+
+
+def search(user: Any, *, q: str = "", about: int | None = None) -> QuerySet[Feedback]:
+    """Everything the user may read, optionally about one person and matching words."""
+    feedback = visible_feedback(user)
+    if about is not None:
+        feedback = feedback.filter(Q(recipient_id=about) | Q(giver_id=about))
+    return _search(feedback, q)
+
+
+def feedback_for(user: Any, pk: int) -> Feedback:
+    """The feedback with this id, or 404 when it does not exist or the user may not read it."""
+    found = _with_people(visible_feedback(user).filter(pk=pk)).select_related("goal").first()
+    if found is None or not can(user, "feedback.view", found):
+        raise Http404("No such feedback.")
+    return found
+
+
+def goal_visible_to(user: Any, feedback: Feedback) -> Any:
+    goal = feedback.goal
+    return goal if goal is not None and can(user, "goal.view", goal) else None
+
+
+# --- Praise ---------------------------------------------------------------------------------
+
+
+def praise_feed(user: Any, *, value_id: int | None = None) -> QuerySet[Feedback]:
+    """Public praise between people who are still here, newest first."""
+    feed = visible_feedback(user).filter(visibility=Visibility.PUBLIC)
+    feed = feed.exclude(giver__status=PersonStatus.LEFT).exclude(
+        recipient__status=PersonStatus.LEFT
+    )
+    if value_id is not None:
+        feed = feed.filter(
+            pk__in=FeedbackValue.objects.filter(value_id=value_id, is_public=True).values(
+                "feedback_id"
+            )
+        )
+    return feed
+
+
+def month_start(today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    return today.replace(day=1)
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+
+
+def praise_counts_per_value(since: date, until: date | None = None) -> list[CompanyValue]:
+    """Each company value with how much public praise showed it in [since, until). In SQL."""
+    window = Q(feedback_links__is_public=True, feedback_links__created_at__gte=_start_of_day(since))
+    if until is not None:
+        window &= Q(feedback_links__created_at__lt=_start_of_day(until))
+    return list(CompanyValue.objects.annotate(praise=Count("feedback_links", filter=window)))
+
+
+def value_leaders(value: CompanyValue, *, since: date, limit: int = 20) -> list[dict[str, Any]]:
+    """Who lived this value since `since`: people praised for it, most praised first."""
+    rows = list(
+        FeedbackValue.objects.filter(
+            value=value, is_public=True, created_at__gte=_start_of_day(since)
+        )
+        .exclude(recipient__status=PersonStatus.LEFT)
+        .values("recipient_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "recipient_id")[:limit]
+    )
+    people = Person.objects.in_bulk([r["recipient_id"] for r in rows])
+    return [{"person": people[r["recipient_id"]], "count": r["n"]} for r in rows]
+
+
+def value_for(pk: int) -> CompanyValue:
+    found = CompanyValue.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such value.")
+    return found
+
+
+# --- Who will read this ------------------------------------------------------------------------
+
+
+def audience(*, giver: Any, recipient: Person | None, visibility: str) -> str:
+    """The plain sentence shown before sending: who will read it, with names."""
+    program = current_program()
+    hr = (
+        " HR admins may also read it (company policy, stated on the program page)."
+        if program.hr_reads_private_feedback and visibility != Visibility.PUBLIC
+        else ""
+    )
+    name = recipient.display_name if recipient is not None else "your recipient"
+    if visibility == Visibility.PRIVATE:
+        return f"Only {name} will read this.{hr}"
+    if visibility == Visibility.WITH_MANAGER:
+        manager = (
+            Person.objects.filter(pk=recipient.manager_id).first()
+            if recipient is not None and recipient.manager_id
+            else None
+        )
+        if recipient is None:
+            return f"Your recipient and their manager will read this.{hr}"
+        if manager is None:
+            return f"{name} has no manager, so only {name} will read this.{hr}"
+        return f"{name} and their manager, {manager.display_name}, will read this.{hr}"
+    if visibility == Visibility.PUBLIC:
+        found = Company.objects.filter(pk=1).first()
+        company = found.name if found is not None else "the company"
+        return f"Everyone at {company} will see this on the praise feed and on {name}'s profile."
+    return "Choose who may read this."
+
+
+def allowed_visibilities(program: Program | None = None) -> list[tuple[str, str]]:
+    from tandem.feedback.models import VISIBILITY_SWITCH
+
+    program = program or current_program()
+    return [(v.value, v.label) for v in Visibility if getattr(program, VISIBILITY_SWITCH[v])]
+
+
+def resolve_person(user: Any, raw: str | int | None, *, field: str = "recipient") -> Person:
+    """A colleague named by id, work e-mail or (unambiguous) name, as the user may see them.
+
+    People who left are named as such, so the message says why rather than "not found"."""
+    raw = str(raw or "").replace("\x00", " ").strip()
+    if not raw:
+        raise ValidationError({field: "Name a colleague: their work e-mail or name."})
+    visible = scope(user, Person.objects.all())
+    if raw.isdigit() and int(raw) <= MAX_ID:
+        match = visible.filter(pk=int(raw)).first()
+        left = Person.objects.filter(pk=int(raw), status=PersonStatus.LEFT).exists()
+    elif "@" in raw:
+        match = visible.filter(email=raw.lower()).first()
+        left = Person.objects.filter(email=raw.lower(), status=PersonStatus.LEFT).exists()
+    else:
+        found = list(people_queryset(user, q=raw).exclude(status=PersonStatus.LEFT)[:6])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError({field: f"No colleague matches “{raw[:100]}”."})
+        names = "; ".join(f"{p.display_name} ({p.email})" for p in found[:5])
+        raise ValidationError(
+            {field: f"Several people match “{raw[:100]}”: {names}. Type the work e-mail."}
+        )
+    if match is not None:
+        return match
+    if left:
+        raise ValidationError({field: "This person has left the company."})
+    raise ValidationError({field: f"No colleague with “{raw[:100]}” as work e-mail or number."})
+
+
+def resolve_people(user: Any, raw: str, *, field: str = "asked") -> list[Person]:
+    """Colleagues listed one per line or separated by commas."""
+    parts = [p.strip() for chunk in raw.splitlines() for p in chunk.split(",")]
+    return [resolve_person(user, p, field=field) for p in parts if p][:50]
+
+
+# --- Requests ------------------------------------------------------------------------------
+
+
+def pending_asks(person: Any, *, limit: int = 50) -> list[FeedbackAsk]:
+    """Requests waiting for `person` to answer, soonest due first (undated last)."""
+    return list(
+        FeedbackAsk.objects.filter(person_id=person.pk, status=AskStatus.PENDING)
+        .exclude(request__subject__status=PersonStatus.LEFT)
+        .select_related("request__requester", "request__subject")
+        .order_by(
+            "due_date",
+            "pk",
+        )[:limit]
+    )
+
+
+def pending_requests_for(person: Any) -> list[FeedbackAsk]:
+    """For the "Things waiting for you" inbox (also registered as its provider)."""
+    return pending_asks(person)
+
+
+def my_requests(user: Any, *, limit: int = 50) -> list[FeedbackRequest]:
+    """Requests the user made, or that are about them, newest first, with their asks."""
+    me = user.pk
+    return list(
+        scope(user, FeedbackRequest.objects.filter(Q(requester_id=me) | Q(subject_id=me)))
+        .select_related("requester", "subject")
+        .prefetch_related("asks__person")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def request_for(user: Any, pk: int) -> FeedbackRequest:
+    found = (
+        scope(user, FeedbackRequest.objects.filter(pk=pk))
+        .select_related("requester", "subject")
+        .first()
+    )
+    if found is None or not can(user, "feedback_request.view", found):
+        raise Http404("No such request.")
+    return found
+
+
+def asks_of(user: Any, request: FeedbackRequest) -> list[FeedbackAsk]:
+    """Who was asked and whether they answered (everyone who sees the request sees this);
+    the answer's text only travels as feedback, under its own visibility."""
+    return list(
+        scope(user, FeedbackAsk.objects.filter(request=request))
+        .select_related("person", "feedback")
+        .order_by("person__sort_name", "pk")
+    )
+
+
+def my_ask(user: Any, request: FeedbackRequest) -> FeedbackAsk | None:
+    return FeedbackAsk.objects.filter(request=request, person_id=user.pk).first()
+
+
+# --- Upward ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ReleasedBatch:
+    batch: UpwardBatch
+    texts: list[str]
+
+    @property
+    def last_day(self) -> date:
+        return self.batch.window_end - timedelta(days=1)
+
+
+def released_batches(user: Any, *, limit: int = 12) -> list[ReleasedBatch]:
+    """The user's released batches, newest window first: text only, in shuffled order, with
+    no count of people and no date finer than the window."""
+    batches = list(
+        scope(user, UpwardBatch.objects.all()).order_by("-window_start", "-round")[:limit]
+    )
+    texts: dict[int, list[str]] = {b.pk: [] for b in batches}
+    for batch_id, text in scope(
+        user, UpwardFeedback.objects.filter(batch_id__in=list(texts))
+    ).values_list("batch_id", "text"):
+        texts[batch_id].append(text)
+    shuffle = random.SystemRandom().shuffle
+    for items in texts.values():
+        shuffle(items)
+    return [ReleasedBatch(batch=b, texts=texts[b.pk]) for b in batches]
+
+
+@dataclass
+class UpwardStatus:
+    enabled: bool
+    manager: Person | None
+    window_start: date | None
+    window_end: date | None
+    wrote_this_window: bool
+    minimum: int
+
+
+def upward_status(user: Any, today: date | None = None) -> UpwardStatus:
+    """What the writer may know: their manager, the window, whether they wrote in it. Never
+    how many others wrote (that would help guess who)."""
+    program = current_program()
+    manager = (
+        Person.objects.filter(pk=user.manager_id).exclude(status=PersonStatus.LEFT).first()
+        if user.manager_id
+        else None
+    )
+    start, end = window_of(today or timezone.localdate(), program.upward_feedback_window_days)
+    wrote = False
+    if manager is not None:
+        round_ = upward_round(manager.pk, start)
+        digest = marker_digest(
+            author_id=user.pk, manager_id=manager.pk, window_start=start, round_=round_
+        )
+        wrote = UpwardMarker.objects.filter(
+            manager=manager, window_start=start, round=round_, digest=digest
+        ).exists()
+    return UpwardStatus(
+        enabled=program.upward_feedback_enabled,
+        manager=manager,
+        window_start=start,
+        window_end=end - timedelta(days=1),
+        wrote_this_window=wrote,
+        minimum=program.anonymity_minimum,
+    )
+
+
+# --- Home ------------------------------------------------------------------------------------
+
+
+def home_summary(user: Any) -> dict[str, Any]:
+    """The home card: recent feedback received, requests waiting, a link to praise."""
+    since = timezone.now() - timedelta(days=30)
+    latest = list(received(user, user).select_related("giver").order_by("-created_at", "-pk")[:3])
+    counts = Feedback.objects.filter(recipient_id=user.pk, created_at__gte=since).aggregate(
+        received=Count("id")
+    )
+    waiting = FeedbackAsk.objects.filter(person_id=user.pk, status=AskStatus.PENDING).count()
+    actor = actor_for(user)
+    return {
+        "latest": latest,
+        "received_30d": counts["received"],
+        "waiting": waiting,
+        "is_manager": bool(actor and actor.is_manager),
+    }

@@ -1,0 +1,418 @@
+"""Feedback pages: my feedback, give, one piece, the praise feed, per-value view, requests,
+anonymous upward feedback, and the timeline section of a profile. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.access.feedback import current_program
+from tandem.access.rules import scope
+from tandem.core.http import AuthedHttpRequest
+from tandem.feedback import queries, services
+from tandem.feedback.forms import (
+    AnswerForm,
+    DeclineForm,
+    FeedFilterForm,
+    GiveFeedbackForm,
+    ListFilterForm,
+    ReactForm,
+    RequestFeedbackForm,
+    UpwardForm,
+    apply_errors,
+    goal_choices,
+)
+from tandem.feedback.models import AskStatus, Visibility
+from tandem.org.models import Person, PersonStatus
+from tandem.org.queries import person_for
+
+
+def _page(
+    request: AuthedHttpRequest, feedback: Any, cursor: str | None
+) -> tuple[queries.FeedbackPage, str | None]:
+    try:
+        return queries.feedback_page(feedback, cursor=cursor, viewer=request.user), None
+    except queries.BadCursor as bad:
+        return queries.feedback_page(feedback, cursor=None, viewer=request.user), str(bad)
+
+
+def _next_query(request: AuthedHttpRequest, cursor: str | None) -> str:
+    if not cursor:
+        return ""
+    params = request.GET.copy()
+    params["cursor"] = cursor
+    return params.urlencode()
+
+
+@login_required
+def mine(request: AuthedHttpRequest) -> HttpResponse:
+    """My feedback: received, given, and requests (waiting for me, and mine)."""
+    form = ListFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tab = filters.get("tab") or "received"
+    context: dict[str, Any] = {"form": form, "tab": tab, "q": filters.get("q", "")}
+    if tab == "requests":
+        context["waiting"] = queries.pending_asks(request.user)
+        context["requests"] = queries.my_requests(request.user)
+    else:
+        finder = queries.received if tab == "received" else queries.given
+        feedback = finder(request.user, request.user, q=filters.get("q", ""))
+        page, error = _page(request, feedback, filters.get("cursor") or None)
+        context.update(
+            page=page, cursor_error=error, next_query=_next_query(request, page.next_cursor)
+        )
+    template = "feedback/_list.html" if request.htmx else "feedback/mine.html"
+    return render(request, template, context)
+
+
+def _give_form_parts(
+    request: AuthedHttpRequest, data: Any
+) -> tuple[Person | None, str | None, dict[str, Any]]:
+    """Who the form is for (if it names someone we can find), and the choices to offer."""
+    program = current_program()
+    raw = (data.get("recipient") if data else None) or request.GET.get("to")
+    recipient: Person | None = None
+    problem: str | None = None
+    if raw:
+        try:
+            recipient = queries.resolve_person(request.user, raw)
+        except ValidationError as error:
+            problem = " ".join(error.message_dict.get("recipient", error.messages))
+    return (
+        recipient,
+        problem,
+        {
+            "visibilities": queries.allowed_visibilities(program),
+            "goals": goal_choices(request.user, recipient),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def give(request: AuthedHttpRequest) -> HttpResponse:
+    """Give feedback or praise. On htmx requests (recipient or visibility changed) only the
+    "who will read this" sentence is rendered again, with names."""
+    data = request.POST if request.method == "POST" else (request.GET if request.htmx else None)
+    recipient, problem, choices = _give_form_parts(request, data)
+    if request.method == "GET" and request.htmx:
+        return render(
+            request,
+            "feedback/_audience.html",
+            {
+                "audience": queries.audience(
+                    giver=request.user,
+                    recipient=recipient,
+                    visibility=request.GET.get("visibility", ""),
+                ),
+                "recipient_problem": problem,
+            },
+        )
+    initial = {}
+    if request.method == "GET":
+        if recipient is not None:
+            initial["recipient"] = recipient.email
+        allowed = [v for v, _ in choices["visibilities"]]
+        initial["visibility"] = request.GET.get("visibility") or (allowed[0] if allowed else "")
+        if request.GET.get("goal", "").isdigit():
+            initial["goal"] = request.GET["goal"]
+    form = GiveFeedbackForm(data, initial=initial, **choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = queries.resolve_person(request.user, form.cleaned_data["recipient"])
+            feedback = services.give_feedback(
+                by=request.user,
+                recipient=target,
+                text=form.cleaned_data["text"],
+                visibility=form.cleaned_data["visibility"],
+                values=form.cleaned_data["values"],
+                goal=_goal(request, form.cleaned_data.get("goal")),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            what = "Praise" if feedback.is_praise else "Feedback"
+            messages.success(request, f"{what} sent to {target.display_name}.")
+            if feedback.is_praise:
+                return redirect("feedback:praise_feed")
+            return redirect("feedback:detail", feedback.pk)
+    visibility = (form.data.get("visibility") if form.is_bound else initial.get("visibility")) or ""
+    context = {
+        "form": form,
+        "recipient": recipient,
+        "audience": queries.audience(
+            giver=request.user, recipient=recipient, visibility=str(visibility)
+        ),
+        "recipient_problem": problem if request.method == "GET" else None,
+        "nothing_allowed": not choices["visibilities"],
+    }
+    return render(request, "feedback/give.html", context, status=200)
+
+
+def _goal(request: AuthedHttpRequest, raw: str | None) -> Any:
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > queries.MAX_ID:
+        raise ValidationError({"goal": "Choose a goal from the list."})
+    goal_model = apps.get_model("goals", "Goal")
+    goal = scope(request.user, goal_model.objects.filter(pk=int(raw))).first()
+    if goal is None:
+        raise ValidationError({"goal": "No goal with that number that you can see."})
+    return goal
+
+
+@login_required
+def detail(request: AuthedHttpRequest, feedback_id: int) -> HttpResponse:
+    feedback = queries.feedback_for(request.user, feedback_id)
+    return render(
+        request,
+        "feedback/detail.html",
+        {
+            "feedback": feedback,
+            "goal": queries.goal_visible_to(request.user, feedback),
+            "reactions": queries.reaction_summary([feedback], request.user).get(feedback.pk, [])
+            if feedback.is_praise
+            else [],
+            "readers": _readers(feedback),
+        },
+    )
+
+
+def _readers(feedback: Any) -> str:
+    giver = feedback.giver.display_name
+    recipient = feedback.recipient.display_name
+    hr = current_program().hr_reads_private_feedback
+    hr_words = " HR admins may also read it (company policy)." if hr else ""
+    if feedback.visibility == Visibility.PUBLIC:
+        return "Everyone in the company can read this praise."
+    if feedback.visibility == Visibility.WITH_MANAGER and feedback.recipient_manager:
+        return (
+            f"{giver}, {recipient} and {recipient}'s manager when it was given, "
+            f"{feedback.recipient_manager.display_name}, can read this.{hr_words}"
+        )
+    return f"Only {giver} and {recipient} can read this.{hr_words}"
+
+
+@login_required
+def praise_feed(request: AuthedHttpRequest) -> HttpResponse:
+    form = FeedFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    value = filters.get("value")
+    feed = queries.praise_feed(request.user, value_id=value.pk if value else None)
+    page, error = _page(request, feed, filters.get("cursor") or None)
+    context = {
+        "form": form,
+        "page": page,
+        "cursor_error": error,
+        "next_query": _next_query(request, page.next_cursor),
+        "value": value,
+        "values": queries.praise_counts_per_value(queries.month_start()),
+        "can_praise": current_program().praise_public_allowed,
+    }
+    template = "feedback/_feed.html" if request.htmx else "feedback/praise_feed.html"
+    return render(request, template, context)
+
+
+@login_required
+def praise_value(request: AuthedHttpRequest, value_id: int) -> HttpResponse:
+    """Who lived this value this month, and the praise that says so."""
+    value = queries.value_for(value_id)
+    since = queries.month_start()
+    feed = queries.praise_feed(request.user, value_id=value.pk)
+    page, error = _page(request, feed, request.GET.get("cursor") or None)
+    return render(
+        request,
+        "feedback/praise_value.html",
+        {
+            "value": value,
+            "since": since,
+            "leaders": queries.value_leaders(value, since=since),
+            "page": page,
+            "cursor_error": error,
+            "next_query": _next_query(request, page.next_cursor),
+        },
+    )
+
+
+@login_required
+@require_POST
+def react(request: AuthedHttpRequest, feedback_id: int) -> HttpResponse:
+    feedback = queries.feedback_for(request.user, feedback_id)
+    if not feedback.is_praise:
+        raise Http404("No such praise.")
+    form = ReactForm(request.POST)
+    if form.is_valid():
+        services.toggle_reaction(by=request.user, feedback=feedback, kind=form.cleaned_data["kind"])
+    elif not request.htmx:
+        messages.error(request, "Choose a reaction.")
+    if request.htmx:
+        summary = queries.reaction_summary([feedback], request.user)
+        return render(
+            request,
+            "feedback/_reactions.html",
+            {"item": feedback, "reactions": summary.get(feedback.pk, [])},
+        )
+    next_url = request.POST.get("next_url") or ""
+    return redirect(next_url if _safe(next_url) else reverse("feedback:praise_feed"))
+
+
+def _safe(url: str | None) -> bool:
+    return bool(url) and str(url).startswith("/") and not str(url).startswith("//")
+
+
+def _subject_choices(request: AuthedHttpRequest) -> list[tuple[str, str]]:
+    reports = (
+        scope(request.user, Person.objects.filter(manager_id=request.user.pk))
+        .exclude(status=PersonStatus.LEFT)
+        .order_by("sort_name", "pk")[:200]
+    )
+    return [("", "Myself"), *((str(p.pk), p.display_name) for p in reports)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: AuthedHttpRequest) -> HttpResponse:
+    program = current_program()
+    visibilities = queries.allowed_visibilities(program)
+    initial = {"visibility": visibilities[0][0] if visibilities else ""}
+    form = RequestFeedbackForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        subjects=_subject_choices(request),
+        visibilities=visibilities,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            raw_subject = form.cleaned_data["subject"]
+            subject = person_for(request.user, int(raw_subject)) if raw_subject else request.user
+            asked = queries.resolve_people(request.user, form.cleaned_data["asked"])
+            created = services.create_feedback_request(
+                by=request.user,
+                subject=subject,
+                asked=asked,
+                visibility=form.cleaned_data["visibility"],
+                questions=form.cleaned_data["questions"],
+                due_date=form.cleaned_data["due_date"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Request sent.")
+            return redirect("feedback:request_detail", created.pk)
+    return render(request, "feedback/request_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_detail(request: AuthedHttpRequest, request_id: int) -> HttpResponse:
+    """The request: who was asked and who answered; for someone asked, answer or decline."""
+    feedback_request = queries.request_for(request.user, request_id)
+    ask = queries.my_ask(request.user, feedback_request)
+    pending = ask is not None and ask.status == AskStatus.PENDING
+    answer_form = AnswerForm()
+    decline_form = DeclineForm()
+    if request.method == "POST":
+        if not pending or ask is None:
+            raise Http404("Nothing to answer here.")
+        try:
+            if request.POST.get("action") == "decline":
+                decline_form = DeclineForm(request.POST)
+                if decline_form.is_valid():
+                    services.decline_feedback_request(
+                        by=request.user, ask=ask, reason=decline_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, "You declined; the person who asked can see why.")
+                    return redirect("feedback:request_detail", feedback_request.pk)
+            else:
+                answer_form = AnswerForm(request.POST)
+                if answer_form.is_valid():
+                    services.answer_feedback_request(
+                        by=request.user,
+                        ask=ask,
+                        text=answer_form.cleaned_data["text"],
+                        values=answer_form.cleaned_data["values"],
+                    )
+                    messages.success(request, "Thank you: your answer was sent.")
+                    return redirect("feedback:request_detail", feedback_request.pk)
+        except ValidationError as error:
+            target = decline_form if request.POST.get("action") == "decline" else answer_form
+            apply_errors(target, error)
+    asks = queries.asks_of(request.user, feedback_request)
+    readable = set(
+        queries.visible_feedback(request.user)
+        .filter(pk__in=[a.feedback_id for a in asks if a.feedback_id])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "feedback/request_detail.html",
+        {
+            "req": feedback_request,
+            "asks": asks,
+            "readable": readable,
+            "ask": ask,
+            "pending": pending,
+            "answer_form": answer_form,
+            "decline_form": decline_form,
+            "audience": queries.audience(
+                giver=request.user,
+                recipient=feedback_request.subject,
+                visibility=feedback_request.visibility,
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upward(request: AuthedHttpRequest) -> HttpResponse:
+    """Write anonymously to my manager; as a manager, read released batches."""
+    form = UpwardForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.write_upward_feedback(by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Thank you. Your feedback was stored without your name; your manager will "
+                "see it only in a batch, once enough people have written.",
+            )
+            return redirect("feedback:upward")
+    return render(
+        request,
+        "feedback/upward.html",
+        {
+            "form": form,
+            "status": queries.upward_status(request.user),
+            "batches": queries.released_batches(request.user),
+        },
+    )
+
+
+@login_required
+def person_timeline(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """A person's feedback received and given, as far as the viewer may read it. The
+    profile loads it with htmx; without htmx it is a page of its own."""
+    person = person_for(request.user, person_id)
+    direction = "given" if request.GET.get("direction") == "given" else "received"
+    finder = queries.given if direction == "given" else queries.received
+    page, error = _page(request, finder(request.user, person), request.GET.get("cursor") or None)
+    context = {
+        "person": person,
+        "direction": direction,
+        "page": page,
+        "cursor_error": error,
+        "next_query": _next_query(request, page.next_cursor),
+    }
+    template = "feedback/_timeline.html" if request.htmx else "feedback/timeline.html"
+    return render(request, template, context)

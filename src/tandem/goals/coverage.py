@@ -1,0 +1,214 @@
+"""Alignment coverage: how much of the company's work reaches a company goal.
+
+The share of *active* people (status "active": people on leave and people who left are not
+counted, in the numerator or the denominator) who hold at least one goal in the period
+whose alignment reaches a company goal — the goal is a company goal itself, or the root of
+its alignment path is one. Figures for the whole company, per department (sub-departments
+included) and per manager (their whole reporting subtree, themselves excluded).
+
+Everything is counted in SQL: a count of the people, and one pass over the period's goals
+counting distinct owners (all of them, and those whose goal reaches a company goal). Per
+department, the same two counts grouped by department, rolled up through the department
+tree in Python (a loop over departments — hundreds — never over people).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from tandem.access.rules import actor_for
+from tandem.goals.models import Goal, GoalLevel, Period
+from tandem.org import queries as org_queries
+from tandem.org import tree
+from tandem.org.models import Department, Person, PersonStatus
+
+# A goal reaches a company goal when it is one, or when the root of its alignment path is
+# one. Company goals are few, so "root in (company goal ids)" is a hashed lookup per goal
+# instead of a join to the root row.
+ALIGNED = Q(level=GoalLevel.COMPANY) | Q(
+    root_id__in=Goal.objects.filter(level=GoalLevel.COMPANY).order_by().values("pk")
+)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """People counted, those with a goal reaching a company goal, and those with any goal."""
+
+    people: int
+    aligned: int
+    with_goals: int
+
+    @property
+    def share(self) -> Decimal | None:
+        if not self.people:
+            return None
+        return (Decimal(self.aligned) / Decimal(self.people)).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def percent(self) -> int | None:
+        share = self.share
+        return None if share is None else int((share * 100).quantize(Decimal(1), ROUND_HALF_UP))
+
+    @property
+    def without_goals(self) -> int:
+        return self.people - self.with_goals
+
+    @property
+    def only_unaligned(self) -> int:
+        return self.with_goals - self.aligned
+
+
+def _goals_of_person(period: Period) -> QuerySet[Goal]:
+    return Goal.objects.filter(owner=OuterRef("pk"), period=period)
+
+
+def _active(people: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    base = Person.objects.all() if people is None else people
+    return base.filter(status=PersonStatus.ACTIVE)
+
+
+def coverage_of(people: QuerySet[Person], period: Period) -> Coverage:
+    """Coverage among `people` (narrowed to active people here), in two queries: a count of
+    the people, and one pass over the period's goals counting distinct owners (a hash
+    semi-join; no per-person subquery, so 100,000 people stay well under a second)."""
+    active = _active(people)
+    counted = active.order_by().count()
+    row = (
+        Goal.objects.filter(period=period, owner__in=active.order_by().values("pk"))
+        .order_by()
+        .aggregate(
+            with_goals=Count("owner_id", distinct=True),
+            aligned=Count("owner_id", distinct=True, filter=ALIGNED),
+        )
+    )
+    return Coverage(people=counted, aligned=row["aligned"], with_goals=row["with_goals"])
+
+
+def company_coverage(period: Period) -> Coverage:
+    return coverage_of(Person.objects.all(), period)
+
+
+def manager_people(manager: Person) -> QuerySet[Person]:
+    """Everyone in the manager's reporting subtree, at any depth, themselves excluded."""
+    if not manager.path:
+        return Person.objects.none()
+    return Person.objects.filter(path__startswith=manager.path).exclude(pk=manager.pk)
+
+
+def manager_coverage(manager: Person, period: Period) -> Coverage:
+    return coverage_of(manager_people(manager), period)
+
+
+def department_people(department: Department) -> QuerySet[Person]:
+    return Person.objects.filter(department__path__startswith=department.path)
+
+
+def department_coverage(department: Department, period: Period) -> Coverage:
+    return coverage_of(department_people(department), period)
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    department: Department
+    coverage: Coverage
+
+
+def departments_coverage(
+    period: Period, departments: QuerySet[Department] | None = None
+) -> list[DepartmentRow]:
+    """Coverage for each department (sub-departments included), in tree order.
+
+    One GROUP BY over active people by department, then each department's counts are added
+    to every department above it through the department paths. `departments` limits the
+    rows shown (an HR partner's departments); the counts always include every sub-department.
+    """
+    headcount: dict[int, int] = dict(
+        _active()
+        .filter(department__isnull=False)
+        .order_by()
+        .values("department_id")
+        .annotate(n=Count("pk"))
+        .values_list("department_id", "n")
+    )
+    goals = (
+        Goal.objects.filter(
+            period=period,
+            owner__status=PersonStatus.ACTIVE,
+            owner__department__isnull=False,
+        )
+        .order_by()
+        .values("owner__department_id")
+        .annotate(
+            with_goals=Count("owner_id", distinct=True),
+            aligned=Count("owner_id", distinct=True, filter=ALIGNED),
+        )
+    )
+    own: dict[int, dict[str, int]] = {
+        department_id: {"people": n, "aligned": 0, "with_goals": 0}
+        for department_id, n in headcount.items()
+    }
+    for row in goals:
+        found = own.setdefault(
+            row["owner__department_id"], {"people": 0, "aligned": 0, "with_goals": 0}
+        )
+        found["aligned"] = row["aligned"]
+        found["with_goals"] = row["with_goals"]
+    paths = dict(Department.objects.values_list("pk", "path"))
+    totals: dict[int, list[int]] = {}
+    for department_id, own_counts in own.items():
+        for ancestor in tree.ids_in(paths.get(department_id, "")):
+            counts = totals.setdefault(ancestor, [0, 0, 0])
+            counts[0] += own_counts["people"]
+            counts[1] += own_counts["aligned"]
+            counts[2] += own_counts["with_goals"]
+    shown = Department.objects.all() if departments is None else departments
+    rows = []
+    for department in shown.order_by("path"):
+        people, aligned, with_goals = totals.get(department.pk, [0, 0, 0])
+        rows.append(
+            DepartmentRow(
+                department=department,
+                coverage=Coverage(people=people, aligned=aligned, with_goals=with_goals),
+            )
+        )
+    return rows
+
+
+def visible_departments(user: Any) -> QuerySet[Department] | None:
+    """Departments whose coverage the user may see: every one for HR admins and executives,
+    an HR partner's departments and everything below them; None for anyone else."""
+    actor = actor_for(user)
+    if actor is None:
+        return None
+    if actor.is_hr_admin or actor.is_executive:
+        return Department.objects.all()
+    if actor.is_hr_partner:
+        condition = Q(pk__in=[])
+        for path in actor.partner_department_paths:
+            condition |= Q(path__startswith=path)
+        return Department.objects.filter(condition)
+    return None
+
+
+def unaligned_people(manager: Person, period: Period) -> QuerySet[Person]:
+    """The manager's active people with no goal in the period, or only goals that do not
+    reach a company goal; `has_goal` tells which. Ordered for keyset pages (name, id)."""
+    return (
+        _active(manager_people(manager))
+        .annotate(has_goal=Exists(_goals_of_person(period)))
+        .exclude(Exists(_goals_of_person(period).filter(ALIGNED)))
+        .order_by("sort_name", "pk")
+    )
+
+
+def unaligned_page(
+    manager: Person, period: Period, *, cursor: str | None, limit: int = org_queries.PAGE_SIZE
+) -> org_queries.PeoplePage:
+    """One keyset page of `unaligned_people` (raises org.queries.BadCursor on a bad cursor)."""
+    return org_queries.people_page(unaligned_people(manager, period), cursor=cursor, limit=limit)

@@ -1,0 +1,546 @@
+"""Goal pages: my goals, company goals, the goal page, forms to create, edit, close and
+bulk-assign goals, and the periods page. Thin: parse, call a service or a query, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from tandem.access.rules import actor_for, can, require, scope
+from tandem.core.http import AuthedHttpRequest
+from tandem.goals import queries, scoring
+from tandem.goals.forms import (
+    BulkAssignForm,
+    CloseForm,
+    CommentForm,
+    GoalEditForm,
+    GoalForm,
+    KeyResultFields,
+    KeyResultForm,
+    PeriodForm,
+    apply_errors,
+)
+from tandem.goals.models import Goal, GoalLevel, KeyResultKind, Milestone, Period
+from tandem.goals.services import goals as services
+from tandem.goals.services import periods as period_services
+from tandem.org.models import Company, Person, PersonStatus
+from tandem.program.models import Program
+
+
+def _period_now(request: AuthedHttpRequest) -> Period | None:
+    """The period asked for (?period=id), else the current one; the program's periods are
+    made on first use so a new installation has a period to set goals in."""
+    raw = request.GET.get("period", "")
+    if raw.isdigit():
+        chosen = queries.period_for(int(raw))
+        if chosen is not None:
+            return chosen
+    current = queries.current_period()
+    if current is None:
+        current, _ = period_services.ensure_periods()
+    return current
+
+
+def _url_or_empty(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def _is_manager(user: Any) -> bool:
+    actor = actor_for(user)
+    return actor is not None and actor.is_manager
+
+
+def _levels_for(user: Any) -> list[str]:
+    levels: list[str] = []
+    if can(user, "goal.create_company"):
+        levels.append(GoalLevel.COMPANY)
+    if can(user, "goal.create_team", getattr(user, "department", None)):
+        levels.append(GoalLevel.TEAM)
+    levels.append(GoalLevel.INDIVIDUAL)
+    return levels
+
+
+@login_required
+def my_goals(request: AuthedHttpRequest) -> HttpResponse:
+    period = _period_now(request)
+    goals = list(queries.my_goals(request.user, period))
+    company_goals = [] if goals else list(queries.company_goals(request.user, period)[:10])
+    return render(
+        request,
+        "goals/my_goals.html",
+        {
+            "period": period,
+            "goals": goals,
+            "company_goals": company_goals,
+            "periods": queries.periods()[:12],
+            "weekly_url": _url_or_empty("goals:weekly"),
+            "team_url": _url_or_empty("goals:team") if _is_manager(request.user) else "",
+            "tree_url": _url_or_empty("goals:tree"),
+        },
+    )
+
+
+@login_required
+def company(request: AuthedHttpRequest) -> HttpResponse:
+    period = _period_now(request)
+    return render(
+        request,
+        "goals/company.html",
+        {
+            "company": Company.load(),
+            "period": period,
+            "goals": list(queries.company_goals(request.user, period)[:100]),
+            "churn": queries.churn_by_department(period),
+            "periods": queries.periods()[:12],
+            "can_create": can(request.user, "goal.create_company"),
+            "tree_url": _url_or_empty("goals:tree"),
+            "coverage_url": _url_or_empty("goals:coverage"),
+        },
+    )
+
+
+def _owner_from(request: AuthedHttpRequest) -> Person:
+    raw = request.GET.get("owner") or request.POST.get("owner") or ""
+    if raw.isdigit() and int(raw) != request.user.pk:
+        person = (
+            scope(request.user, Person.objects.filter(pk=int(raw)))
+            .exclude(status=PersonStatus.LEFT)
+            .first()
+        )
+        if person is None:
+            raise Http404("No such person")
+        return person
+    return request.user
+
+
+def _parent_from(request: AuthedHttpRequest) -> Goal | None:
+    raw = request.GET.get("parent", "")
+    if not raw.isdigit():
+        return None
+    return queries.visible_goals(request.user).filter(pk=int(raw)).first()
+
+
+@login_required
+def create(request: AuthedHttpRequest) -> HttpResponse:
+    owner = _owner_from(request)
+    levels = _levels_for(request.user) if owner.pk == request.user.pk else [GoalLevel.INDIVIDUAL]
+    if owner.pk != request.user.pk:
+        require(request.user, "goal.create_for", owner)
+    keep = _parent_from(request)
+    wanted = request.GET.get("level", "")
+    initial: dict[str, Any] = {
+        "level": wanted if wanted in levels else levels[-1],
+        "period": queries.current_period() or _period_now(request),
+        "department": request.user.department_id,
+    }
+    if keep is not None:
+        initial["parent"] = keep.pk
+    form = GoalForm(
+        request.POST or None, user=request.user, levels=levels, keep_parent=keep, initial=initial
+    )
+    kr_form = KeyResultFields(request.POST or None, prefix="kr")
+    if request.method == "POST" and form.is_valid() and kr_form.is_valid():
+        data = form.cleaned_data
+        key_results = [kr_form.spec()] if kr_form.cleaned_data["title"] else []
+        try:
+            goal = services.create_goal(
+                by=request.user,
+                title=data["title"],
+                level=data["level"],
+                owner=owner,
+                period=data["period"],
+                parent=data["parent"],
+                department=data["department"],
+                description=data["description"],
+                visibility=data["visibility"],
+                manual_progress=data["manual_progress"],
+                key_results=key_results,
+            )
+        except ValidationError as error:
+            _apply_goal_errors(form, kr_form, error)
+        else:
+            messages.success(request, f"Goal “{goal.title}” created.")
+            return redirect("goals:detail", goal_id=goal.pk)
+    return render(
+        request,
+        "goals/goal_form.html",
+        {"form": form, "kr_form": kr_form, "owner": owner, "editing": None},
+    )
+
+
+def _apply_goal_errors(form: GoalForm, kr_form: KeyResultFields, error: ValidationError) -> None:
+    goal_fields = set(form.fields)
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            for message in field_messages:
+                if field in goal_fields and field != "title":
+                    form.add_error(field, message)
+                elif field in kr_form.fields:
+                    kr_form.add_error(field, message)
+                else:
+                    form.add_error(field if field in goal_fields else None, message)
+    else:
+        apply_errors(form, error)
+
+
+def _goal_for_edit(request: AuthedHttpRequest, goal_id: int) -> Goal:
+    goal = queries.goal_for(request.user, goal_id)
+    require(request.user, "goal.edit", goal)
+    return goal
+
+
+@login_required
+def detail(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = queries.goal_for(request.user, goal_id)
+    children = queries.alignment_down(request.user, goal, cursor=request.GET.get("after"))
+    if request.htmx and request.GET.get("after"):
+        return render(request, "goals/goal_children.html", {"goal": goal, "children": children})
+    key_results = list(
+        goal.key_results.prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id"))
+        )
+    )
+    scale = Program.load().goal_scoring_scale
+    can_edit = can(request.user, "goal.edit", goal)
+    return render(
+        request,
+        "goals/goal_detail.html",
+        {
+            "goal": goal,
+            "key_results": key_results,
+            "chain": queries.alignment_up(request.user, goal),
+            "children": children,
+            "checkins": queries.checkins_for(goal),
+            "timeline": queries.timeline(request.user, goal),
+            "comments": queries.comments_for(request.user, goal),
+            "comment_form": CommentForm(),
+            "can_edit": can_edit,
+            "is_open": goal.state == "active" and not goal.period.is_closed,
+            "score": scoring.display(goal.score, scale),
+            "checkin_url": _reverse_goal("goals:checkin", goal) if can_edit else "",
+        },
+    )
+
+
+def _reverse_goal(name: str, goal: Goal) -> str:
+    try:
+        return reverse(name, args=[goal.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def edit(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = _goal_for_edit(request, goal_id)
+    initial = {
+        "title": goal.title,
+        "description": goal.description,
+        "department": goal.department_id,
+        "period": goal.period_id,
+        "parent": goal.parent_id,
+        "visibility": goal.visibility,
+        "manual_progress": (
+            (goal.manual_progress * 100).normalize() if goal.manual_progress is not None else ""
+        ),
+        "owner_email": goal.owner.email,
+        "health": goal.health,
+    }
+    form = GoalEditForm(request.POST or None, user=request.user, goal=goal, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            key: data[key]
+            for key in ("title", "description", "period", "visibility", "manual_progress", "health")
+        }
+        fields["owner"] = data["owner_email"]
+        fields["parent"] = data["parent"]
+        if goal.level == GoalLevel.TEAM:
+            fields["department"] = data["department"]
+        try:
+            services.update_goal(goal=goal, by=request.user, reason=data["reason"], **fields)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Goal saved.")
+            return redirect("goals:detail", goal_id=goal.pk)
+    return render(
+        request, "goals/goal_form.html", {"form": form, "editing": goal, "owner": goal.owner}
+    )
+
+
+@login_required
+def key_results(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = _goal_for_edit(request, goal_id)
+    rows = list(
+        goal.key_results.prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id"))
+        )
+    )
+    by_id = {kr.pk: kr for kr in rows}
+    action = request.POST.get("action", "")
+    raw_id = request.POST.get("key_result", "")
+    target = by_id.get(int(raw_id)) if raw_id.isdigit() else None
+    if request.method == "POST" and raw_id and target is None:
+        raise Http404("No such key result")
+    error_for: int | None = None
+    form = KeyResultForm(
+        request.POST if action in ("add", "update") else None,
+        prefix=f"kr{target.pk}" if target and action == "update" else "new",
+    )
+    if request.method == "POST":
+        try:
+            if action == "add" and form.is_valid():
+                services.add_key_result(
+                    goal=goal, by=request.user, reason=form.cleaned_data["reason"], **form.spec()
+                )
+                messages.success(request, "Key result added.")
+                return redirect("goals:key_results", goal_id=goal.pk)
+            if action == "update" and target is not None and form.is_valid():
+                spec = form.spec()
+                spec.pop("milestones", None)
+                spec.pop("kind", None)
+                services.update_key_result(
+                    key_result=target, by=request.user, reason=form.cleaned_data["reason"], **spec
+                )
+                messages.success(request, "Key result saved.")
+                return redirect("goals:key_results", goal_id=goal.pk)
+            if action == "remove" and target is not None:
+                services.remove_key_result(
+                    key_result=target, by=request.user, reason=request.POST.get("reason", "")[:500]
+                )
+                messages.success(request, "Key result removed.")
+                return redirect("goals:key_results", goal_id=goal.pk)
+            if action == "add_milestone" and target is not None:
+                services.add_milestone(
+                    key_result=target,
+                    by=request.user,
+                    title=request.POST.get("milestone_title", ""),
+                )
+                return redirect("goals:key_results", goal_id=goal.pk)
+            if action == "remove_milestone" and target is not None:
+                raw = request.POST.get("milestone", "")
+                step = next((m for m in target.milestones.all() if str(m.pk) == raw), None)
+                if step is None:
+                    raise Http404("No such milestone")
+                services.remove_milestone(milestone=step, by=request.user)
+                return redirect("goals:key_results", goal_id=goal.pk)
+            if action not in ("add", "update"):
+                messages.error(request, "Choose what to do with the key result.")
+        except ValidationError as error:
+            apply_errors(form, error)
+            if target is not None:
+                error_for = target.pk
+            if action not in ("add", "update"):
+                for message in error.messages:
+                    messages.error(request, message)
+    edit_forms = []
+    for kr in rows:
+        if action == "update" and target is not None and kr.pk == target.pk:
+            edit_forms.append((kr, form))
+            continue
+        edit_forms.append(
+            (
+                kr,
+                KeyResultForm(
+                    prefix=f"kr{kr.pk}",
+                    initial={
+                        "title": kr.title,
+                        "kind": kr.kind,
+                        "unit": kr.unit,
+                        "start_value": kr.start_value.normalize(),
+                        "target_value": kr.target_value.normalize(),
+                        "stretch_value": kr.stretch_value.normalize()
+                        if kr.stretch_value is not None
+                        else "",
+                        "current_value": kr.current_value.normalize(),
+                        "weight": kr.weight.normalize(),
+                    },
+                ),
+            )
+        )
+    status = 200
+    if request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "goals/goal_key_results.html",
+        {
+            "goal": goal,
+            "edit_forms": edit_forms,
+            "add_form": form if action == "add" else KeyResultForm(prefix="new"),
+            "error_for": error_for,
+            "is_open": goal.state == "active" and not goal.period.is_closed,
+            "milestones_kind": KeyResultKind.MILESTONES,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def comment(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = queries.goal_for(request.user, goal_id)
+    require(request.user, "goal.comment", goal)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(goal=goal, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Comment posted.")
+            return redirect(reverse("goals:detail", args=[goal.pk]) + "#comments")
+    else:
+        messages.error(request, "Comment: write something first (up to 5000 characters).")
+    return redirect(reverse("goals:detail", args=[goal.pk]) + "#comment-form")
+
+
+@login_required
+def close(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = _goal_for_edit(request, goal_id)
+    scale = Program.load().goal_scoring_scale
+    form = CloseForm(request.POST or None)
+    if goal.state == "closed":
+        messages.info(request, "This goal is already closed and scored.")
+        return redirect("goals:detail", goal_id=goal.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.close_goal(
+                goal=goal,
+                by=request.user,
+                score=data["score"],
+                reflection=data["reflection"],
+                carry_over=data["carry_over"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            copy = goal.carried_to.first()
+            if copy is not None:
+                messages.success(request, f"Goal closed and carried into {copy.period.name}.")
+                return redirect("goals:detail", goal_id=copy.pk)
+            messages.success(request, "Goal closed and scored.")
+            return redirect("goals:detail", goal_id=goal.pk)
+    return render(
+        request,
+        "goals/goal_close.html",
+        {
+            "goal": goal,
+            "form": form,
+            "scale_hint": scoring.hint(scale),
+            "next_period": queries.next_period(goal.period),
+        },
+    )
+
+
+@login_required
+def bulk_assign(request: AuthedHttpRequest) -> HttpResponse:
+    require(request.user, "goal.bulk_assign")
+    form = BulkAssignForm(
+        request.POST or None,
+        user=request.user,
+        initial={"period": queries.current_period() or _period_now(request)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        key_results = [form.spec()] if data["title"] else []
+        people = list(form.people().only("pk", "path", "department_id", "status")[:5001])
+        try:
+            goals = services.bulk_assign(
+                by=request.user,
+                people=people,
+                title=data["goal_title"],
+                period=data["period"],
+                description=data["description"],
+                parent=data["parent"],
+                key_results=key_results,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, field_messages in error.message_dict.items():
+                    name = {"title": "goal_title", "people": "who"}.get(field, field)
+                    for message in field_messages:
+                        form.add_error(name if name in form.fields else None, message)
+            else:
+                apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"“{data['goal_title']}” given to {len(goals)} "
+                f"{'person' if len(goals) == 1 else 'people'}.",
+            )
+            return redirect("goals:mine")
+    kr_names = (
+        "title",
+        "kind",
+        "unit",
+        "start_value",
+        "target_value",
+        "stretch_value",
+        "current_value",
+        "weight",
+        "milestones",
+    )
+    return render(
+        request,
+        "goals/goal_bulk_assign.html",
+        {"form": form, "kr_fields": [form[name] for name in kr_names]},
+    )
+
+
+@login_required
+def periods(request: AuthedHttpRequest) -> HttpResponse:
+    require(request.user, "period.manage")
+    form = PeriodForm(request.POST if request.POST.get("action") == "create" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "create" and form.is_valid():
+                data = form.cleaned_data
+                period_services.create_period(
+                    by=request.user,
+                    name=data["name"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                )
+                messages.success(request, f"Period “{data['name']}” added.")
+                return redirect("goals:periods")
+            if action == "close":
+                raw = request.POST.get("period", "")
+                period = queries.period_for(int(raw)) if raw.isdigit() else None
+                if period is None:
+                    raise Http404("No such period")
+                period_services.close_period(period=period, by=request.user)
+                messages.success(
+                    request,
+                    f"{period.name} is closed: check-ins on its goals are refused from now on.",
+                )
+                return redirect("goals:periods")
+            if action == "ensure":
+                period_services.ensure_periods()
+                return redirect("goals:periods")
+        except ValidationError as error:
+            apply_errors(form, error)
+            if action != "create":
+                for message in error.messages:
+                    messages.error(request, message)
+    program = Program.load()
+    return render(
+        request,
+        "goals/goal_periods.html",
+        {"form": form, "periods": queries.periods()[:100], "program": program},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,459 @@
+"""Reads about 1:1s, always starting from the access scope of the viewer.
+
+Content (agenda, shared notes, action items) is read with purpose "content" (the two
+participants); HR admins get "metadata" (that a series exists, when meetings happen).
+Private notes are only ever read filtered by their author, the viewer.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import Truncator
+
+from tandem.access.rules import actor_for, can, scope
+from tandem.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Meeting,
+    MeetingStatus,
+    PrivateNote,
+    Series,
+    SeriesStatus,
+)
+from tandem.meetings.services import items_open_at
+from tandem.org.models import Person, PersonStatus
+from tandem.org.queries import BadCursor, decode_cursor
+
+PAGE_SIZE = 50
+HISTORY_PAGE_SIZE = 10
+OPEN_STATUSES = (SeriesStatus.ACTIVE, SeriesStatus.REQUESTED)
+MAX_ACTION_ITEMS = 200
+MAX_ID = 2**63 - 1
+
+__all__ = ["BadCursor"]
+
+
+# --- One object, or 404 -----------------------------------------------------------------------
+
+
+def _people() -> tuple[str, ...]:
+    return ("manager", "report")
+
+
+def series_for(user: Any, series_id: int, *, purpose: str = "metadata") -> Series:
+    series = (
+        scope(user, Series.objects.select_related(*_people()), purpose=purpose)
+        .filter(pk=series_id)
+        .first()
+    )
+    if series is None:
+        raise Http404("No such 1:1.")
+    return series
+
+
+def meeting_for(user: Any, meeting_id: int, *, purpose: str = "content") -> Meeting:
+    meeting = (
+        scope(
+            user,
+            Meeting.objects.select_related("series__manager", "series__report"),
+            purpose=purpose,
+        )
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def _participant_q(user: Any, prefix: str) -> Q:
+    actor = actor_for(user)
+    if actor is None:
+        return Q(pk__in=[])
+    pk = actor.person.pk
+    return Q(**{f"{prefix}manager_id": pk}) | Q(**{f"{prefix}report_id": pk})
+
+
+def agenda_item_for(user: Any, item_id: int) -> AgendaItem:
+    item = (
+        AgendaItem.objects.select_related("meeting__series__manager", "meeting__series__report")
+        .filter(_participant_q(user, "meeting__series__"), pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such agenda item.")
+    return item
+
+
+def action_item_for(user: Any, item_id: int) -> ActionItem:
+    item = (
+        ActionItem.objects.select_related("series__manager", "series__report", "origin", "owner")
+        .filter(_participant_q(user, "series__"), pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such action item.")
+    return item
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+def _annotated(series: QuerySet[Series]) -> QuerySet[Series]:
+    upcoming = Meeting.objects.filter(
+        series=OuterRef("pk"), status=MeetingStatus.SCHEDULED
+    ).order_by("starts_at", "pk")
+    held = Meeting.objects.filter(series=OuterRef("pk"), status=MeetingStatus.HELD).order_by(
+        "-starts_at", "-pk"
+    )
+    return series.select_related(*_people()).annotate(
+        next_meeting_id=Subquery(upcoming.values("pk")[:1]),
+        next_start=Subquery(upcoming.values("starts_at")[:1]),
+        last_held=Subquery(held.values("starts_at")[:1]),
+    )
+
+
+def encode_cursor(sort_name: str, pk: int) -> str:
+    raw = json.dumps([sort_name, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@dataclass
+class SeriesPage:
+    rows: list[Series]
+    next_cursor: str | None
+
+
+def managed_series_page(user: Any, *, cursor: str | None, limit: int = PAGE_SIZE) -> SeriesPage:
+    """My active series as the manager (direct and skip-level), one row per report, in name
+    order; keyset-paginated so page 50 costs what page 1 costs."""
+    series = _annotated(
+        Series.objects.filter(manager_id=user.pk, status=SeriesStatus.ACTIVE)
+    ).order_by("report__sort_name", "pk")
+    if cursor:
+        sort_name, pk = decode_cursor(cursor)
+        series = series.filter(
+            Q(report__sort_name__gt=sort_name) | Q(report__sort_name=sort_name, pk__gt=pk)
+        )
+    rows = list(series[: limit + 1])
+    following = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        following = encode_cursor(rows[-1].report.sort_name, rows[-1].pk)
+    return SeriesPage(rows=rows, next_cursor=following)
+
+
+def my_series(user: Any) -> list[Series]:
+    """Series where I am the report (with my manager, and skip-levels)."""
+    return list(
+        _annotated(Series.objects.filter(report_id=user.pk, status=SeriesStatus.ACTIVE)).order_by(
+            "kind", "pk"
+        )[:20]
+    )
+
+
+def requests_to_me(user: Any) -> list[Series]:
+    return list(
+        Series.objects.filter(manager_id=user.pk, status=SeriesStatus.REQUESTED)
+        .select_related(*_people())
+        .order_by("created_at", "pk")[:50]
+    )
+
+
+def my_requests(user: Any) -> list[Series]:
+    return list(
+        Series.objects.filter(report_id=user.pk, status=SeriesStatus.REQUESTED)
+        .select_related(*_people())
+        .order_by("created_at", "pk")[:20]
+    )
+
+
+def reports_without_series(user: Any) -> QuerySet[Person]:
+    """Direct reports I have no open 1:1 series with."""
+    return (
+        scope(user, Person.objects.filter(manager_id=user.pk))
+        .exclude(status=PersonStatus.LEFT)
+        .exclude(
+            pk__in=Series.objects.filter(manager_id=user.pk, status__in=OPEN_STATUSES).values(
+                "report_id"
+            )
+        )
+        .order_by("sort_name", "pk")
+    )
+
+
+def skip_manager(user: Any) -> Person | None:
+    manager = user.manager if user.manager_id else None
+    if manager is None or manager.manager_id is None:
+        return None
+    skip = manager.manager
+    return skip if skip is not None and skip.status != PersonStatus.LEFT else None
+
+
+# --- The meeting page ----------------------------------------------------------------------------
+
+
+def agenda(meeting: Meeting) -> list[AgendaItem]:
+    return list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("author")
+        .order_by("position", "pk")
+    )
+
+
+def action_items(meeting: Meeting) -> list[ActionItem]:
+    """This meeting's action items: made here, or carried over from earlier meetings
+    because they were still open (each shows where it came from)."""
+    return list(
+        ActionItem.objects.filter(items_open_at(meeting))
+        .select_related("owner", "origin")
+        .order_by("origin_starts_at", "pk")[:MAX_ACTION_ITEMS]
+    )
+
+
+def private_note_text(user: Any, meeting: Meeting) -> tuple[str, datetime | None]:
+    """The viewer's own private note on the meeting — never anyone else's."""
+    row = (
+        PrivateNote.objects.filter(meeting=meeting, author_id=user.pk)
+        .values_list("text", "updated_at")
+        .first()
+    )
+    return (row[0], row[1]) if row else ("", None)
+
+
+@dataclass
+class TalkingPoint:
+    topic: str
+    text: str
+    url: str = ""
+
+
+@dataclass
+class MeetingView:
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    action_items: list[ActionItem]
+    private_note: str
+    private_note_updated: datetime | None
+    previous: Meeting | None
+    upcoming: Meeting | None
+    can_edit: bool
+    talking_points: list[TalkingPoint] = field(default_factory=list)
+
+
+def meeting_view(user: Any, meeting: Meeting) -> MeetingView:
+    series = meeting.series
+    previous = (
+        Meeting.objects.filter(series=series, starts_at__lt=meeting.starts_at)
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+    upcoming = None
+    if meeting.status == MeetingStatus.HELD:
+        upcoming = (
+            Meeting.objects.filter(series=series, status=MeetingStatus.SCHEDULED)
+            .order_by("starts_at", "pk")
+            .first()
+        )
+    items = action_items(meeting)
+    note, updated = private_note_text(user, meeting)
+    view = MeetingView(
+        meeting=meeting,
+        agenda=agenda(meeting),
+        action_items=items,
+        private_note=note,
+        private_note_updated=updated,
+        previous=previous,
+        upcoming=upcoming,
+        can_edit=can(user, "meetings.series.edit", series),
+    )
+    view.talking_points = talking_points(user, meeting, items, previous)
+    return view
+
+
+def talking_points(
+    user: Any, meeting: Meeting, items: list[ActionItem], previous: Meeting | None
+) -> list[TalkingPoint]:
+    """Suggestions drawn from the period's data, each filtered by what the viewer may see:
+    the report's goals at risk or without check-ins, feedback the report received since the
+    last 1:1, feedback requests waiting for the viewer, and open action items."""
+    from tandem.feedback.queries import pending_asks, received
+    from tandem.goals.queries_checkins import talking_points_for
+
+    series = meeting.series
+    points: list[TalkingPoint] = [
+        TalkingPoint(
+            topic="Goal",
+            text=f"{point.goal.title} — {point.reason}",
+            url=reverse("goals:detail", args=[point.goal.pk]),
+        )
+        for point in talking_points_for(user, series.report, limit=5)
+    ]
+    feedback = received(user, series.report).select_related("giver")
+    if previous is not None:
+        feedback = feedback.filter(created_at__gte=previous.starts_at)
+    points.extend(
+        TalkingPoint(
+            topic=f"Feedback from {item.giver.display_name}",
+            text=Truncator(item.text).chars(90),
+            url=reverse("feedback:detail", args=[item.pk]),
+        )
+        for item in feedback.filter(created_at__lte=meeting.starts_at).order_by(
+            "-created_at", "-pk"
+        )[:5]
+    )
+    points.extend(
+        TalkingPoint(
+            topic="Feedback request waiting for you",
+            text=f"About {ask.request.subject.display_name}, asked by "
+            f"{ask.request.requester.display_name}"
+            + (f", due {ask.due_date:%d %b}" if ask.due_date else ""),
+        )
+        for ask in pending_asks(user, limit=3)
+    )
+    today = timezone.localdate()
+    for item in items:
+        if item.done_at is not None:
+            continue
+        when = ""
+        if item.due_date:
+            when = (
+                f" — overdue since {item.due_date:%d %b}"
+                if item.due_date < today
+                else f" — due {item.due_date:%d %b}"
+            )
+        points.append(
+            TalkingPoint(
+                topic="Open action item",
+                text=f"{item.owner.display_name}: {item.text}{when}",
+            )
+        )
+    return points
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    action_items: list[ActionItem]
+    private_note: str
+
+
+@dataclass
+class HistoryPage:
+    entries: list[HistoryEntry]
+    next_cursor: str | None
+
+
+def encode_history_cursor(meeting: Meeting) -> str:
+    raw = json.dumps([meeting.starts_at.isoformat(), meeting.pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_history_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        stamp, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(stamp, str) or len(stamp) > 40 or type(pk) is not int:
+            raise TypeError
+        when = parse_datetime(stamp)
+        if when is None or timezone.is_naive(when) or not 0 < pk <= MAX_ID:
+            raise TypeError
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise BadCursor("This page link is not valid; start again from the first page.") from error
+    return when, pk
+
+
+def history_page(
+    user: Any,
+    series: Series,
+    *,
+    cursor: str | None,
+    q: str = "",
+    with_content: bool,
+    limit: int = HISTORY_PAGE_SIZE,
+) -> HistoryPage:
+    """Past meetings of a series, newest first, with notes, agenda and action items for
+    the participants; dates only for HR admins. Keyset-paginated."""
+    meetings = Meeting.objects.filter(series=series, status=MeetingStatus.HELD).order_by(
+        "-starts_at", "-pk"
+    )
+    q = q.replace("\x00", " ").strip()[:200]
+    if q and with_content:
+        meetings = meetings.filter(
+            Q(shared_notes__icontains=q)
+            | Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"), text__icontains=q))
+            | Exists(ActionItem.objects.filter(origin=OuterRef("pk"), text__icontains=q))
+            # The viewer's own private notes only: nobody else's can match a search.
+            | Exists(
+                PrivateNote.objects.filter(
+                    meeting=OuterRef("pk"), author_id=user.pk, text__icontains=q
+                )
+            )
+        )
+    if cursor:
+        when, pk = decode_history_cursor(cursor)
+        meetings = meetings.filter(Q(starts_at__lt=when) | Q(starts_at=when, pk__lt=pk))
+    rows = list(meetings[: limit + 1])
+    following = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        following = encode_history_cursor(rows[-1])
+    agendas: dict[int, list[AgendaItem]] = {m.pk: [] for m in rows}
+    actions: dict[int, list[ActionItem]] = {m.pk: [] for m in rows}
+    notes: dict[int, str] = {}
+    if with_content and rows:
+        ids = [m.pk for m in rows]
+        for item in AgendaItem.objects.filter(meeting_id__in=ids).order_by("position", "pk"):
+            agendas[item.meeting_id].append(item)
+        for action in (
+            ActionItem.objects.filter(origin_id__in=ids).select_related("owner").order_by("pk")
+        ):
+            actions[action.origin_id].append(action)
+        notes = dict(
+            PrivateNote.objects.filter(meeting_id__in=ids, author_id=user.pk).values_list(
+                "meeting_id", "text"
+            )
+        )
+    entries = [
+        HistoryEntry(
+            meeting=m,
+            agenda=agendas[m.pk],
+            action_items=actions[m.pk],
+            private_note=notes.get(m.pk, ""),
+        )
+        for m in rows
+    ]
+    return HistoryPage(entries=entries, next_cursor=following)
+
+
+def upcoming_meeting(series: Series) -> Meeting | None:
+    return (
+        Meeting.objects.filter(series=series, status=MeetingStatus.SCHEDULED)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def next_meetings(user: Any, *, limit: int = 3) -> list[Meeting]:
+    """The viewer's next scheduled 1:1s (either side), soonest first: one query."""
+    return list(
+        Meeting.objects.filter(status=MeetingStatus.SCHEDULED, series__status=SeriesStatus.ACTIVE)
+        .filter(Q(series__manager_id=user.pk) | Q(series__report_id=user.pk))
+        .select_related("series__manager", "series__report")
+        .order_by("starts_at", "pk")[:limit]
+    )

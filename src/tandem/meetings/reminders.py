@@ -1,0 +1,72 @@
+"""The day-before reminder: both people hear about tomorrow's 1:1, with the agenda so far.
+
+Registered with `tandem.core.reminders`; `tandem send-reminders` runs it daily. Exactly once
+per meeting and person (dedupe key), however often it runs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from tandem.core.reminders import register
+from tandem.meetings.models import AgendaItem, Meeting, MeetingStatus
+from tandem.meetings.schedule import zone
+from tandem.meetings.services import meeting_url
+from tandem.notifications.services import notify
+
+# Time zones run from UTC−12 to UTC+14: a meeting "tomorrow" somewhere starts within this
+# margin of tomorrow in UTC. The exact local day is checked per meeting below.
+MARGIN = timedelta(hours=15)
+
+
+def dedupe_key(meeting_id: int, person_id: int) -> str:
+    return f"meetings.agenda:{meeting_id}:{person_id}"
+
+
+@register
+def send_agenda_reminders(today: date) -> int:
+    tomorrow = today + timedelta(days=1)
+    started = timezone.now()
+    start = datetime.combine(tomorrow, time.min, tzinfo=UTC) - MARGIN
+    end = datetime.combine(tomorrow + timedelta(days=1), time.min, tzinfo=UTC) + MARGIN
+    meetings = [
+        m
+        for m in Meeting.objects.filter(
+            status=MeetingStatus.SCHEDULED, starts_at__gte=start, starts_at__lt=end
+        )
+        .select_related("series__manager", "series__report")
+        .order_by("starts_at", "pk")
+        if m.starts_at.astimezone(zone(m.series.time_zone)).date() == tomorrow
+    ]
+    agendas: dict[int, list[str]] = defaultdict(list)
+    for meeting_id, text in (
+        AgendaItem.objects.filter(meeting__in=[m.pk for m in meetings])
+        .order_by("meeting_id", "position", "id")
+        .values_list("meeting_id", "text")
+    ):
+        agendas[meeting_id].append(text)
+    sent = 0
+    for meeting in meetings:
+        series = meeting.series
+        items = agendas.get(meeting.pk, [])
+        agenda = (
+            "\n".join(f"- {text}" for text in items)
+            if items
+            else "Nothing on the agenda yet: add what you want to talk about."
+        )
+        for person, other in ((series.manager, series.report), (series.report, series.manager)):
+            local = meeting.starts_at.astimezone(zone(person.time_zone))
+            notification = notify(
+                person=person,
+                kind="meetings.agenda",
+                title=f"Your 1:1 with {other.display_name} tomorrow at {local:%H:%M}"[:200],
+                body=f"Agenda so far:\n{agenda}",
+                url=meeting_url(meeting),
+                dedupe_key=dedupe_key(meeting.pk, person.pk),
+            )
+            # notify() hands back the earlier one for a key already used: count only new ones.
+            if notification is not None and notification.created_at >= started:
+                sent += 1
+    return sent

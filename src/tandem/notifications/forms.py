@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tandem.notifications.kinds import KINDS, Delivery
+
+
+class DeliveryPreferencesForm(forms.Form):
+    """One choice per kind of notification: how (or whether) the person hears about it."""
+
+    def __init__(self, data: Any = None, *, current: dict[str, str]) -> None:
+        super().__init__(data, initial=current)
+        for kind, spec in KINDS.items():
+            self.fields[kind] = forms.ChoiceField(
+                label=spec.label,
+                help_text=spec.about,
+                choices=Delivery.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"{spec.label}: choose how you want to hear about it.",
+                    "invalid_choice": f"{spec.label}: choose one of the options listed.",
+                },
+            )

@@ -1,0 +1,103 @@
+"""Reads about notifications: always the viewer's own, through the access scope."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tandem.access.rules import can, scope
+from tandem.notifications.kinds import KINDS, Delivery
+from tandem.notifications.models import Notification, NotificationSetting
+
+PAGE_SIZE = 30
+MAX_PAGE_SIZE = 100
+MAX_ID = 2**63 - 1
+# The bell counts up to this many and then says "99+": the count stays one bounded query
+# even for someone with thousands of unread notifications.
+BELL_CAP = 100
+
+
+class BadCursor(ValueError):
+    """A page link we did not make (tampered or truncated)."""
+
+
+def encode_cursor(notification: Notification) -> str:
+    raw = json.dumps(
+        [notification.created_at.isoformat(), notification.pk], separators=(",", ":")
+    ).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(created, str) or len(created) > 40 or type(pk) is not int:
+            raise TypeError
+        if not 0 < pk <= MAX_ID:
+            raise TypeError
+        when = datetime.fromisoformat(created)
+        if when.tzinfo is None:
+            raise TypeError
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise BadCursor("This page link is not valid; start again from the first page.") from error
+    return when, pk
+
+
+@dataclass
+class NotificationPage:
+    items: list[Notification]
+    next_cursor: str | None
+
+
+def own_notifications(user: Any) -> QuerySet[Notification]:
+    return scope(user, Notification.objects.all())
+
+
+def notifications_page(
+    user: Any, *, cursor: str | None = None, limit: int = PAGE_SIZE, unread_only: bool = False
+) -> NotificationPage:
+    """The viewer's notifications, newest first, keyset-paginated on (created_at, id): a
+    later page costs what the first costs, through the (person, created_at) index."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    rows = own_notifications(user)
+    if unread_only:
+        rows = rows.filter(read_at__isnull=True)
+    if cursor:
+        created, pk = decode_cursor(cursor)
+        rows = rows.filter(created_at__lte=created).filter(Q(created_at__lt=created) | Q(pk__lt=pk))
+    items = list(rows.order_by("-created_at", "-pk")[: limit + 1])
+    next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
+    return NotificationPage(items=items[:limit], next_cursor=next_cursor)
+
+
+def notification_for(user: Any, pk: int) -> Notification:
+    """The viewer's notification with this id, or 404 (someone else's is answered the same)."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404("No such notification.")
+    notification = own_notifications(user).filter(pk=pk).first()
+    if notification is None or not can(user, "notification.view", notification):
+        raise Http404("No such notification.")
+    return notification
+
+
+def unread_count(user: Any, *, cap: int = BELL_CAP) -> int:
+    """Unread notifications, counted up to `cap` (one query on the partial unread index)."""
+    return own_notifications(user).filter(read_at__isnull=True)[:cap].count()
+
+
+def delivery_choices(user: Any) -> dict[str, str]:
+    """Every kind with the viewer's delivery for it (their choice, or the kind's default)."""
+    chosen = dict(scope(user, NotificationSetting.objects.all()).values_list("kind", "delivery"))
+    return {kind: chosen.get(kind) or spec.default for kind, spec in KINDS.items()}
+
+
+def has_digest_kinds(choices: dict[str, str]) -> bool:
+    return Delivery.DIGEST in choices.values()

@@ -1,0 +1,89 @@
+"""Periods from the program's switches, custom periods, closing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tandem.access.rules import NotAllowed
+from tandem.goals import queries
+from tandem.goals.models import Period, PeriodKind
+from tandem.goals.services.periods import bounds, close_period, create_period, ensure_periods
+from tandem.program.models import Program
+from tests.factories import PersonFactory, hr_admin
+
+pytestmark = pytest.mark.django_db
+
+
+def test_quarters_are_counted_from_january_by_default():
+    assert bounds(date(2026, 8, 14), length="quarter", fiscal_start_month=1) == (
+        "Q3 2026",
+        date(2026, 7, 1),
+        date(2026, 9, 30),
+    )
+
+
+def test_quarters_follow_a_fiscal_year_starting_in_april():
+    assert bounds(date(2026, 2, 1), length="quarter", fiscal_start_month=4) == (
+        "Q4 FY2025",
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+    )
+
+
+def test_halves_and_years_are_named_plainly():
+    assert bounds(date(2026, 8, 1), length="half", fiscal_start_month=1)[0] == "H2 2026"
+    assert bounds(date(2026, 8, 1), length="year", fiscal_start_month=1) == (
+        "FY2026",
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+    )
+
+
+def test_ensure_periods_creates_the_current_and_next_period_once():
+    current, following = ensure_periods(date(2026, 12, 5))
+    assert (current.name, following.name) == ("Q4 2026", "Q1 2027")
+    ensure_periods(date(2026, 12, 5))
+    assert Period.objects.count() == 2
+
+
+def test_ensure_periods_follows_the_program():
+    program = Program.load()
+    program.goal_period_length = "half"
+    program.save()
+    current, _ = ensure_periods(date(2026, 3, 1))
+    assert (current.name, current.kind) == ("H1 2026", PeriodKind.HALF)
+
+
+def test_the_current_period_prefers_a_program_period_over_a_custom_one():
+    current, _ = ensure_periods(date(2026, 8, 1))
+    create_period(
+        by=hr_admin(), name="Sprint", start_date=date(2026, 7, 1), end_date=date(2026, 8, 31)
+    )
+    assert queries.current_period(date(2026, 8, 1)) == current
+
+
+def test_a_custom_period_whose_start_is_after_its_end_is_refused():
+    with pytest.raises(ValidationError) as error:
+        create_period(
+            by=hr_admin(), name="Backwards", start_date=date(2026, 9, 1), end_date=date(2026, 8, 1)
+        )
+    assert "end_date" in error.value.message_dict
+    assert not Period.objects.exists()
+
+
+def test_only_hr_admins_create_periods():
+    with pytest.raises(NotAllowed):
+        create_period(
+            by=PersonFactory(), name="X", start_date=date(2026, 1, 1), end_date=date(2026, 2, 1)
+        )
+
+
+def test_closing_a_period_twice_is_refused():
+    admin = hr_admin()
+    current, _ = ensure_periods(date(2026, 8, 1))
+    close_period(period=current, by=admin)
+    with pytest.raises(ValidationError):
+        close_period(period=current, by=admin)

@@ -1,0 +1,3 @@
+from tests.api.conftest import bearer_for
+
+__all__ = ["bearer_for"]

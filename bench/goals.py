@@ -429,6 +429,9 @@ def main() -> None:
     for m in result["measurements"]:
         flag = "  OVER" if m["p95"] >= m["target"] else ""
         print(f"{m['name']:<70} p50 {m['p50']:>8} p95 {m['p95']:>8} q {m['queries']}{flag}")
+    if result["build_seconds"] is not None:
+        print(f"goals company built in {result['build_seconds']} s")
+    print(json.dumps(result["counts"]))
     if result.get("explain"):
         print(f"plans of the slow requests: {result['explain']}")
     if not args.no_docs:

@@ -116,7 +116,7 @@ def test_every_path_depth_and_root_follow_the_parent_chain(loaded: None) -> None
 
 
 def test_parents_are_of_an_equal_or_wider_level(loaded: None) -> None:
-    rank = {GoalLevel.COMPANY: 0, GoalLevel.TEAM: 1, GoalLevel.INDIVIDUAL: 2}
+    rank: dict[str, int] = {GoalLevel.COMPANY: 0, GoalLevel.TEAM: 1, GoalLevel.INDIVIDUAL: 2}
     pairs = Goal.objects.exclude(parent=None).values_list("level", "parent__level")
     assert all(rank[parent] <= rank[child] for child, parent in pairs)
 

@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -204,11 +205,20 @@ def _start_of_day(day: date) -> datetime:
 
 
 def praise_counts_per_value(since: date, until: date | None = None) -> list[CompanyValue]:
-    """Each company value with how much public praise showed it in [since, until). In SQL."""
-    window = Q(feedback_links__is_public=True, feedback_links__created_at__gte=_start_of_day(since))
+    """Each company value with how much public praise showed it in [since, until). One SQL
+    query: per value, a count over its range of feedback_value_idx (value, is_public,
+    created_at), never a pass over every praise in the company's history."""
+    links = FeedbackValue.objects.filter(
+        value_id=OuterRef("pk"), is_public=True, created_at__gte=_start_of_day(since)
+    )
     if until is not None:
-        window &= Q(feedback_links__created_at__lt=_start_of_day(until))
-    return list(CompanyValue.objects.annotate(praise=Count("feedback_links", filter=window)))
+        links = links.filter(created_at__lt=_start_of_day(until))
+    counted = links.order_by().values("value_id").annotate(n=Count("*")).values("n")
+    return list(
+        CompanyValue.objects.annotate(
+            praise=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+        )
+    )
 
 
 def value_leaders(value: CompanyValue, *, since: date, limit: int = 20) -> list[dict[str, Any]]:

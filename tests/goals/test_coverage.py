@@ -199,3 +199,24 @@ def test_coverage_costs_the_same_queries_with_more_people(client_for, world):
     assert (count(), count_manager()) == before
     # Session, person, roles, nav, period: then 2 queries per figure, 4 for departments.
     assert before[0] <= 14 and before[1] <= 14
+
+
+def test_a_goal_aligned_to_a_company_goal_of_another_period_counts_as_aligned(world):
+    later = PeriodFactory(
+        name="Later", kind="custom", start_date="2099-01-01", end_date="2099-03-31"
+    )
+    GoalFactory(owner=world["nogoal"], period=later, parent=world["company"])
+    GoalFactory(owner=world["unaligned"], period=later)
+    figure = coverage.manager_coverage(world["manager"], later)
+    assert (figure.people, figure.aligned, figure.with_goals) == (3, 1, 2)
+    people = list(coverage.unaligned_people(world["manager"], later))
+    assert [p.last_name for p in people] == ["Aligned", "Unaligned"]
+
+
+def test_nobody_is_aligned_before_there_is_a_company_goal(db):
+    period = PeriodFactory()
+    manager = PersonFactory()
+    person = PersonFactory(manager=manager, last_name="Solo")
+    GoalFactory(owner=person, period=period)
+    assert coverage.company_coverage(period).aligned == 0
+    assert [p.last_name for p in coverage.unaligned_people(manager, period)] == ["Solo"]

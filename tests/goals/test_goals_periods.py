@@ -87,3 +87,19 @@ def test_closing_a_period_twice_is_refused():
     close_period(period=current, by=admin)
     with pytest.raises(ValidationError):
         close_period(period=current, by=admin)
+
+
+def test_the_periods_page_counts_each_periods_goals(client_for):
+    from django.urls import reverse
+
+    from tests.goals.factories import GoalFactory, PeriodFactory
+
+    busy = PeriodFactory(name="Busy", kind="custom", start_date="2098-01-01", end_date="2098-03-31")
+    PeriodFactory(name="Quiet", kind="custom", start_date="2099-01-01", end_date="2099-03-31")
+    GoalFactory(period=busy)
+    GoalFactory(period=busy)
+    counts = {p.name: p.goal_count for p in queries.periods_with_counts()}
+    assert (counts["Busy"], counts["Quiet"]) == (2, 0)
+    response = client_for(hr_admin()).get(reverse("goals:periods"))
+    assert response.status_code == 200
+    assert "<td>2</td>" in response.content.decode()

@@ -241,3 +241,22 @@ def test_the_tree_page_and_an_expand_cost_the_same_queries_with_more_goals(
         client.get(tree_url)
     with django_assert_max_num_queries(8):
         client.get(expand_url)
+
+
+def test_the_tree_notes_how_many_goals_do_not_reach_a_company_goal(client_for, world):
+    GoalFactory(owner=world["owner"], period=world["period"], title="Loose end")
+    response = client_for(hr_admin()).get(reverse("goals:tree"))
+    assert "1 goal in" in response.content.decode()
+    assert (
+        queries_tree.unaligned_count(hr_admin(), queries_tree.TreeFilters(period=world["period"]))
+        == 1
+    )
+
+
+def test_the_unaligned_note_stops_counting_past_its_cap(client_for, world, monkeypatch):
+    monkeypatch.setattr(queries_tree, "UNALIGNED_CAP", 2)
+    for number in range(4):
+        GoalFactory(owner=world["owner"], period=world["period"], title=f"Loose end {number}")
+    filters = queries_tree.TreeFilters(period=world["period"])
+    assert queries_tree.unaligned_count(hr_admin(), filters) == 3
+    assert "2+ goals in" in client_for(hr_admin()).get(reverse("goals:tree")).content.decode()

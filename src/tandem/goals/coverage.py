@@ -7,9 +7,12 @@ its alignment path is one. Figures for the whole company, per department (sub-de
 included) and per manager (their whole reporting subtree, themselves excluded).
 
 Everything is counted in SQL: a count of the people, and one pass over the period's goals
-counting distinct owners (all of them, and those whose goal reaches a company goal). Per
-department, the same two counts grouped by department, rolled up through the department
-tree in Python (a loop over departments — hundreds — never over people).
+grouped by owner first (one row a person: do any of their goals reach a company goal?),
+then counted — an index-only scan of goal_coverage_idx (period, owner, root) feeding a
+streaming group, where COUNT(DISTINCT owner) sorted ~500,000 rows (and spilled to disk per
+department). Per department, the same per-person rows counted by department, rolled up
+through the department tree in Python (a loop over departments — hundreds — never over
+people).
 """
 
 from __future__ import annotations
@@ -18,7 +21,21 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from tandem.access.rules import actor_for
 from tandem.goals.models import Goal, GoalLevel, Period
@@ -27,11 +44,13 @@ from tandem.org import tree
 from tandem.org.models import Department, Person, PersonStatus
 
 # A goal reaches a company goal when it is one, or when the root of its alignment path is
-# one. Company goals are few, so "root in (company goal ids)" is a hashed lookup per goal
-# instead of a join to the root row.
-ALIGNED = Q(level=GoalLevel.COMPANY) | Q(
-    root_id__in=Goal.objects.filter(level=GoalLevel.COMPANY).order_by().values("pk")
-)
+# one. A company goal's root is itself or a company goal above it (a company goal aligns
+# only to a company goal, and an unaligned goal is its own root), so both cases read
+# "root in (company goal ids)": a hashed lookup per goal against the few company goals, of
+# any period (alignment may cross periods), answered from goal_coverage_idx alone.
+ALIGNED = Q(root_id__in=Goal.objects.filter(level=GoalLevel.COMPANY).order_by().values("pk"))
+# 1 when a goal reaches a company goal; MAX over a person's goals says if any of them does.
+_ALIGNED_FLAG = Case(When(ALIGNED, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 @dataclass(frozen=True)
@@ -75,19 +94,21 @@ def _active(people: QuerySet[Person] | None = None) -> QuerySet[Person]:
 
 def coverage_of(people: QuerySet[Person], period: Period) -> Coverage:
     """Coverage among `people` (narrowed to active people here), in two queries: a count of
-    the people, and one pass over the period's goals counting distinct owners (a hash
-    semi-join; no per-person subquery, so 100,000 people stay well under a second)."""
+    the people, and one pass over the period's goals grouped by owner (one row a person with
+    an `aligned` flag), then counted: SELECT COUNT(*), SUM(aligned) FROM (... GROUP BY
+    owner). No COUNT(DISTINCT), no per-person subquery."""
     active = _active(people)
     counted = active.order_by().count()
     row = (
         Goal.objects.filter(period=period, owner__in=active.order_by().values("pk"))
         .order_by()
-        .aggregate(
-            with_goals=Count("owner_id", distinct=True),
-            aligned=Count("owner_id", distinct=True, filter=ALIGNED),
-        )
+        .values("owner_id")
+        .annotate(aligned=Max(_ALIGNED_FLAG))
+        .aggregate(with_goals=Count("owner_id"), aligned_people=Sum("aligned"))
     )
-    return Coverage(people=counted, aligned=row["aligned"], with_goals=row["with_goals"])
+    return Coverage(
+        people=counted, aligned=row["aligned_people"] or 0, with_goals=row["with_goals"]
+    )
 
 
 def company_coverage(period: Period) -> Coverage:
@@ -113,6 +134,30 @@ def department_coverage(department: Department, period: Period) -> Coverage:
     return coverage_of(department_people(department), period)
 
 
+def _people_by_department(period: Period) -> list[tuple[int, int, int]]:
+    """(department id, active people with a goal, those with a goal reaching a company
+    goal) for each department's own people: the period's goals grouped by person first
+    (the ORM writes that query), then the per-person rows counted by department — a GROUP
+    BY over a subquery, which the ORM cannot express, so the outer query is written here
+    (portable SQL: COUNT, SUM, GROUP BY)."""
+    per_person = (
+        Goal.objects.filter(
+            period=period,
+            owner__status=PersonStatus.ACTIVE,
+            owner__department__isnull=False,
+        )
+        .order_by()
+        .values("owner_id", dept=F("owner__department_id"))
+        .annotate(aligned=Max(_ALIGNED_FLAG))
+    )
+    inner, params = per_person.query.sql_with_params()
+    # The inner query is the ORM's, its values bound apart: nothing user-typed is pasted.
+    sql = f"SELECT pp.dept, COUNT(*), SUM(pp.aligned) FROM ({inner}) pp GROUP BY 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(d), int(w), int(a or 0)) for d, w, a in cursor.fetchall()]
+
+
 @dataclass(frozen=True)
 class DepartmentRow:
     department: Department
@@ -136,29 +181,15 @@ def departments_coverage(
         .annotate(n=Count("pk"))
         .values_list("department_id", "n")
     )
-    goals = (
-        Goal.objects.filter(
-            period=period,
-            owner__status=PersonStatus.ACTIVE,
-            owner__department__isnull=False,
-        )
-        .order_by()
-        .values("owner__department_id")
-        .annotate(
-            with_goals=Count("owner_id", distinct=True),
-            aligned=Count("owner_id", distinct=True, filter=ALIGNED),
-        )
-    )
+    goals = _people_by_department(period)
     own: dict[int, dict[str, int]] = {
         department_id: {"people": n, "aligned": 0, "with_goals": 0}
         for department_id, n in headcount.items()
     }
-    for row in goals:
-        found = own.setdefault(
-            row["owner__department_id"], {"people": 0, "aligned": 0, "with_goals": 0}
-        )
-        found["aligned"] = row["aligned"]
-        found["with_goals"] = row["with_goals"]
+    for department_id, with_goals, aligned in goals:
+        found = own.setdefault(department_id, {"people": 0, "aligned": 0, "with_goals": 0})
+        found["aligned"] = int(aligned or 0)
+        found["with_goals"] = int(with_goals)
     paths = dict(Department.objects.values_list("pk", "path"))
     totals: dict[int, list[int]] = {}
     for department_id, own_counts in own.items():
@@ -199,12 +230,18 @@ def visible_departments(user: Any) -> QuerySet[Department] | None:
 def unaligned_people(manager: Person, period: Period) -> QuerySet[Person]:
     """The manager's active people with no goal in the period, or only goals that do not
     reach a company goal; `has_goal` tells which. Ordered for keyset pages (name, id)."""
-    return (
-        _active(manager_people(manager))
-        .annotate(has_goal=Exists(_goals_of_person(period)))
-        .exclude(Exists(_goals_of_person(period).filter(ALIGNED)))
-        .order_by("sort_name", "pk")
+    people = _active(manager_people(manager)).annotate(has_goal=Exists(_goals_of_person(period)))
+    # The company-goal ids as a list (one small query): "no goal of this person in the
+    # period with root in (ids)" is then one probe of goal_coverage_idx (period, owner,
+    # root) per person read in page order. With the ids as a subquery PostgreSQL pulled it
+    # up into a join, misjudged it (16 company goals carry 348,000 goals) and hashed or
+    # re-scanned every aligned goal of the company (0.4–6 s) to list one page of people.
+    company_ids = list(
+        Goal.objects.filter(level=GoalLevel.COMPANY).order_by().values_list("pk", flat=True)
     )
+    if company_ids:
+        people = people.exclude(Exists(_goals_of_person(period).filter(root_id__in=company_ids)))
+    return people.order_by("sort_name", "pk")
 
 
 def unaligned_page(

@@ -150,6 +150,8 @@ class Goal(models.Model):
             models.Index(fields=["parent", "title", "id"], name="goal_parent_idx"),
             models.Index(fields=["department", "period"], name="goal_department_idx"),
             models.Index(fields=["root", "period"], name="goal_root_idx"),
+            # Coverage: people of a period and the root their goals reach, index-only.
+            models.Index(fields=["period", "owner", "root"], name="goal_coverage_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="goal_not_own_parent"),

@@ -88,7 +88,21 @@ def current_period(today: date | None = None) -> Period | None:
 
 
 def periods() -> QuerySet[Period]:
-    return Period.objects.annotate(goal_count=Count("goals")).order_by("-start_date", "name")
+    """Periods, newest first, for the period menus (no per-period figures: counting the
+    goals of every period joined all 706,000 goals of the 100k benchmark, 0.6–0.9 s)."""
+    return Period.objects.order_by("-start_date", "name")
+
+
+def periods_with_counts() -> QuerySet[Period]:
+    """Periods with their number of goals (`goal_count`), for the HR admins' periods page:
+    one correlated count per period, an index-only scan of that period's goals."""
+    goals = Goal.objects.filter(period=OuterRef("pk")).order_by().values("period")
+    return periods().annotate(
+        goal_count=Coalesce(
+            Subquery(goals.annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
+            Value(0),
+        )
+    )
 
 
 def period_for(period_id: int | None) -> Period | None:

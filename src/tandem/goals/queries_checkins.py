@@ -5,9 +5,6 @@ of queries whatever the number of reports, goals or priorities."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,6 +15,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tandem.access.rules import can, scope
+from tandem.core import pagination
+from tandem.core.pagination import BadCursor
 from tandem.goals.models import (
     CheckIn,
     Goal,
@@ -133,30 +132,15 @@ def has_checked_in(person: Person, week_start: date) -> bool:
 # --- My team's goals ------------------------------------------------------------------------
 
 
-class BadCursor(ValueError):
-    """A page link we did not make."""
+__all__ = ["BadCursor"]
 
 
 def encode_cursor(person: Person) -> str:
-    raw = json.dumps([person.sort_name, person.pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(person.sort_name, person.pk)
 
 
 def decode_cursor(cursor: str) -> tuple[str, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        sort_name, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if (
-            not isinstance(sort_name, str)
-            or len(sort_name) > SORT_NAME_LENGTH
-            or "\x00" in sort_name
-            or type(pk) is not int
-            or not 0 < pk <= MAX_ID
-        ):
-            raise TypeError
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise BadCursor("This page link is not valid; start again from the first page.") from error
-    return sort_name, pk
+    return pagination.decode_text_cursor(cursor, max_length=SORT_NAME_LENGTH)
 
 
 @dataclass

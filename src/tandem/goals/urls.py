@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from tandem.goals import views, views_checkins, views_tree
+from tandem.goals import exports, views, views_checkins, views_tree
 
 app_name = "goals"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("goals/tree/", views_tree.tree, name="tree"),
     path("goals/tree/<int:goal_id>/children/", views_tree.tree_children, name="tree_children"),
     path("goals/coverage/", views_tree.coverage, name="coverage"),
+    path("goals/export.csv", exports.export_csv, name="export_csv"),
+    path("goals/export.xlsx", exports.export_xlsx, name="export_xlsx"),
 ]

@@ -541,6 +541,6 @@ def periods(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "goals/goal_periods.html",
-        {"form": form, "periods": queries.periods()[:100], "program": program},
+        {"form": form, "periods": queries.periods_with_counts()[:100], "program": program},
         status=400 if request.method == "POST" else 200,
     )

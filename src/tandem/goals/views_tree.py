@@ -95,6 +95,7 @@ def tree(request: AuthedHttpRequest) -> HttpResponse:
     except queries_tree.BadCursor as bad:
         error = str(bad)
         page = queries_tree.tree_roots(request.user, filters)
+    unaligned = queries_tree.unaligned_count(request.user, filters)
     context = {
         "form": form,
         "filters": filters,
@@ -103,7 +104,8 @@ def tree(request: AuthedHttpRequest) -> HttpResponse:
         "page": page,
         "cursor_error": error,
         "company": Company.load(),
-        "unaligned": queries_tree.unaligned_count(request.user, filters),
+        "unaligned": unaligned,
+        "unaligned_label": queries_tree.unaligned_label(unaligned),
         "can_see_coverage": _coverage_roles(request.user) != (False, None, False),
     }
     return render(request, "goals/tree.html", context)

@@ -6,6 +6,7 @@ import pytest
 
 from tandem.org.models import Person
 from tandem.program.models import Program
+from tests.api.conftest import bearer_for  # noqa: F401  (the API tests' token client)
 from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admin
 
 

@@ -55,9 +55,7 @@ def co(period) -> Company:  # type: ignore[no-untyped-def]
     sales = DepartmentFactory(name="Sales")
     boss = executive(first_name="Eda", last_name="Exec")
     manager = PersonFactory(first_name="Mia", last_name="Manager", department=platform)
-    owner = PersonFactory(
-        first_name="Olu", last_name="Owner", department=platform, manager=manager
-    )
+    owner = PersonFactory(first_name="Olu", last_name="Owner", department=platform, manager=manager)
     peer = PersonFactory(first_name="Pia", last_name="Peer", department=sales)
     company_goal = GoalFactory(
         owner=boss, level=GoalLevel.COMPANY, period=period, title="Win the market"
@@ -119,9 +117,7 @@ def test_the_owner_exports_their_private_goal(co, client_for) -> None:
     assert _titles(client_for(co.owner)) == {"Public goal of Olu", "Quiet merger"}
 
 
-def test_the_owners_manager_exports_their_subtree_private_goals_included(
-    co, client_for
-) -> None:
+def test_the_owners_manager_exports_their_subtree_private_goals_included(co, client_for) -> None:
     assert _titles(client_for(co.manager)) == {
         "Ship the platform",
         "Public goal of Olu",

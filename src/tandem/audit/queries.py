@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,13 +11,14 @@ from django.utils import timezone
 
 from tandem.access.rules import require, scope
 from tandem.audit.models import AuditEvent
+from tandem.core import pagination
+from tandem.core.pagination import BadCursor
 from tandem.org.models import Person
 
 PAGE_SIZE = 50
 
 
-class BadCursor(ValueError):
-    """A page link that we did not make (edited or cut short)."""
+__all__ = ["BadCursor"]
 
 
 @dataclass
@@ -44,24 +42,13 @@ class EventPage:
 
 
 def encode_cursor(event: AuditEvent) -> str:
-    raw = json.dumps([event.at.isoformat(), event.pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(event.at, event.pk)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        at, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(at, str) or not isinstance(pk, int):
-            raise TypeError
-        moment = datetime.fromisoformat(at)
-        if timezone.is_naive(moment):
-            raise TypeError
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise BadCursor(
-            "This page link is not valid; the list starts again from the top."
-        ) from error
-    return moment, pk
+    return pagination.decode_time_cursor(
+        cursor, message="This page link is not valid; the list starts again from the top."
+    )
 
 
 def kinds(user: Any) -> list[str]:

@@ -61,8 +61,14 @@ def _bad_cursor(error: Exception) -> ValidationError:
     return ValidationError([{"type": "value_error", "loc": ["query", "cursor"], "msg": str(error)}])
 
 
-def feedback_out(user: Any, feedback: Feedback) -> dict[str, Any]:
-    goal = queries.goal_visible_to(user, feedback) if feedback.goal_id else None
+def feedback_out(
+    user: Any, feedback: Feedback, *, visible_goal_ids: set[int] | None = None
+) -> dict[str, Any]:
+    if visible_goal_ids is None:
+        goal = queries.goal_visible_to(user, feedback) if feedback.goal_id else None
+        goal_id = goal.pk if goal is not None else None
+    else:
+        goal_id = feedback.goal_id if feedback.goal_id in visible_goal_ids else None
     return {
         "id": feedback.pk,
         "giver": feedback.giver,
@@ -70,7 +76,7 @@ def feedback_out(user: Any, feedback: Feedback) -> dict[str, Any]:
         "visibility": feedback.visibility,
         "text": feedback.text,
         "values": list(feedback.values.all()),
-        "goal_id": goal.pk if goal is not None else None,
+        "goal_id": goal_id,
         "request_id": feedback.request_id,
         "created_at": feedback.created_at,
         "reactions": getattr(feedback, "reaction_list", None) if feedback.is_praise else None,
@@ -82,7 +88,12 @@ def _page_out(user: Any, feedback: Any, cursor: str | None, limit: int) -> dict[
         page = queries.feedback_page(feedback, cursor=cursor, limit=limit, viewer=user)
     except queries.BadCursor as error:
         raise _bad_cursor(error) from None
-    return {"items": [feedback_out(user, f) for f in page.items], "next_cursor": page.next_cursor}
+    return {
+        "items": [
+            feedback_out(user, f, visible_goal_ids=page.visible_goal_ids) for f in page.items
+        ],
+        "next_cursor": page.next_cursor,
+    }
 
 
 # The services name their own arguments; the API names its body's fields.
@@ -190,13 +201,17 @@ def react_to_praise(
     return queries.reaction_summary([feedback], request.user)[feedback.pk]
 
 
-def request_out(user: Any, feedback_request: FeedbackRequest) -> dict[str, Any]:
-    asks = queries.asks_of(user, feedback_request)
-    readable = set(
-        queries.visible_feedback(user)
-        .filter(pk__in=[a.feedback_id for a in asks if a.feedback_id])
-        .values_list("pk", flat=True)
-    )
+def request_out(
+    user: Any,
+    feedback_request: FeedbackRequest,
+    *,
+    asks: list[FeedbackAsk] | None = None,
+    readable: set[int] | None = None,
+) -> dict[str, Any]:
+    if asks is None:
+        asks = queries.asks_of(user, feedback_request)
+    if readable is None:
+        readable = queries.readable_answers(user, asks)
     mine = next((a.status for a in asks if a.person_id == user.pk), None)
     return {
         "id": feedback_request.pk,
@@ -227,10 +242,14 @@ def request_out(user: Any, feedback_request: FeedbackRequest) -> dict[str, Any]:
 def list_feedback_requests(request: HttpRequest) -> dict[str, Any]:
     waiting = [a.request for a in queries.pending_asks(request.user)]
     mine = queries.my_requests(request.user)
-    return {
-        "waiting_for_me": [request_out(request.user, r) for r in waiting],
-        "mine": [request_out(request.user, r) for r in mine],
-    }
+    # Asks and readable answers for every request at once: two queries, not two a request.
+    asks = queries.asks_by_request(request.user, waiting + mine)
+    readable = queries.readable_answers(request.user, [a for found in asks.values() for a in found])
+
+    def out(found: FeedbackRequest) -> dict[str, Any]:
+        return request_out(request.user, found, asks=asks[found.pk], readable=readable)
+
+    return {"waiting_for_me": [out(r) for r in waiting], "mine": [out(r) for r in mine]}
 
 
 @router.post(

@@ -13,6 +13,7 @@ from tandem.access.rules import scope
 from tandem.feedback.models import TEXT_LIMIT, ReactionKind, Visibility
 from tandem.org.models import CompanyValue, Person
 
+MAX_ID = 2**63 - 1
 TEXT_ATTRS = {"rows": 6, "maxlength": TEXT_LIMIT}
 
 
@@ -44,6 +45,22 @@ class ValuesField(forms.ModelMultipleChoiceField):
             label="Company values it shows (optional)",
             **kwargs,
         )
+
+    def _check_values(self, value: Any) -> Any:
+        # An id beyond 64 bits makes the `pk__in` query itself fail (OverflowError on
+        # SQLite, DataError on PostgreSQL): refuse it as an unknown choice first.
+        for raw in value:
+            try:
+                out_of_range = abs(int(str(raw).strip())) > MAX_ID
+            except ValueError:
+                continue  # Django answers "not a valid value" for these itself.
+            if out_of_range:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(raw)[:30]},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 class GiveFeedbackForm(forms.Form):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -18,6 +16,8 @@ from django.utils import timezone
 
 from tandem.access.feedback import current_program
 from tandem.access.rules import actor_for, can, scope
+from tandem.core import pagination
+from tandem.core.pagination import BadCursor
 from tandem.feedback.models import (
     REACTION_EMOJI,
     AskStatus,
@@ -42,8 +42,7 @@ MAX_PAGE_SIZE = 100
 MAX_ID = 2**63 - 1
 
 
-class BadCursor(ValueError):
-    """A page link we did not make."""
+__all__ = ["BadCursor"]
 
 
 def person_of(user: Any) -> Person:
@@ -58,22 +57,11 @@ def person_of(user: Any) -> Person:
 
 
 def encode_cursor(created_at: datetime, pk: int) -> str:
-    raw = json.dumps([created_at.isoformat(), pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(created_at, pk)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        stamp, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(stamp, str) or type(pk) is not int or not 0 < pk <= MAX_ID:
-            raise TypeError
-        at = datetime.fromisoformat(stamp)
-        if at.tzinfo is None:
-            raise TypeError
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise BadCursor("This page link is not valid; start again from the first page.") from error
-    return at, pk
+    return pagination.decode_time_cursor(cursor)
 
 
 @dataclass
@@ -81,6 +69,8 @@ class FeedbackPage:
     items: list[Feedback]
     next_cursor: str | None
     reactions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # The goals (of those the page's feedback is about) the viewer may see: one query.
+    visible_goal_ids: set[int] = field(default_factory=set)
 
 
 def _with_people(feedback: QuerySet[Feedback]) -> QuerySet[Feedback]:
@@ -109,7 +99,16 @@ def feedback_page(
         page.reactions = reaction_summary([f for f in items if f.is_praise], viewer)
         for item in items:
             item.reaction_list = page.reactions.get(item.pk, [])  # type: ignore[attr-defined]
+        page.visible_goal_ids = visible_goal_ids(viewer, {f.goal_id for f in items if f.goal_id})
     return page
+
+
+def visible_goal_ids(user: Any, ids: set[int]) -> set[int]:
+    """Which of these goals the user may see, in one query (a private goal stays hidden)."""
+    if not ids:
+        return set()
+    goal_model = apps.get_model("goals", "Goal")
+    return set(scope(user, goal_model.objects.filter(pk__in=ids)).values_list("pk", flat=True))
 
 
 def reaction_summary(items: list[Feedback], viewer: Any) -> dict[int, list[dict[str, Any]]]:
@@ -370,6 +369,27 @@ def asks_of(user: Any, request: FeedbackRequest) -> list[FeedbackAsk]:
         .select_related("person", "feedback")
         .order_by("person__sort_name", "pk")
     )
+
+
+def asks_by_request(user: Any, requests: list[FeedbackRequest]) -> dict[int, list[FeedbackAsk]]:
+    """`asks_of` for many requests at once: one query whatever their number."""
+    found: dict[int, list[FeedbackAsk]] = {r.pk: [] for r in requests}
+    if found:
+        for ask in (
+            scope(user, FeedbackAsk.objects.filter(request_id__in=list(found)))
+            .select_related("person", "feedback")
+            .order_by("person__sort_name", "pk")
+        ):
+            found[ask.request_id].append(ask)
+    return found
+
+
+def readable_answers(user: Any, asks: list[FeedbackAsk]) -> set[int]:
+    """Which answers (feedback ids) among these asks the user may read: one query."""
+    ids = [a.feedback_id for a in asks if a.feedback_id]
+    if not ids:
+        return set()
+    return set(visible_feedback(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def my_ask(user: Any, request: FeedbackRequest) -> FeedbackAsk | None:

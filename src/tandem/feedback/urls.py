@@ -1,10 +1,11 @@
 from django.urls import path
 
-from tandem.feedback import views
+from tandem.feedback import exports, views
 
 app_name = "feedback"
 urlpatterns = [
     path("feedback/", views.mine, name="mine"),
+    path("feedback/export.csv", exports.export_csv, name="export_csv"),
     path("feedback/give/", views.give, name="give"),
     path("feedback/<int:feedback_id>/", views.detail, name="detail"),
     path("feedback/requests/new/", views.request_new, name="request_new"),

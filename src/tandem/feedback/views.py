@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.feedback import current_program
@@ -261,11 +262,15 @@ def react(request: AuthedHttpRequest, feedback_id: int) -> HttpResponse:
             {"item": feedback, "reactions": summary.get(feedback.pk, [])},
         )
     next_url = request.POST.get("next_url") or ""
-    return redirect(next_url if _safe(next_url) else reverse("feedback:praise_feed"))
+    return redirect(next_url if _safe(request, next_url) else reverse("feedback:praise_feed"))
 
 
-def _safe(url: str | None) -> bool:
-    return bool(url) and str(url).startswith("/") and not str(url).startswith("//")
+def _safe(request: AuthedHttpRequest, url: str) -> bool:
+    # Django's own check: "/\\evil.example" passes a startswith("/") test, and browsers
+    # follow it to another site (an open redirect).
+    return url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 def _subject_choices(request: AuthedHttpRequest) -> list[tuple[str, str]]:
@@ -320,8 +325,16 @@ def request_detail(request: AuthedHttpRequest, request_id: int) -> HttpResponse:
     answer_form = AnswerForm()
     decline_form = DeclineForm()
     if request.method == "POST":
-        if not pending or ask is None:
+        if ask is None:
             raise Http404("Nothing to answer here.")
+        if not pending:
+            # A second tab, or a form left open after answering: say so, change nothing.
+            messages.info(
+                request,
+                f"You already {ask.get_status_display().lower()} this request; "
+                "nothing was changed.",
+            )
+            return redirect("feedback:request_detail", feedback_request.pk)
         try:
             if request.POST.get("action") == "decline":
                 decline_form = DeclineForm(request.POST)

@@ -7,9 +7,6 @@ Private notes are only ever read filtered by their author, the viewer.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,10 +15,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.text import Truncator
 
 from tandem.access.rules import actor_for, can, scope
+from tandem.core import pagination
+from tandem.core.pagination import BadCursor
 from tandem.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -33,7 +31,7 @@ from tandem.meetings.models import (
 )
 from tandem.meetings.services import items_open_at
 from tandem.org.models import Person, PersonStatus
-from tandem.org.queries import BadCursor, decode_cursor
+from tandem.org.queries import decode_cursor
 
 PAGE_SIZE = 50
 HISTORY_PAGE_SIZE = 10
@@ -125,8 +123,7 @@ def _annotated(series: QuerySet[Series]) -> QuerySet[Series]:
 
 
 def encode_cursor(sort_name: str, pk: int) -> str:
-    raw = json.dumps([sort_name, pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(sort_name, pk)
 
 
 @dataclass
@@ -360,22 +357,11 @@ class HistoryPage:
 
 
 def encode_history_cursor(meeting: Meeting) -> str:
-    raw = json.dumps([meeting.starts_at.isoformat(), meeting.pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(meeting.starts_at, meeting.pk)
 
 
 def decode_history_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        stamp, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(stamp, str) or len(stamp) > 40 or type(pk) is not int:
-            raise TypeError
-        when = parse_datetime(stamp)
-        if when is None or timezone.is_naive(when) or not 0 < pk <= MAX_ID:
-            raise TypeError
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise BadCursor("This page link is not valid; start again from the first page.") from error
-    return when, pk
+    return pagination.decode_time_cursor(cursor)
 
 
 def history_page(

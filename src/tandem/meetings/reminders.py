@@ -8,17 +8,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.utils import timezone
-
 from tandem.core.reminders import register
 from tandem.meetings.models import AgendaItem, Meeting, MeetingStatus
 from tandem.meetings.schedule import zone
 from tandem.meetings.services import meeting_url
-from tandem.notifications.services import notify
+from tandem.notifications.services import Message, notify_many
 
 # Time zones run from UTC−12 to UTC+14: a meeting "tomorrow" somewhere starts within this
 # margin of tomorrow in UTC. The exact local day is checked per meeting below.
 MARGIN = timedelta(hours=15)
+BATCH = 500
 
 
 def dedupe_key(meeting_id: int, person_id: int) -> str:
@@ -27,19 +26,35 @@ def dedupe_key(meeting_id: int, person_id: int) -> str:
 
 @register
 def send_agenda_reminders(today: date) -> int:
+    """Remind both people of every 1:1 tomorrow (in the series' time zone); returns how many
+    notifications are new. A fixed number of queries per batch of meetings, however many
+    meetings a large company has tomorrow: the meetings are streamed and each batch is sent
+    with one `notify_many`, never a `notify` (several queries) per person."""
     tomorrow = today + timedelta(days=1)
-    started = timezone.now()
     start = datetime.combine(tomorrow, time.min, tzinfo=UTC) - MARGIN
     end = datetime.combine(tomorrow + timedelta(days=1), time.min, tzinfo=UTC) + MARGIN
-    meetings = [
-        m
-        for m in Meeting.objects.filter(
+    window = (
+        Meeting.objects.filter(
             status=MeetingStatus.SCHEDULED, starts_at__gte=start, starts_at__lt=end
         )
         .select_related("series__manager", "series__report")
         .order_by("starts_at", "pk")
-        if m.starts_at.astimezone(zone(m.series.time_zone)).date() == tomorrow
-    ]
+    )
+    sent = 0
+    batch: list[Meeting] = []
+    for meeting in window.iterator(chunk_size=BATCH):
+        if meeting.starts_at.astimezone(zone(meeting.series.time_zone)).date() != tomorrow:
+            continue
+        batch.append(meeting)
+        if len(batch) >= BATCH:
+            sent += _remind(batch)
+            batch = []
+    if batch:
+        sent += _remind(batch)
+    return sent
+
+
+def _remind(meetings: list[Meeting]) -> int:
     agendas: dict[int, list[str]] = defaultdict(list)
     for meeting_id, text in (
         AgendaItem.objects.filter(meeting__in=[m.pk for m in meetings])
@@ -47,7 +62,7 @@ def send_agenda_reminders(today: date) -> int:
         .values_list("meeting_id", "text")
     ):
         agendas[meeting_id].append(text)
-    sent = 0
+    messages = []
     for meeting in meetings:
         series = meeting.series
         items = agendas.get(meeting.pk, [])
@@ -58,15 +73,13 @@ def send_agenda_reminders(today: date) -> int:
         )
         for person, other in ((series.manager, series.report), (series.report, series.manager)):
             local = meeting.starts_at.astimezone(zone(person.time_zone))
-            notification = notify(
-                person=person,
-                kind="meetings.agenda",
-                title=f"Your 1:1 with {other.display_name} tomorrow at {local:%H:%M}"[:200],
-                body=f"Agenda so far:\n{agenda}",
-                url=meeting_url(meeting),
-                dedupe_key=dedupe_key(meeting.pk, person.pk),
+            messages.append(
+                Message(
+                    person_id=person.pk,
+                    title=f"Your 1:1 with {other.display_name} tomorrow at {local:%H:%M}",
+                    body=f"Agenda so far:\n{agenda}",
+                    url=meeting_url(meeting),
+                    dedupe_key=dedupe_key(meeting.pk, person.pk),
+                )
             )
-            # notify() hands back the earlier one for a key already used: count only new ones.
-            if notification is not None and notification.created_at >= started:
-                sent += 1
-    return sent
+    return notify_many(kind="meetings.agenda", messages=messages)

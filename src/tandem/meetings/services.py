@@ -39,6 +39,10 @@ from tandem.program.models import MeetingCadence, Program
 
 MIN_DURATION = 15
 MAX_DURATION = 180
+# How far ahead a 1:1 may be planned. Besides being sensible, it keeps every time we compute
+# from it (its end, the next occurrence) inside what a datetime can hold: 9999-12-31 plus
+# 30 minutes would otherwise overflow and answer a 500.
+MAX_AHEAD = timedelta(days=2 * 366)
 
 
 # --- Checking input --------------------------------------------------------------------------
@@ -78,6 +82,10 @@ def _check_schedule(
                 f"({timezone.localtime(first_start):%d %b %Y %H:%M}); pick a date and time "
                 "from now on."
             }
+        )
+    if first_start > timezone.now() + MAX_AHEAD:
+        raise ValidationError(
+            {"first_start": "The first meeting must be within the next two years."}
         )
     if cadence == MeetingCadence.MONTHLY and (
         timezone.localtime(first_start).day > schedule.LAST_MONTHLY_DAY
@@ -328,6 +336,8 @@ def reschedule_meeting(*, by: Any, meeting: Meeting, starts_at: datetime | None)
         raise ValidationError({"starts_at": "Give the new time with its time zone."})
     if starts_at < timezone.now():
         raise ValidationError({"starts_at": "The new time cannot be in the past."})
+    if starts_at > timezone.now() + MAX_AHEAD:
+        raise ValidationError({"starts_at": "The new time must be within the next two years."})
     before = meeting.starts_at
     meeting.starts_at = starts_at
     meeting.ends_at = starts_at + timedelta(minutes=series.duration_minutes)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,6 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tandem.access.rules import can, scope
+from tandem.core import pagination
+from tandem.core.pagination import BadCursor
 from tandem.notifications.kinds import KINDS, Delivery
 from tandem.notifications.models import Notification, NotificationSetting
 
@@ -24,31 +23,15 @@ MAX_ID = 2**63 - 1
 BELL_CAP = 100
 
 
-class BadCursor(ValueError):
-    """A page link we did not make (tampered or truncated)."""
+__all__ = ["BadCursor"]
 
 
 def encode_cursor(notification: Notification) -> str:
-    raw = json.dumps(
-        [notification.created_at.isoformat(), notification.pk], separators=(",", ":")
-    ).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(notification.created_at, notification.pk)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        created, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(created, str) or len(created) > 40 or type(pk) is not int:
-            raise TypeError
-        if not 0 < pk <= MAX_ID:
-            raise TypeError
-        when = datetime.fromisoformat(created)
-        if when.tzinfo is None:
-            raise TypeError
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise BadCursor("This page link is not valid; start again from the first page.") from error
-    return when, pk
+    return pagination.decode_time_cursor(cursor)
 
 
 @dataclass

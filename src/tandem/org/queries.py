@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from tandem.access.rules import actor_for, can, scope
+from tandem.core import pagination
+from tandem.core.pagination import BadCursor
 from tandem.org import tree
 from tandem.org.models import Department, Person, PersonStatus
 
@@ -21,32 +20,15 @@ MAX_ID = 2**63 - 1
 SORT_NAME_LENGTH = 210  # Person.sort_name's max_length
 
 
-class BadCursor(ValueError):
-    """A pagination cursor that was not made by us (tampered or truncated)."""
+__all__ = ["BadCursor"]
 
 
 def encode_cursor(person: Person) -> str:
-    raw = json.dumps([person.sort_name, person.pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(person.sort_name, person.pk)
 
 
 def decode_cursor(cursor: str) -> tuple[str, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        sort_name, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        # Anything we would not have written ourselves is refused here, before it can reach
-        # the database (an id beyond 64 bits or a NUL byte makes the query itself fail).
-        if (
-            not isinstance(sort_name, str)
-            or len(sort_name) > SORT_NAME_LENGTH
-            or "\x00" in sort_name
-            or type(pk) is not int
-            or not 0 < pk <= MAX_ID
-        ):
-            raise TypeError
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise BadCursor("This page link is not valid; start again from the first page.") from error
-    return sort_name, pk
+    return pagination.decode_text_cursor(cursor, max_length=SORT_NAME_LENGTH)
 
 
 @dataclass

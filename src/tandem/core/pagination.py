@@ -1,0 +1,66 @@
+"""Keyset page links: one encoder and two decoders for every list in Tandem.
+
+A cursor is the sort key of the last row shown and its id, as compact JSON in URL-safe
+base64. Cursors travel through people's hands, so decoding refuses anything we would not
+have written ourselves, *before* it reaches the database: an id beyond 64 bits, a NUL byte
+(PostgreSQL refuses it in text), or a time that cannot be expressed in UTC (0001-01-01 at
++05:00 overflows when converted, and would answer a 500 instead of "start again").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import UTC, datetime
+
+MAX_ID = 2**63 - 1
+# The longest isoformat() we write is 32 characters ("2026-01-01T00:00:00.000000+00:00").
+MAX_STAMP_LENGTH = 40
+INVALID = "This page link is not valid; start again from the first page."
+
+
+class BadCursor(ValueError):
+    """A page link we did not make (tampered, truncated or out of range)."""
+
+
+def encode_cursor(key: str | datetime, pk: int) -> str:
+    """The cursor after a row sorted by `key` (a name or a time), then by id."""
+    value = key.isoformat() if isinstance(key, datetime) else key
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _pair(cursor: str) -> tuple[object, int]:
+    padded = cursor + "=" * (-len(cursor) % 4)
+    key, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    if type(pk) is not int or not 0 < pk <= MAX_ID:
+        raise TypeError
+    return key, pk
+
+
+def decode_text_cursor(cursor: str, *, max_length: int, message: str = INVALID) -> tuple[str, int]:
+    """A (name, id) cursor; the name is at most `max_length` characters, without NUL."""
+    try:
+        key, pk = _pair(cursor)
+        if not isinstance(key, str) or len(key) > max_length or "\x00" in key:
+            raise TypeError
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise BadCursor(message) from error
+    return key, pk
+
+
+def decode_time_cursor(cursor: str, *, message: str = INVALID) -> tuple[datetime, int]:
+    """A (time, id) cursor; the time is aware and within what UTC can express."""
+    try:
+        key, pk = _pair(cursor)
+        if not isinstance(key, str) or len(key) > MAX_STAMP_LENGTH:
+            raise TypeError
+        when = datetime.fromisoformat(key)
+        if when.tzinfo is None or when.utcoffset() is None:
+            raise TypeError
+        # The database stores UTC: a time that cannot be converted must stop here.
+        when.astimezone(UTC)
+    except (binascii.Error, ValueError, TypeError, OverflowError, UnicodeDecodeError) as error:
+        raise BadCursor(message) from error
+    return when, pk

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from tandem.audit.models import AuditEvent
+from tandem.core.pagination import encode_cursor
 from tandem.goals.models import CheckIn, Goal, GoalLevel, KeyResult, Visibility
 from tests.factories import DepartmentFactory, PersonFactory, executive
 from tests.goals.factories import GoalFactory, KeyResultFactory, PeriodFactory
@@ -438,3 +439,12 @@ def test_a_manager_lists_their_unaligned_people(client_for, world):
     assert body["items"] == [
         {"id": newcomer.pk, "display_name": newcomer.display_name, "has_goal": False}
     ]
+
+
+def test_a_check_in_page_link_with_a_time_beyond_utc_is_a_422_not_a_500(client_for):
+    goal = GoalFactory()
+    client = client_for(goal.owner)
+    cursor = encode_cursor("0001-01-01T00:00:00+05:00", 1)
+    response = client.get(f"/api/v1/goals/{goal.pk}/check-ins", {"cursor": cursor})
+    assert response.status_code == 422
+    assert "cursor" in response.text

@@ -8,9 +8,6 @@ deleted: they are closed with a score instead (history stays honest).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +19,7 @@ from ninja import Query, Router, Status
 from ninja.errors import ValidationError
 
 from tandem.access.rules import NotAllowed, actor_for, can, scope
+from tandem.core import pagination
 from tandem.goals import coverage as coverage_queries
 from tandem.goals import queries, queries_tree
 from tandem.goals.models import CheckIn, Goal, GoalLevel, KeyResult, Milestone, Period
@@ -448,24 +446,14 @@ def _checkin_out(checkin: CheckIn) -> dict[str, Any]:
 
 
 def _encode_checkin_cursor(checkin: CheckIn) -> str:
-    raw = json.dumps([checkin.created_at.isoformat(), checkin.pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(checkin.created_at, checkin.pk)
 
 
 def _decode_checkin_cursor(cursor: str) -> tuple[datetime, int]:
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        at, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if type(pk) is not int or not 0 < pk <= MAX_ID or not isinstance(at, str):
-            raise TypeError
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None:
-            raise TypeError
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise _bad_query(
-            "cursor", "This page link is not valid; start again from the first page."
-        ) from None
-    return moment, pk
+        return pagination.decode_time_cursor(cursor)
+    except pagination.BadCursor as error:
+        raise _bad_query("cursor", str(error)) from None
 
 
 @router.get(

@@ -15,9 +15,6 @@ aligned goal, because a roll-up is a fact about the goal, not about the filter.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from tandem.access.rules import scope
+from tandem.core import pagination
 from tandem.goals.models import Goal, GoalLevel, Health, Period
 from tandem.org.models import Department
 
@@ -43,35 +41,21 @@ MAX_TREE_PAGE_SIZE = 200
 NO_HEALTH = "none"  # the health filter's value for goals nobody has checked in on yet
 HEALTH_FILTERS = (*Health.values, NO_HEALTH)
 TITLE_LENGTH = 200  # Goal.title's max_length
-MAX_ID = 2**63 - 1
 
 
-class BadCursor(ValueError):
-    """A "show more" cursor we did not make (tampered or truncated)."""
+BadCursor = pagination.BadCursor
 
 
 def encode_cursor(goal: Goal) -> str:
-    raw = json.dumps([goal.title, goal.pk], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor(goal.title, goal.pk)
 
 
 def decode_cursor(cursor: str) -> tuple[str, int]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        title, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        # Refused before it reaches the database: PostgreSQL rejects NUL bytes and ids
-        # beyond 64 bits make the query itself fail.
-        if (
-            not isinstance(title, str)
-            or len(title) > TITLE_LENGTH
-            or "\x00" in title
-            or type(pk) is not int
-            or not 0 < pk <= MAX_ID
-        ):
-            raise TypeError
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise BadCursor("This “show more” link is not valid; reload the tree.") from error
-    return title, pk
+    return pagination.decode_text_cursor(
+        cursor,
+        max_length=TITLE_LENGTH,
+        message="This “show more” link is not valid; reload the tree.",
+    )
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,11 @@ class Org:
     def manager(self) -> Person:
         return self.people[MANAGER]
 
+    @property
+    def everyone(self) -> list[Person]:
+        """Every person of the cast, the leaver and the outsider's manager included."""
+        return [*self.people.values(), self.leaver, self.outsider_manager]
+
 
 def build_org() -> Org:
     engineering = DepartmentFactory(name="Matrix Engineering")
@@ -207,7 +212,7 @@ def build_org() -> Org:
 
 
 def tear_down_org(org: Org) -> None:
-    people = [*org.people.values(), org.leaver, org.outsider_manager]
+    people = org.everyone
     ApiToken.objects.filter(person__in=people).delete()
     RoleGrant.objects.filter(person__in=people).delete()
     # Reports first, then their managers (the reporting FK is SET_NULL, but be tidy).

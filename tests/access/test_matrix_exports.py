@@ -138,7 +138,7 @@ def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ign
             start_date=today - timedelta(days=10),
             end_date=today + timedelta(days=60),
         )
-        people = [*built.people.values(), built.leaver, built.outsider_manager]
+        people = built.everyone
         try:
             signed_in_sessions(built)
             company = GoalFactory(

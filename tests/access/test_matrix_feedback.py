@@ -300,7 +300,7 @@ def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ign
             yield built
         finally:
             end_sessions(built)
-            people = [*built.people.values(), built.leaver, built.outsider_manager]
+            people = built.everyone
             Feedback.objects.filter(giver__in=people).delete()
             FeedbackRequest.objects.filter(requester__in=people).delete()
             value.delete()

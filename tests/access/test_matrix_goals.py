@@ -276,7 +276,7 @@ def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ign
             yield built
         finally:
             end_sessions(built)
-            people = [*built.people.values(), built.leaver, built.outsider_manager]
+            people = built.everyone
             Notification.objects.filter(person__in=people).delete()
             Goal.objects.filter(period=period).delete()
             Period.objects.filter(pk=period.pk).delete()

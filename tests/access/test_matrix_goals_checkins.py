@@ -178,7 +178,7 @@ def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ign
             yield built
         finally:
             end_sessions(built)
-            people = [*built.people.values(), built.leaver, built.outsider_manager]
+            people = built.everyone
             WeeklyCheckIn.objects.filter(person__in=people).delete()
             Goal.objects.filter(owner__in=people).delete()
             if made_period:

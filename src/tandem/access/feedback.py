@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from tandem.access.rules import SCOPES, SYSTEM, Actor, actor_for, rule
+from tandem.access.rules import SCOPES, Actor, rule
 from tandem.feedback.models import (
     AskStatus,
     Feedback,
@@ -110,59 +110,34 @@ def _upward_read(actor: Actor, batch: UpwardBatch) -> bool:
 # --- Scopes ------------------------------------------------------------------------------
 
 
-def scope_feedback(user: Any, queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
+def scope_feedback(actor: Actor, queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
     if hr_reads_private(actor):
         return queryset
     return queryset.filter(feedback_readers_q(actor))
 
 
-def scope_requests(user: Any, queryset: QuerySet[FeedbackRequest]) -> QuerySet[FeedbackRequest]:
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
+def scope_requests(actor: Actor, queryset: QuerySet[FeedbackRequest]) -> QuerySet[FeedbackRequest]:
     me = actor.person.pk
     asked = FeedbackAsk.objects.filter(request_id=OuterRef("pk"), person_id=me)
     return queryset.filter(Q(requester_id=me) | Q(subject_id=me) | Exists(asked))
 
 
-def scope_asks(user: Any, queryset: QuerySet[FeedbackAsk]) -> QuerySet[FeedbackAsk]:
+def scope_asks(actor: Actor, queryset: QuerySet[FeedbackAsk]) -> QuerySet[FeedbackAsk]:
     """The asks of requests the user may see (who was asked, and whether they answered)."""
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
     me = actor.person.pk
     return queryset.filter(
         Q(person_id=me) | Q(request__requester_id=me) | Q(request__subject_id=me)
     )
 
 
-def scope_upward_batches(user: Any, queryset: QuerySet[UpwardBatch]) -> QuerySet[UpwardBatch]:
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
+def scope_upward_batches(actor: Actor, queryset: QuerySet[UpwardBatch]) -> QuerySet[UpwardBatch]:
     return queryset.filter(manager_id=actor.person.pk)
 
 
 def scope_upward_messages(
-    user: Any, queryset: QuerySet[UpwardFeedback]
+    actor: Actor, queryset: QuerySet[UpwardFeedback]
 ) -> QuerySet[UpwardFeedback]:
     """Only messages in a released batch of the user's own; never a waiting message."""
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
     return queryset.filter(batch__isnull=False, batch__manager_id=actor.person.pk)
 
 

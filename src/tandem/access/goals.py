@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tandem.access.rules import SCOPES, SYSTEM, Actor, actor_for, rule
+from tandem.access.rules import SCOPES, Actor, rule
 from tandem.goals.models import Goal, GoalLevel, Visibility
 from tandem.org.models import Department, Person
 
@@ -77,12 +77,7 @@ def _period_manage(actor: Actor, _: Any) -> bool:
     return actor.is_hr_admin
 
 
-def scope_goals(user: Any, queryset: QuerySet[Goal], **_: Any) -> QuerySet[Goal]:
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
+def scope_goals(actor: Actor, queryset: QuerySet[Goal], **_: Any) -> QuerySet[Goal]:
     if actor.is_hr_admin:
         return queryset
     visible = Q(visibility=Visibility.PUBLIC) | Q(owner_id=actor.person.pk)

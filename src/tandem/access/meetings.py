@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tandem.access.rules import SCOPES, SYSTEM, Actor, actor_for, rule
+from tandem.access.rules import SCOPES, Actor, rule
 from tandem.meetings.models import Meeting, Series, SeriesStatus
 from tandem.org.models import Person, PersonStatus
 
@@ -64,25 +64,15 @@ def _series_answer(actor: Actor, series: Series) -> bool:
     return series.manager_id == actor.person.pk and series.status == SeriesStatus.REQUESTED
 
 
-def scope_series(user: Any, queryset: QuerySet[Series], *, purpose: str = "metadata") -> Any:
+def scope_series(actor: Actor, queryset: QuerySet[Series], *, purpose: str = "metadata") -> Any:
     """Series the user takes part in; HR admins also see every series' metadata."""
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
     mine = Q(manager_id=actor.person.pk) | Q(report_id=actor.person.pk)
     if purpose == "metadata" and actor.is_hr_admin:
         return queryset
     return queryset.filter(mine)
 
 
-def scope_meetings(user: Any, queryset: QuerySet[Meeting], *, purpose: str = "metadata") -> Any:
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
+def scope_meetings(actor: Actor, queryset: QuerySet[Meeting], *, purpose: str = "metadata") -> Any:
     if purpose == "metadata" and actor.is_hr_admin:
         return queryset
     pk = actor.person.pk

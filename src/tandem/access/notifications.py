@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tandem.access.rules import SCOPES, SYSTEM, Actor, actor_for, rule
+from tandem.access.rules import SCOPES, Actor, rule
 from tandem.notifications.models import Notification, NotificationSetting
 
 
@@ -29,23 +29,13 @@ def _notification_settings(actor: Actor, person: Any) -> bool:
     return getattr(person, "pk", None) == actor.person.pk
 
 
-def scope_notifications(user: Any, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
+def scope_notifications(actor: Actor, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
     return queryset.filter(person_id=actor.person.pk)
 
 
 def scope_notification_settings(
-    user: Any, queryset: QuerySet[NotificationSetting]
+    actor: Actor, queryset: QuerySet[NotificationSetting]
 ) -> QuerySet[NotificationSetting]:
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
     return queryset.filter(person_id=actor.person.pk)
 
 

@@ -241,14 +241,9 @@ def _token_revoke(actor: Actor, token: Any) -> bool:
 
 
 def scope_people(
-    user: Any, queryset: QuerySet[Person], *, purpose: str = "view"
+    actor: Actor, queryset: QuerySet[Person], *, purpose: str = "view"
 ) -> QuerySet[Person]:
     """People the user may see ("view") or manage as HR ("manage")."""
-    if user is SYSTEM:
-        return queryset
-    actor = actor_for(user)
-    if actor is None:
-        return queryset.none()
     if actor.is_hr_admin:
         return queryset
     if purpose == "view":
@@ -261,9 +256,9 @@ def scope_people(
     raise ImproperlyConfigured(f"Unknown purpose {purpose!r} for scope_people")
 
 
-def scope_departments(user: Any, queryset: QuerySet[Department]) -> QuerySet[Department]:
+def scope_departments(actor: Actor, queryset: QuerySet[Department]) -> QuerySet[Department]:
     """Every employee can see the department tree (it is on the org chart anyway)."""
-    return queryset if user is SYSTEM or actor_for(user) is not None else queryset.none()
+    return queryset
 
 
 SCOPES: dict[type[Model], Callable[..., QuerySet[Any]]] = {
@@ -273,10 +268,18 @@ SCOPES: dict[type[Model], Callable[..., QuerySet[Any]]] = {
 
 
 def scope(user: Any, queryset: QuerySet[M], **options: Any) -> QuerySet[M]:
+    """The rows of `queryset` the user may see. The command line and tasks (SYSTEM) see
+    everything, anyone not signed in nothing; everyone else is narrowed by the model's
+    scope function, which receives their Actor."""
     try:
         narrow = SCOPES[queryset.model]
     except KeyError:
         raise ImproperlyConfigured(
             f"No access scope for {queryset.model.__name__}; add one to SCOPES in access/rules.py"
         ) from None
-    return narrow(user, queryset, **options)
+    if user is SYSTEM:
+        return queryset
+    actor = actor_for(user)
+    if actor is None:
+        return queryset.none()
+    return narrow(actor, queryset, **options)

@@ -114,4 +114,6 @@ PROGRAM_FORM_SWITCHES = {
     "upward_feedback_enabled": "on",
     "upward_feedback_window_days": "90",
     "one_on_one_cadence": "fortnightly",
+    "review_ratings_enabled": "on",
+    "review_reminder_days_before": "3",
 }

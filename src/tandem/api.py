@@ -44,12 +44,14 @@ def _register_routers() -> None:
     from tandem.meetings.api import router as meetings_router
     from tandem.notifications.api import router as notifications_router
     from tandem.org.api import router as org_router
+    from tandem.reviews.api import router as reviews_router
 
     api.add_router("/", org_router)
     api.add_router("/", goals_router)
     api.add_router("/", feedback_router)
     api.add_router("/", meetings_router)
     api.add_router("/", notifications_router)
+    api.add_router("/", reviews_router)
 
 
 _register_routers()

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tandem.goals",
     "tandem.feedback",
     "tandem.meetings",
+    "tandem.reviews",
 ]
 
 MIDDLEWARE = [

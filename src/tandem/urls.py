@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("tandem.goals.urls")),
     path("", include("tandem.feedback.urls")),
     path("", include("tandem.meetings.urls")),
+    path("", include("tandem.reviews.urls")),
     path("api/v1/", api.urls),
 ]

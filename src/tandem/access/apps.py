@@ -13,6 +13,6 @@ class AccessConfig(AppConfig):
         from tandem.access import signals  # noqa: F401  (connects the sign-in receivers)
 
         # Each feature's rules live in access/ beside the org rules, one module per feature.
-        for feature in ("goals", "feedback", "meetings", "notifications"):
+        for feature in ("goals", "feedback", "meetings", "notifications", "reviews"):
             if importlib.util.find_spec(f"tandem.access.{feature}") is not None:
                 importlib.import_module(f"tandem.access.{feature}")

@@ -74,7 +74,8 @@ FEEDBACK_SWITCHES = (
     "upward_feedback_window_days",
     "one_on_one_cadence",
 )
-SWITCHES = (*GOAL_SWITCHES, *FEEDBACK_SWITCHES)
+REVIEW_SWITCHES = ("review_ratings_enabled", "review_reminder_days_before")
+SWITCHES = (*GOAL_SWITCHES, *FEEDBACK_SWITCHES, *REVIEW_SWITCHES)
 
 
 class Program(models.Model):
@@ -153,6 +154,21 @@ class Program(models.Model):
         default=MeetingCadence.FORTNIGHTLY,
     )
 
+    # --- Reviews ---------------------------------------------------------------------------
+    review_ratings_enabled = models.BooleanField(
+        "reviews use rating scales",
+        default=True,
+        help_text="Off: review questions take written answers only, with no ratings, in "
+        "cycles launched from now on.",
+    )
+    review_reminder_days_before = models.PositiveSmallIntegerField(
+        "review reminder (days before a deadline)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        help_text="People with an open review or nomination are reminded once this many days "
+        "before its phase closes, and once on the last day.",
+    )
+
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -183,6 +199,7 @@ class Program(models.Model):
             ),
             *self._goal_words(),
             *self._feedback_words(),
+            *self._review_words(),
         ]
 
     def _goal_words(self) -> list[tuple[str, str]]:
@@ -239,5 +256,20 @@ class Program(models.Model):
                 f"Managers meet each report {MeetingCadence(self.one_on_one_cadence).label.lower()}"
                 ". Private notes in a 1:1 are readable by their author alone — no one else, "
                 "HR included.",
+            ),
+        ]
+
+    def _review_words(self) -> list[tuple[str, str]]:
+        ratings = (
+            "Reviews use rating scales; each point says what it means."
+            if self.review_ratings_enabled
+            else "Reviews are written answers only: no ratings."
+        )
+        return [
+            (
+                "Reviews",
+                f"{ratings} Each review form says who will read your answers and what they "
+                f"are used for. You are reminded {self.review_reminder_days_before} days "
+                "before a deadline and on the last day.",
             ),
         ]

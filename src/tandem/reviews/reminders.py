@@ -1,0 +1,1 @@
+"""Automatic review reminders before deadlines (filled in by the running area)."""

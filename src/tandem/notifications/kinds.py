@@ -78,6 +78,25 @@ KINDS: dict[str, Kind] = {
         Delivery.IN_APP,
         about="When an action item from a 1:1 is given to you.",
     ),
+    "reviews.assigned": Kind(
+        "A review for you to write",
+        about="When a review cycle starts and you have a review to write, with its due date.",
+    ),
+    "reviews.nomination": Kind(
+        "Peer nominations",
+        about="When you are asked to write a peer review, when your nominations are approved "
+        "or changed, and when a nomination waits for your approval or a peer declines.",
+    ),
+    "reviews.reminder": Kind(
+        "Reminders before a review deadline",
+        about="A nudge a few days before, and on the last day of, a review phase in which you "
+        "still have something to do.",
+    ),
+    "reviews.shared": Kind(
+        "Your review is ready to read",
+        about="When your manager shares your review with you, and when you acknowledge it "
+        "(your manager hears of that).",
+    ),
 }
 
 

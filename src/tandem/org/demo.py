@@ -942,7 +942,12 @@ def org_is_empty() -> bool:
 # Later features add their demo data (goals, feedback, 1:1s…) from a `demo` module of their
 # own with a `load_demo(*, seed, today, progress)` function, run inside this transaction
 # after the org exists, in this order.
-DEMO_EXTENSIONS = ("tandem.goals.demo", "tandem.feedback.demo", "tandem.meetings.demo")
+DEMO_EXTENSIONS = (
+    "tandem.goals.demo",
+    "tandem.feedback.demo",
+    "tandem.meetings.demo",
+    "tandem.reviews.demo",
+)
 
 
 def _demo_extensions() -> list[Any]:

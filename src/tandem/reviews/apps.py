@@ -8,4 +8,8 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         # Reminders and the inbox entries register themselves on import.
-        from tandem.reviews import inbox, reminders  # noqa: F401
+        from tandem.reviews import (  # noqa: F401
+            inbox,
+            reminders,
+            tasks_release,
+        )

@@ -1,1 +1,190 @@
-"""Open reviews and nominations in "Things waiting for you" (filled in by the running area)."""
+"""The reviews' entries in "Things waiting for you", in three bounded queries whatever the
+person has waiting:
+
+1. reviews they write whose phase is open today (with the phase's due date);
+2. their own participations: peer nominations to make (fewer than the cycle's minimum
+   while the nomination phase is open) and a shared review to acknowledge;
+3. nominations waiting for them: proposals to approve as the manager at launch, and
+   requests to be someone's peer reviewer (which they may decline).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, DateField, F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.notifications.inbox import PROVIDER_LIMIT, InboxItem, register_provider
+from tandem.reviews.models import (
+    OPEN_STATES,
+    CycleStatus,
+    Nomination,
+    NominationStatus,
+    Participant,
+    Phase,
+    PhaseKind,
+    Relationship,
+    Review,
+)
+from tandem.reviews.queries_progress import with_phase_dates
+
+SOURCE = "Reviews"
+ACTIVE_NOMINATIONS = (NominationStatus.PROPOSED, NominationStatus.APPROVED)
+
+
+def _phase_date(kind: str, column: str) -> Subquery:
+    return Subquery(
+        Phase.objects.filter(cycle=OuterRef("cycle_id"), kind=kind).values(column)[:1],
+        output_field=DateField(),
+    )
+
+
+def _open_on(today: date, kind: str, prefix: str = "") -> Q:
+    """The phase `kind` of the row's cycle is open today (as annotations `<prefix>opens`,
+    `<prefix>due`)."""
+    return Q(**{f"{prefix}opens__lte": today, f"{prefix}due__gte": today})
+
+
+def _reviews_to_write(person: Any, today: date) -> list[InboxItem]:
+    reviews = (
+        with_phase_dates(
+            Review.objects.filter(
+                reviewer_id=person.pk,
+                state__in=list(OPEN_STATES),
+                cycle__status=CycleStatus.ACTIVE,
+                participant__removed_at__isnull=True,
+            )
+        )
+        .filter(opens_on__lte=today, due_on__gte=today)  # type: ignore[misc]
+        .select_related("reviewee", "cycle")
+        .order_by("due_on", "pk")[:PROVIDER_LIMIT]
+    )
+    items = []
+    for review in reviews:
+        if review.relationship == Relationship.SELF:
+            title = f"Write your self review ({review.cycle.name})"
+        else:
+            title = (
+                f"Write your {review.get_relationship_display().lower()} of "
+                f"{review.reviewee.display_name} ({review.cycle.name})"
+            )
+        items.append(
+            InboxItem(
+                kind="reviews.write",
+                title=title,
+                url=reverse("reviews:review", args=[review.pk]),
+                due=review.due_on,  # type: ignore[attr-defined]
+                source=SOURCE,
+            )
+        )
+    return items
+
+
+def _my_participations(person: Any, today: date) -> list[InboxItem]:
+    participations = (
+        Participant.objects.filter(
+            person_id=person.pk, removed_at__isnull=True, cycle__status=CycleStatus.ACTIVE
+        )
+        .annotate(
+            nomination_opens=_phase_date(PhaseKind.NOMINATION, "opens_on"),
+            nomination_due=_phase_date(PhaseKind.NOMINATION, "due_on"),
+            ack_due=_phase_date(PhaseKind.ACKNOWLEDGEMENT, "due_on"),
+            active_nominations=Count(
+                "nominations", filter=Q(nominations__status__in=ACTIVE_NOMINATIONS)
+            ),
+        )
+        .filter(
+            Q(
+                nomination_opens__lte=today,
+                nomination_due__gte=today,
+                active_nominations__lt=F("cycle__peers_min"),
+            )
+            | Q(shared_at__isnull=False, acknowledged_at__isnull=True)
+        )
+        .select_related("cycle")
+        .order_by("pk")[:PROVIDER_LIMIT]
+    )
+    items = []
+    for p in participations:
+        in_nomination = (
+            p.nomination_opens is not None and p.nomination_opens <= today <= p.nomination_due
+        )
+        if in_nomination and p.active_nominations < p.cycle.peers_min:
+            items.append(
+                InboxItem(
+                    kind="reviews.nominate",
+                    title=f"Choose the colleagues who will review you ({p.cycle.name})",
+                    url=reverse("reviews:nominations", args=[p.pk]),
+                    due=p.nomination_due,
+                    source=SOURCE,
+                )
+            )
+        if p.shared_at is not None and p.acknowledged_at is None:
+            items.append(
+                InboxItem(
+                    kind="reviews.acknowledge",
+                    title=f"Read and acknowledge your review ({p.cycle.name})",
+                    url=reverse("reviews:participant", args=[p.pk]),
+                    due=p.ack_due,
+                    source=SOURCE,
+                )
+            )
+    return items
+
+
+def _nominations_for_me(person: Any, today: date) -> list[InboxItem]:
+    nominations = (
+        Nomination.objects.filter(
+            Q(participant__manager_id=person.pk) | Q(peer_id=person.pk),
+            status=NominationStatus.PROPOSED,
+            cycle__status=CycleStatus.ACTIVE,
+            participant__removed_at__isnull=True,
+        )
+        .annotate(
+            opens=_phase_date(PhaseKind.NOMINATION, "opens_on"),
+            due=_phase_date(PhaseKind.NOMINATION, "due_on"),
+        )
+        .filter(_open_on(today, PhaseKind.NOMINATION))
+        .select_related("participant__person", "cycle")
+        .order_by("due", "participant_id", "pk")[: PROVIDER_LIMIT * 3]
+    )
+    approvals: dict[int, InboxItem] = {}
+    requests: list[InboxItem] = []
+    for n in nominations:
+        name = n.participant.person.display_name
+        if n.participant.manager_id == person.pk and n.participant_id not in approvals:
+            approvals[n.participant_id] = InboxItem(
+                kind="reviews.approve",
+                title=f"Approve the peers {name} chose ({n.cycle.name})",
+                url=reverse("reviews:nominations", args=[n.participant_id]),
+                due=n.due,
+                source=SOURCE,
+            )
+        if n.peer_id == person.pk:
+            requests.append(
+                InboxItem(
+                    kind="reviews.peer_request",
+                    title=f"{name} would like you to review them ({n.cycle.name})",
+                    url=reverse("reviews:mine"),
+                    due=n.due,
+                    source=SOURCE,
+                )
+            )
+    return [*approvals.values(), *requests][:PROVIDER_LIMIT]
+
+
+@register_provider
+def review_work(person: Any) -> list[InboxItem]:
+    """Three queries, at most PROVIDER_LIMIT items each, soonest due first (the inbox sorts
+    and cuts the merged list)."""
+    today = timezone.localdate()
+    items = [
+        *_reviews_to_write(person, today),
+        *_my_participations(person, today),
+        *_nominations_for_me(person, today),
+    ]
+    items.sort(key=lambda item: (item.due is None, item.due or date.max, item.title))
+    return items[:PROVIDER_LIMIT]

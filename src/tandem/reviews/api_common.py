@@ -1,0 +1,189 @@
+"""Pieces shared by the reviews API modules: lookups through the access scope, page
+cursors, and the shapes of participants and nominations."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from ninja.errors import ValidationError
+
+from tandem.access.rules import NotAllowed, actor_for, can, scope
+from tandem.core import pagination
+from tandem.org.api import ERRORS, MAX_ID, ErrorOut
+from tandem.org.models import Person
+from tandem.reviews import queries_nominations
+from tandem.reviews.models import Cycle, Nomination, NominationStatus, Participant, Review
+
+NOT_FOUND: dict[int, Any] = {404: ErrorOut, **ERRORS}
+
+
+def caller(request: HttpRequest) -> Person:
+    actor = actor_for(request.user)
+    if actor is None:
+        raise NotAllowed("not signed in")
+    return actor.person
+
+
+def bad_query(field: str, message: str) -> ValidationError:
+    return ValidationError([{"type": "value_error", "loc": ["query", field], "msg": message}])
+
+
+def after_id(cursor: str | None) -> int | None:
+    """The id a page continues after; ids travel as plain digits."""
+    if not cursor:
+        return None
+    if not cursor.isdigit() or not 0 < int(cursor) <= MAX_ID:
+        raise bad_query("cursor", pagination.INVALID)
+    return int(cursor)
+
+
+def id_page(rows: list[Any], limit: int) -> tuple[list[Any], str | None]:
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, str(rows[-1].pk)
+
+
+def person_ref(person: Person | None) -> dict[str, Any] | None:
+    return None if person is None else {"id": person.pk, "display_name": person.display_name}
+
+
+def cycle_for(request: HttpRequest, cycle_id: int) -> Cycle:
+    cycle = (
+        scope(request.user, Cycle.objects.all())
+        .prefetch_related("phases")
+        .filter(pk=min(cycle_id, MAX_ID))
+        .first()
+    )
+    if cycle is None or not can(request.user, "cycle.view", cycle):
+        raise NotAllowed("cycle.view denied")
+    return cycle
+
+
+# --- Participants and nominations -----------------------------------------------------------
+
+
+def _review_counts(participant_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """{participant id: [{relationship, state, count}]} for a page, in one query."""
+    counts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if not participant_ids:
+        return counts
+    rows = (
+        Review.objects.filter(participant_id__in=participant_ids)
+        .values_list("participant_id", "relationship", "state")
+        .annotate(n=Count("pk"))
+        .order_by("participant_id", "relationship", "state")
+    )
+    for participant_id, relationship, state, n in rows:
+        counts[participant_id].append({"relationship": relationship, "state": state, "count": n})
+    return counts
+
+
+def _participant_out(
+    user: Any, participant: Participant, counts: list[dict[str, Any]], *, hr_admin: bool
+) -> dict[str, Any]:
+    me = actor_for(user)
+    own = me is not None and participant.person_id == me.person.pk
+    sees_score = not own or participant.shared_at is not None
+    department = (
+        {"id": participant.department_id, "name": participant.department_name}
+        if participant.department_id or participant.department_name
+        else None
+    )
+    manager = (
+        {"id": participant.manager_id, "display_name": participant.manager_name}
+        if participant.manager_id or participant.manager_name
+        else None
+    )
+    return {
+        "id": participant.pk,
+        "cycle_id": participant.cycle_id,
+        "person": person_ref(participant.person),
+        "title": participant.title,
+        "level": participant.level,
+        "department": department,
+        "manager": manager,
+        "added_late": participant.added_late,
+        "removed_at": participant.removed_at,
+        "removed_reason": participant.removed_reason if hr_admin else None,
+        "shared_at": participant.shared_at,
+        "acknowledged_at": participant.acknowledged_at,
+        "acknowledgement_comment": participant.acknowledgement_comment,
+        "overall_score": participant.overall_score if sees_score else None,
+        "score_parts": participant.score_parts if sees_score else None,
+        "reviews": counts,
+    }
+
+
+def participants_out(user: Any, rows: list[Participant]) -> list[dict[str, Any]]:
+    counts = _review_counts([p.pk for p in rows])
+    hr_admin = can(user, "reviews.manage")
+    return [_participant_out(user, p, counts.get(p.pk, []), hr_admin=hr_admin) for p in rows]
+
+
+def participant_for(request: HttpRequest, participant_id: int) -> Participant:
+    participant = (
+        scope(request.user, Participant.objects.all())
+        .select_related("person", "cycle", "department")
+        .filter(pk=min(participant_id, MAX_ID))
+        .first()
+    )
+    if (
+        participant is None
+        or not can(request.user, "participant.view", participant)
+        or not can(request.user, "cycle.view", participant.cycle)
+    ):
+        raise NotAllowed("participant.view denied")
+    return participant
+
+
+def nominations_page(
+    request: HttpRequest, cycle: Cycle, nominations: QuerySet[Nomination], filters: Any
+) -> dict[str, Any]:
+    if filters.status:
+        nominations = nominations.filter(status=filters.status)
+    if filters.peer is not None:
+        nominations = nominations.filter(peer_id=filters.peer)
+    after = after_id(filters.cursor)
+    if after is not None:
+        nominations = nominations.filter(pk__gt=after)
+    rows = list(
+        nominations.select_related(
+            "participant__person",
+            "participant__department",
+            "cycle",
+            "peer",
+            "nominated_by",
+            "decided_by",
+        ).order_by("pk")[: filters.limit + 1]
+    )
+    rows, following = id_page(rows, filters.limit)
+    loads = queries_nominations.peer_load(cycle, {n.peer_id for n in rows})
+    user = request.user
+    me = caller(request)
+    return {
+        "items": [
+            {
+                "id": n.pk,
+                "cycle_id": n.cycle_id,
+                "participant_id": n.participant_id,
+                "reviewee": person_ref(n.participant.person),
+                "peer": person_ref(n.peer),
+                "status": n.status,
+                "status_label": NominationStatus(n.status).label,
+                "peer_load": loads.get(n.peer_id, 0),
+                "nominated_by": person_ref(n.nominated_by),
+                "decided_by": person_ref(n.decided_by),
+                "decided_at": n.decided_at,
+                "decline_reason": n.decline_reason
+                if n.peer_id == me.pk or can(user, "nomination.approve", n.participant)
+                else None,
+                "created_at": n.created_at,
+            }
+            for n in rows
+        ],
+        "next_cursor": following,
+    }

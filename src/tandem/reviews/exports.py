@@ -1,0 +1,320 @@
+"""A cycle's progress and results as CSV or XLSX, streamed through `tandem.core.exports`
+(cells that would start a formula are neutralised there).
+
+- *Progress*: one row per participant the viewer follows (HR what they cover, a manager
+  their subtree): name, e-mail, department and manager at launch, each relationship's
+  state, nominations, shared, acknowledged, overdue reviews.
+- *Results* (HR only, `cycle.export_results`): one row per participant with the overall
+  score, its components, and the manager's and the self review's rating and comment on
+  every question. Only submitted (or shared, acknowledged) reviews are exported: a draft
+  is not a result. Goal questions are exported as their comment and "g<id>=rating" pairs.
+
+Both are audited as sensitive reads with their format and number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.http.response import HttpResponseBase
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from tandem.access.rules import require
+from tandem.audit.services import record
+from tandem.core import exports
+from tandem.core.http import AuthedHttpRequest
+from tandem.reviews import scores, versions
+from tandem.reviews.models import (
+    DONE_STATES,
+    OPEN_STATES,
+    Cycle,
+    CycleForm,
+    Nomination,
+    NominationStatus,
+    Participant,
+    QuestionKind,
+    Relationship,
+    Review,
+    ReviewState,
+)
+from tandem.reviews.queries_progress import (
+    cycle_for,
+    followed_participants,
+    overdue_relationships,
+)
+
+CHUNK = 500
+STATE_LABELS = dict(ReviewState.choices)
+COUNTED = (Relationship.PEER, Relationship.UPWARD, Relationship.SKIP_LEVEL)
+
+PROGRESS_HEADER = (
+    "Name",
+    "E-mail",
+    "Department at launch",
+    "Manager at launch",
+    "Self review",
+    "Manager review",
+    "Peer reviews submitted",
+    "Upward reviews submitted",
+    "Skip-level reviews submitted",
+    "Peer nominations",
+    "Shared",
+    "Acknowledged",
+    "Overdue reviews",
+)
+
+
+def _state_of(relationship: str) -> Subquery:
+    return Subquery(
+        Review.objects.filter(participant=OuterRef("pk"), relationship=relationship)
+        .order_by("pk")
+        .values("state")[:1]
+    )
+
+
+def progress_rows_queryset(user: Any, cycle: Cycle, today: date | None = None) -> QuerySet[Any]:
+    overdue = list(overdue_relationships(cycle, today)) or [""]
+    nominations = (
+        Nomination.objects.filter(
+            participant=OuterRef("pk"),
+            status__in=[NominationStatus.PROPOSED, NominationStatus.APPROVED],
+        )
+        .order_by()
+        .values("participant")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counts: dict[str, Any] = {}
+    for relationship in COUNTED:
+        counts[f"{relationship}_total"] = Count(
+            "reviews", filter=Q(reviews__relationship=relationship)
+        )
+        counts[f"{relationship}_done"] = Count(
+            "reviews",
+            filter=Q(reviews__relationship=relationship, reviews__state__in=DONE_STATES),
+        )
+    return (
+        followed_participants(user, cycle)
+        .select_related("person")
+        .annotate(
+            self_state=_state_of(Relationship.SELF),
+            manager_state=_state_of(Relationship.MANAGER),
+            nominations_count=Subquery(nominations, output_field=IntegerField()),
+            overdue_count=Count(
+                "reviews",
+                filter=Q(reviews__state__in=list(OPEN_STATES), reviews__relationship__in=overdue),
+            ),
+            **counts,
+        )
+        .order_by("pk")
+    )
+
+
+def progress_rows(participants: QuerySet[Any]) -> Iterator[list[Any]]:
+    for p in participants.iterator(chunk_size=2000):
+        yield [
+            p.person.display_name,
+            p.person.email,
+            p.department_name,
+            p.manager_name,
+            STATE_LABELS.get(p.self_state, "None"),
+            STATE_LABELS.get(p.manager_state, "None"),
+            *(f"{getattr(p, f'{r}_done')} of {getattr(p, f'{r}_total')}" for r in COUNTED),
+            p.nominations_count or 0,
+            p.shared_at is not None,
+            p.acknowledged_at is not None,
+            p.overdue_count,
+        ]
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    relationship: str
+    question: str
+    item: str | None  # an item key, or None for the question itself
+    part: str  # "rating", "comment" or "goals"
+    title: str
+
+
+def result_columns(cycle: Cycle) -> list[Column]:
+    """One or two columns per question of the manager and the self templates, in order."""
+    forms = {
+        form.relationship: form.version.content
+        for form in CycleForm.objects.filter(
+            cycle=cycle, relationship__in=[Relationship.MANAGER, Relationship.SELF]
+        ).select_related("version")
+        if form.version is not None
+    }
+    columns: list[Column] = []
+    for relationship, who in ((Relationship.MANAGER, "Manager"), (Relationship.SELF, "Self")):
+        content = forms.get(relationship)
+        if content is None:
+            continue
+        for q in versions.questions(content):
+            prompt, key, rated = q["prompt"], q["key"], bool(q.get("scale"))
+            kind = q["kind"]
+            if kind == QuestionKind.GOALS and rated:
+                columns.append(Column(relationship, key, None, "goals", f"{who}: {prompt} — goals"))
+            elif q.get("items") and rated:
+                for item in q["items"]:
+                    columns.append(
+                        Column(
+                            relationship,
+                            key,
+                            item["key"],
+                            "rating",
+                            f"{who}: {prompt} — {item['name']} — rating",
+                        )
+                    )
+            elif rated:
+                columns.append(
+                    Column(relationship, key, None, "rating", f"{who}: {prompt} — rating")
+                )
+            if kind == QuestionKind.TEXT or q.get("allow_comment", True):
+                title = (
+                    f"{who}: {prompt}"
+                    if kind == QuestionKind.TEXT
+                    else f"{who}: {prompt} — comment"
+                )
+                columns.append(Column(relationship, key, None, "comment", title))
+    return columns
+
+
+def _cell(answers: dict[str, Any] | None, column: Column) -> Any:
+    if not answers:
+        return None
+    answer = answers.get(column.question) or {}
+    if column.part == "comment":
+        return answer.get("comment") or None
+    if column.part == "goals":
+        items = answer.get("items") or {}
+        pairs = [f"{k}={v.get('rating')}" for k, v in items.items() if v.get("rating") is not None]
+        return "; ".join(pairs) or None
+    if column.item is not None:
+        return ((answer.get("items") or {}).get(column.item) or {}).get("rating")
+    return answer.get("rating")
+
+
+def results_header(columns: list[Column]) -> list[str]:
+    components = [f"{scores.LABELS[name]} (0–100)" for name in scores.COMPONENTS]
+    return [
+        "Name",
+        "E-mail",
+        "Department at launch",
+        "Manager at launch",
+        "Overall score (0–100)",
+        *components,
+        *(column.title for column in columns),
+    ]
+
+
+def results_rows(participants: QuerySet[Participant], columns: list[Column]) -> Iterator[list[Any]]:
+    """A page of participants at a time (keyset on id), with their submitted self and
+    manager reviews: two queries per 500 rows."""
+    last = 0
+    while True:
+        page = list(participants.filter(pk__gt=last).order_by("pk")[:CHUNK])
+        if not page:
+            return
+        last = page[-1].pk
+        answers: dict[tuple[int, str], dict[str, Any]] = {}
+        for review in (
+            Review.objects.filter(
+                participant_id__in=[p.pk for p in page],
+                relationship__in=[Relationship.MANAGER, Relationship.SELF],
+                state__in=DONE_STATES,
+            )
+            .order_by("pk")
+            .values("participant_id", "relationship", "answers")
+        ):
+            answers[(review["participant_id"], review["relationship"])] = review["answers"]
+        for p in page:
+            parts = (p.score_parts or {}).get("components") or {}
+            yield [
+                p.person.display_name,
+                p.person.email,
+                p.department_name,
+                p.manager_name,
+                p.overall_score,
+                *((parts.get(name) or {}).get("value") for name in scores.COMPONENTS),
+                *(_cell(answers.get((p.pk, c.relationship)), c) for c in columns),
+            ]
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+
+def _respond(kind: str, *, cycle: Cycle, what: str, header: Any, rows: Any) -> HttpResponseBase:
+    filename = exports.export_filename(cycle.name, what, extension=kind)
+    if kind == "xlsx":
+        return exports.xlsx_response(
+            filename=filename, header=header, rows=rows, sheet_title=what.capitalize()
+        )
+    return exports.csv_response(filename=filename, header=header, rows=rows)
+
+
+def _progress(request: AuthedHttpRequest, cycle_id: int, kind: str) -> HttpResponseBase:
+    cycle = cycle_for(request.user, cycle_id)
+    participants = progress_rows_queryset(request.user, cycle, timezone.localdate())
+    record(
+        actor=request.user,
+        kind="review.export_progress",
+        obj=cycle,
+        changes={"format": kind, "rows": followed_participants(request.user, cycle).count()},
+    )
+    return _respond(
+        kind, cycle=cycle, what="progress", header=PROGRESS_HEADER, rows=progress_rows(participants)
+    )
+
+
+def _results(request: AuthedHttpRequest, cycle_id: int, kind: str) -> HttpResponseBase:
+    cycle = cycle_for(request.user, cycle_id)
+    require(request.user, "cycle.export_results", cycle)
+    participants = followed_participants(request.user, cycle).select_related("person")
+    columns = result_columns(cycle)
+    record(
+        actor=request.user,
+        kind="review.export_results",
+        obj=cycle,
+        changes={"format": kind, "rows": participants.count()},
+    )
+    return _respond(
+        kind,
+        cycle=cycle,
+        what="results",
+        header=results_header(columns),
+        rows=results_rows(participants, columns),
+    )
+
+
+@login_required
+@require_GET
+def progress_csv(request: AuthedHttpRequest, cycle_id: int) -> HttpResponseBase:
+    return _progress(request, cycle_id, "csv")
+
+
+@login_required
+@require_GET
+def progress_xlsx(request: AuthedHttpRequest, cycle_id: int) -> HttpResponseBase:
+    return _progress(request, cycle_id, "xlsx")
+
+
+@login_required
+@require_GET
+def results_csv(request: AuthedHttpRequest, cycle_id: int) -> HttpResponseBase:
+    return _results(request, cycle_id, "csv")
+
+
+@login_required
+@require_GET
+def results_xlsx(request: AuthedHttpRequest, cycle_id: int) -> HttpResponseBase:
+    return _results(request, cycle_id, "xlsx")

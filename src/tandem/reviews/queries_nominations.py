@@ -1,0 +1,433 @@
+"""Reads for peer nomination: each peer's load, the nomination page, a manager's approvals,
+my peer requests and the people picker. Each starts from the access scope of the viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from tandem.access.rules import NotAllowed, actor_for, can, scope
+from tandem.org.models import Person, PersonStatus
+from tandem.reviews import phases
+from tandem.reviews.models import (
+    Cycle,
+    CycleStatus,
+    Nomination,
+    NominationStatus,
+    Participant,
+    Phase,
+    PhaseKind,
+    Relationship,
+    Review,
+    ReviewState,
+)
+
+SEARCH_LIMIT = 20
+APPROVALS_LIMIT = 100
+# Declining deletes the peer review; only one nobody has submitted yet may go.
+DECLINABLE_STATES = (ReviewState.NOT_STARTED, ReviewState.IN_PROGRESS)
+
+
+def _count_of(queryset: QuerySet[Any], group_by: str) -> Subquery:
+    return Subquery(
+        queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def peer_load_parts(cycle: Cycle, person_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """{person id: (peer reviews they write, nominations proposed to them)} in this cycle, in
+    one query. Declined and rejected nominations hold no slot."""
+    ids = sorted({int(pk) for pk in person_ids})
+    if not ids:
+        return {}
+    reviews = Review.objects.filter(
+        cycle_id=cycle.pk, relationship=Relationship.PEER, reviewer_id=OuterRef("pk")
+    )
+    proposed = Nomination.objects.filter(
+        cycle_id=cycle.pk, status=NominationStatus.PROPOSED, peer_id=OuterRef("pk")
+    )
+    rows = (
+        Person.objects.filter(pk__in=ids)
+        .annotate(
+            approved_load=Coalesce(_count_of(reviews, "reviewer_id"), Value(0)),
+            proposed_load=Coalesce(_count_of(proposed, "peer_id"), Value(0)),
+        )
+        .values_list("pk", "approved_load", "proposed_load")
+    )
+    loads = dict.fromkeys(ids, (0, 0))
+    loads.update({pk: (approved, proposed) for pk, approved, proposed in rows})
+    return loads
+
+
+def peer_load(cycle: Cycle, person_ids: Iterable[int]) -> dict[int, int]:
+    """{person id: approved peer reviews + proposed nominations} in this cycle (one query)."""
+    return {pk: a + p for pk, (a, p) in peer_load_parts(cycle, person_ids).items()}
+
+
+# --- The nomination page -------------------------------------------------------------------
+
+
+@dataclass
+class PeerRow:
+    """A person on the nomination page or in the picker, with their load."""
+
+    person: Person
+    approved_load: int
+    proposed_load: int
+    cap: int
+    nomination: Nomination | None = None
+    review_state: str | None = None
+    # Why this person cannot be picked ("" when they can).
+    blocked: str = ""
+
+    @property
+    def load(self) -> int:
+        return self.approved_load + self.proposed_load
+
+    @property
+    def review_state_label(self) -> str:
+        return ReviewState(self.review_state).label if self.review_state else ""
+
+    @property
+    def declinable(self) -> bool:
+        return self.review_state in DECLINABLE_STATES
+
+
+@dataclass
+class NominationPage:
+    participant: Participant
+    cycle: Cycle
+    is_reviewee: bool
+    can_approve: bool
+    nomination_phase: Phase | None
+    peer_phase: Phase | None
+    nomination_window: str
+    approval_open: bool
+    approved: list[PeerRow] = field(default_factory=list)
+    proposed: list[PeerRow] = field(default_factory=list)
+    declined: list[PeerRow] = field(default_factory=list)
+    rejected: list[PeerRow] = field(default_factory=list)
+
+    @property
+    def taken(self) -> int:
+        return len(self.approved) + len(self.proposed)
+
+    @property
+    def active_peer_ids(self) -> set[int]:
+        return {row.person.pk for row in (*self.approved, *self.proposed)}
+
+    @property
+    def blocked_peer_ids(self) -> set[int]:
+        """People who cannot be nominated again for this participant (declined)."""
+        return {row.person.pk for row in self.declined}
+
+
+def participant_for_nominations(user: Any, participant_id: int) -> Participant:
+    """The participant, if the user is the reviewee or may approve their peers; else 404."""
+    participant = (
+        scope(user, Participant.objects.all())
+        .select_related("cycle", "person", "manager", "department")
+        .prefetch_related("cycle__phases")
+        .filter(pk=participant_id, cycle__status__in=[CycleStatus.ACTIVE, CycleStatus.CLOSED])
+        .first()
+    )
+    if participant is None or not (
+        can(user, "nomination.propose", participant) or can(user, "nomination.approve", participant)
+    ):
+        raise NotAllowed("nominations denied")
+    return participant
+
+
+def approval_is_open(cycle: Cycle, today: date | None = None) -> bool:
+    """Managers approve during the nomination phase and, late, during the peer phase."""
+    if cycle.status != CycleStatus.ACTIVE:
+        return False
+    found = phases.phases_of(cycle)
+    return any(
+        phases.window_state(found.get(kind), today) == "open"
+        for kind in (PhaseKind.NOMINATION, PhaseKind.PEER)
+    )
+
+
+def nomination_page(user: Any, participant: Participant) -> NominationPage:
+    """Everything the nomination page shows, in a fixed number of queries."""
+    cycle = participant.cycle
+    found = phases.phases_of(cycle)
+    nomination_phase = found.get(PhaseKind.NOMINATION)
+    review_states = Review.objects.filter(
+        participant_id=participant.pk,
+        relationship=Relationship.PEER,
+        reviewer_id=OuterRef("peer_id"),
+    ).values("state")[:1]
+    nominations = list(
+        Nomination.objects.filter(participant=participant)
+        .select_related("peer")
+        .annotate(review_state=Subquery(review_states))
+        .order_by("peer__sort_name", "pk")
+    )
+    loads = peer_load_parts(cycle, [n.peer_id for n in nominations])
+    page = NominationPage(
+        participant=participant,
+        cycle=cycle,
+        is_reviewee=can(user, "nomination.propose", participant),
+        can_approve=can(user, "nomination.approve", participant),
+        nomination_phase=nomination_phase,
+        peer_phase=found.get(PhaseKind.PEER),
+        nomination_window=(
+            phases.window_state(nomination_phase)
+            if cycle.status == CycleStatus.ACTIVE
+            else "closed"
+        ),
+        approval_open=approval_is_open(cycle),
+    )
+    by_status = {
+        NominationStatus.APPROVED: page.approved,
+        NominationStatus.PROPOSED: page.proposed,
+        NominationStatus.DECLINED: page.declined,
+        NominationStatus.REJECTED: page.rejected,
+    }
+    for nomination in nominations:
+        approved_load, proposed_load = loads.get(nomination.peer_id, (0, 0))
+        by_status[NominationStatus(nomination.status)].append(
+            PeerRow(
+                person=nomination.peer,
+                approved_load=approved_load,
+                proposed_load=proposed_load,
+                cap=cycle.peer_review_cap,
+                nomination=nomination,
+                review_state=getattr(nomination, "review_state", None),
+            )
+        )
+    return page
+
+
+# --- The people picker ---------------------------------------------------------------------
+
+
+def _word_filter(q: str) -> Q:
+    condition = Q()
+    for word in q.replace("\x00", " ").lower().split()[:5]:
+        condition &= Q(search_text__contains=word)
+    return condition
+
+
+def pickable(
+    user: Any,
+    participant: Participant,
+    *,
+    q: str = "",
+    ids: Iterable[int] = (),
+    for_approval: bool = False,
+    exclude: Iterable[int] = (),
+) -> list[PeerRow]:
+    """Active people the user may see, by name or e-mail (at most 20) or by id, each with
+    their load and, when they cannot be picked, why. `for_approval` counts only approved
+    reviews against the cap (a manager approving), else proposed ones too (the reviewee)."""
+    wanted = [int(pk) for pk in ids]
+    people = scope(user, Person.objects.all()).filter(
+        is_active=True, status__in=[PersonStatus.ACTIVE, PersonStatus.ON_LEAVE]
+    )
+    if wanted:
+        people = people.filter(pk__in=wanted)
+    else:
+        q = q.strip()
+        if not q:
+            return []
+        people = people.filter(_word_filter(q)).exclude(pk__in=list(exclude))
+    rows = list(people.exclude(pk=participant.person_id).order_by("sort_name", "pk")[:SEARCH_LIMIT])
+    if wanted:
+        order = {pk: i for i, pk in enumerate(wanted)}
+        rows.sort(key=lambda p: order.get(p.pk, 0))
+    cycle = participant.cycle
+    loads = peer_load_parts(cycle, [p.pk for p in rows])
+    held = set(
+        Nomination.objects.filter(participant_id=participant.pk)
+        .exclude(status=NominationStatus.REJECTED)
+        .values_list("peer_id", "status")
+    )
+    holding = {pk for pk, status in held if status != NominationStatus.DECLINED}
+    declined = {pk for pk, status in held if status == NominationStatus.DECLINED}
+    result = []
+    for person in rows:
+        approved_load, proposed_load = loads.get(person.pk, (0, 0))
+        row = PeerRow(
+            person=person,
+            approved_load=approved_load,
+            proposed_load=proposed_load,
+            cap=cycle.peer_review_cap,
+        )
+        counted = approved_load if for_approval else row.load
+        if person.pk in declined:
+            row.blocked = f"{person} declined to review {participant.person} in this cycle."
+        elif person.pk not in holding and counted >= cycle.peer_review_cap:
+            row.blocked = f"Already has {counted} peer reviews to write this cycle (the limit)."
+        result.append(row)
+    return result
+
+
+# --- Lists -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Approval:
+    participant: Participant
+    proposed: int
+    approved: int
+
+
+@dataclass
+class PendingCycle:
+    """For HR admins: a running cycle with nominations still waiting for approval."""
+
+    cycle: Cycle
+    proposed: int
+
+
+def _subtree(user: Any) -> Q:
+    actor = actor_for(user)
+    if actor is None:
+        return Q(pk__in=[])
+    me = actor.person
+    below = Q(manager_id=me.pk)
+    if me.path:
+        below |= Q(path__startswith=me.path) | Q(person__path__startswith=me.path)
+    return below & ~Q(person_id=me.pk)
+
+
+def pending_approvals(user: Any, cycle: Cycle | None = None) -> tuple[list[Approval], int]:
+    """Participants in the user's subtree (at launch or now) whose proposed peers wait for
+    approval, with counts; at most 100, and how many there are in all."""
+    participants = scope(user, Participant.objects.all()).filter(
+        _subtree(user),
+        removed_at__isnull=True,
+        cycle__status=CycleStatus.ACTIVE,
+        nominations__status=NominationStatus.PROPOSED,
+    )
+    if cycle is not None:
+        participants = participants.filter(cycle=cycle)
+    ids = participants.values("pk").distinct()
+    counted = (
+        Participant.objects.filter(pk__in=ids)
+        .select_related("person", "cycle")
+        .annotate(
+            proposed=Count("nominations", filter=Q(nominations__status=NominationStatus.PROPOSED)),
+            approved=Count("nominations", filter=Q(nominations__status=NominationStatus.APPROVED)),
+        )
+        .order_by("cycle__period_end", "person__sort_name", "pk")
+    )
+    rows = [
+        Approval(participant=p, proposed=p.proposed, approved=p.approved)
+        for p in counted[:APPROVALS_LIMIT]
+    ]
+    total = (
+        len(rows) if len(rows) < APPROVALS_LIMIT else Participant.objects.filter(pk__in=ids).count()
+    )
+    return rows, total
+
+
+def pending_by_cycle(user: Any) -> list[PendingCycle]:
+    """HR admins: each running cycle with proposed nominations, for "approve all"."""
+    if not can(user, "reviews.manage"):
+        return []
+    cycles = (
+        scope(user, Cycle.objects.filter(status=CycleStatus.ACTIVE))
+        .annotate(
+            proposed=Count("nominations", filter=Q(nominations__status=NominationStatus.PROPOSED))
+        )
+        .filter(proposed__gt=0)
+        .order_by("period_end", "pk")
+    )
+    return [PendingCycle(cycle=c, proposed=c.proposed) for c in cycles]
+
+
+def my_peer_requests(user: Any) -> QuerySet[Nomination]:
+    """Approved nominations where I am the peer, in running cycles, each with the state of
+    my peer review (`review_state`) and its id (`review_id`)."""
+    actor = actor_for(user)
+    if actor is None:
+        return Nomination.objects.none()
+    mine = Review.objects.filter(
+        participant_id=OuterRef("participant_id"),
+        relationship=Relationship.PEER,
+        reviewer_id=actor.person.pk,
+    )
+    return (
+        scope(user, Nomination.objects.all())
+        .filter(
+            peer_id=actor.person.pk,
+            status=NominationStatus.APPROVED,
+            cycle__status=CycleStatus.ACTIVE,
+            participant__removed_at__isnull=True,
+        )
+        .select_related("cycle", "participant__person")
+        .annotate(
+            review_state=Subquery(mine.values("state")[:1]),
+            review_id=Subquery(mine.values("pk")[:1]),
+        )
+        .order_by("cycle_id", "participant__person__sort_name", "pk")
+    )
+
+
+def nomination_for_decline(user: Any, nomination_id: int) -> Nomination:
+    """The nomination, for the peer it names; anyone else gets a 404."""
+    nomination = (
+        scope(user, Nomination.objects.all())
+        .select_related("cycle", "participant__person", "participant__manager", "peer")
+        .filter(pk=nomination_id)
+        .first()
+    )
+    if nomination is None or not can(user, "nomination.decline", nomination):
+        raise NotAllowed("decline denied")
+    return nomination
+
+
+def nomination_for_replace(user: Any, nomination_id: int) -> Nomination:
+    """The nomination, for someone who may approve the participant's peers; else a 404."""
+    nomination = (
+        scope(user, Nomination.objects.all())
+        .select_related("cycle", "participant__person", "participant__manager", "peer")
+        .prefetch_related("cycle__phases")
+        .filter(pk=nomination_id)
+        .first()
+    )
+    if nomination is None or not can(user, "nomination.approve", nomination.participant):
+        raise NotAllowed("replace denied")
+    return nomination
+
+
+def peer_review_state(nomination: Nomination) -> str | None:
+    return (
+        Review.objects.filter(
+            participant_id=nomination.participant_id,
+            relationship=Relationship.PEER,
+            reviewer_id=nomination.peer_id,
+        )
+        .values_list("state", flat=True)
+        .first()
+    )
+
+
+def decline_url_for(review: Review) -> str:
+    """Where the writer of an open peer review may decline it ("" when they cannot): for the
+    review page to link to."""
+    if review.relationship != Relationship.PEER or review.state not in DECLINABLE_STATES:
+        return ""
+    nomination_id = (
+        Nomination.objects.filter(
+            participant_id=review.participant_id,
+            peer_id=review.reviewer_id,
+            status=NominationStatus.APPROVED,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if nomination_id is None:
+        return ""
+    return reverse("reviews:nomination_decline", args=[nomination_id])

@@ -1,0 +1,589 @@
+"""Following a running cycle: completion by phase, by department and by manager, overdue
+reviews, and each person's own reviews.
+
+Every figure is a grouped SQL aggregate over the participants the viewer may follow:
+`scope(user, Participant…)` — HR admins all, HR partners their departments, a manager
+everyone under them at launch or now (a manager of managers, the whole subtree) — minus
+participants removed from the cycle, and minus the viewer's own participation unless they
+are HR (a manager follows their people, not themselves). Reviews are counted through
+`participant__in` that scope, so a page costs the same few queries at 10 or 100,000
+participants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from tandem.access.rules import NotAllowed, actor_for, require, scope
+from tandem.core import pagination
+from tandem.reviews.models import (
+    DONE_STATES,
+    OPEN_STATES,
+    PHASE_FOR_RELATIONSHIP,
+    Cycle,
+    CycleStatus,
+    NominationStatus,
+    Participant,
+    Phase,
+    PhaseKind,
+    Relationship,
+    Review,
+    ReviewState,
+)
+from tandem.reviews.phases import current_phase, phases_of, window_state
+
+BadCursor = pagination.BadCursor
+PAGE_SIZE = 50
+DEPARTMENT_LIMIT = 500
+MY_REVIEWS_LIMIT = 200
+NAME_LENGTH = 210
+ACTIVE_NOMINATIONS = (NominationStatus.PROPOSED, NominationStatus.APPROVED)
+
+
+def percent(done: int, total: int) -> int | None:
+    return round(done * 100 / total) if total else None
+
+
+# --- Scope -----------------------------------------------------------------------------------
+
+
+def cycle_for(user: Any, cycle_id: int) -> Cycle:
+    """A cycle whose progress `user` may follow, with its phases, or NotAllowed (404)."""
+    cycle = scope(user, Cycle.objects.filter(pk=cycle_id)).prefetch_related("phases").first()
+    if cycle is None:
+        raise NotAllowed("cycle.progress denied")
+    require(user, "cycle.progress", cycle)
+    return cycle
+
+
+def followed_participants(user: Any, cycle: Cycle) -> QuerySet[Participant]:
+    """The participants of `cycle` whose progress `user` follows (see the module docstring)."""
+    participants = scope(user, Participant.objects.filter(cycle=cycle, removed_at__isnull=True))
+    actor = actor_for(user)
+    if actor is not None and not actor.is_hr:
+        participants = participants.exclude(person_id=user.pk)
+    return participants
+
+
+def followed_reviews(user: Any, cycle: Cycle) -> QuerySet[Review]:
+    """The reviews about those participants (writers anywhere)."""
+    reviews = Review.objects.filter(cycle=cycle, participant__removed_at__isnull=True)
+    actor = actor_for(user)
+    if actor is not None and actor.is_hr_admin:
+        return reviews
+    return reviews.filter(participant__in=followed_participants(user, cycle).values("pk"))
+
+
+def overdue_relationships(cycle: Cycle, today: date | None = None) -> dict[str, date]:
+    """Relationships whose writing phase closed before today, with the phase's due date."""
+    today = today or timezone.localdate()
+    phases = phases_of(cycle)
+    overdue: dict[str, date] = {}
+    for relationship, kind in PHASE_FOR_RELATIONSHIP.items():
+        phase = phases.get(kind)
+        if phase is not None and phase.due_on < today:
+            overdue[relationship] = phase.due_on
+    return overdue
+
+
+# --- Completion by phase ---------------------------------------------------------------------
+
+
+@dataclass
+class PhaseFigure:
+    """One line of "completion by phase": a relationship's reviews, the nominations, the
+    sharing or the acknowledgements."""
+
+    key: str  # a relationship, or "nomination", "sharing", "acknowledgement"
+    label: str
+    phase: Phase | None
+    window: str  # "open", "not_yet", "closed", "none"
+    total: int = 0
+    done: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    waiting_label: str = ""
+    waiting: int = 0
+
+    @property
+    def not_started(self) -> int:
+        return max(self.total - self.done - self.in_progress, 0)
+
+    @property
+    def percent(self) -> int | None:
+        return percent(self.done, self.total)
+
+    @property
+    def phase_kind(self) -> str:
+        return self.phase.kind if self.phase is not None else ""
+
+
+@dataclass
+class Progress:
+    cycle: Cycle
+    participants: int
+    phases: list[PhaseFigure]
+    current: Phase | None
+    today: date
+
+    @property
+    def reviews_total(self) -> int:
+        return sum(f.total for f in self.phases if f.key in Relationship.values)
+
+    @property
+    def reviews_done(self) -> int:
+        return sum(f.done for f in self.phases if f.key in Relationship.values)
+
+    @property
+    def overdue(self) -> int:
+        return sum(f.overdue for f in self.phases)
+
+
+RELATIONSHIP_LABELS: dict[str, str] = {
+    Relationship.SELF: "Self reviews",
+    Relationship.PEER: "Peer reviews",
+    Relationship.UPWARD: "Upward reviews",
+    Relationship.SKIP_LEVEL: "Skip-level reviews",
+    Relationship.MANAGER: "Manager reviews",
+}
+
+
+def _participant_figures(participants: QuerySet[Participant]) -> dict[str, int]:
+    manager_done = Review.objects.filter(
+        participant=OuterRef("pk"), relationship=Relationship.MANAGER, state__in=DONE_STATES
+    )
+    return participants.aggregate(
+        total=Count("pk"),
+        manager_done=Count("pk", filter=Q(Exists(manager_done))),
+        shared=Count("pk", filter=Q(shared_at__isnull=False)),
+        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+    )
+
+
+def _nomination_figures(cycle: Cycle, participants: QuerySet[Participant]) -> dict[str, int]:
+    """Participants with enough approved peers, with some nominations, and the proposals
+    waiting for a manager: one query (a grouped subquery, aggregated)."""
+    enough = cycle.peers_min
+    per_person = participants.annotate(
+        active=Count("nominations", filter=Q(nominations__status__in=ACTIVE_NOMINATIONS)),
+        approved=Count("nominations", filter=Q(nominations__status=NominationStatus.APPROVED)),
+        proposed=Count("nominations", filter=Q(nominations__status=NominationStatus.PROPOSED)),
+    )
+    figures = per_person.aggregate(
+        done=Count("pk", filter=Q(approved__gte=max(enough, 1))),
+        started=Count("pk", filter=Q(active__gt=0)),
+        waiting=Count("pk", filter=Q(proposed__gt=0)),
+    )
+    return {key: value or 0 for key, value in figures.items()}
+
+
+def completion(user: Any, cycle: Cycle, today: date | None = None) -> Progress:
+    """Completion by phase for the participants `user` follows. Five queries: the cycle's
+    forms and phases, reviews grouped by relationship, participants, nominations."""
+    today = today or timezone.localdate()
+    phases = phases_of(cycle)
+    taking_part = set(cycle.forms.values_list("relationship", flat=True))
+    relationships = [r for r in Relationship.values if r in taking_part]
+    overdue = overdue_relationships(cycle, today)
+    participants = followed_participants(user, cycle)
+    open_states = list(OPEN_STATES)
+    rows = {
+        row["relationship"]: row
+        for row in followed_reviews(user, cycle)
+        .values("relationship")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(state__in=DONE_STATES)),
+            in_progress=Count(
+                "pk", filter=Q(state__in=[ReviewState.IN_PROGRESS, ReviewState.REOPENED])
+            ),
+            late=Count(
+                "pk", filter=Q(state__in=open_states, relationship__in=list(overdue) or [""])
+            ),
+        )
+        .order_by()
+    }
+    people = _participant_figures(participants)
+    figures: list[PhaseFigure] = []
+
+    def add(key: str, label: str, kind: str, **values: Any) -> None:
+        phase = phases.get(kind)
+        figures.append(
+            PhaseFigure(
+                key=key, label=label, phase=phase, window=window_state(phase, today), **values
+            )
+        )
+
+    for relationship in relationships:
+        row = rows.get(relationship, {})
+        if relationship == Relationship.PEER and PhaseKind.NOMINATION in phases:
+            nominations = _nomination_figures(cycle, participants)
+            add(
+                "nomination",
+                "Peer nominations approved",
+                PhaseKind.NOMINATION,
+                total=people["total"],
+                done=nominations["done"],
+                in_progress=max(nominations["started"] - nominations["done"], 0),
+                waiting_label="waiting for a manager's approval",
+                waiting=nominations["waiting"],
+            )
+        add(
+            relationship,
+            RELATIONSHIP_LABELS[relationship],
+            PHASE_FOR_RELATIONSHIP[Relationship(relationship)],
+            total=row.get("total", 0),
+            done=row.get("done", 0),
+            in_progress=row.get("in_progress", 0),
+            overdue=row.get("late", 0),
+        )
+    if PhaseKind.SHARING in phases or people["shared"]:
+        add(
+            "sharing",
+            "Manager reviews shared",
+            PhaseKind.SHARING,
+            total=people["manager_done"],
+            done=people["shared"],
+        )
+    if PhaseKind.ACKNOWLEDGEMENT in phases or people["acknowledged"]:
+        add(
+            "acknowledgement",
+            "Shared reviews acknowledged",
+            PhaseKind.ACKNOWLEDGEMENT,
+            total=people["shared"],
+            done=people["acknowledged"],
+        )
+    return Progress(
+        cycle=cycle,
+        participants=people["total"],
+        phases=figures,
+        current=current_phase(cycle, today),
+        today=today,
+    )
+
+
+# --- By department and by manager ------------------------------------------------------------
+
+
+@dataclass
+class GroupFigure:
+    """One department or one manager: people, reviews done of all, manager reviews done,
+    reviews shared."""
+
+    key: int
+    name: str
+    people: int = 0
+    shared: int = 0
+    total: int = 0
+    done: int = 0
+    manager_total: int = 0
+    manager_done: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return percent(self.done, self.total)
+
+
+def _review_counts() -> dict[str, Any]:
+    return {
+        "total": Count("pk"),
+        "done": Count("pk", filter=Q(state__in=DONE_STATES)),
+        "manager_total": Count("pk", filter=Q(relationship=Relationship.MANAGER)),
+        "manager_done": Count(
+            "pk", filter=Q(relationship=Relationship.MANAGER, state__in=DONE_STATES)
+        ),
+    }
+
+
+def _people_counts() -> dict[str, Any]:
+    return {"people": Count("pk"), "shared": Count("pk", filter=Q(shared_at__isnull=False))}
+
+
+def by_department(user: Any, cycle: Cycle) -> list[GroupFigure]:
+    """Per department as frozen at launch, in name order: two grouped queries."""
+    groups: dict[int, GroupFigure] = {}
+    people = (
+        followed_participants(user, cycle)
+        .annotate(key=Coalesce("department_id", 0))
+        .values("key", "department_name")
+        .annotate(**_people_counts())
+        .order_by("department_name", "key")[:DEPARTMENT_LIMIT]
+    )
+    for row in people:
+        groups[row["key"]] = GroupFigure(
+            key=row["key"],
+            name=row["department_name"] or "No department",
+            people=row["people"],
+            shared=row["shared"],
+        )
+    reviews = (
+        followed_reviews(user, cycle)
+        .annotate(key=Coalesce("participant__department_id", 0))
+        .values("key")
+        .annotate(**_review_counts())
+        .order_by()
+    )
+    for row in reviews:
+        group = groups.get(row["key"])
+        if group is not None:
+            for name in ("total", "done", "manager_total", "manager_done"):
+                setattr(group, name, row[name])
+    return list(groups.values())
+
+
+@dataclass
+class ManagerPage:
+    rows: list[GroupFigure]
+    next_cursor: str | None
+
+
+def by_manager(
+    user: Any, cycle: Cycle, *, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> ManagerPage:
+    """One page of managers as frozen at launch (keyset on name, then id; people without a
+    manager form the group "No manager"): two grouped queries, whatever the page."""
+    people = followed_participants(user, cycle).annotate(key=Coalesce("manager_id", 0))
+    if cursor:
+        name, pk = pagination.decode_text_cursor(cursor, max_length=NAME_LENGTH)
+        people = people.filter(manager_name__gte=name).filter(
+            Q(manager_name__gt=name) | Q(key__gt=pk)
+        )
+    page = list(
+        people.values("key", "manager_name")
+        .annotate(**_people_counts())
+        .order_by("manager_name", "key")[: limit + 1]
+    )
+    next_cursor = None
+    if len(page) > limit:
+        last = page[limit - 1]
+        next_cursor = pagination.encode_cursor(last["manager_name"], max(last["key"], 1))
+        page = page[:limit]
+    groups = {
+        row["key"]: GroupFigure(
+            key=row["key"],
+            name=row["manager_name"] or "No manager",
+            people=row["people"],
+            shared=row["shared"],
+        )
+        for row in page
+    }
+    if groups:
+        ids = [key for key in groups if key]
+        which = Q(participant__manager_id__in=ids)
+        if 0 in groups:
+            which |= Q(participant__manager_id__isnull=True)
+        reviews = (
+            followed_reviews(user, cycle)
+            .filter(which)
+            .annotate(key=Coalesce("participant__manager_id", 0))
+            .values("key")
+            .annotate(**_review_counts())
+            .order_by()
+        )
+        for row in reviews:
+            group = groups[row["key"]]
+            for name in ("total", "done", "manager_total", "manager_done"):
+                setattr(group, name, row[name])
+    return ManagerPage(rows=list(groups.values()), next_cursor=next_cursor)
+
+
+# --- Overdue ---------------------------------------------------------------------------------
+
+
+@dataclass
+class OverdueLine:
+    review: Review
+    due_on: date
+    days_overdue: int
+
+
+@dataclass
+class OverduePage:
+    lines: list[OverdueLine]
+    next_cursor: str | None
+    relationships: dict[str, date] = field(default_factory=dict)
+
+
+def overdue_reviews(
+    user: Any,
+    cycle: Cycle,
+    *,
+    cursor: str | None = None,
+    relationship: str | None = None,
+    limit: int = PAGE_SIZE,
+    today: date | None = None,
+) -> OverduePage:
+    """Open reviews whose phase closed before today, by reviewer name: one query a page."""
+    today = today or timezone.localdate()
+    overdue = overdue_relationships(cycle, today)
+    if relationship:
+        overdue = {r: d for r, d in overdue.items() if r == relationship}
+    if not overdue:
+        return OverduePage(lines=[], next_cursor=None, relationships={})
+    reviews = followed_reviews(user, cycle).filter(
+        state__in=list(OPEN_STATES), relationship__in=list(overdue)
+    )
+    if cursor:
+        name, pk = pagination.decode_text_cursor(cursor, max_length=NAME_LENGTH)
+        reviews = reviews.filter(reviewer__sort_name__gte=name).filter(
+            Q(reviewer__sort_name__gt=name) | Q(pk__gt=pk)
+        )
+    rows = list(
+        reviews.select_related("reviewer", "reviewee", "participant").order_by(
+            "reviewer__sort_name", "pk"
+        )[: limit + 1]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = pagination.encode_cursor(last.reviewer.sort_name, last.pk)
+        rows = rows[:limit]
+    lines = [
+        OverdueLine(
+            review=review,
+            due_on=overdue[review.relationship],
+            days_overdue=(today - overdue[review.relationship]).days,
+        )
+        for review in rows
+    ]
+    return OverduePage(lines=lines, next_cursor=next_cursor, relationships=overdue)
+
+
+# --- Cycles to follow, and my own reviews ----------------------------------------------------
+
+
+def cycles_to_follow(user: Any) -> QuerySet[Cycle]:
+    """Launched cycles `user` takes part in, writes for, or follows (HR: all of them; a
+    manager: those with someone of their subtree): one query."""
+    cycles = scope(user, Cycle.objects.filter(status__in=[CycleStatus.ACTIVE, CycleStatus.CLOSED]))
+    actor = actor_for(user)
+    if actor is None:
+        return cycles.none()
+    if actor.is_hr_admin:
+        return cycles.order_by("-period_end", "-id")
+    mine = Q(Exists(Participant.objects.filter(cycle=OuterRef("pk"), person_id=user.pk)))
+    mine |= Q(Exists(Review.objects.filter(cycle=OuterRef("pk"), reviewer_id=user.pk)))
+    if actor.is_hr_partner or user.path:
+        followed = scope(user, Participant.objects.filter(cycle=OuterRef("pk")))
+        mine |= Q(Exists(followed))
+    return cycles.filter(mine).order_by("-period_end", "-id")
+
+
+def _phase_for_review() -> Case:
+    return Case(
+        *(When(relationship=r, then=Value(str(k))) for r, k in PHASE_FOR_RELATIONSHIP.items()),
+        output_field=CharField(),
+    )
+
+
+def with_phase_dates(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Reviews annotated with their writing phase's `opens_on` and `due_on`."""
+    phase = Phase.objects.filter(cycle=OuterRef("cycle_id"), kind=OuterRef("phase_kind"))
+    return reviews.annotate(phase_kind=_phase_for_review()).annotate(
+        opens_on=Subquery(phase.values("opens_on")[:1], output_field=DateField()),
+        due_on=Subquery(phase.values("due_on")[:1], output_field=DateField()),
+    )
+
+
+# What a participant reads about their manager review, in plain words.
+MANAGER_REVIEW_WORDS = {
+    None: "There is no manager review for you in this cycle.",
+    ReviewState.NOT_STARTED: "Your manager has not started your review yet.",
+    ReviewState.IN_PROGRESS: "Your manager is writing your review.",
+    ReviewState.SUBMITTED: "Your manager has finished your review; you can read it once it "
+    "is shared with you.",
+    ReviewState.SHARED: "Your review has been shared with you: read it and acknowledge it.",
+    ReviewState.ACKNOWLEDGED: "You have read and acknowledged your review.",
+    ReviewState.REOPENED: "HR reopened your review; your manager is changing it.",
+}
+
+
+@dataclass
+class MyReviews:
+    to_write: list[Any]  # reviews, with due_on, days_left, days_late
+    about_me: list[Any]  # participants, with manager_review_words
+    more: bool = False
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for review in self.to_write if review.is_open)
+
+
+def my_reviews(user: Any, today: date | None = None) -> MyReviews:
+    """The reviews `user` writes (open ones first, soonest due first) and their own
+    participations with the state of their manager review: two queries."""
+    today = today or timezone.localdate()
+    writes = (
+        with_phase_dates(
+            Review.objects.filter(
+                reviewer_id=user.pk,
+                cycle__status__in=[CycleStatus.ACTIVE, CycleStatus.CLOSED],
+                participant__removed_at__isnull=True,
+            )
+        )
+        .annotate(
+            closed=Case(
+                When(state__in=list(OPEN_STATES), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("cycle", "reviewee", "participant")
+        .order_by("closed", F("due_on").asc(nulls_last=True), "-cycle__period_end", "pk")
+    )
+    to_write = list(writes[: MY_REVIEWS_LIMIT + 1])
+    manager_review = Review.objects.filter(
+        participant=OuterRef("pk"), relationship=Relationship.MANAGER
+    ).order_by("pk")
+    about_me = list(
+        Participant.objects.filter(
+            person_id=user.pk,
+            removed_at__isnull=True,
+            cycle__status__in=[CycleStatus.ACTIVE, CycleStatus.CLOSED],
+        )
+        .annotate(
+            manager_review_state=Subquery(manager_review.values("state")[:1]),
+            manager_review_id=Subquery(manager_review.values("pk")[:1]),
+            self_review_id=Subquery(
+                Review.objects.filter(
+                    participant=OuterRef("pk"), relationship=Relationship.SELF
+                ).values("pk")[:1]
+            ),
+        )
+        .select_related("cycle")
+        .order_by("-cycle__period_end", "-pk")[:50]
+    )
+    for participant in about_me:
+        state = participant.manager_review_state
+        participant.manager_review_words = MANAGER_REVIEW_WORDS.get(  # type: ignore[attr-defined]
+            state, MANAGER_REVIEW_WORDS[None]
+        )
+    for review in to_write:
+        due = review.due_on  # type: ignore[attr-defined]
+        review.days_left = (due - today).days if due else None  # type: ignore[attr-defined]
+        review.days_late = max(-(review.days_left or 0), 0)  # type: ignore[attr-defined]
+    return MyReviews(
+        to_write=to_write[:MY_REVIEWS_LIMIT],
+        about_me=about_me,
+        more=len(to_write) > MY_REVIEWS_LIMIT,
+    )

@@ -1,0 +1,399 @@
+"""Reads for the review page, a participant's summary and a review's history.
+
+Every read starts from `scope(user, …)`; a review or participant the user may not see is
+answered exactly like a missing one (404). The page is built from a fixed number of
+queries whatever the number of questions, goals or reviews.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+
+from tandem.access.rules import can, scope
+from tandem.reviews import evidence, phases, states
+from tandem.reviews.answers import ITEM_KINDS, goal_key
+from tandem.reviews.models import (
+    Cycle,
+    Participant,
+    Relationship,
+    Review,
+    ReviewRevision,
+    ReviewState,
+    UseFor,
+)
+from tandem.reviews.versions import points_of
+
+REVIEWS_PER_PARTICIPANT = 50
+REVISIONS_MAX = 50
+
+
+# --- One object, or 404 ----------------------------------------------------------------------
+
+
+def _reviews(user: Any) -> Any:
+    return scope(user, Review.objects.all()).select_related(
+        "cycle",
+        "participant__department",
+        "participant__person",
+        "participant__manager",
+        "reviewee__manager",
+        "reviewee__department",
+        "reviewer",
+        "template_version",
+    )
+
+
+def review_for(user: Any, review_id: int) -> Review:
+    review = _reviews(user).filter(pk=review_id).prefetch_related("cycle__phases").first()
+    if review is None or not can(user, "review.view", review):
+        raise Http404("No such review.")
+    return review
+
+
+def participant_for(user: Any, participant_id: int) -> Participant:
+    participant = (
+        scope(user, Participant.objects.all())
+        .select_related("cycle", "person__manager", "person__department", "department", "manager")
+        .prefetch_related("cycle__phases")
+        .filter(pk=participant_id)
+        .first()
+    )
+    if participant is None or not can(user, "participant.view", participant):
+        raise Http404("No such participant.")
+    return participant
+
+
+def cycle_for(user: Any, cycle_id: int) -> Cycle:
+    cycle = scope(user, Cycle.objects.all()).filter(pk=cycle_id).first()
+    if cycle is None or not can(user, "cycle.view", cycle):
+        raise Http404("No such cycle.")
+    return cycle
+
+
+# --- Who reads this ---------------------------------------------------------------------------
+
+USED_FOR = {
+    UseFor.DEVELOPMENT: "Used for development only: not for pay or promotion decisions.",
+    UseFor.CALIBRATION: "Used for development and calibration.",
+    UseFor.PAY_PROMOTION: "Used for development, calibration, and pay and promotion decisions.",
+}
+
+
+def audience(review: Review) -> str:
+    """The banner above the form: who will read this answer, and what it is used for."""
+    cycle = review.cycle
+    name = review.reviewee.display_name
+    hr_names = "without your name" if cycle.peer_names_hidden_from_hr else "with your name"
+    relationship = review.relationship
+    if relationship == Relationship.SELF:
+        who = (
+            "Your managers and HR read this once you submit it; your manager sees it before "
+            "writing your manager review."
+        )
+    elif relationship == Relationship.MANAGER:
+        who = (
+            f"{name}'s managers above you and HR read this with your name; {name} reads it "
+            "after you share it."
+        )
+    elif relationship == Relationship.UPWARD:
+        who = (
+            f"HR reads this {hr_names}; {name}'s own managers read it without your name; "
+            f"{name} never reads it as such."
+        )
+    else:
+        reviewee = (
+            f"{name} reads it after sharing "
+            + ("without your name" if cycle.peers_anonymous_to_reviewee else "with your name")
+            if cycle.reviewee_sees_peer_reviews
+            else f"{name} does not read it"
+        )
+        if relationship == Relationship.SKIP_LEVEL:
+            reviewee = reviewee.replace("without your name", "with your name")
+        who = f"{name}'s manager reads this with your name, HR {hr_names}; {reviewee}."
+    return f"{who} {USED_FOR.get(UseFor(cycle.use_for), '')}".strip()
+
+
+# --- The person as at launch ------------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    title: str
+    department: str
+    manager: str
+    changes: list[str]
+
+
+def snapshot(participant: Participant) -> Snapshot:
+    """Who the person was at launch, and what changed since (shown as a note)."""
+    person = participant.person
+    changes = []
+    if person.manager_id != participant.manager_id:
+        now = person.manager.display_name if person.manager else "no manager"
+        changes.append(f"manager now {now}")
+    if person.title != participant.title:
+        changes.append(f"title now {person.title or 'none'}")
+    if person.department_id != participant.department_id:
+        now = person.department.name if person.department else "no department"
+        changes.append(f"department now {now}")
+    return Snapshot(
+        title=participant.title or "No title",
+        department=participant.department_name or "No department",
+        manager=participant.manager_name or "No manager",
+        changes=changes,
+    )
+
+
+def due_on(review: Review) -> date | None:
+    phase = phases.phases_of(review.cycle).get(phases.phase_for_relationship(review.relationship))
+    return phase.due_on if phase is not None else None
+
+
+def window(review: Review) -> str:
+    kind = phases.phase_for_relationship(review.relationship)
+    return phases.window_state(phases.phases_of(review.cycle).get(kind))
+
+
+# --- Answers as read --------------------------------------------------------------------------
+
+LINK = re.compile(r"\[([^\[\]\n]{1,120})\]\(#(goal|feedback|action|review)-(\d{1,18})\)")
+LINK_ROUTES = {"goal": "goals:detail", "feedback": "feedback:detail", "review": "reviews:review"}
+
+
+def render_comment(text: str) -> SafeString:
+    """Paragraphs of escaped text; "[goal: Ship v2](#goal-12)" becomes a link to the goal
+    (its own page checks who may open it)."""
+    html = linebreaks(escape(text or ""))
+
+    def link(match: re.Match[str]) -> str:
+        label, kind, pk = match.group(1), match.group(2), match.group(3)
+        route = LINK_ROUTES.get(kind)
+        href = reverse(route, args=[int(pk)]) if route else f"#{kind}-{pk}"
+        return f'<a href="{href}" class="evidence-link">{label}</a>'
+
+    return mark_safe(LINK.sub(link, html))  # noqa: S308 - built from escaped text
+
+
+@dataclass
+class ItemView:
+    key: str
+    name: str
+    description: str
+    rating: Any = None
+    rating_label: str = ""
+    comment: str = ""
+    comment_html: SafeString | str = ""
+    error: str = ""
+
+
+@dataclass
+class QuestionView:
+    key: str
+    kind: str
+    prompt: str
+    help_text: str
+    required: bool
+    allow_comment: bool
+    points: list[dict[str, Any]]
+    rating: Any = None
+    rating_label: str = ""
+    comment: str = ""
+    comment_html: SafeString | str = ""
+    items: list[ItemView] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def has_items(self) -> bool:
+        return self.kind in ITEM_KINDS
+
+    @property
+    def rated(self) -> bool:
+        return bool(self.points)
+
+
+@dataclass
+class SectionView:
+    title: str
+    description: str
+    questions: list[QuestionView]
+
+
+def _label(points: list[dict[str, Any]], value: Any) -> str:
+    for point in points:
+        if str(point["value"]) == str(value):
+            return f"{point['value']} — {point['label']}"
+    return ""
+
+
+def questions_view(
+    content: Mapping[str, Any],
+    values: Mapping[str, Any],
+    *,
+    goals: Mapping[str, str],
+    errors: Mapping[str, Any] | None = None,
+) -> list[SectionView]:
+    """The template's sections with each question's answer from `values` (stored answers,
+    or what the writer just sent when it could not be saved). `goals` names the goal
+    items ("g12" → "Ship v2")."""
+    errors = errors or {}
+    sections = []
+    for section in content.get("sections", []):
+        rows = []
+        for question in section.get("questions", []):
+            scale = question.get("scale") or {}
+            points = list(scale.get("points") or []) if points_of(question) else []
+            answer = values.get(question["key"]) or {}
+            if not isinstance(answer, Mapping):
+                answer = {}
+            view = QuestionView(
+                key=question["key"],
+                kind=question["kind"],
+                prompt=question["prompt"],
+                help_text=question.get("help_text", ""),
+                required=bool(question.get("required")),
+                allow_comment=bool(question.get("allow_comment", True)),
+                points=points,
+                rating=answer.get("rating"),
+                rating_label=_label(points, answer.get("rating")),
+                comment=str(answer.get("comment") or ""),
+                comment_html=render_comment(str(answer.get("comment") or "")),
+                error=_first(errors.get(question["key"])),
+            )
+            if view.has_items:
+                stored = answer.get("items") or {}
+                if question["kind"] == "goals":
+                    frozen = [{"key": k, "name": n, "description": ""} for k, n in goals.items()]
+                    # A goal rated earlier but no longer visible to this reader keeps its
+                    # answer, under a neutral name.
+                    frozen += [
+                        {"key": k, "name": "A goal you cannot see", "description": ""}
+                        for k in stored
+                        if k not in goals
+                    ]
+                else:
+                    frozen = question.get("items") or []
+                for item in frozen:
+                    got = stored.get(item["key"]) or {}
+                    if not isinstance(got, Mapping):
+                        got = {}
+                    view.items.append(
+                        ItemView(
+                            key=item["key"],
+                            name=item["name"],
+                            description=item.get("description", ""),
+                            rating=got.get("rating"),
+                            rating_label=_label(points, got.get("rating")),
+                            comment=str(got.get("comment") or ""),
+                            comment_html=render_comment(str(got.get("comment") or "")),
+                        )
+                    )
+            rows.append(view)
+        sections.append(
+            SectionView(
+                title=section.get("title", ""),
+                description=section.get("description", ""),
+                questions=rows,
+            )
+        )
+    return sections
+
+
+def _first(error: Any) -> str:
+    if not error:
+        return ""
+    if isinstance(error, list | tuple):
+        return str(error[0]) if error else ""
+    return str(error)
+
+
+def goal_names(reader: Any, review: Review) -> dict[str, str]:
+    """The goal items of the review, as the reader may see them (none without a goals
+    question)."""
+    if not evidence.has_goal_question(review):
+        return {}
+    rows = evidence.period_goals(reader, review).values_list("pk", "title")[
+        : evidence.GOAL_KEYS_MAX
+    ]
+    return {goal_key(pk): title for pk, title in rows}
+
+
+@dataclass
+class ReadView:
+    review: Review
+    author: str
+    state_label: str
+    sections: list[SectionView]
+
+
+def read_views(reader: Any, reviews: list[Review], goals: Mapping[str, str]) -> list[ReadView]:
+    labels = evidence.author_labels(reader, reviews)
+    return [
+        ReadView(
+            review=review,
+            author=labels[review.pk],
+            state_label=states.label(review.state),
+            sections=questions_view(review.template_version.content, review.answers, goals=goals),
+        )
+        for review in reviews
+    ]
+
+
+# --- A participant's summary ------------------------------------------------------------------
+
+
+def reviews_of_participant(user: Any, participant: Participant) -> list[Review]:
+    """The reviews about the participant the user may read, in the order pages show them."""
+    order = {r.value: i for i, r in enumerate(Relationship)}
+    rows = list(
+        _reviews(user).filter(participant=participant).order_by("pk")[:REVIEWS_PER_PARTICIPANT]
+    )
+    rows.sort(key=lambda r: (order.get(r.relationship, 9), r.pk))
+    return rows
+
+
+def manager_reviews(participant: Participant) -> list[Review]:
+    """The participant's manager reviews (for the share and acknowledge buttons: only
+    their states are used, never their text)."""
+    return list(
+        Review.objects.filter(participant=participant, relationship=Relationship.MANAGER).order_by(
+            "pk"
+        )
+    )
+
+
+def can_share_now(user: Any, participant: Participant, managers: list[Review]) -> bool:
+    if not can(user, "participant.share", participant):
+        return False
+    if not any(r.state == ReviewState.SUBMITTED for r in managers):
+        return False
+    return phases.window_state(phases.phases_of(participant.cycle).get("sharing")) == "open"
+
+
+def can_acknowledge_now(user: Any, participant: Participant, managers: list[Review]) -> bool:
+    return can(user, "participant.acknowledge", participant) and any(
+        r.state == ReviewState.SHARED for r in managers
+    )
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+def may_see_history(user: Any, review: Review) -> bool:
+    return review.reviewer_id == getattr(user, "pk", None) or can(user, "review.reopen", review)
+
+
+def revisions(review: Review) -> list[ReviewRevision]:
+    return list(
+        ReviewRevision.objects.filter(review=review)
+        .select_related("reopened_by")
+        .order_by("-created_at", "-pk")[:REVISIONS_MAX]
+    )

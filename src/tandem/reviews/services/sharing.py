@@ -1,0 +1,274 @@
+"""Sharing, acknowledging and reopening reviews.
+
+The manager shares the (submitted) manager review with one action while the sharing phase
+is open, or HR releases every submitted manager review of a cycle at once, by hand or on
+the cycle's `release_on` date. The person reviewed then reads it and acknowledges, with an
+optional comment. Reopening needs HR and a reason; the version before is kept as a
+`ReviewRevision` and the review is written again in its phase window (HR extends the
+phase when it has closed).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.access.rules import SYSTEM, require
+from tandem.audit.services import record
+from tandem.notifications.services import Message, notify, notify_many
+from tandem.reviews import phases, states
+from tandem.reviews.models import (
+    Cycle,
+    CycleStatus,
+    Participant,
+    PhaseKind,
+    Relationship,
+    Review,
+    ReviewRevision,
+    ReviewState,
+    SubmittedRating,
+)
+
+ACK_COMMENT_MAX = 5_000
+REASON_MAX = 500
+NOTIFY_BATCH = 1000
+
+
+def participant_url(participant_id: int) -> str:
+    return reverse("reviews:participant", args=[participant_id])
+
+
+def _manager_reviews(participant: Participant) -> list[Review]:
+    return list(
+        Review.objects.select_for_update()
+        .filter(participant=participant, relationship=Relationship.MANAGER)
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def share(participant: Participant, *, by: Any) -> Participant:
+    """The manager shares the submitted manager review with the person reviewed."""
+    require(by, "participant.share", participant)
+    if participant.removed_at is not None:
+        raise ValidationError({"share": "This person was removed from the cycle."})
+    phases.require_open(participant.cycle, PhaseKind.SHARING, field="share")
+    reviews = _manager_reviews(participant)
+    submitted = [r for r in reviews if r.state == ReviewState.SUBMITTED]
+    if not submitted:
+        if any(r.state in (ReviewState.SHARED, ReviewState.ACKNOWLEDGED) for r in reviews):
+            raise ValidationError({"share": "This review is already shared."})
+        raise ValidationError(
+            {"share": "The manager review must be submitted before it can be shared."}
+        )
+    now = timezone.now()
+    for review in submitted:
+        review.state = states.next_state(review.state, "share")
+        review.shared_at = now
+        review.save(update_fields=["state", "shared_at"])
+    participant.shared_at = now
+    participant.shared_by = by if getattr(by, "pk", None) else None
+    participant.save(update_fields=["shared_at", "shared_by"])
+    record(
+        actor=by,
+        kind="review.shared",
+        obj=participant,
+        subject=participant.person,
+        changes={"reviews": [r.pk for r in submitted]},
+    )
+    notify(
+        person=participant.person,
+        kind="reviews.shared",
+        title=f"Your review in “{participant.cycle.name}” is ready to read",
+        body="Read it, then acknowledge it; you may add a comment.",
+        url=participant_url(participant.pk),
+        dedupe_key=f"reviews.shared:{participant.pk}:{now.isoformat()}",
+    )
+    return participant
+
+
+@transaction.atomic
+def release_all(cycle: Cycle, *, by: Any) -> int:
+    """Share every submitted manager review of the cycle at once (HR). Set-based: a few
+    UPDATEs and one bulk notification, whatever the size of the company."""
+    require(by, "reviews.manage", cycle)
+    if cycle.status != CycleStatus.ACTIVE:
+        raise ValidationError({"release": f"The cycle “{cycle.name}” is not running."})
+    now = timezone.now()
+    due = Review.objects.filter(
+        cycle=cycle,
+        relationship=Relationship.MANAGER,
+        state=ReviewState.SUBMITTED,
+        participant__removed_at__isnull=True,
+    )
+    people = list(
+        Participant.objects.filter(pk__in=due.values("participant_id")).values_list(
+            "pk", "person_id"
+        )
+    )
+    shared_by = by if getattr(by, "pk", None) else None
+    # Participants first: once the reviews are updated, `due` matches nothing.
+    Participant.objects.filter(pk__in=due.values("participant_id")).update(
+        shared_at=now, shared_by=shared_by
+    )
+    count = due.update(state=ReviewState.SHARED, shared_at=now)
+    cycle.released_at = now
+    cycle.save(update_fields=["released_at"])
+    record(
+        actor=by,
+        kind="cycle.released",
+        obj=cycle,
+        changes={"shared": count},
+        note=f"{count} manager reviews shared at once.",
+    )
+    stamp = now.isoformat()
+    messages = [
+        Message(
+            person_id=person_id,
+            title=f"Your review in “{cycle.name}” is ready to read",
+            body="Read it, then acknowledge it; you may add a comment.",
+            url=participant_url(pk),
+            dedupe_key=f"reviews.shared:{pk}:{stamp}",
+        )
+        for pk, person_id in people
+    ]
+    for start in range(0, len(messages), NOTIFY_BATCH):
+        notify_many(kind="reviews.shared", messages=messages[start : start + NOTIFY_BATCH])
+    return count
+
+
+def release_due(today: date | None = None) -> int:
+    """Release the cycles whose `release_on` date has come; safe to run any number of times
+    (a released cycle has `released_at` set and is skipped)."""
+    today = today or timezone.localdate()
+    total = 0
+    due = Cycle.objects.filter(
+        status=CycleStatus.ACTIVE, release_on__lte=today, released_at__isnull=True
+    ).order_by("pk")
+    for cycle in due:
+        total += release_all(cycle, by=SYSTEM)
+    return total
+
+
+@transaction.atomic
+def acknowledge(participant: Participant, *, comment: Any = "", by: Any) -> Participant:
+    """The person reviewed says they have read their review, with an optional comment."""
+    require(by, "participant.acknowledge", participant)
+    if comment is None:
+        comment = ""
+    if not isinstance(comment, str):
+        raise ValidationError({"comment": "The comment must be text."})
+    comment = comment.replace("\x00", "").strip()
+    if len(comment) > ACK_COMMENT_MAX:
+        raise ValidationError(
+            {
+                "comment": f"Keep the comment under {ACK_COMMENT_MAX:,} characters "
+                f"(it has {len(comment):,})."
+            }
+        )
+    reviews = [r for r in _manager_reviews(participant) if r.state == ReviewState.SHARED]
+    if not reviews:
+        raise ValidationError({"state": states.WHY_NOT["acknowledge"]})
+    now = timezone.now()
+    for review in reviews:
+        review.state = states.next_state(review.state, "acknowledge")
+        review.acknowledged_at = now
+        review.save(update_fields=["state", "acknowledged_at"])
+    participant.acknowledged_at = now
+    participant.acknowledgement_comment = comment
+    participant.save(update_fields=["acknowledged_at", "acknowledgement_comment"])
+    record(
+        actor=by,
+        kind="review.acknowledged",
+        obj=participant,
+        subject=participant.person,
+        changes={"comment": bool(comment)},
+    )
+    for reviewer in {r.reviewer for r in reviews}:
+        notify(
+            person=reviewer,
+            kind="reviews.shared",
+            title=f"{participant.person.display_name} acknowledged their review",
+            body="They added a comment." if comment else "",
+            url=participant_url(participant.pk),
+            dedupe_key=f"reviews.acknowledged:{participant.pk}:{reviewer.pk}:{now.isoformat()}",
+        )
+    return participant
+
+
+@transaction.atomic
+def reopen(review: Review, *, reason: Any, by: Any) -> Review:
+    """HR reopens a submitted review: the version before is kept, ratings are withdrawn,
+    and the reviewer writes again (within the phase window, which HR may extend)."""
+    require(by, "review.reopen", review)
+    reason = reason.replace("\x00", "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationError({"reason": "Say why the review is reopened; the reviewer reads it."})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason under {REASON_MAX} characters."})
+    locked = Review.objects.select_for_update().filter(pk=review.pk).first()
+    if locked is None:
+        raise ValidationError({"state": "This review no longer exists."})
+    target = states.next_state(locked.state, "reopen")
+    ReviewRevision.objects.create(
+        review=locked,
+        answers=locked.answers,
+        state=locked.state,
+        submitted_at=locked.submitted_at,
+        reopened_by=by if getattr(by, "pk", None) else None,
+        reason=reason,
+    )
+    before = locked.state
+    now = timezone.now()
+    locked.state = target
+    locked.reopened_at = now
+    locked.shared_at = None
+    locked.acknowledged_at = None
+    locked.submitted_at = None
+    # Any tab still open on the old text must not silently write over the reopened review.
+    locked.version = locked.version + 1
+    locked.save(
+        update_fields=[
+            "state",
+            "reopened_at",
+            "shared_at",
+            "acknowledged_at",
+            "submitted_at",
+            "version",
+        ]
+    )
+    SubmittedRating.objects.filter(review=locked).delete()
+    participant = locked.participant
+    if locked.relationship == Relationship.MANAGER and participant.shared_at is not None:
+        participant.shared_at = None
+        participant.shared_by = None
+        participant.acknowledged_at = None
+        participant.save(update_fields=["shared_at", "shared_by", "acknowledged_at"])
+    from tandem.reviews.scores import refresh_participant
+
+    refresh_participant(participant)
+    record(
+        actor=by,
+        kind="review.reopened",
+        obj=locked,
+        subject=locked.reviewee,
+        changes={"state": [before, target]},
+        note=reason,
+    )
+    notify(
+        person=locked.reviewer,
+        kind="reviews.assigned",
+        title=f"HR reopened your {locked.get_relationship_display().lower()} "
+        f"of {locked.reviewee.display_name}",
+        body=f"Reason: {reason}",
+        url=reverse("reviews:review", args=[locked.pk]),
+        dedupe_key=f"reviews.reopened:{locked.pk}:{now.isoformat()}",
+    )
+    for name in ("state", "reopened_at", "shared_at", "acknowledged_at", "submitted_at", "version"):
+        setattr(review, name, getattr(locked, name))
+    return review

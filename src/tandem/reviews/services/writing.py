@@ -1,0 +1,211 @@
+"""Writing a review: drafts saved as you type, and submitting.
+
+The no-lost-update guarantee: every save names the `version` it started from, and the
+answers are written by ONE conditional UPDATE (`WHERE version = <that version>`) that also
+bumps the version. Two tabs or two people saving from the same version: the first wins,
+the second updates no row and gets `DraftConflict`, with nothing changed. On PostgreSQL
+the second UPDATE waits for the first's row lock, then re-checks the condition and finds
+the new version; on SQLite the IMMEDIATE transaction serialises them the same way.
+
+Drafts are not audited per keystroke: the first save records "review.started", the
+submit "review.submitted".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tandem.access.rules import require
+from tandem.audit.services import record
+from tandem.reviews import answers as answer_rules
+from tandem.reviews import evidence, phases, states
+from tandem.reviews.models import Review, ReviewState, SubmittedRating
+
+# The browser reports seconds with typing or focus since the last save; an idle tab left
+# open overnight must not count, so one save adds at most this much.
+ACTIVE_SECONDS_PER_SAVE = 300
+CONFLICT_MESSAGE = (
+    "Someone else saved this review (perhaps you, in another tab) since you opened it. "
+    "Your text is kept below; reload to see theirs, then merge."
+)
+RATING_BATCH = 1000
+
+
+class DraftConflict(ValidationError):
+    """The review was saved by someone else since `version`; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__({"version": CONFLICT_MESSAGE})
+
+
+def _version(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise ValidationError({"version": "Reload the page: the form lost track of its version."})
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError(
+            {"version": "Reload the page: the form lost track of its version."}
+        ) from None
+    if value < 0 or value > 2**31:
+        raise ValidationError({"version": "Reload the page: the form lost track of its version."})
+    return value
+
+
+def _check_writable(review: Review, *, event: str, state: str) -> str:
+    target = states.next_state(state, event)
+    if review.participant.removed_at is not None:
+        raise ValidationError(
+            {"answers": "This person was removed from the cycle; the review can no longer change."}
+        )
+    phases.require_open(
+        review.cycle, phases.phase_for_relationship(review.relationship), field="answers"
+    )
+    return target
+
+
+def _fresh(review: Review) -> dict[str, Any]:
+    row = (
+        Review.objects.filter(pk=review.pk)
+        .values("answers", "version", "state", "started_at")
+        .first()
+    )
+    if row is None:
+        raise ValidationError({"answers": "This review no longer exists."})
+    return dict(row)
+
+
+def _prepare(
+    review: Review, *, answers: Any, version: Any, by: Any, event: str
+) -> tuple[dict[str, Any], int, str, dict[str, Any], list[str]]:
+    """Checks shared by save and submit; returns the merged answers, the version, the state
+    after the event, the row as stored and the goal keys."""
+    require(by, "review.write", review)
+    version = _version(version)
+    row = _fresh(review)
+    target = _check_writable(review, event=event, state=row["state"])
+    if row["version"] != version:
+        raise DraftConflict()
+    content = review.template_version.content
+    goal_keys = evidence.goal_keys(by, review)
+    cleaned = answer_rules.clean(content, answers, goal_keys=goal_keys)
+    merged = answer_rules.merge(row["answers"] or {}, cleaned)
+    return merged, version, target, row, goal_keys
+
+
+def _apply(review: Review, fields: dict[str, Any], version: int) -> None:
+    """The one conditional UPDATE; DraftConflict when the version moved on."""
+    updated = Review.objects.filter(pk=review.pk, version=version).update(
+        version=F("version") + 1, **fields
+    )
+    if updated != 1:
+        raise DraftConflict()
+    review.refresh_from_db(
+        fields=[
+            "answers",
+            "version",
+            "state",
+            "active_seconds",
+            "started_at",
+            "saved_at",
+            "submitted_at",
+        ]
+    )
+
+
+@transaction.atomic
+def save_draft(
+    review: Review, *, answers: Any, version: Any, by: Any, active_seconds: Any = 0
+) -> Review:
+    """Save the reviewer's draft (the answers given are merged, question by question)."""
+    merged, version, target, row, _ = _prepare(
+        review, answers=answers, version=version, by=by, event="save"
+    )
+    now = timezone.now()
+    try:
+        seconds = max(0, min(int(active_seconds or 0), ACTIVE_SECONDS_PER_SAVE))
+    except (TypeError, ValueError):
+        seconds = 0
+    fields: dict[str, Any] = {
+        "answers": merged,
+        "state": target,
+        "saved_at": now,
+        "active_seconds": F("active_seconds") + seconds,
+    }
+    first = row["started_at"] is None
+    if first:
+        fields["started_at"] = now
+    _apply(review, fields, version)
+    if first:
+        record(actor=by, kind="review.started", obj=review, subject=review.reviewee)
+    return review
+
+
+@transaction.atomic
+def submit(
+    review: Review, *, answers: Any = None, version: Any, by: Any, active_seconds: Any = 0
+) -> Review:
+    """Save the last answers and submit. Required questions left empty are named and
+    nothing is saved: the draft stays as it was."""
+    merged, version, target, row, goal_keys = _prepare(
+        review, answers=answers, version=version, by=by, event="submit"
+    )
+    content = review.template_version.content
+    missing = answer_rules.missing_required(content, merged, goal_keys=goal_keys)
+    if missing:
+        raise ValidationError(missing)
+    now = timezone.now()
+    try:
+        seconds = max(0, min(int(active_seconds or 0), ACTIVE_SECONDS_PER_SAVE))
+    except (TypeError, ValueError):
+        seconds = 0
+    fields: dict[str, Any] = {
+        "answers": merged,
+        "state": target,
+        "saved_at": now,
+        "submitted_at": now,
+        "active_seconds": F("active_seconds") + seconds,
+    }
+    if row["started_at"] is None:
+        fields["started_at"] = now
+    _apply(review, fields, version)
+    assert review.state == ReviewState.SUBMITTED
+    write_ratings(review)
+    from tandem.reviews.scores import refresh_participant
+
+    refresh_participant(review.participant)
+    record(
+        actor=by,
+        kind="review.submitted",
+        obj=review,
+        subject=review.reviewee,
+        changes={"state": [row["state"], review.state]},
+    )
+    return review
+
+
+def write_ratings(review: Review) -> int:
+    """Copy the review's ratings into SubmittedRating rows (replacing any), in bulk."""
+    SubmittedRating.objects.filter(review=review).delete()
+    rows = [
+        SubmittedRating(
+            review=review,
+            cycle_id=review.cycle_id,
+            participant_id=review.participant_id,
+            relationship=review.relationship,
+            question_key=rating.question_key,
+            question_kind=rating.question_kind,
+            item_key=rating.item_key,
+            value=rating.value,
+            points=rating.points,
+            normalised=rating.normalised,
+        )
+        for rating in answer_rules.ratings(review.template_version.content, review.answers)
+    ]
+    SubmittedRating.objects.bulk_create(rows, batch_size=RATING_BATCH)
+    return len(rows)

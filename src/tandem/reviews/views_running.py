@@ -1,0 +1,155 @@
+"""Running a cycle: my reviews, the cycles I follow, a cycle's progress, the overdue list
+and the one-click reminder. Thin: `queries_progress` reads, `services.reminders` writes."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from tandem.access.rules import can
+from tandem.core.http import AuthedHttpRequest
+from tandem.reviews import queries_progress as queries
+from tandem.reviews.models import Relationship
+from tandem.reviews.phases import current_phase, phases_of
+from tandem.reviews.services import reminders as reminder_service
+
+
+@login_required
+@require_GET
+def mine(request: AuthedHttpRequest) -> HttpResponse:
+    """The reviews I write (open first, with due dates) and the ones about me."""
+    reviews = queries.my_reviews(request.user)
+    return render(request, "reviews/running/mine.html", {"reviews": reviews})
+
+
+@login_required
+@require_GET
+def cycles(request: AuthedHttpRequest) -> HttpResponse:
+    """The launched cycles I take part in or follow, with links to their progress."""
+    rows = []
+    for cycle in queries.cycles_to_follow(request.user).prefetch_related("phases")[:100]:
+        rows.append(
+            {
+                "cycle": cycle,
+                "current": current_phase(cycle),
+                "can_follow": can(request.user, "cycle.progress", cycle),
+            }
+        )
+    return render(request, "reviews/running/cycles.html", {"rows": rows})
+
+
+def _page_links(request: AuthedHttpRequest, cursor: str | None, **keep: str) -> dict[str, str]:
+    base = {k: v for k, v in keep.items() if v}
+    return {
+        "next_query": urlencode({**base, "cursor": cursor}) if cursor else "",
+        "first_query": urlencode(base),
+    }
+
+
+@login_required
+@require_GET
+def cycle(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
+    """A cycle's progress: by phase, by department, by manager (paged), deadlines, exports
+    and the one-click reminder. HR sees what they cover; a manager their subtree."""
+    found = queries.cycle_for(request.user, cycle_id)
+    cursor = request.GET.get("cursor") or None
+    cursor_error = ""
+    try:
+        managers = queries.by_manager(request.user, found, cursor=cursor)
+    except queries.BadCursor as bad:
+        cursor_error, cursor = str(bad), None
+        managers = queries.by_manager(request.user, found)
+    progress = queries.completion(request.user, found)
+    remindable = {p.kind for p in reminder_service.remindable_phases(found)}
+    context: dict[str, Any] = {
+        "cycle": found,
+        "progress": progress,
+        "phases": sorted(phases_of(found).values(), key=lambda p: (p.opens_on, p.pk)),
+        "departments": queries.by_department(request.user, found),
+        "managers": managers,
+        "cursor_error": cursor_error,
+        "is_later_page": bool(cursor),
+        "remindable": remindable,
+        "can_export_results": can(request.user, "cycle.export_results", found),
+        "can_manage": can(request.user, "reviews.manage", found),
+        **_page_links(request, managers.next_cursor),
+    }
+    return render(request, "reviews/running/cycle.html", context)
+
+
+class OverdueFilter(forms.Form):
+    relationship = forms.ChoiceField(
+        choices=[("", "Every kind of review"), *Relationship.choices],
+        required=False,
+        label="Kind of review",
+    )
+
+
+@login_required
+@require_GET
+def overdue(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
+    """Open reviews whose phase closed, by reviewer, with how many days late (paged)."""
+    found = queries.cycle_for(request.user, cycle_id)
+    form = OverdueFilter(request.GET)
+    relationship = form.cleaned_data["relationship"] if form.is_valid() else ""
+    cursor = request.GET.get("cursor") or None
+    cursor_error = ""
+    try:
+        page = queries.overdue_reviews(
+            request.user, found, cursor=cursor, relationship=relationship or None
+        )
+    except queries.BadCursor as bad:
+        cursor_error, cursor = str(bad), None
+        page = queries.overdue_reviews(request.user, found, relationship=relationship or None)
+    context = {
+        "cycle": found,
+        "page": page,
+        "form": form,
+        "cursor_error": cursor_error,
+        "is_later_page": bool(cursor),
+        **_page_links(request, page.next_cursor, relationship=relationship),
+    }
+    return render(request, "reviews/running/overdue.html", context)
+
+
+class RemindForm(forms.Form):
+    phase = forms.ChoiceField(
+        choices=[
+            ("", "Every open phase"),
+            *((str(k), str(k)) for k in reminder_service.REMINDABLE_PHASES),
+        ],
+        required=False,
+        label="Phase",
+    )
+
+
+@login_required
+@require_POST
+def remind(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
+    """One click: everyone with something open (in the phase chosen) gets one reminder,
+    sent in the background."""
+    found = queries.cycle_for(request.user, cycle_id)
+    form = RemindForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Phase: choose one of the cycle's phases.")
+        return redirect("reviews:cycle", cycle_id=found.pk)
+    phase = form.cleaned_data["phase"] or None
+    try:
+        reminder_service.queue_reminders(found, by=request.user, phase=phase)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "Reminders are on their way: everyone with something open gets one message "
+            "listing what waits for them.",
+        )
+    return redirect("reviews:cycle", cycle_id=found.pk)

@@ -1,0 +1,217 @@
+"""The access matrix for running a review cycle: my reviews, cycles, progress, overdue,
+the one-click reminder, and the progress and results exports.
+
+The owner is reviewed by their manager (the manager review carries a comment only HR and
+the manager chain may read) and by the outsider as a nominated peer. Progress is for HR
+(partners: their departments' figures) and managers (their subtree); results exports are
+for HR only, and an HR partner who does not cover the owner gets an empty file. Exports
+are streamed, so they are checked here rather than by the shared `check_case`."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from django.urls import resolve, reverse
+from openpyxl import load_workbook
+
+from tandem.notifications.models import Notification
+from tandem.reviews.models import (
+    Cycle,
+    NominationStatus,
+    RatingScale,
+    Relationship,
+    Review,
+    Template,
+    TemplateQuestion,
+    TemplateVersion,
+)
+from tests.access.matrix import (
+    ANONYMOUS,
+    EMPLOYEE,
+    HR_ADMIN,
+    HR_PARTNER,
+    MANAGER,
+    OTHER_PARTNER,
+    SKIP_MANAGER,
+    Org,
+    Row,
+    build_org,
+    case_ids,
+    cases,
+    check_case,
+    client_as,
+    end_sessions,
+    expect,
+    matches,
+    register_fingerprint,
+    signed_in_sessions,
+    tear_down_org,
+)
+from tests.reviews.factories import nominate, participant_of, review_of, running_cycle
+from tests.reviews.running_helpers import submit
+
+PROGRESS = (MANAGER, SKIP_MANAGER, HR_ADMIN, HR_PARTNER, OTHER_PARTNER)
+RESULTS = (HR_ADMIN, HR_PARTNER, OTHER_PARTNER)
+# Who may read the manager's comment in an export (HR covering the owner).
+COMMENT_READERS = (HR_ADMIN, HR_PARTNER)
+MANAGER_COMMENT = "MATRIX-RUNNING-MANAGER-COMMENT-4410"
+
+
+def url(name: str, *args: object) -> str:
+    return reverse(name, args=args)
+
+
+def _cycle(o: Org) -> int:
+    return o.extras["running_cycle"].pk
+
+
+MATRIX: tuple[Row, ...] = (
+    Row("reviews:mine", "my reviews", lambda o: url("reviews:mine"), expect()),
+    Row("reviews:cycles", "cycles I follow", lambda o: url("reviews:cycles"), expect()),
+    Row(
+        "reviews:cycle",
+        "progress",
+        lambda o: url("reviews:cycle", _cycle(o)),
+        expect(PROGRESS),
+    ),
+    Row(
+        "reviews:overdue",
+        "overdue list",
+        lambda o: url("reviews:overdue", _cycle(o)),
+        expect(PROGRESS),
+    ),
+    Row(
+        "reviews:remind",
+        "remind the self review phase",
+        lambda o: url("reviews:remind", _cycle(o)),
+        expect(PROGRESS, ok=302),
+        method="POST",
+        data={"phase": "self"},
+    ),
+    Row(
+        "reviews:export_progress_csv",
+        "progress",
+        lambda o: url("reviews:export_progress_csv", _cycle(o)),
+        expect(PROGRESS),
+    ),
+    Row(
+        "reviews:export_progress_xlsx",
+        "progress",
+        lambda o: url("reviews:export_progress_xlsx", _cycle(o)),
+        expect(PROGRESS),
+    ),
+    Row(
+        "reviews:export_results_csv",
+        "results",
+        lambda o: url("reviews:export_results_csv", _cycle(o)),
+        expect(RESULTS),
+    ),
+    Row(
+        "reviews:export_results_xlsx",
+        "results",
+        lambda o: url("reviews:export_results_xlsx", _cycle(o)),
+        expect(RESULTS),
+    ),
+)
+EXPORTS = {row.name for row in MATRIX if row.name.startswith("reviews:export_")}
+
+
+def _running_fingerprint() -> tuple[object, ...]:
+    return (
+        Notification.objects.filter(kind="reviews.reminder").count(),
+        list(Review.objects.order_by("pk").values_list("pk", "state", "version")),
+    )
+
+
+register_fingerprint(_running_fingerprint)
+
+
+@pytest.fixture(scope="module")
+def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        built = build_org()
+        cycle = None
+        try:
+            cycle = running_cycle([built.owner, built.manager])
+            built.extras["running_cycle"] = cycle
+            nominate(
+                participant_of(cycle, built.owner),
+                built.people[EMPLOYEE],
+                status=NominationStatus.APPROVED,
+            )
+            submit(
+                review_of(cycle, built.owner, Relationship.MANAGER),
+                {"q1": 4},
+                comments={"q1": MANAGER_COMMENT},
+            )
+            signed_in_sessions(built)
+            yield built
+        finally:
+            end_sessions(built)
+            if cycle is not None:
+                templates = list(cycle.forms.values_list("template_id", flat=True))
+                scales = list(
+                    TemplateQuestion.objects.filter(section__template_id__in=templates)
+                    .exclude(scale=None)
+                    .values_list("scale_id", flat=True)
+                )
+                Cycle.objects.filter(pk=cycle.pk).delete()
+                TemplateVersion.objects.filter(template_id__in=templates).delete()
+                Template.objects.filter(pk__in=templates).delete()
+                RatingScale.objects.filter(pk__in=scales).delete()
+            tear_down_org(built)
+
+
+def _export_text(response) -> str:  # type: ignore[no-untyped-def]
+    body = b"".join(response.streaming_content)
+    if response["Content-Type"].startswith("text/csv"):
+        return body.decode("utf-8-sig")
+    workbook = load_workbook(io.BytesIO(body), read_only=True)
+    return "\n".join(
+        "\t".join("" if cell is None else str(cell) for cell in row)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def _check_export(row: Row, role: str, org: Org) -> str | None:
+    target = row.url(org)
+    response = client_as(org, role).get(target)
+    expected = row.expected[role]
+    assert matches(response.status_code, expected), (
+        f"GET {target} as {role}: expected {expected}, got {response.status_code}"
+    )
+    if role == ANONYMOUS:
+        assert response["Location"].startswith("/login/"), response["Location"]
+    if response.status_code == 200:
+        assert response.streaming, f"{target} is not streamed"
+        return _export_text(response)
+    return None
+
+
+@pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
+def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
+    text = _check_export(row, role, org) if row.name in EXPORTS else check_case(row, role, org)
+    if text is None:
+        return
+    if role not in COMMENT_READERS:
+        assert MANAGER_COMMENT not in text, f"{row.url(org)} shows {role} the manager's comment"
+    if role in (OTHER_PARTNER,) and row.name != "reviews:cycles":
+        assert org.owner.email not in text, f"{row.url(org)} shows {role} the owner"
+
+
+def test_the_covering_partner_reads_the_managers_comment_in_the_results(org: Org, db: None) -> None:
+    response = client_as(org, HR_PARTNER).get(url("reviews:export_results_csv", _cycle(org)))
+    assert MANAGER_COMMENT in _export_text(response)
+
+
+def test_the_skip_manager_follows_the_owner_in_the_progress_export(org: Org, db: None) -> None:
+    response = client_as(org, SKIP_MANAGER).get(url("reviews:export_progress_csv", _cycle(org)))
+    assert org.owner.email in _export_text(response)
+
+
+def test_every_row_builds_a_url_of_its_own_name(org: Org, db: None) -> None:
+    wrong = [row.label for row in MATRIX if resolve(row.url(org)).view_name != row.name]
+    assert not wrong, "\n".join(wrong)

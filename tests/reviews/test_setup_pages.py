@@ -1,0 +1,302 @@
+"""The HR setup pages: they render, bad input shows the field's message and saves nothing,
+and each page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tandem.reviews.models import (
+    Cycle,
+    CycleStatus,
+    Participant,
+    Phase,
+    QuestionKind,
+    RatingScale,
+    Relationship,
+    Template,
+    TemplateQuestion,
+)
+from tandem.reviews.services import cycles
+from tests.factories import DepartmentFactory, PersonFactory, hr_admin
+from tests.reviews.factories import RatingScaleFactory, template_with_questions
+from tests.reviews.setup_helpers import draft_cycle, launch
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hr() -> Any:
+    return hr_admin()
+
+
+@pytest.fixture
+def client(hr: Any, client_for: Any) -> Any:
+    return client_for(hr)
+
+
+def _team(size: int) -> Any:
+    department = DepartmentFactory()
+    boss = PersonFactory(department=department)
+    for _ in range(size - 1):
+        PersonFactory(department=department, manager=boss)
+    return department
+
+
+def test_the_overview_lists_cycles_and_links_to_create_one(client: Any, hr: Any) -> None:
+    draft_cycle(hr, name="Spring 2026")
+    page = client.get(reverse("reviews:admin")).content.decode()
+    assert "Spring 2026" in page and reverse("reviews:cycle_new") in page
+
+
+def test_hr_admins_see_the_review_cycles_entry_in_the_navigation(client: Any) -> None:
+    assert "Review cycles" in client.get(reverse("home")).content.decode()
+
+
+def test_a_scale_is_created_from_the_form(client: Any) -> None:
+    data = {"name": "Three", "description": ""}
+    for n in (1, 2, 3):
+        data[f"label_{n}"] = f"L{n}"
+        data[f"description_{n}"] = f"Means {n}"
+    response = client.post(reverse("reviews:scale_new"), data)
+    assert response.status_code == 302
+    assert len(RatingScale.objects.get(name="Three").points) == 3
+
+
+def test_a_scale_point_without_a_label_shows_the_point_and_saves_nothing(client: Any) -> None:
+    data = {
+        "name": "Three",
+        "label_1": "Low",
+        "description_1": "a",
+        "label_2": "",
+        "description_2": "b",
+        "label_3": "High",
+        "description_3": "c",
+    }
+    response = client.post(reverse("reviews:scale_new"), data)
+    assert response.status_code == 200
+    assert "Point 2: give it a label." in response.content.decode()
+    assert not RatingScale.objects.exists()
+
+
+def test_the_template_editor_shows_sections_questions_and_version_history(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    department = _team(2)
+    cycle = launch(
+        draft_cycle(hr, departments=[department], name="Autumn", relationships=["self"]),
+        hr,
+        django_capture_on_commit_callbacks,
+    )
+    template = cycle.forms.get().template
+    page = client.get(reverse("reviews:template_edit", args=[template.pk])).content.decode()
+    assert "Rating with an optional comment?" in page
+    assert "v1" in page and "Autumn" in page
+
+
+def test_adding_a_question_with_a_scale_to_free_text_shows_the_message(client: Any) -> None:
+    template = template_with_questions(Relationship.SELF)
+    section = template.sections.get()
+    response = client.post(
+        reverse("reviews:template_question_add", args=[section.pk]),
+        {"kind": QuestionKind.TEXT, "prompt": "Why?", "scale": RatingScaleFactory().pk},
+    )
+    assert response.status_code == 200
+    assert "A free-text question has no rating scale." in response.content.decode()
+    assert TemplateQuestion.objects.filter(section=section).count() == 2
+
+
+def test_a_question_is_added_from_its_page(client: Any) -> None:
+    section = template_with_questions(Relationship.SELF).sections.get()
+    response = client.post(
+        reverse("reviews:template_question_add", args=[section.pk]),
+        {"kind": QuestionKind.TEXT, "prompt": "What next?", "required": "on"},
+    )
+    assert response.status_code == 302
+    assert section.questions.filter(prompt="What next?").exists()
+
+
+def test_a_new_template_opens_its_editor(client: Any) -> None:
+    response = client.post(
+        reverse("reviews:template_new"), {"name": "Self 2026", "relationship": "self"}
+    )
+    template = Template.objects.get(name="Self 2026")
+    assert response["Location"] == reverse("reviews:template_edit", args=[template.pk])
+
+
+def test_a_new_cycle_is_a_draft(client: Any) -> None:
+    response = client.post(
+        reverse("reviews:cycle_new"),
+        {"name": "H1", "period_start": "2026-01-01", "period_end": "2026-06-30"},
+    )
+    cycle = Cycle.objects.get(name="H1")
+    assert response.status_code == 302 and cycle.status == CycleStatus.DRAFT
+
+
+def test_weights_that_do_not_add_up_show_the_message_and_save_nothing(client: Any, hr: Any) -> None:
+    cycle = draft_cycle(hr)
+    data = {
+        "part": "settings",
+        "settings-use_for": "development",
+        "settings-peers_min": 2,
+        "settings-peers_max": 5,
+        "settings-peer_review_cap": 5,
+        "settings-score_method": "weighted",
+        "settings-weight_goals": 30,
+        "settings-weight_competencies": 0,
+        "settings-weight_manager": 40,
+        "settings-weight_self": 10,
+        "settings-weight_peers": 10,
+    }
+    response = client.post(reverse("reviews:cycle_edit", args=[cycle.pk]), data)
+    assert response.status_code == 200
+    assert "The weights add up to 90; they must add up to 100." in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.score_method == "manager_rating"
+
+
+def test_an_unknown_email_in_the_rules_is_named(client: Any, hr: Any) -> None:
+    cycle = draft_cycle(hr)
+    response = client.post(
+        reverse("reviews:cycle_edit", args=[cycle.pk]),
+        {"part": "people", "people-additions": "nobody@example.com"},
+    )
+    assert "No one has the e-mail nobody@example.com." in response.content.decode()
+
+
+def test_the_forms_part_picks_templates(client: Any, hr: Any) -> None:
+    cycle = cycles.create_cycle(
+        by=hr,
+        name="X",
+        period_start=__import__("datetime").date(2026, 1, 1),
+        period_end=__import__("datetime").date(2026, 6, 1),
+    )
+    template = template_with_questions(Relationship.MANAGER)
+    response = client.post(
+        reverse("reviews:cycle_edit", args=[cycle.pk]),
+        {"part": "forms", "forms-manager": str(template.pk)},
+    )
+    assert response.status_code == 302
+    assert cycle.forms.get().template == template
+
+
+def test_phase_dates_out_of_order_name_the_phase_and_save_nothing(client: Any, hr: Any) -> None:
+    cycle = cycles.create_cycle(
+        by=hr,
+        name="X",
+        period_start=__import__("datetime").date(2026, 1, 1),
+        period_end=__import__("datetime").date(2026, 6, 1),
+    )
+    data = {}
+    for kind in ("self", "nomination", "peer", "manager", "sharing", "acknowledgement"):
+        data[f"{kind}_opens_on"] = "2026-07-01"
+        data[f"{kind}_due_on"] = "2026-07-10"
+    data["manager_opens_on"] = "2026-06-01"
+    response = client.post(reverse("reviews:cycle_phases", args=[cycle.pk]), data)
+    assert response.status_code == 200
+    assert "Manager review: it opens before" in response.content.decode()
+    assert not Phase.objects.filter(cycle=cycle).exists()
+
+
+def test_the_setup_page_previews_participants_and_offers_the_launch(client: Any, hr: Any) -> None:
+    cycle = draft_cycle(hr, departments=[_team(3)])
+    page = client.get(reverse("reviews:cycle_setup", args=[cycle.pk])).content.decode()
+    assert "<strong>3</strong> people" in page
+    assert reverse("reviews:cycle_launch", args=[cycle.pk]) in page
+
+
+def test_launching_from_the_page_shows_launched(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    cycle = draft_cycle(hr, departments=[_team(3)])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reviews:cycle_launch", args=[cycle.pk]))
+    assert response.status_code == 302
+    fragment = client.get(reverse("reviews:cycle_launch_progress", args=[cycle.pk]))
+    assert "Launched" in fragment.content.decode()
+    assert "hx-trigger" not in fragment.content.decode()
+
+
+def test_while_launching_the_progress_polls_every_two_seconds(client: Any, hr: Any) -> None:
+    cycle = draft_cycle(hr)
+    Cycle.objects.filter(pk=cycle.pk).update(
+        status=CycleStatus.LAUNCHING, launch_done=25, launch_total=100
+    )
+    page = client.get(reverse("reviews:cycle_launch_progress", args=[cycle.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "25%" in page and "25 of 100" in page
+
+
+def test_a_late_joiner_is_added_from_the_participants_page(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    cycle = launch(draft_cycle(hr, departments=[_team(2)]), hr, django_capture_on_commit_callbacks)
+    newcomer = PersonFactory()
+    response = client.post(
+        reverse("reviews:participant_add", args=[cycle.pk]),
+        {"email": newcomer.email, "reason": "Joined late"},
+    )
+    assert response.status_code == 302
+    assert Participant.objects.get(cycle=cycle, person=newcomer).added_late
+
+
+def test_removing_without_a_reason_removes_nobody(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    cycle = launch(draft_cycle(hr, departments=[_team(2)]), hr, django_capture_on_commit_callbacks)
+    participant = Participant.objects.filter(cycle=cycle).first()
+    client.post(reverse("reviews:participant_remove", args=[participant.pk]), {"reason": ""})
+    participant.refresh_from_db()
+    assert participant.removed_at is None
+
+
+def test_participants_are_searched_by_name(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    department = _team(2)
+    PersonFactory(department=department, first_name="Zelda", last_name="Quark")
+    cycle = launch(
+        draft_cycle(hr, departments=[department]), hr, django_capture_on_commit_callbacks
+    )
+    page = client.get(reverse("reviews:cycle_participants", args=[cycle.pk]), {"q": "quark"})
+    text = page.content.decode()
+    assert "Zelda Quark" in text and text.count("<tr>") == 2
+
+
+def test_a_tampered_page_link_starts_again(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    cycle = launch(draft_cycle(hr, departments=[_team(2)]), hr, django_capture_on_commit_callbacks)
+    page = client.get(reverse("reviews:cycle_participants", args=[cycle.pk]), {"cursor": "x!"})
+    assert page.status_code == 200 and "start again" in page.content.decode()
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_setup_pages_have_a_fixed_query_budget(
+    client: Any,
+    hr: Any,
+    size: int,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    draft = draft_cycle(hr, departments=[_team(size)], name="Draft")
+    running = launch(
+        draft_cycle(hr, departments=[_team(size)], name="Running"),
+        hr,
+        django_capture_on_commit_callbacks,
+    )
+    template = running.forms.first().template
+    for url, budget in (
+        (reverse("reviews:admin"), 8),
+        (reverse("reviews:templates"), 8),
+        (reverse("reviews:scales"), 8),
+        (reverse("reviews:template_edit", args=[template.pk]), 14),
+        (reverse("reviews:cycle_edit", args=[draft.pk]), 16),
+        (reverse("reviews:cycle_setup", args=[draft.pk]), 18),
+        (reverse("reviews:cycle_setup", args=[running.pk]), 12),
+        (reverse("reviews:cycle_participants", args=[running.pk]), 10),
+        (reverse("reviews:cycle_phases", args=[running.pk]), 8),
+    ):
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200, url

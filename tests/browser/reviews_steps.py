@@ -75,7 +75,9 @@ def draft_cycle(hr: Person, reviewee: Person) -> Cycle:
     cycles.set_forms(
         cycle,
         by=hr,
-        forms={r: _template(r) for r in (Relationship.SELF, Relationship.MANAGER, Relationship.PEER)},
+        forms={
+            r: _template(r) for r in (Relationship.SELF, Relationship.MANAGER, Relationship.PEER)
+        },
     )
     window = (today - timedelta(days=1), today + timedelta(days=14))
     cycles.set_phases(
@@ -107,14 +109,18 @@ def open_review_to_write(page: Page, about: str, relationship: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(f"^{relationship} of "))
 
 
-def write_and_autosave(page: Page, *, rating: str, text: str) -> None:
+def write(page: Page, *, rating: str, text: str) -> None:
     form = page.locator("#review-form")
     form.get_by_label(rating).check()
     form.get_by_label("Your answer").fill(text)
-    expect(form.get_by_role("status")).to_have_text(re.compile(r"^Saved"))
+
+
+def wait_for_autosave(page: Page) -> None:
+    expect(page.locator("#review-form").get_by_role("status")).to_have_text(re.compile(r"^Saved"))
 
 
 def submit_review(page: Page) -> None:
+    """Submit… saves what is typed (autosaved or not) and asks to confirm."""
     page.get_by_role("button", name="Submit…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Submit your "))
     page.get_by_role("button", name="Submit the review").click()

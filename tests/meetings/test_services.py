@@ -32,6 +32,15 @@ def soon(days: int = 2) -> timezone.datetime:
     return (timezone.now() + timedelta(days=days)).replace(microsecond=0)
 
 
+def soon_for_monthly(days: int = 3) -> timezone.datetime:
+    """Like soon(), moved to the next month's first day when it falls on the 29th–31st
+    (a monthly 1:1 must start on a day every month has)."""
+    start = soon(days)
+    if timezone.localtime(start).day > 28:
+        start = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return start
+
+
 def test_a_manager_starts_a_series_and_its_first_meeting_is_scheduled():
     manager, report = pair()
     series = services.create_series(
@@ -102,7 +111,7 @@ def test_a_skip_level_request_becomes_a_series_when_the_skip_manager_accepts(
     skip = PersonFactory()
     manager = PersonFactory(manager=skip)
     report = PersonFactory(manager=manager)
-    series = services.request_skip_level(by=report, cadence="monthly", first_start=soon(3))
+    series = services.request_skip_level(by=report, cadence="monthly", first_start=soon_for_monthly())
     assert series.kind == SeriesKind.SKIP_LEVEL and series.status == SeriesStatus.REQUESTED
     assert series.manager == skip
     assert not Meeting.objects.filter(series=series).exists()

@@ -194,6 +194,7 @@ def test_the_demo_is_reproducible_from_the_seed(loaded):
 def test_the_demo_loads_at_other_sizes_and_seeds(people, seed):
     demo.load_demo(people=people, seed=seed, today=TODAY)
     assert Cycle.objects.filter(status=CycleStatus.CLOSED).count() == 1
+    assert ReviewRevision.objects.exists()
     _, active = _cycles()
     assert (
         Participant.objects.filter(cycle=active).count()

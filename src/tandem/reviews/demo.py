@@ -115,6 +115,10 @@ class _Sink:
         self.count = 0
         self.postgres = connection.vendor == "postgresql"
 
+    @property
+    def added(self) -> int:
+        return self.count + len(self.rows)
+
     def add(self, *row: Any) -> None:
         self.rows.append(row)
         if len(self.rows) >= CHUNK:
@@ -815,7 +819,7 @@ class _Generator:
                     center=self.manager_centre(person, manager),
                     shared=phases[PhaseKind.SHARING],
                     acknowledged=phases[PhaseKind.ACKNOWLEDGEMENT],
-                    revision=rng.random() < revision_share,
+                    revision=rng.random() < revision_share or not self.revisions.added,
                 )
                 rating = next((r for r in written.ratings if r[0] == overall and not r[2]), None)
                 if rating is not None:

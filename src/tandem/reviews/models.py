@@ -9,6 +9,9 @@ keyed by the frozen question keys, with a `version` counter for optimistic locki
 autosave names the version it started from and loses, loudly, when someone else saved
 first. Ratings are copied into `SubmittedRating` rows on submit so scores, gaps and
 distributions are computed in SQL.
+
+Foreign keys marked `db_index=False` lead a composite index or unique constraint of their
+table already; a second index on them alone would only slow the launch's bulk inserts.
 """
 
 from __future__ import annotations
@@ -332,7 +335,9 @@ class Phase(models.Model):
 class Participant(models.Model):
     """A person reviewed in a cycle, with who they were at launch (snapshots)."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="participants")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="participants", db_index=False
+    )
     person = models.ForeignKey(
         PERSON, on_delete=models.CASCADE, related_name="review_participations"
     )
@@ -396,9 +401,11 @@ class NominationStatus(models.TextChoices):
 class Nomination(models.Model):
     """A peer proposed to review a participant. Approval creates the peer review."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="nominations")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="nominations", db_index=False
+    )
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="nominations"
+        Participant, on_delete=models.CASCADE, related_name="nominations", db_index=False
     )
     peer = models.ForeignKey(PERSON, on_delete=models.CASCADE, related_name="review_nominations")
     status = models.CharField(
@@ -446,10 +453,16 @@ DONE_STATES = (ReviewState.SUBMITTED, ReviewState.SHARED, ReviewState.ACKNOWLEDG
 class Review(models.Model):
     """One reviewer's review of one participant for one relationship."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reviews")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="reviews")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="reviews", db_index=False
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="reviews", db_index=False
+    )
     reviewee = models.ForeignKey(PERSON, on_delete=models.CASCADE, related_name="reviews_received")
-    reviewer = models.ForeignKey(PERSON, on_delete=models.CASCADE, related_name="reviews_written")
+    reviewer = models.ForeignKey(
+        PERSON, on_delete=models.CASCADE, related_name="reviews_written", db_index=False
+    )
     relationship = models.CharField(max_length=12, choices=Relationship.choices)
     template_version = models.ForeignKey(
         TemplateVersion, on_delete=models.PROTECT, related_name="+"
@@ -517,8 +530,10 @@ class SubmittedRating(models.Model):
     can be averaged."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ratings")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+", db_index=False)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="ratings", db_index=False
+    )
     relationship = models.CharField(max_length=12, choices=Relationship.choices)
     question_key = models.CharField(max_length=20)
     question_kind = models.CharField(max_length=12, choices=QuestionKind.choices)

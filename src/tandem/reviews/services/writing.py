@@ -57,6 +57,13 @@ def _version(raw: Any) -> int:
     return value
 
 
+def _active_seconds(raw: Any) -> int:
+    try:
+        return max(0, min(int(raw or 0), ACTIVE_SECONDS_PER_SAVE))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
 def _check_writable(review: Review, *, event: str, state: str) -> str:
     target = states.next_state(state, event)
     if review.participant.removed_at is not None:
@@ -127,10 +134,7 @@ def save_draft(
         review, answers=answers, version=version, by=by, event="save"
     )
     now = timezone.now()
-    try:
-        seconds = max(0, min(int(active_seconds or 0), ACTIVE_SECONDS_PER_SAVE))
-    except (TypeError, ValueError):
-        seconds = 0
+    seconds = _active_seconds(active_seconds)
     fields: dict[str, Any] = {
         "answers": merged,
         "state": target,
@@ -160,10 +164,7 @@ def submit(
     if missing:
         raise ValidationError(missing)
     now = timezone.now()
-    try:
-        seconds = max(0, min(int(active_seconds or 0), ACTIVE_SECONDS_PER_SAVE))
-    except (TypeError, ValueError):
-        seconds = 0
+    seconds = _active_seconds(active_seconds)
     fields: dict[str, Any] = {
         "answers": merged,
         "state": target,

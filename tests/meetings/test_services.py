@@ -111,7 +111,9 @@ def test_a_skip_level_request_becomes_a_series_when_the_skip_manager_accepts(
     skip = PersonFactory()
     manager = PersonFactory(manager=skip)
     report = PersonFactory(manager=manager)
-    series = services.request_skip_level(by=report, cadence="monthly", first_start=soon_for_monthly())
+    series = services.request_skip_level(
+        by=report, cadence="monthly", first_start=soon_for_monthly()
+    )
     assert series.kind == SeriesKind.SKIP_LEVEL and series.status == SeriesStatus.REQUESTED
     assert series.manager == skip
     assert not Meeting.objects.filter(series=series).exists()

@@ -42,7 +42,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 _spec = importlib.util.spec_from_file_location("bench_org", Path(__file__).with_name("org.py"))
 assert _spec is not None and _spec.loader is not None
@@ -68,35 +67,11 @@ SEED = 0.2024  # PostgreSQL setseed()
 
 def database_url(size: int) -> str:
     """bench/org.py's PostgreSQL database for this size, with "fb" in its name."""
-    url = org_bench.database_url(size)
-    if not url.startswith("postgres"):
-        raise SystemExit("bench/feedback.py needs PostgreSQL: set DATABASE_URL=postgres://…")
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    name = name.replace("bench", "fbbench", 1) if "bench" in name else f"{name}_fb"
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return org_bench.derived_database_url(size, "fb", "bench/feedback.py")
 
 
-def child_env(url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "TANDEM_VAR_DIR": str(BENCH_VAR),
-        "TANDEM_DEBUG": "false",
-        "TANDEM_HTTPS": "false",
-        "TANDEM_SECRET_KEY": os.environ.get("TANDEM_SECRET_KEY", "bench-" + "x" * 50),
-    }
-
-
-def people_in(url: str) -> int:
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        found = conn.execute("SELECT to_regclass('org_person')").fetchone()
-        if not found or found[0] is None:
-            return 0
-        row = conn.execute("SELECT count(*) FROM org_person").fetchone()
-        return int(row[0]) if row else 0
+child_env = org_bench.child_env
+people_in = org_bench.people_in
 
 
 def build_demo(size: int, url: str) -> float | None:

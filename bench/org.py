@@ -57,6 +57,42 @@ def database_url(size: int) -> str:
     return f"sqlite:///{BENCH_VAR / f'org-{label(size)}.sqlite3'}"
 
 
+def derived_database_url(size: int, tag: str, script: str) -> str:
+    """This size's PostgreSQL database with `tag` in its name (tandem_bench ->
+    tandem_<tag>bench100k), for benchmarks that add their own volume on top of the demo."""
+    url = database_url(size)
+    if not url.startswith("postgres"):
+        raise SystemExit(f"{script} needs PostgreSQL: set DATABASE_URL=postgres://…")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    name = name.replace("bench", f"{tag}bench", 1) if "bench" in name else f"{name}_{tag}"
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def child_env(url: str) -> dict[str, str]:
+    """The environment of a benchmark's child process on database `url`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TANDEM_VAR_DIR": str(BENCH_VAR),
+        "TANDEM_DEBUG": "false",
+        "TANDEM_HTTPS": "false",
+        "TANDEM_SECRET_KEY": os.environ.get("TANDEM_SECRET_KEY", "bench-" + "x" * 50),
+    }
+
+
+def people_in(url: str) -> int:
+    """How many people the database at `url` holds (0 before it is migrated)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        found = conn.execute("SELECT to_regclass('org_person')").fetchone()
+        if not found or found[0] is None:
+            return 0
+        row = conn.execute("SELECT count(*) FROM org_person").fetchone()
+        return int(row[0]) if row else 0
+
+
 def ensure_postgres_database(url: str) -> None:
     import psycopg
 

@@ -25,15 +25,11 @@ from tandem.reviews.models import (
     Nomination,
     NominationStatus,
     Participant,
-    RatingScale,
     Relationship,
     Review,
     ReviewRevision,
     ReviewState,
     SubmittedRating,
-    Template,
-    TemplateQuestion,
-    TemplateVersion,
 )
 from tests.access.matrix import (
     ANONYMOUS,
@@ -59,6 +55,7 @@ from tests.access.matrix import (
     signed_in_sessions,
     tear_down_org,
 )
+from tests.access.reviews_cleanup import delete_cycles
 from tests.reviews.factories import CycleFactory, nominate, review_of, running_cycle
 
 PARTICIPANT_VIEWERS = (OWNER, MANAGER, SKIP_MANAGER, HR_ADMIN, HR_PARTNER)
@@ -291,19 +288,7 @@ def _build_reviews(org: Org) -> None:
 
 
 def _tear_down_reviews(org: Org) -> None:
-    cycles = [pk(org, "reviews_cycle"), pk(org, "reviews_draft")]
-    templates = list(
-        CycleForm.objects.filter(cycle_id__in=cycles).values_list("template_id", flat=True)
-    )
-    scales = list(
-        TemplateQuestion.objects.filter(section__template_id__in=templates)
-        .exclude(scale=None)
-        .values_list("scale_id", flat=True)
-    )
-    Cycle.objects.filter(pk__in=cycles).delete()
-    TemplateVersion.objects.filter(template_id__in=templates).delete()
-    Template.objects.filter(pk__in=templates).delete()
-    RatingScale.objects.filter(pk__in=scales).delete()
+    delete_cycles([pk(org, "reviews_cycle"), pk(org, "reviews_draft")])
 
 
 @pytest.fixture(scope="module")

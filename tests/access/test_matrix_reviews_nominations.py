@@ -17,16 +17,10 @@ from django.urls import resolve, reverse
 
 from tandem.notifications.models import Notification
 from tandem.reviews.models import (
-    Cycle,
-    CycleForm,
     Nomination,
     NominationStatus,
     Participant,
-    RatingScale,
     Review,
-    Template,
-    TemplateQuestion,
-    TemplateVersion,
 )
 from tests.access.matrix import (
     EMPLOYEE,
@@ -47,6 +41,7 @@ from tests.access.matrix import (
     signed_in_sessions,
     tear_down_org,
 )
+from tests.access.reviews_cleanup import delete_cycles
 from tests.reviews.factories import nominate, running_cycle
 
 APPROVERS = (MANAGER, SKIP_MANAGER, HR_ADMIN)
@@ -155,19 +150,7 @@ def _build_nominations(org: Org) -> None:
 
 
 def _tear_down_nominations(org: Org) -> None:
-    cycles = [org.extras["nominations_cycle"].pk, org.extras["nominations_quiet"].pk]
-    templates = list(
-        CycleForm.objects.filter(cycle_id__in=cycles).values_list("template_id", flat=True)
-    )
-    scales = list(
-        TemplateQuestion.objects.filter(section__template_id__in=templates)
-        .exclude(scale=None)
-        .values_list("scale_id", flat=True)
-    )
-    Cycle.objects.filter(pk__in=cycles).delete()
-    TemplateVersion.objects.filter(template_id__in=templates).delete()
-    Template.objects.filter(pk__in=templates).delete()
-    RatingScale.objects.filter(pk__in=scales).delete()
+    delete_cycles([org.extras["nominations_cycle"].pk, org.extras["nominations_quiet"].pk])
 
 
 @pytest.fixture(scope="module")

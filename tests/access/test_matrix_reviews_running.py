@@ -18,14 +18,9 @@ from openpyxl import load_workbook
 
 from tandem.notifications.models import Notification
 from tandem.reviews.models import (
-    Cycle,
     NominationStatus,
-    RatingScale,
     Relationship,
     Review,
-    Template,
-    TemplateQuestion,
-    TemplateVersion,
 )
 from tests.access.matrix import (
     ANONYMOUS,
@@ -49,6 +44,7 @@ from tests.access.matrix import (
     signed_in_sessions,
     tear_down_org,
 )
+from tests.access.reviews_cleanup import delete_cycles
 from tests.reviews.factories import nominate, participant_of, review_of, running_cycle
 from tests.reviews.running_helpers import submit
 
@@ -151,16 +147,7 @@ def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ign
         finally:
             end_sessions(built)
             if cycle is not None:
-                templates = list(cycle.forms.values_list("template_id", flat=True))
-                scales = list(
-                    TemplateQuestion.objects.filter(section__template_id__in=templates)
-                    .exclude(scale=None)
-                    .values_list("scale_id", flat=True)
-                )
-                Cycle.objects.filter(pk=cycle.pk).delete()
-                TemplateVersion.objects.filter(template_id__in=templates).delete()
-                Template.objects.filter(pk__in=templates).delete()
-                RatingScale.objects.filter(pk__in=scales).delete()
+                delete_cycles([cycle.pk])
             tear_down_org(built)
 
 

@@ -37,6 +37,7 @@ from tests.access.matrix import (
     signed_in_sessions,
     tear_down_org,
 )
+from tests.access.reviews_cleanup import delete_cycles
 from tests.reviews.factories import (
     CycleFactory,
     RatingScaleFactory,
@@ -323,19 +324,7 @@ def _build(org: Org) -> None:
 
 
 def _tear_down(org: Org) -> None:
-    cycles = [pk(org, "setup_running"), pk(org, "setup_draft")]
-    templates = list(
-        CycleForm.objects.filter(cycle_id__in=cycles).values_list("template_id", flat=True)
-    )
-    scales = list(
-        TemplateQuestion.objects.filter(section__template_id__in=templates)
-        .exclude(scale=None)
-        .values_list("scale_id", flat=True)
-    )
-    Cycle.objects.filter(pk__in=cycles).delete()
-    TemplateVersion.objects.filter(template_id__in=templates).delete()
-    Template.objects.filter(pk__in=templates).delete()
-    RatingScale.objects.filter(pk__in=scales).delete()
+    delete_cycles([pk(org, "setup_running"), pk(org, "setup_draft")])
 
 
 @pytest.fixture(scope="module")

@@ -18,16 +18,12 @@ from django.urls import resolve, reverse
 
 from tandem.reviews.models import (
     Cycle,
-    CycleForm,
     Participant,
-    RatingScale,
     Relationship,
     Review,
     ReviewRevision,
     ReviewState,
     SubmittedRating,
-    Template,
-    TemplateVersion,
 )
 from tests.access.matrix import (
     EMPLOYEE,
@@ -48,6 +44,7 @@ from tests.access.matrix import (
     signed_in_sessions,
     tear_down_org,
 )
+from tests.access.reviews_cleanup import delete_cycles
 from tests.reviews.factories import (
     CycleFactory,
     nominate,
@@ -217,19 +214,7 @@ def _build_reviews(org: Org) -> None:
 
 
 def _tear_down_reviews(org: Org) -> None:
-    cycles = [org.extras[key].pk for key in ("cycle", "draft_cycle") if key in org.extras]
-    templates = list(
-        CycleForm.objects.filter(cycle_id__in=cycles).values_list("template_id", flat=True)
-    )
-    scales = list(
-        RatingScale.objects.filter(templatequestion__section__template__in=templates)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-    Cycle.objects.filter(pk__in=cycles).delete()
-    TemplateVersion.objects.filter(template_id__in=templates).delete()
-    Template.objects.filter(pk__in=templates).delete()
-    RatingScale.objects.filter(pk__in=scales).delete()
+    delete_cycles([org.extras[key].pk for key in ("cycle", "draft_cycle") if key in org.extras])
 
 
 @pytest.fixture(scope="module")

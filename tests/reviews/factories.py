@@ -17,7 +17,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from tandem.org.models import Person
-from tandem.reviews import versions
+from tandem.reviews import tally, versions
 from tandem.reviews.models import (
     Cycle,
     CycleForm,
@@ -166,7 +166,7 @@ def form_version(cycle: Cycle, relationship: str) -> Any:
 def add_review(
     participant: Participant, reviewer: Person, relationship: str, **fields: Any
 ) -> Review:
-    return Review.objects.create(
+    review = Review.objects.create(
         cycle=participant.cycle,
         participant=participant,
         reviewee=participant.person,
@@ -175,6 +175,9 @@ def add_review(
         template_version=form_version(participant.cycle, relationship),
         **fields,
     )
+    # The services keep the progress counters; rows made here bypass them.
+    tally.refresh(cycle_id=participant.cycle_id, participant_ids=[participant.pk])
+    return review
 
 
 def running_cycle(
@@ -233,6 +236,7 @@ def nominate(
         status=status,
         nominated_by=participant.person,
     )
+    tally.refresh(cycle_id=participant.cycle_id, participant_ids=[participant.pk])
     if with_review or (with_review is None and status == NominationStatus.APPROVED):
         add_review(participant, peer, Relationship.PEER)
     return nomination

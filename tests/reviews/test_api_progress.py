@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tandem.reviews import tally
 from tandem.reviews.models import Relationship, Review, ReviewState
 from tests.reviews.api_helpers import BASE, bearer, error_fields, make_team
 
@@ -27,6 +28,7 @@ def test_hr_admins_follow_everyone_in_the_cycle(team):
     Review.objects.filter(relationship=Relationship.SELF, reviewee=team.report).update(
         state=ReviewState.SUBMITTED
     )
+    tally.refresh(cycle_id=team.cycle.pk)
     body = _progress(team.admin, team).json()
     assert body["participants"] == 3
     self_reviews = _figure(body, "self")

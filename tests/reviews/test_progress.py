@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tandem.reviews import queries_progress as progress
+from tandem.reviews import tally
 from tandem.reviews.models import NominationStatus, PhaseKind, Relationship, ReviewState
 from tests.factories import DepartmentFactory, PersonFactory, hr_admin, hr_partner
 from tests.reviews.factories import (
@@ -38,6 +39,7 @@ def set_state(cycle, person, relationship, state):  # type: ignore[no-untyped-de
     review = review_of(cycle, person, relationship)
     review.state = state
     review.save(update_fields=["state"])
+    tally.refresh(cycle_id=cycle.pk, participant_ids=[review.participant_id])
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ from tandem.org.demo import DEMO_DOMAIN
 from tandem.org.models import CompanyValue, Department, Person, PersonStatus
 from tandem.program.models import Program
 from tandem.reviews import demo_content as content
-from tandem.reviews import scores, versions
+from tandem.reviews import scores, tally, versions
 from tandem.reviews.models import (
     Cycle,
     CycleForm,
@@ -1133,3 +1133,5 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     generator.active(plans[1], forms, manager_names)
     generator.flush()
     _reset_sequences([Participant, Nomination, Review, ReviewRevision, SubmittedRating])
+    for plan in plans:
+        tally.refresh(cycle_id=plan.cycle.pk)

@@ -20,7 +20,15 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -32,11 +40,8 @@ from tandem.core.http import AuthedHttpRequest
 from tandem.reviews import scores, versions
 from tandem.reviews.models import (
     DONE_STATES,
-    OPEN_STATES,
     Cycle,
     CycleForm,
-    Nomination,
-    NominationStatus,
     Participant,
     QuestionKind,
     Relationship,
@@ -79,38 +84,21 @@ def _state_of(relationship: str) -> Subquery:
 
 
 def progress_rows_queryset(user: Any, cycle: Cycle, today: date | None = None) -> QuerySet[Any]:
-    overdue = list(overdue_relationships(cycle, today)) or [""]
-    nominations = (
-        Nomination.objects.filter(
-            participant=OuterRef("pk"),
-            status__in=[NominationStatus.PROPOSED, NominationStatus.APPROVED],
-        )
-        .order_by()
-        .values("participant")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    counts: dict[str, Any] = {}
-    for relationship in COUNTED:
-        counts[f"{relationship}_total"] = Count(
-            "reviews", filter=Q(reviews__relationship=relationship)
-        )
-        counts[f"{relationship}_done"] = Count(
-            "reviews",
-            filter=Q(reviews__relationship=relationship, reviews__state__in=DONE_STATES),
-        )
+    # The `<relationship>_total/_done` counts and the nominations are the participant's
+    # progress counters (reviews.tally); open reviews of a closed phase are total - done.
+    overdue: Any = Value(0)
+    for relationship in overdue_relationships(cycle, today):
+        overdue = overdue + F(f"{relationship}_total") - F(f"{relationship}_done")
     return (
         followed_participants(user, cycle)
         .select_related("person")
         .annotate(
             self_state=_state_of(Relationship.SELF),
             manager_state=_state_of(Relationship.MANAGER),
-            nominations_count=Subquery(nominations, output_field=IntegerField()),
-            overdue_count=Count(
-                "reviews",
-                filter=Q(reviews__state__in=list(OPEN_STATES), reviews__relationship__in=overdue),
+            nominations_count=ExpressionWrapper(
+                F("peers_approved") + F("peers_proposed"), output_field=IntegerField()
             ),
-            **counts,
+            overdue_count=ExpressionWrapper(overdue, output_field=IntegerField()),
         )
         .order_by("pk")
     )

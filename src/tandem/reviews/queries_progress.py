@@ -1,19 +1,25 @@
 """Following a running cycle: completion by phase, by department and by manager, overdue
 reviews, and each person's own reviews.
 
-Every figure is a grouped SQL aggregate over the participants the viewer may follow:
-`scope(user, Participant…)` — HR admins all, HR partners their departments, a manager
-everyone under them at launch or now (a manager of managers, the whole subtree) — minus
-participants removed from the cycle, and minus the viewer's own participation unless they
-are HR (a manager follows their people, not themselves). Reviews are counted through
-`participant__in` that scope, so a page costs the same few queries at 10 or 100,000
-participants.
+Every figure is a grouped SQL aggregate over the participants the viewer follows — HR
+admins all, HR partners `scope(user, Participant…)` (their departments and subtree), a
+manager everyone under them at launch (snapshot path: a manager of managers, the whole
+subtree; a subset of what the access scope allows) — minus participants removed from the
+cycle, and minus the viewer's own participation unless they are HR (a manager follows their
+people, not themselves).
+
+The review and nomination figures come from the counters on each participant row (kept by
+`reviews.tally`), never from the reviews table: at 100,000 people the reviews are ~500,000
+wide rows (answers inline), the participants a narrow table read by an index on the cycle.
+So a page costs the same few queries, and stays fast, at 10 or 100,000 participants.
 """
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 from typing import Any
 
 from django.db.models import (
@@ -28,6 +34,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -37,7 +44,6 @@ from django.utils import timezone
 from tandem.access.rules import NotAllowed, actor_for, require, scope
 from tandem.core import pagination
 from tandem.reviews.models import (
-    DONE_STATES,
     OPEN_STATES,
     PHASE_FOR_RELATIONSHIP,
     Cycle,
@@ -78,11 +84,16 @@ def cycle_for(user: Any, cycle_id: int) -> Cycle:
 
 def followed_participants(user: Any, cycle: Cycle) -> QuerySet[Participant]:
     """The participants of `cycle` whose progress `user` follows (see the module docstring)."""
-    participants = scope(user, Participant.objects.filter(cycle=cycle, removed_at__isnull=True))
+    active = Participant.objects.filter(cycle=cycle, removed_at__isnull=True)
     actor = actor_for(user)
-    if actor is not None and not actor.is_hr:
-        participants = participants.exclude(person_id=user.pk)
-    return participants
+    if actor is None or actor.is_hr:
+        return scope(user, active)
+    # The snapshot path alone: one indexed prefix on (cycle, path), where the scope's "or
+    # under them now" needs a join to every participant's current person row.
+    own = actor.person.path
+    if not own:
+        return active.none()
+    return active.filter(path__startswith=own).exclude(person_id=actor.person.pk)
 
 
 def followed_reviews(user: Any, cycle: Cycle) -> QuerySet[Review]:
@@ -168,62 +179,46 @@ RELATIONSHIP_LABELS: dict[str, str] = {
 }
 
 
-def _participant_figures(participants: QuerySet[Participant]) -> dict[str, int]:
-    manager_done = Review.objects.filter(
-        participant=OuterRef("pk"), relationship=Relationship.MANAGER, state__in=DONE_STATES
-    )
-    return participants.aggregate(
+def _participant_figures(cycle: Cycle, participants: QuerySet[Participant]) -> dict[str, int]:
+    """People, manager reviews done, shared, acknowledged, the nominations and the reviews
+    of each relationship: one aggregate over the participants' counters."""
+    sums: dict[str, Any] = {}
+    for relationship in Relationship.values:
+        for what in ("total", "done", "started"):
+            name = f"{relationship}_{what}"
+            sums[name] = Sum(name)
+    figures = participants.aggregate(
         total=Count("pk"),
-        manager_done=Count("pk", filter=Q(Exists(manager_done))),
+        manager_done_people=Count("pk", filter=Q(manager_done__gt=0)),
         shared=Count("pk", filter=Q(shared_at__isnull=False)),
         acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
-    )
-
-
-def _nomination_figures(cycle: Cycle, participants: QuerySet[Participant]) -> dict[str, int]:
-    """Participants with enough approved peers, with some nominations, and the proposals
-    waiting for a manager: one query (a grouped subquery, aggregated)."""
-    enough = cycle.peers_min
-    per_person = participants.annotate(
-        active=Count("nominations", filter=Q(nominations__status__in=ACTIVE_NOMINATIONS)),
-        approved=Count("nominations", filter=Q(nominations__status=NominationStatus.APPROVED)),
-        proposed=Count("nominations", filter=Q(nominations__status=NominationStatus.PROPOSED)),
-    )
-    figures = per_person.aggregate(
-        done=Count("pk", filter=Q(approved__gte=max(enough, 1))),
-        started=Count("pk", filter=Q(active__gt=0)),
-        waiting=Count("pk", filter=Q(proposed__gt=0)),
+        **_nomination_figures(cycle),
+        **sums,
     )
     return {key: value or 0 for key, value in figures.items()}
 
 
+def _nomination_figures(cycle: Cycle) -> dict[str, Any]:
+    """Participants with enough approved peers, with some nominations, and with proposals
+    waiting for a manager."""
+    return {
+        "nominations_done": Count("pk", filter=Q(peers_approved__gte=max(cycle.peers_min, 1))),
+        "nominations_started": Count(
+            "pk", filter=Q(peers_approved__gt=0) | Q(peers_proposed__gt=0)
+        ),
+        "nominations_waiting": Count("pk", filter=Q(peers_proposed__gt=0)),
+    }
+
+
 def completion(user: Any, cycle: Cycle, today: date | None = None) -> Progress:
-    """Completion by phase for the participants `user` follows. Five queries: the cycle's
-    forms and phases, reviews grouped by relationship, participants, nominations."""
+    """Completion by phase for the participants `user` follows. Three queries: the cycle's
+    forms and phases, and one aggregate of the participants' counters."""
     today = today or timezone.localdate()
     phases = phases_of(cycle)
     taking_part = set(cycle.forms.values_list("relationship", flat=True))
     relationships = [r for r in Relationship.values if r in taking_part]
     overdue = overdue_relationships(cycle, today)
-    participants = followed_participants(user, cycle)
-    open_states = list(OPEN_STATES)
-    rows = {
-        row["relationship"]: row
-        for row in followed_reviews(user, cycle)
-        .values("relationship")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(state__in=DONE_STATES)),
-            in_progress=Count(
-                "pk", filter=Q(state__in=[ReviewState.IN_PROGRESS, ReviewState.REOPENED])
-            ),
-            late=Count(
-                "pk", filter=Q(state__in=open_states, relationship__in=list(overdue) or [""])
-            ),
-        )
-        .order_by()
-    }
-    people = _participant_figures(participants)
+    people = _participant_figures(cycle, followed_participants(user, cycle))
     figures: list[PhaseFigure] = []
 
     def add(key: str, label: str, kind: str, **values: Any) -> None:
@@ -235,34 +230,34 @@ def completion(user: Any, cycle: Cycle, today: date | None = None) -> Progress:
         )
 
     for relationship in relationships:
-        row = rows.get(relationship, {})
         if relationship == Relationship.PEER and PhaseKind.NOMINATION in phases:
-            nominations = _nomination_figures(cycle, participants)
             add(
                 "nomination",
                 "Peer nominations approved",
                 PhaseKind.NOMINATION,
                 total=people["total"],
-                done=nominations["done"],
-                in_progress=max(nominations["started"] - nominations["done"], 0),
+                done=people["nominations_done"],
+                in_progress=max(people["nominations_started"] - people["nominations_done"], 0),
                 waiting_label="waiting for a manager's approval",
-                waiting=nominations["waiting"],
+                waiting=people["nominations_waiting"],
             )
+        total, done = people[f"{relationship}_total"], people[f"{relationship}_done"]
         add(
             relationship,
             RELATIONSHIP_LABELS[relationship],
             PHASE_FOR_RELATIONSHIP[Relationship(relationship)],
-            total=row.get("total", 0),
-            done=row.get("done", 0),
-            in_progress=row.get("in_progress", 0),
-            overdue=row.get("late", 0),
+            total=total,
+            done=done,
+            in_progress=people[f"{relationship}_started"],
+            # Every review is open or done, so once its phase closed the open ones are late.
+            overdue=total - done if relationship in overdue else 0,
         )
     if PhaseKind.SHARING in phases or people["shared"]:
         add(
             "sharing",
             "Manager reviews shared",
             PhaseKind.SHARING,
-            total=people["manager_done"],
+            total=people["manager_done_people"],
             done=people["shared"],
         )
     if PhaseKind.ACKNOWLEDGEMENT in phases or people["acknowledged"]:
@@ -304,51 +299,46 @@ class GroupFigure:
         return percent(self.done, self.total)
 
 
-def _review_counts() -> dict[str, Any]:
+def _group_counts() -> dict[str, Any]:
+    """People, shared, and the reviews done of all and of the manager reviews, summed from
+    the participants' counters."""
     return {
-        "total": Count("pk"),
-        "done": Count("pk", filter=Q(state__in=DONE_STATES)),
-        "manager_total": Count("pk", filter=Q(relationship=Relationship.MANAGER)),
-        "manager_done": Count(
-            "pk", filter=Q(relationship=Relationship.MANAGER, state__in=DONE_STATES)
-        ),
+        "people": Count("pk"),
+        "shared": Count("pk", filter=Q(shared_at__isnull=False)),
+        "total": Sum(_all_relationships("total")),
+        "done": Sum(_all_relationships("done")),
+        "manager_total": Sum("manager_total"),
+        "manager_done": Sum("manager_done"),
     }
 
 
-def _people_counts() -> dict[str, Any]:
-    return {"people": Count("pk"), "shared": Count("pk", filter=Q(shared_at__isnull=False))}
+def _all_relationships(what: str) -> Any:
+    return reduce(operator.add, (F(f"{r}_{what}") for r in Relationship.values))
+
+
+def _figure(row: dict[str, Any], name: str) -> GroupFigure:
+    return GroupFigure(
+        key=row["key"],
+        name=name,
+        people=row["people"],
+        shared=row["shared"],
+        total=row["total"] or 0,
+        done=row["done"] or 0,
+        manager_total=row["manager_total"] or 0,
+        manager_done=row["manager_done"] or 0,
+    )
 
 
 def by_department(user: Any, cycle: Cycle) -> list[GroupFigure]:
-    """Per department as frozen at launch, in name order: two grouped queries."""
-    groups: dict[int, GroupFigure] = {}
-    people = (
+    """Per department as frozen at launch, in name order: one grouped query."""
+    rows = (
         followed_participants(user, cycle)
         .annotate(key=Coalesce("department_id", 0))
         .values("key", "department_name")
-        .annotate(**_people_counts())
+        .annotate(**_group_counts())
         .order_by("department_name", "key")[:DEPARTMENT_LIMIT]
     )
-    for row in people:
-        groups[row["key"]] = GroupFigure(
-            key=row["key"],
-            name=row["department_name"] or "No department",
-            people=row["people"],
-            shared=row["shared"],
-        )
-    reviews = (
-        followed_reviews(user, cycle)
-        .annotate(key=Coalesce("participant__department_id", 0))
-        .values("key")
-        .annotate(**_review_counts())
-        .order_by()
-    )
-    for row in reviews:
-        group = groups.get(row["key"])
-        if group is not None:
-            for name in ("total", "done", "manager_total", "manager_done"):
-                setattr(group, name, row[name])
-    return list(groups.values())
+    return [_figure(row, row["department_name"] or "No department") for row in rows]
 
 
 @dataclass
@@ -361,7 +351,7 @@ def by_manager(
     user: Any, cycle: Cycle, *, cursor: str | None = None, limit: int = PAGE_SIZE
 ) -> ManagerPage:
     """One page of managers as frozen at launch (keyset on name, then id; people without a
-    manager form the group "No manager"): two grouped queries, whatever the page."""
+    manager form the group "No manager"): one grouped query, whatever the page."""
     people = followed_participants(user, cycle).annotate(key=Coalesce("manager_id", 0))
     if cursor:
         name, pk = pagination.decode_text_cursor(cursor, max_length=NAME_LENGTH)
@@ -370,7 +360,7 @@ def by_manager(
         )
     page = list(
         people.values("key", "manager_name")
-        .annotate(**_people_counts())
+        .annotate(**_group_counts())
         .order_by("manager_name", "key")[: limit + 1]
     )
     next_cursor = None
@@ -378,33 +368,8 @@ def by_manager(
         last = page[limit - 1]
         next_cursor = pagination.encode_cursor(last["manager_name"], max(last["key"], 1))
         page = page[:limit]
-    groups = {
-        row["key"]: GroupFigure(
-            key=row["key"],
-            name=row["manager_name"] or "No manager",
-            people=row["people"],
-            shared=row["shared"],
-        )
-        for row in page
-    }
-    if groups:
-        ids = [key for key in groups if key]
-        which = Q(participant__manager_id__in=ids)
-        if 0 in groups:
-            which |= Q(participant__manager_id__isnull=True)
-        reviews = (
-            followed_reviews(user, cycle)
-            .filter(which)
-            .annotate(key=Coalesce("participant__manager_id", 0))
-            .values("key")
-            .annotate(**_review_counts())
-            .order_by()
-        )
-        for row in reviews:
-            group = groups[row["key"]]
-            for name in ("total", "done", "manager_total", "manager_done"):
-                setattr(group, name, row[name])
-    return ManagerPage(rows=list(groups.values()), next_cursor=next_cursor)
+    rows = [_figure(row, row["manager_name"] or "No manager") for row in page]
+    return ManagerPage(rows=rows, next_cursor=next_cursor)
 
 
 # --- Overdue ---------------------------------------------------------------------------------

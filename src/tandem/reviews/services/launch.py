@@ -29,7 +29,7 @@ from tandem.audit.services import record
 from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus
 from tandem.program.models import Program
-from tandem.reviews import versions
+from tandem.reviews import tally, versions
 from tandem.reviews.models import (
     DONE_STATES,
     PHASE_FOR_RELATIONSHIP,
@@ -341,6 +341,7 @@ def _launch(cycle: Cycle, *, by: Any, progress: Progress | None) -> Cycle:
         _set_progress(cycle, done, total, progress)
 
     with transaction.atomic():
+        tally.refresh(cycle_id=cycle.pk)
         Cycle.objects.filter(pk=cycle.pk).update(
             status=CycleStatus.ACTIVE,
             launched_at=timezone.now(),
@@ -467,6 +468,8 @@ def add_participant(cycle: Cycle, person: Person, *, reason: str, by: Any) -> Pa
         _reviews(cycle, specs, participant_ids=participant_ids, versions_by_relationship=frozen),
         ignore_conflicts=True,
     )
+    touched = {participant.pk, *(participant_ids[spec.reviewee] for spec in specs)}
+    tally.refresh(cycle_id=cycle.pk, participant_ids=touched)
     record(
         actor=by,
         kind="review.participant_add",
@@ -544,6 +547,7 @@ def reassign_manager_review(
             "saved_at",
         ]
     )
+    tally.refresh(cycle_id=participant.cycle_id, participant_ids=[participant.pk])
     # The snapshot manager is who shares the review and approves nominations.
     Participant.objects.filter(pk=participant.pk).update(
         manager=new_manager, manager_name=new_manager.display_name[:210]

@@ -27,7 +27,7 @@ from tandem.access.rules import require
 from tandem.audit.services import record
 from tandem.notifications.services import Message, notify, notify_many
 from tandem.org.models import Person, PersonStatus
-from tandem.reviews import phases
+from tandem.reviews import phases, tally
 from tandem.reviews.models import (
     Cycle,
     CycleForm,
@@ -247,6 +247,7 @@ def propose_peers(participant: Participant, peers: Iterable[PeerRef], *, by: Any
             if pk not in existing
         ]
     )
+    tally.refresh(cycle_id=cycle.pk, participant_ids=[participant.pk])
     record(
         actor=by,
         kind="review.nomination.propose",
@@ -368,6 +369,7 @@ def approve_peers(
         ]
     )
     created = _create_peer_reviews(participant, new, version)
+    tally.refresh(cycle_id=cycle.pk, participant_ids=[participant.pk])
     if not new and not rejected:
         return []
     record(
@@ -482,6 +484,7 @@ def approve_all_pending(cycle: Cycle, *, by: Any) -> BulkApproval:
     if not approved:
         return result
     _insert_peer_reviews(cycle, version, now)
+    tally.refresh(cycle_id=cycle.pk)
     record(
         actor=by,
         kind="review.nomination.approve_all",
@@ -573,6 +576,7 @@ def decline(nomination: Nomination, *, reason: str, by: Any) -> Nomination:
     nomination.decline_reason = reason
     nomination.save(update_fields=["status", "decline_reason"])
     participant = nomination.participant
+    tally.refresh(cycle_id=nomination.cycle_id, participant_ids=[participant.pk])
     record(
         actor=by,
         kind="review.nomination.decline",
@@ -656,6 +660,7 @@ def replace_peer(nomination: Nomination, new_peer: PeerRef, *, by: Any) -> Nomin
             decided_at=now,
         )
     created = _create_peer_reviews(participant, [new_id], version)
+    tally.refresh(cycle_id=cycle.pk, participant_ids=[participant.pk])
     record(
         actor=by,
         kind="review.nomination.replace",

@@ -21,7 +21,7 @@ from django.utils import timezone
 from tandem.access.rules import SYSTEM, require
 from tandem.audit.services import record
 from tandem.notifications.services import Message, notify, notify_many
-from tandem.reviews import phases, states
+from tandem.reviews import phases, states, tally
 from tandem.reviews.models import (
     Cycle,
     CycleStatus,
@@ -243,6 +243,7 @@ def reopen(review: Review, *, reason: Any, by: Any) -> Review:
         ]
     )
     SubmittedRating.objects.filter(review=locked).delete()
+    tally.refresh(cycle_id=locked.cycle_id, participant_ids=[locked.participant_id])
     participant = locked.participant
     if locked.relationship == Relationship.MANAGER and participant.shared_at is not None:
         participant.shared_at = None

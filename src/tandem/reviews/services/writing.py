@@ -23,7 +23,7 @@ from django.utils import timezone
 from tandem.access.rules import require
 from tandem.audit.services import record
 from tandem.reviews import answers as answer_rules
-from tandem.reviews import evidence, phases, states
+from tandem.reviews import evidence, phases, states, tally
 from tandem.reviews.models import Review, ReviewState, SubmittedRating
 
 # The browser reports seconds with typing or focus since the last save; an idle tab left
@@ -145,6 +145,8 @@ def save_draft(
     if first:
         fields["started_at"] = now
     _apply(review, fields, version)
+    if target != row["state"]:
+        tally.refresh(cycle_id=review.cycle_id, participant_ids=[review.participant_id])
     if first:
         record(actor=by, kind="review.started", obj=review, subject=review.reviewee)
     return review
@@ -176,6 +178,7 @@ def submit(
         fields["started_at"] = now
     _apply(review, fields, version)
     assert review.state == ReviewState.SUBMITTED
+    tally.refresh(cycle_id=review.cycle_id, participant_ids=[review.participant_id])
     write_ratings(review)
     from tandem.reviews.scores import refresh_participant
 

@@ -54,6 +54,7 @@ BENCH_VAR = org_bench.BENCH_VAR
 TARGET_MS = org_bench.TARGET_MS
 label = org_bench.label
 percentile = org_bench.percentile
+explain = org_bench.explain
 
 FEEDBACK_TARGET = 5_000_000
 MEETING_TARGET = 1_000_000
@@ -573,25 +574,6 @@ def top_up(err: Any) -> dict[str, Any]:
 # --- The child: top up, measure ------------------------------------------------------------------
 
 
-def explain(name: str, client: Any, url: str, headers: dict[str, str]) -> str:
-    """The three slowest statements of one request, with their plans."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url, **headers)
-    slowest = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)[:3]
-    lines = [f"== {name}: {url} ({len(captured.captured_queries)} queries)"]
-    for query in slowest:
-        lines.append(f"-- {float(query['time']) * 1000:.1f} ms\n{query['sql']}")
-        if query["sql"].lstrip().upper().startswith("SELECT"):
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
-                lines += [row[0] for row in cursor.fetchall()]
-        lines.append("")
-    return "\n".join(lines)
-
-
 def run_child(size: int, repeat: int) -> dict[str, Any]:
     import django
 
@@ -602,7 +584,6 @@ def run_child(size: int, repeat: int) -> dict[str, Any]:
     from django.db import connection
     from django.db.models import Count, Q
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from rich.console import Console
 
     from tandem.access.models import RoleGrant
@@ -758,36 +739,18 @@ def run_child(size: int, repeat: int) -> dict[str, Any]:
         ),
     ]
     client = Client()
-    signed_in: Any = None
+    timer = org_bench.PageTimer(client)
     measurements = []
     explanations = []
     for name, who, url_for, headers in scenarios:
-
-        def get(i: int, url_for: Any = url_for, who: Any = who, headers: Any = headers) -> Any:
-            nonlocal signed_in
-            if who(i) != signed_in:
-                signed_in = who(i)
-                client.force_login(signed_in)
-            started = time.perf_counter()
-            response = client.get(url_for(i), **headers)
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                raise SystemExit(f"{url_for(i)} answered {response.status_code} to {who(i)}")
-            return elapsed
-
-        for i in range(5):  # warm-up
-            get(i)
-        samples = [get(i) for i in range(repeat)]
-        get(0)  # signed in as the first person again, outside the count
-        with CaptureQueriesContext(connection) as captured:
-            get(0)
+        samples, queries = timer.measure(who, url_for, headers, repeat)
         row = {
             "name": name,
             "p50": round(statistics.median(samples), 1),
             "p95": round(percentile(samples, 95), 1),
             "max": round(max(samples), 1),
             "samples": len(samples),
-            "queries": len(captured.captured_queries),
+            "queries": len(queries),
         }
         measurements.append(row)
         err.print(f"[{label(size)}] {name}: p95 {row['p95']} ms, {row['queries']} queries")

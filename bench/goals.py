@@ -52,6 +52,7 @@ TEAM_SIZE = 2000
 EXPLAIN = BENCH_VAR / "goals-explain.txt"
 label = org_bench.label
 percentile = org_bench.percentile
+explain = org_bench.explain
 
 
 def database_url(size: int) -> str:
@@ -101,25 +102,6 @@ def build(size: int, err: Any) -> float | None:
             ),
         )
     return round(time.perf_counter() - started, 1)
-
-
-def explain(name: str, client: Any, url: str, headers: dict[str, str]) -> str:
-    """The three slowest statements of one request, with their plans on PostgreSQL."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url, **headers)
-    slowest = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)[:3]
-    lines = [f"== {name}: {url} ({len(captured.captured_queries)} queries)"]
-    for query in slowest:
-        lines.append(f"-- {float(query['time']) * 1000:.1f} ms\n{query['sql']}")
-        if connection.vendor == "postgresql" and query["sql"].lstrip().upper().startswith("SELECT"):
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
-                lines += [row[0] for row in cursor.fetchall()]
-        lines.append("")
-    return "\n".join(lines)
 
 
 def run_child(size: int, repeat: int) -> dict[str, Any]:

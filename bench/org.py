@@ -93,6 +93,65 @@ def people_in(url: str) -> int:
         return int(row[0]) if row else 0
 
 
+def explain(name: str, client: Any, url: str, headers: dict[str, str]) -> str:
+    """The three slowest statements of one request, with their plans on PostgreSQL."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, **headers)
+    slowest = sorted(captured.captured_queries, key=lambda q: float(q["time"]), reverse=True)[:3]
+    lines = [f"== {name}: {url} ({len(captured.captured_queries)} queries)"]
+    for query in slowest:
+        lines.append(f"-- {float(query['time']) * 1000:.1f} ms\n{query['sql']}")
+        if connection.vendor == "postgresql" and query["sql"].lstrip().upper().startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                lines += [row[0] for row in cursor.fetchall()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+class PageTimer:
+    """Server time of GETs through one in-process client, signed in as each request's
+    person (signing in again only when the person changes, outside the timing)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.signed_in: Any = None
+
+    def get(self, person: Any, url: str, headers: dict[str, str]) -> float:
+        if person != self.signed_in:
+            self.signed_in = person
+            self.client.force_login(person)
+        started = time.perf_counter()
+        response = self.client.get(url, **headers)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code} to {person}")
+        return elapsed
+
+    def measure(
+        self,
+        who: Callable[[int], Any],
+        url_for: Callable[[int], str],
+        headers: dict[str, str],
+        repeat: int,
+    ) -> tuple[list[float], list[dict[str, Any]]]:
+        """Five warm-ups, `repeat` samples, then the queries of one more request as the first
+        person (signed in again beforehand, so the sign-in is not among them)."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for i in range(5):
+            self.get(who(i), url_for(i), headers)
+        samples = [self.get(who(i), url_for(i), headers) for i in range(repeat)]
+        self.get(who(0), url_for(0), headers)
+        with CaptureQueriesContext(connection) as captured:
+            self.get(who(0), url_for(0), headers)
+        return samples, captured.captured_queries
+
+
 def ensure_postgres_database(url: str) -> None:
     import psycopg
 

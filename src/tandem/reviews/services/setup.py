@@ -149,14 +149,18 @@ def update_scale(
     return scale
 
 
+def _archive(obj: RatingScale | Template, *, by: Any, kind: str) -> None:
+    require(by, "reviews.manage")
+    if obj.archived_at is None:
+        obj.archived_at = timezone.now()
+        obj.save(update_fields=["archived_at", "updated_at"])
+        record(actor=by, kind=kind, obj=obj)
+
+
 @transaction.atomic
 def archive_scale(scale: RatingScale, *, by: Any) -> RatingScale:
     """Archived scales cannot be picked for new questions; questions using them keep them."""
-    require(by, "reviews.manage")
-    if scale.archived_at is None:
-        scale.archived_at = timezone.now()
-        scale.save(update_fields=["archived_at", "updated_at"])
-        record(actor=by, kind="review.scale_archive", obj=scale)
+    _archive(scale, by=by, kind="review.scale_archive")
     return scale
 
 
@@ -234,11 +238,7 @@ def update_template(
 @transaction.atomic
 def archive_template(template: Template, *, by: Any) -> Template:
     """Archived templates cannot be picked for new cycles; cycles using them keep them."""
-    require(by, "reviews.manage")
-    if template.archived_at is None:
-        template.archived_at = timezone.now()
-        template.save(update_fields=["archived_at", "updated_at"])
-        record(actor=by, kind="review.template_archive", obj=template)
+    _archive(template, by=by, kind="review.template_archive")
     return template
 
 

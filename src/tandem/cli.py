@@ -5,6 +5,7 @@ import sys
 
 # DESIGN.md spells some commands with hyphens; Django names them with underscores.
 ALIASES = {
+    "access-rules": "access_rules",
     "export-openapi": "export_openapi",
     "import-people": "import_people",
     "send-reminders": "send_reminders",

@@ -1,6 +1,3 @@
-import importlib
-import importlib.util
-
 from django.apps import AppConfig
 
 
@@ -10,9 +7,6 @@ class AccessConfig(AppConfig):
     verbose_name = "Access"
 
     def ready(self) -> None:
-        from tandem.access import signals  # noqa: F401  (connects the sign-in receivers)
-
-        # Each feature's rules live in access/ beside the org rules, one module per feature.
-        for feature in ("goals", "feedback", "meetings", "notifications", "reviews"):
-            if importlib.util.find_spec(f"tandem.access.{feature}") is not None:
-                importlib.import_module(f"tandem.access.{feature}")
+        # The sign-in receivers and the start-up check that every rule and scope the code
+        # asks for is registered (each app registers its own, from its rules.py).
+        from tandem.access import checks, signals  # noqa: F401

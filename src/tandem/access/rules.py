@@ -1,8 +1,15 @@
-"""The one place that decides who may see and do what. Deny by default.
+"""The machinery that decides who may see and do what. Deny by default.
 
 `can(user, action, obj)` answers one question; `require` raises `NotAllowed` (answered
 as 404 by views and the API, so outsiders learn nothing about what exists); `scope`
 narrows a queryset to what the user may see. Every view, endpoint and export uses these.
+
+The rules themselves live beside their features: each app declares its actions with
+`@rule("goal.view")` and its scopes with `@scope_for(Goal)` in `<app>/rules.py`, imported
+by the app's `AppConfig.ready()`. This module knows no feature. An action or model nobody
+registered fails loudly: at start-up through the system check in `access/checks.py`, and
+at the call. `tandem access-rules` lists every registered rule and scope with its module
+and docstring, so "who may do X" still has one answer.
 
 Roles: everyone signed in is an *employee*; a *manager* is anyone with reports and sees
 their whole subtree; *HR admins* see everything; *HR partners* see the departments they
@@ -12,6 +19,7 @@ manage integrations and tokens, not people data.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -125,13 +133,19 @@ def actor_for(user: Any) -> Actor | None:
     return actor
 
 
-# --- Rules ---------------------------------------------------------------------------
+# --- The registry ------------------------------------------------------------------------
 
 Rule = Callable[[Actor, Any], bool]
+Scope = Callable[..., QuerySet[Any]]
 RULES: dict[str, Rule] = {}
+SCOPES: dict[type[Model], Scope] = {}
 
 
 def rule(action: str) -> Callable[[Rule], Rule]:
+    """Register the function that decides `action` ("goal.view"): it receives the Actor and
+    the object, and returns whether the action is allowed. Its docstring is what
+    `tandem access-rules` shows auditors, so state the rule in the company's words."""
+
     def register(func: Rule) -> Rule:
         if action in RULES:
             raise ImproperlyConfigured(f"Access rule {action!r} is defined twice.")
@@ -141,12 +155,55 @@ def rule(action: str) -> Callable[[Rule], Rule]:
     return register
 
 
+def scope_for(model: type[Model]) -> Callable[[Scope], Scope]:
+    """Register the function that narrows a queryset of `model` to the rows an Actor may
+    see: `fn(actor, queryset, **options) -> queryset`."""
+
+    def register(func: Scope) -> Scope:
+        if model in SCOPES:
+            raise ImproperlyConfigured(f"Access scope for {model.__name__} is defined twice.")
+        SCOPES[model] = func
+        return func
+
+    return register
+
+
+@dataclass(frozen=True)
+class Registered:
+    """One entry of the registry, as `tandem access-rules` lists it."""
+
+    kind: str  # "rule" or "scope"
+    name: str  # the action ("goal.view") or the model ("goals.Goal")
+    function: str
+    module: str
+    doc: str
+
+
+def _entry(kind: str, name: str, func: Callable[..., Any]) -> Registered:
+    doc = " ".join((inspect.getdoc(func) or "").split())
+    return Registered(kind, name, func.__qualname__, func.__module__, doc)
+
+
+def registry() -> list[Registered]:
+    """Every registered rule, then every scope, sorted by name."""
+    rules = [_entry("rule", action, func) for action, func in sorted(RULES.items())]
+    scopes = sorted(
+        (_entry("scope", model._meta.label, func) for model, func in SCOPES.items()),
+        key=lambda entry: entry.name,
+    )
+    return [*rules, *scopes]
+
+
+# --- Deciding ------------------------------------------------------------------------------
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     try:
         decide = RULES[action]
     except KeyError:
         raise ImproperlyConfigured(
-            f"No access rule named {action!r}. Add one with @rule({action!r}) in tandem/access/."
+            f"No access rule named {action!r}. Declare it with @rule({action!r}) in the "
+            "rules.py of the app it belongs to (see docs/architecture.md)."
         ) from None
     if user is SYSTEM:
         return True
@@ -161,112 +218,6 @@ def require(user: Any, action: str, obj: Any = None) -> None:
         raise NotAllowed(f"{action} denied")
 
 
-def _partner_covers(actor: Actor, person: Person) -> bool:
-    if not actor.is_hr_partner or person.department is None:
-        return False
-    return actor.partner_covers_department_path(person.department.path)
-
-
-@rule("person.view")
-def _person_view(actor: Actor, person: Person) -> bool:
-    if person.status != PersonStatus.LEFT:
-        return True
-    return actor.is_hr_admin or _partner_covers(actor, person)
-
-
-@rule("person.view_private")
-def _person_view_private(actor: Actor, person: Person) -> bool:
-    """Level, employee id, status details and manager history."""
-    return (
-        person.pk == actor.person.pk
-        or actor.manages(person)
-        or actor.is_hr_admin
-        or _partner_covers(actor, person)
-    )
-
-
-@rule("person.manage")
-def _person_manage(actor: Actor, person: Person) -> bool:
-    return actor.is_hr_admin or _partner_covers(actor, person)
-
-
-@rule("person.create")
-def _person_create(actor: Actor, department: Department | None) -> bool:
-    if actor.is_hr_admin:
-        return True
-    return department is not None and actor.partner_covers_department_path(department.path)
-
-
-@rule("hr.access")
-def _hr_access(actor: Actor, _: Any) -> bool:
-    return actor.is_hr
-
-
-@rule("team.view")
-def _team_view(actor: Actor, _: Any) -> bool:
-    return actor.is_manager
-
-
-@rule("org.insights")
-def _org_insights(actor: Actor, _: Any) -> bool:
-    return actor.is_executive or actor.is_hr_admin
-
-
-def _hr_admin_only(actor: Actor, _: Any) -> bool:
-    return actor.is_hr_admin
-
-
-for _action in (
-    "department.manage",
-    "company.edit",
-    "program.edit",
-    "audit.view",
-    "people.import",
-    "roles.manage",
-):
-    rule(_action)(_hr_admin_only)
-
-
-@rule("tokens.manage_all")
-def _tokens_manage_all(actor: Actor, _: Any) -> bool:
-    return actor.is_it_admin
-
-
-@rule("token.revoke")
-def _token_revoke(actor: Actor, token: Any) -> bool:
-    return token.person_id == actor.person.pk or actor.is_it_admin
-
-
-# --- Scopes ----------------------------------------------------------------------------
-
-
-def scope_people(
-    actor: Actor, queryset: QuerySet[Person], *, purpose: str = "view"
-) -> QuerySet[Person]:
-    """People the user may see ("view") or manage as HR ("manage")."""
-    if actor.is_hr_admin:
-        return queryset
-    if purpose == "view":
-        visible = ~Q(status=PersonStatus.LEFT)
-        if actor.is_hr_partner:
-            visible |= actor.partner_scope_q()
-        return queryset.filter(visible)
-    if purpose == "manage":
-        return queryset.filter(actor.partner_scope_q()) if actor.is_hr_partner else queryset.none()
-    raise ImproperlyConfigured(f"Unknown purpose {purpose!r} for scope_people")
-
-
-def scope_departments(actor: Actor, queryset: QuerySet[Department]) -> QuerySet[Department]:
-    """Every employee can see the department tree (it is on the org chart anyway)."""
-    return queryset
-
-
-SCOPES: dict[type[Model], Callable[..., QuerySet[Any]]] = {
-    Person: scope_people,
-    Department: scope_departments,
-}
-
-
 def scope(user: Any, queryset: QuerySet[M], **options: Any) -> QuerySet[M]:
     """The rows of `queryset` the user may see. The command line and tasks (SYSTEM) see
     everything, anyone not signed in nothing; everyone else is narrowed by the model's
@@ -275,7 +226,8 @@ def scope(user: Any, queryset: QuerySet[M], **options: Any) -> QuerySet[M]:
         narrow = SCOPES[queryset.model]
     except KeyError:
         raise ImproperlyConfigured(
-            f"No access scope for {queryset.model.__name__}; add one to SCOPES in access/rules.py"
+            f"No access scope for {queryset.model.__name__}. Declare one with "
+            f"@scope_for({queryset.model.__name__}) in the rules.py of the app it belongs to."
         ) from None
     if user is SYSTEM:
         return queryset
@@ -283,3 +235,24 @@ def scope(user: Any, queryset: QuerySet[M], **options: Any) -> QuerySet[M]:
     if actor is None:
         return queryset.none()
     return narrow(actor, queryset, **options)
+
+
+# --- Access's own rules: API tokens and role grants ------------------------------------------
+
+
+@rule("roles.manage")
+def _roles_manage(actor: Actor, _: Any) -> bool:
+    """Granting and revoking roles (HR admin, HR partner, executive, IT admin): HR admins."""
+    return actor.is_hr_admin
+
+
+@rule("tokens.manage_all")
+def _tokens_manage_all(actor: Actor, _: Any) -> bool:
+    """Listing and revoking everyone's API tokens: IT admins."""
+    return actor.is_it_admin
+
+
+@rule("token.revoke")
+def _token_revoke(actor: Actor, token: Any) -> bool:
+    """Revoking a token: the person it belongs to, or an IT admin."""
+    return token.person_id == actor.person.pk or actor.is_it_admin

@@ -5,3 +5,6 @@ class AuditConfig(AppConfig):
     name = "tandem.audit"
     label = "audit"
     verbose_name = "Audit trail"
+
+    def ready(self) -> None:
+        from tandem.audit import rules  # noqa: F401  (registers the access rules)

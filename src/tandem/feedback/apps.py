@@ -8,6 +8,8 @@ class FeedbackConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.core.reminders import register
-        from tandem.feedback import inbox, services  # noqa: F401  (registers the inbox provider)
+
+        # The access rules and the inbox provider register themselves on import.
+        from tandem.feedback import inbox, rules, services  # noqa: F401
 
         register(services.send_request_reminders)

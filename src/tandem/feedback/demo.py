@@ -132,7 +132,7 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
             teams[manager_id].append(pk)
     logins = {email.split("@")[0]: pk for pk, _, email in rows if email.endswith(DEMO_DOMAIN)}
     value_ids = list(CompanyValue.objects.values_list("pk", flat=True))
-    program = Program.objects.filter(pk=1).first() or Program()
+    program = Program.current()
 
     def colleague_of(pk: int) -> int:
         manager = manager_of.get(pk)

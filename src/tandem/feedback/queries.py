@@ -14,7 +14,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from tandem.access.feedback import current_program
 from tandem.access.rules import actor_for, can, scope
 from tandem.core import pagination
 from tandem.core.pagination import BadCursor
@@ -247,7 +246,7 @@ def value_for(pk: int) -> CompanyValue:
 
 def audience(*, giver: Any, recipient: Person | None, visibility: str) -> str:
     """The plain sentence shown before sending: who will read it, with names."""
-    program = current_program()
+    program = Program.current()
     hr = (
         " HR admins may also read it (company policy, stated on the program page)."
         if program.hr_reads_private_feedback and visibility != Visibility.PUBLIC
@@ -277,7 +276,7 @@ def audience(*, giver: Any, recipient: Person | None, visibility: str) -> str:
 def allowed_visibilities(program: Program | None = None) -> list[tuple[str, str]]:
     from tandem.feedback.models import VISIBILITY_SWITCH
 
-    program = program or current_program()
+    program = program or Program.current()
     return [(v.value, v.label) for v in Visibility if getattr(program, VISIBILITY_SWITCH[v])]
 
 
@@ -439,7 +438,7 @@ class UpwardStatus:
 def upward_status(user: Any, today: date | None = None) -> UpwardStatus:
     """What the writer may know: their manager, the window, whether they wrote in it. Never
     how many others wrote (that would help guess who)."""
-    program = current_program()
+    program = Program.current()
     manager = (
         Person.objects.filter(pk=user.manager_id).exclude(status=PersonStatus.LEFT).first()
         if user.manager_id

@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from tandem.access.feedback import current_program
 from tandem.access.rules import SYSTEM, can, require
 from tandem.audit.context import origin
 from tandem.audit.services import record
@@ -123,7 +122,7 @@ def give_feedback(
 ) -> Feedback:
     """Give feedback (or praise, when public) to a colleague and tell them about it."""
     require(by, "feedback.give", recipient)
-    program = current_program()
+    program = Program.current()
     recipient = check_recipient(by, recipient)
     text = check_text(text)
     visibility = check_visibility(visibility, program)
@@ -213,7 +212,7 @@ def create_feedback_request(
 ) -> FeedbackRequest:
     """Ask named colleagues for feedback about yourself, or (as a manager) about a report."""
     require(by, "feedback_request.create", subject)
-    program = current_program()
+    program = Program.current()
     visibility = check_visibility(visibility, program)
     people = list({p.pk: p for p in asked}.values())
     if not people:
@@ -431,7 +430,7 @@ def write_upward_feedback(*, by: Any, text: str, today: date | None = None) -> N
     refer back to, on purpose. Writing again in the same window adds a message but counts
     the writer once. Releases the window's batch once enough different people wrote."""
     require(by, "upward.write")
-    program = current_program()
+    program = Program.current()
     if not program.upward_feedback_enabled:
         raise ValidationError(
             {

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.access.feedback import current_program
 from tandem.access.rules import scope
 from tandem.core.http import AuthedHttpRequest
 from tandem.feedback import queries, services
@@ -34,6 +33,7 @@ from tandem.feedback.forms import (
 from tandem.feedback.models import AskStatus, Visibility
 from tandem.org.models import Person, PersonStatus
 from tandem.org.queries import person_for
+from tandem.program.models import Program
 
 
 def _page(
@@ -78,7 +78,7 @@ def _give_form_parts(
     request: AuthedHttpRequest, data: Any
 ) -> tuple[Person | None, str | None, dict[str, Any]]:
     """Who the form is for (if it names someone we can find), and the choices to offer."""
-    program = current_program()
+    program = Program.current()
     raw = (data.get("recipient") if data else None) or request.GET.get("to")
     recipient: Person | None = None
     problem: str | None = None
@@ -190,7 +190,7 @@ def detail(request: AuthedHttpRequest, feedback_id: int) -> HttpResponse:
 def _readers(feedback: Any) -> str:
     giver = feedback.giver.display_name
     recipient = feedback.recipient.display_name
-    hr = current_program().hr_reads_private_feedback
+    hr = Program.current().hr_reads_private_feedback
     hr_words = " HR admins may also read it (company policy)." if hr else ""
     if feedback.visibility == Visibility.PUBLIC:
         return "Everyone in the company can read this praise."
@@ -216,7 +216,7 @@ def praise_feed(request: AuthedHttpRequest) -> HttpResponse:
         "next_query": _next_query(request, page.next_cursor),
         "value": value,
         "values": queries.praise_counts_per_value(queries.month_start()),
-        "can_praise": current_program().praise_public_allowed,
+        "can_praise": Program.current().praise_public_allowed,
     }
     template = "feedback/_feed.html" if request.htmx else "feedback/praise_feed.html"
     return render(request, template, context)
@@ -285,7 +285,7 @@ def _subject_choices(request: AuthedHttpRequest) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_new(request: AuthedHttpRequest) -> HttpResponse:
-    program = current_program()
+    program = Program.current()
     visibilities = queries.allowed_visibilities(program)
     initial = {"visibility": visibilities[0][0] if visibilities else ""}
     form = RequestFeedbackForm(

@@ -7,5 +7,6 @@ class GoalsConfig(AppConfig):
     verbose_name = "Goals"
 
     def ready(self) -> None:
-        # The weekly check-in reminder and the inbox entry register themselves on import.
-        from tandem.goals import inbox, reminders  # noqa: F401
+        # The access rules, the weekly check-in reminder and the inbox entry register
+        # themselves on import.
+        from tandem.goals import inbox, reminders, rules  # noqa: F401

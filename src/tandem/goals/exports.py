@@ -218,7 +218,7 @@ def _export(request: AuthedHttpRequest, kind: str) -> HttpResponseBase:
     if isinstance(filters, HttpResponseBase):
         return filters
     goals = exportable_goals(request.user, filters)
-    program = Program.objects.filter(pk=1).first() or Program()
+    program = Program.current()
     # The stream is read after the view returns: fix the viewer's time zone now.
     rows = goal_rows(goals, tz=timezone.get_current_timezone(), scale=program.goal_scoring_scale)
     record(

@@ -7,4 +7,5 @@ class MeetingsConfig(AppConfig):
     verbose_name = "1:1s"
 
     def ready(self) -> None:
-        from tandem.meetings import reminders  # noqa: F401  (registers the day-before reminder)
+        # The access rules and the day-before reminder register themselves on import.
+        from tandem.meetings import reminders, rules  # noqa: F401

@@ -7,5 +7,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        # Registers the weekly digest with `tandem send-reminders`.
-        from tandem.notifications import reminders  # noqa: F401
+        # The access rules, and the weekly digest with `tandem send-reminders`.
+        from tandem.notifications import reminders, rules  # noqa: F401

@@ -5,3 +5,6 @@ class OrgConfig(AppConfig):
     name = "tandem.org"
     label = "org"
     verbose_name = "Organisation"
+
+    def ready(self) -> None:
+        from tandem.org import rules  # noqa: F401  (registers the access rules)

@@ -5,3 +5,6 @@ class ProgramConfig(AppConfig):
     name = "tandem.program"
     label = "program"
     verbose_name = "Program"
+
+    def ready(self) -> None:
+        from tandem.program import rules  # noqa: F401  (registers the access rules)

@@ -179,6 +179,12 @@ class Program(models.Model):
         program, _ = cls.objects.get_or_create(pk=1, defaults={"purposes": [Purpose.GROWTH]})
         return program
 
+    @classmethod
+    def current(cls) -> Program:
+        """The program's switches, read without creating the row (a read must not write);
+        the model's defaults stand in until HR first saves the program."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
     def purpose_labels(self) -> list[str]:
         return [Purpose(p).label for p in self.purposes if p in Purpose.values]
 

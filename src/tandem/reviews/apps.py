@@ -7,9 +7,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
-        # Reminders and the inbox entries register themselves on import.
+        # The access rules, reminders and the inbox entries register themselves on import.
         from tandem.reviews import (  # noqa: F401
             inbox,
             reminders,
+            rules,
             tasks_release,
         )

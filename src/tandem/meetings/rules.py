@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tandem.access.rules import SCOPES, Actor, rule
+from tandem.access.rules import Actor, rule, scope_for
 from tandem.meetings.models import Meeting, Series, SeriesStatus
 from tandem.org.models import Person, PersonStatus
 
@@ -64,6 +64,7 @@ def _series_answer(actor: Actor, series: Series) -> bool:
     return series.manager_id == actor.person.pk and series.status == SeriesStatus.REQUESTED
 
 
+@scope_for(Series)
 def scope_series(actor: Actor, queryset: QuerySet[Series], *, purpose: str = "metadata") -> Any:
     """Series the user takes part in; HR admins also see every series' metadata."""
     mine = Q(manager_id=actor.person.pk) | Q(report_id=actor.person.pk)
@@ -72,12 +73,11 @@ def scope_series(actor: Actor, queryset: QuerySet[Series], *, purpose: str = "me
     return queryset.filter(mine)
 
 
+@scope_for(Meeting)
 def scope_meetings(actor: Actor, queryset: QuerySet[Meeting], *, purpose: str = "metadata") -> Any:
+    """Meetings of the series the user takes part in; HR admins also see every meeting's
+    metadata."""
     if purpose == "metadata" and actor.is_hr_admin:
         return queryset
     pk = actor.person.pk
     return queryset.filter(Q(series__manager_id=pk) | Q(series__report_id=pk))
-
-
-SCOPES[Series] = scope_series
-SCOPES[Meeting] = scope_meetings

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from tandem.access.rules import SCOPES, Actor, rule
+from tandem.access.rules import Actor, rule, scope_for
 from tandem.feedback.models import (
     AskStatus,
     Feedback,
@@ -30,15 +30,9 @@ from tandem.org.models import Person
 from tandem.program.models import Program
 
 
-def current_program() -> Program:
-    """The program's switches, read without creating the row (a read must not write);
-    the model's defaults stand in until HR first saves the program."""
-    return Program.objects.filter(pk=1).first() or Program(pk=1)
-
-
 def hr_reads_private(actor: Actor) -> bool:
     """HR admins read non-public feedback only when the company's policy says so."""
-    return actor.is_hr_admin and current_program().hr_reads_private_feedback
+    return actor.is_hr_admin and Program.current().hr_reads_private_feedback
 
 
 def feedback_readers_q(actor: Actor, prefix: str = "") -> Q:
@@ -55,6 +49,8 @@ def feedback_readers_q(actor: Actor, prefix: str = "") -> Q:
 
 @rule("feedback.view")
 def _feedback_view(actor: Actor, feedback: Feedback) -> bool:
+    """The giver and the recipient; everyone for public praise; the recipient's manager when
+    it was written "with manager"; HR admins when the program lets them read private feedback."""
     me = actor.person.pk
     if me in (feedback.giver_id, feedback.recipient_id):
         return True
@@ -74,6 +70,7 @@ def _feedback_give(actor: Actor, recipient: Person | None) -> bool:
 
 @rule("praise.react")
 def _praise_react(actor: Actor, feedback: Feedback) -> bool:
+    """Reacting to praise: anyone, on public praise only."""
     return feedback.visibility == Visibility.PUBLIC
 
 
@@ -85,6 +82,7 @@ def _request_create(actor: Actor, subject: Person) -> bool:
 
 @rule("feedback_request.view")
 def _request_view(actor: Actor, request: FeedbackRequest) -> bool:
+    """A feedback request: the requester, the person it is about, and each colleague asked."""
     me = actor.person.pk
     if me in (request.requester_id, request.subject_id):
         return True
@@ -93,6 +91,7 @@ def _request_view(actor: Actor, request: FeedbackRequest) -> bool:
 
 @rule("feedback_request.respond")
 def _request_respond(actor: Actor, ask: FeedbackAsk) -> bool:
+    """Answering a request: the colleague asked, while the ask is pending."""
     return ask.person_id == actor.person.pk and ask.status == AskStatus.PENDING
 
 
@@ -104,24 +103,30 @@ def _upward_write(actor: Actor, _: Any) -> bool:
 
 @rule("upward.read")
 def _upward_read(actor: Actor, batch: UpwardBatch) -> bool:
+    """A released batch of anonymous upward feedback: the manager it is about, nobody else."""
     return batch.manager_id == actor.person.pk
 
 
 # --- Scopes ------------------------------------------------------------------------------
 
 
+@scope_for(Feedback)
 def scope_feedback(actor: Actor, queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
+    """The feedback `feedback.view` allows, as one filter."""
     if hr_reads_private(actor):
         return queryset
     return queryset.filter(feedback_readers_q(actor))
 
 
+@scope_for(FeedbackRequest)
 def scope_requests(actor: Actor, queryset: QuerySet[FeedbackRequest]) -> QuerySet[FeedbackRequest]:
+    """Requests the user made, is the subject of, or was asked to answer."""
     me = actor.person.pk
     asked = FeedbackAsk.objects.filter(request_id=OuterRef("pk"), person_id=me)
     return queryset.filter(Q(requester_id=me) | Q(subject_id=me) | Exists(asked))
 
 
+@scope_for(FeedbackAsk)
 def scope_asks(actor: Actor, queryset: QuerySet[FeedbackAsk]) -> QuerySet[FeedbackAsk]:
     """The asks of requests the user may see (who was asked, and whether they answered)."""
     me = actor.person.pk
@@ -130,19 +135,15 @@ def scope_asks(actor: Actor, queryset: QuerySet[FeedbackAsk]) -> QuerySet[Feedba
     )
 
 
+@scope_for(UpwardBatch)
 def scope_upward_batches(actor: Actor, queryset: QuerySet[UpwardBatch]) -> QuerySet[UpwardBatch]:
+    """A manager's own released batches only."""
     return queryset.filter(manager_id=actor.person.pk)
 
 
+@scope_for(UpwardFeedback)
 def scope_upward_messages(
     actor: Actor, queryset: QuerySet[UpwardFeedback]
 ) -> QuerySet[UpwardFeedback]:
     """Only messages in a released batch of the user's own; never a waiting message."""
     return queryset.filter(batch__isnull=False, batch__manager_id=actor.person.pk)
-
-
-SCOPES[Feedback] = scope_feedback
-SCOPES[FeedbackRequest] = scope_requests
-SCOPES[FeedbackAsk] = scope_asks
-SCOPES[UpwardBatch] = scope_upward_batches
-SCOPES[UpwardFeedback] = scope_upward_messages

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tandem.access.rules import SCOPES, Actor, rule
+from tandem.access.rules import Actor, rule, scope_for
 from tandem.org.models import Person
 from tandem.reviews.models import (
     DONE_STATES,
@@ -85,11 +85,14 @@ def _cycle_progress(actor: Actor, cycle: Cycle) -> bool:
 
 @rule("cycle.export_results")
 def _cycle_export_results(actor: Actor, cycle: Cycle) -> bool:
+    """Exporting a cycle's results (CSV/XLSX): HR, once the cycle is launched."""
     return actor.is_hr and cycle.status != CycleStatus.DRAFT
 
 
 @rule("participant.view")
 def _participant_view(actor: Actor, participant: Participant) -> bool:
+    """A person's page in a cycle: the person, their managers (at launch or now) and HR
+    reading their department."""
     return (
         participant.person_id == actor.person.pk
         or is_above(actor, participant)
@@ -105,6 +108,7 @@ def _participant_share(actor: Actor, participant: Participant) -> bool:
 
 @rule("participant.acknowledge")
 def _participant_acknowledge(actor: Actor, participant: Participant) -> bool:
+    """Acknowledging a shared review: the person reviewed only."""
     return participant.person_id == actor.person.pk
 
 
@@ -113,6 +117,7 @@ def _participant_acknowledge(actor: Actor, participant: Participant) -> bool:
 
 @rule("nomination.propose")
 def _nomination_propose(actor: Actor, participant: Participant) -> bool:
+    """Proposing peers: the person reviewed (their manager approves)."""
     return participant.person_id == actor.person.pk
 
 
@@ -128,6 +133,7 @@ def _nomination_approve(actor: Actor, participant: Participant) -> bool:
 
 @rule("nomination.decline")
 def _nomination_decline(actor: Actor, nomination: Nomination) -> bool:
+    """Declining to review someone: the nominated peer only."""
     return nomination.peer_id == actor.person.pk
 
 
@@ -142,6 +148,7 @@ def _review_write(actor: Actor, review: Review) -> bool:
 
 @rule("review.reopen")
 def _review_reopen(actor: Actor, review: Review) -> bool:
+    """Reopening a submitted review for changes: HR admins and the covering HR partner."""
     return actor.is_hr_admin or _partner_covers(actor, review.participant)
 
 
@@ -163,6 +170,8 @@ def _reviewee_reads(review: Review) -> bool:
 
 @rule("review.view")
 def _review_view(actor: Actor, review: Review) -> bool:
+    """Reading a review: its writer, HR reading the department, the person reviewed as the
+    cycle's sharing rules say, and managers above once it is submitted."""
     if review.reviewer_id == actor.person.pk:
         return True
     participant = review.participant
@@ -210,16 +219,21 @@ def _partner_q(actor: Actor, prefix: str) -> Q:
     return q
 
 
+@scope_for(Cycle)
 def scope_cycles(actor: Actor, queryset: QuerySet[Cycle], **_: Any) -> QuerySet[Cycle]:
+    """Launched and closed cycles for everyone; drafts for HR admins too."""
     if actor.is_hr_admin:
         return queryset
     return queryset.filter(status__in=[CycleStatus.ACTIVE, CycleStatus.CLOSED])
 
 
+@scope_for(Template)
 def scope_templates(actor: Actor, queryset: QuerySet[Template], **_: Any) -> QuerySet[Template]:
+    """Review templates: HR admins only."""
     return queryset if actor.is_hr_admin else queryset.none()
 
 
+@scope_for(Participant)
 def scope_participants(
     actor: Actor, queryset: QuerySet[Participant], **_: Any
 ) -> QuerySet[Participant]:
@@ -232,6 +246,7 @@ def scope_participants(
     return queryset.filter(visible)
 
 
+@scope_for(Nomination)
 def scope_nominations(
     actor: Actor, queryset: QuerySet[Nomination], **_: Any
 ) -> QuerySet[Nomination]:
@@ -248,6 +263,7 @@ def scope_nominations(
     return queryset.filter(visible)
 
 
+@scope_for(Review)
 def scope_reviews(actor: Actor, queryset: QuerySet[Review], **_: Any) -> QuerySet[Review]:
     """The same decisions as `review.view`, as one filter."""
     if actor.is_hr_admin:
@@ -268,10 +284,3 @@ def scope_reviews(actor: Actor, queryset: QuerySet[Review], **_: Any) -> QuerySe
     if actor.is_hr_partner:
         visible |= _partner_q(actor, "participant__")
     return queryset.filter(visible)
-
-
-SCOPES[Cycle] = scope_cycles
-SCOPES[Template] = scope_templates
-SCOPES[Participant] = scope_participants
-SCOPES[Nomination] = scope_nominations
-SCOPES[Review] = scope_reviews

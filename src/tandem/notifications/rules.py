@@ -9,17 +9,19 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tandem.access.rules import SCOPES, Actor, rule
+from tandem.access.rules import Actor, rule, scope_for
 from tandem.notifications.models import Notification, NotificationSetting
 
 
 @rule("notification.view")
 def _notification_view(actor: Actor, notification: Notification) -> bool:
+    """A notification: the person it was sent to, nobody else."""
     return notification.person_id == actor.person.pk
 
 
 @rule("notification.mark_read")
 def _notification_mark_read(actor: Actor, notification: Notification) -> bool:
+    """Marking a notification read: the person it was sent to."""
     return notification.person_id == actor.person.pk
 
 
@@ -29,15 +31,15 @@ def _notification_settings(actor: Actor, person: Any) -> bool:
     return getattr(person, "pk", None) == actor.person.pk
 
 
+@scope_for(Notification)
 def scope_notifications(actor: Actor, queryset: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Each person's own notifications."""
     return queryset.filter(person_id=actor.person.pk)
 
 
+@scope_for(NotificationSetting)
 def scope_notification_settings(
     actor: Actor, queryset: QuerySet[NotificationSetting]
 ) -> QuerySet[NotificationSetting]:
+    """Each person's own delivery choices."""
     return queryset.filter(person_id=actor.person.pk)
-
-
-SCOPES[Notification] = scope_notifications
-SCOPES[NotificationSetting] = scope_notification_settings

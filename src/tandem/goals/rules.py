@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tandem.access.rules import SCOPES, Actor, rule
+from tandem.access.rules import Actor, rule, scope_for
 from tandem.goals.models import Goal, GoalLevel, Visibility
 from tandem.org.models import Department, Person
 
@@ -22,6 +22,7 @@ def _is_owner_or_above(actor: Actor, owner: Person) -> bool:
 
 @rule("goal.view")
 def _goal_view(actor: Actor, goal: Goal) -> bool:
+    """Public goals: everyone. Private goals: the owner, their manager chain, HR admins."""
     if goal.visibility == Visibility.PUBLIC or actor.is_hr_admin:
         return True
     return _is_owner_or_above(actor, goal.owner)
@@ -43,11 +44,13 @@ def _goal_edit(actor: Actor, goal: Goal) -> bool:
 
 @rule("goal.comment")
 def _goal_comment(actor: Actor, goal: Goal) -> bool:
+    """Commenting on a goal: whoever may read it."""
     return _goal_view(actor, goal)
 
 
 @rule("goal.create_company")
 def _goal_create_company(actor: Actor, _: Any) -> bool:
+    """Company goals: executives and HR admins."""
     return actor.is_executive or actor.is_hr_admin
 
 
@@ -69,15 +72,19 @@ def _goal_create_for(actor: Actor, owner: Person) -> bool:
 
 @rule("goal.bulk_assign")
 def _goal_bulk_assign(actor: Actor, _: Any) -> bool:
+    """Assigning one goal to many people at once: managers and HR admins."""
     return actor.is_manager or actor.is_hr_admin
 
 
 @rule("period.manage")
 def _period_manage(actor: Actor, _: Any) -> bool:
+    """Goal periods (quarters, halves, years): HR admins."""
     return actor.is_hr_admin
 
 
+@scope_for(Goal)
 def scope_goals(actor: Actor, queryset: QuerySet[Goal], **_: Any) -> QuerySet[Goal]:
+    """Public goals, one's own, one's subtree's; everything for HR admins."""
     if actor.is_hr_admin:
         return queryset
     visible = Q(visibility=Visibility.PUBLIC) | Q(owner_id=actor.person.pk)
@@ -99,6 +106,3 @@ def _goal_weekly_edit(actor: Actor, person: Person) -> bool:
 def _goal_weekly_view(actor: Actor, person: Person) -> bool:
     """The person, their manager chain (for 1:1s) and HR admins read a weekly check-in."""
     return _is_owner_or_above(actor, person) or actor.is_hr_admin
-
-
-SCOPES[Goal] = scope_goals

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tandem.access.rules import require
 from tandem.audit.services import record
+from tandem.core.tasks import enqueue_on_commit
 from tandem.meetings import schedule
 from tandem.meetings.models import (
     ACTION_TEXT_MAX,
@@ -127,10 +128,7 @@ def _schedule_meeting(series: Series, slot: datetime) -> Meeting:
 
 
 def _invite_after_commit(series: Series) -> None:
-    from tandem.meetings.tasks import send_series_invitation
-
-    series_id = series.pk
-    transaction.on_commit(lambda: send_series_invitation.enqueue(series_id))
+    enqueue_on_commit("tandem.meetings.tasks.send_series_invitation", series.pk)
 
 
 @transaction.atomic

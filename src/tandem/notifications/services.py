@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tandem.access.rules import require
 from tandem.audit.services import record
+from tandem.core.tasks import enqueue_on_commit
 from tandem.notifications.kinds import KINDS, Delivery
 from tandem.notifications.models import Notification, NotificationSetting
 from tandem.org.models import Person
@@ -63,10 +64,7 @@ def notify(
         # A concurrent notify() with the same key won the race; that one counts.
         return Notification.objects.filter(dedupe_key=dedupe_key).first()
     if delivery == Delivery.EMAIL:
-        from tandem.notifications.tasks import deliver_notification
-
-        notification_id = notification.pk
-        transaction.on_commit(lambda: deliver_notification.enqueue(notification_id))
+        enqueue_on_commit("tandem.notifications.tasks.deliver_notification", notification.pk)
     return notification
 
 
@@ -133,14 +131,10 @@ def notify_many(*, kind: str, messages: Sequence[Message]) -> int:
                 emailed_at__isnull=True,
             ).values_list("pk", flat=True)
         )
-        if to_email:
-            from tandem.notifications.tasks import deliver_notifications
-
-            chunks = [
-                to_email[i : i + DELIVERY_BATCH] for i in range(0, len(to_email), DELIVERY_BATCH)
-            ]
-            transaction.on_commit(
-                lambda: [deliver_notifications.enqueue(chunk) for chunk in chunks]
+        for start in range(0, len(to_email), DELIVERY_BATCH):
+            enqueue_on_commit(
+                "tandem.notifications.tasks.deliver_notifications",
+                to_email[start : start + DELIVERY_BATCH],
             )
     return len(rows)
 

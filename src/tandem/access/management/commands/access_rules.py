@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
@@ -29,7 +29,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([asdict(entry) for entry in entries], indent=2))
             return
         # Piped into a file or a pager, rich would assume 80 columns and squeeze the prose.
-        console = Console(file=self.stdout, width=None if self.stdout.isatty() else 140)
+        console = Console(
+            file=cast(TextIO, self.stdout), width=None if self.stdout.isatty() else 140
+        )
         for kind, title in (("rule", "Access rules"), ("scope", "Scopes")):
             rows = [entry for entry in entries if entry.kind == kind]
             table = Table(title=f"{title} ({len(rows)})", title_justify="left", show_lines=False)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tandem.feedback",
     "tandem.meetings",
     "tandem.reviews",
+    "tandem.site",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tandem.core.context_processors.navigation",
+                "tandem.site.context_processors.navigation",
             ],
         },
     },

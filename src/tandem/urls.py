@@ -3,9 +3,10 @@ from django.urls import include, path
 from tandem.access.urls import auth_urlpatterns
 from tandem.api import api
 from tandem.core import views as core_views
+from tandem.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include(auth_urlpatterns)),
     path("", include("tandem.access.urls")),

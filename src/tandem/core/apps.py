@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the start-up check that every queued task path names a task.
-        from tandem.core import tasks  # noqa: F401
+        from tandem.core import queue  # noqa: F401

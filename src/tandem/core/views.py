@@ -1,19 +1,10 @@
-"""The home page (one per role) and the health check."""
+"""The health check a load balancer or monitor polls."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
-
-from tandem.core import queries
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", queries.home_context(request.user))
 
 
 @require_GET

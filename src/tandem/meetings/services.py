@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tandem.access.rules import require
 from tandem.audit.services import record
-from tandem.core.tasks import enqueue_on_commit
+from tandem.core.queue import enqueue_on_commit
 from tandem.meetings import schedule
 from tandem.meetings.models import (
     ACTION_TEXT_MAX,

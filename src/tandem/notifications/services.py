@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tandem.access.rules import require
 from tandem.audit.services import record
-from tandem.core.tasks import enqueue_on_commit
+from tandem.core.queue import enqueue_on_commit
 from tandem.notifications.kinds import KINDS, Delivery
 from tandem.notifications.models import Notification, NotificationSetting
 from tandem.org.models import Person

@@ -9,7 +9,7 @@ import pytest
 
 import tandem
 from tandem.core import tasks
-from tandem.core.tasks import check_task_paths, enqueue_on_commit, task_named, task_paths_in
+from tandem.core.queue import check_task_paths, enqueue_on_commit, task_named, task_paths_in
 
 
 def test_the_seam_finds_literal_task_paths_with_their_lines() -> None:
@@ -20,7 +20,7 @@ def test_the_seam_finds_literal_task_paths_with_their_lines() -> None:
 
 def test_a_path_that_names_no_task_is_refused() -> None:
     with pytest.raises(TypeError, match="not a task"):
-        task_named("tandem.core.tasks.task_named")
+        task_named("tandem.core.queue.task_named")
 
 
 def test_the_start_up_check_passes_on_tandems_own_code() -> None:

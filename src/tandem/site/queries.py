@@ -1,4 +1,4 @@
-"""What the home page shows, by role. Later features fill the sections marked as coming."""
+"""What the home page shows, by role."""
 
 from __future__ import annotations
 

@@ -36,6 +36,8 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/tandem check
 
 schema: install-dev
 	$(BIN)/tandem export-openapi > src/tandem/openapi.json

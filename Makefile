@@ -21,10 +21,14 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# `make run PORT=8080` serves on another port; links in e-mails and the printed sign-in
+# address follow it (TANDEM_SITE_URL, unless you set it yourself).
+PORT ?= 8000
+run: export TANDEM_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/tandem migrate --no-input
 	$(BIN)/tandem demo --if-empty
-	$(BIN)/honcho -f Procfile.dev start
+	$(BIN)/honcho -f Procfile.dev start --port $(PORT)
 
 # Two workers: the machines have two cores. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2

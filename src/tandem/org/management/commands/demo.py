@@ -6,6 +6,7 @@ import sys
 import time
 from typing import Any, TextIO, cast
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -89,7 +90,7 @@ class Command(BaseCommand):
         if not present:
             console.print("No demo log-ins in this database.")
             return
-        table = Table(title="Demo log-ins (http://127.0.0.1:8000)")
+        table = Table(title=f"Demo log-ins ({settings.SITE_URL})")
         table.add_column("Role")
         table.add_column("E-mail", no_wrap=True)
         table.add_column("Password", no_wrap=True)

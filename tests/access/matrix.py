@@ -67,6 +67,7 @@ OWNER_LEVEL = "Level-Q9Z"
 # An expected answer: one status code, or a tuple of acceptable codes (a form POST with no
 # data may answer 200 with errors or redirect; what matters is that it is not 404 or 500).
 Expected = int | tuple[int, ...]
+FORM = (200, 302)  # a form POST by an allowed role: re-shown with errors, or done
 
 
 def expect(
@@ -362,6 +363,15 @@ def check_json_write(row: Row, role: str, org: Org) -> None:
         f"{row.method} {target} as {role}: expected {expected}, got {response.status_code} "
         f"{response.content[:300]!r}"
     )
+
+
+def check_api_case(row: Row, role: str, org: Org) -> str | None:
+    """`check_case` for the API: a write is sent as JSON (`check_json_write`) and has no text
+    to search; a read is checked by `check_case`, which returns a 200's answer."""
+    if row.method == "GET":
+        return check_case(row, role, org)
+    check_json_write(row, role, org)
+    return None
 
 
 def export_text(response: HttpResponse | StreamingHttpResponse) -> str:

@@ -18,6 +18,7 @@ import pytest
 from tests.access.matrix import (
     EMPLOYEE,
     EXECUTIVE,
+    FORM,
     HR_ADMIN,
     HR_PARTNER,
     IT_ADMIN,
@@ -49,7 +50,6 @@ HR = (HR_ADMIN, HR_PARTNER, OTHER_PARTNER)
 COVERING_HR = (HR_ADMIN, HR_PARTNER)  # HR who may see the owner's department
 MANAGERS = (MANAGER, SKIP_MANAGER)
 PRIVATE_VIEWERS = (OWNER, *MANAGERS, *COVERING_HR)  # who may see the owner's private fields
-FORM = (200, 302)  # a form POST by an allowed role: re-shown with errors, or done
 
 
 MATRIX: tuple[Row, ...] = (

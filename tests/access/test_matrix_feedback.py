@@ -27,6 +27,7 @@ from tandem.feedback.models import (
 from tandem.org.models import CompanyValue
 from tests.access.matrix import (
     EMPLOYEE,
+    FORM,
     HR_ADMIN,
     HR_PARTNER,
     MANAGER,
@@ -46,7 +47,6 @@ from tests.access.matrix import (
     url,
 )
 
-FORM = (200, 302)
 COVERING_HR = (HR_ADMIN, HR_PARTNER)
 SECRET = {
     "private": "Matrix-secret private feedback",

@@ -46,8 +46,6 @@ from tests.access.matrix import (
 )
 from tests.goals.factories import GoalFactory, KeyResultFactory
 
-FORM = (200, 302)
-FORM_OR_BAD = (200, 302, 400)
 EDITORS = (OWNER, MANAGER, SKIP_MANAGER)
 PRIVATE_CIRCLE = (OWNER, MANAGER, SKIP_MANAGER, HR_ADMIN)
 COMPANY_EDITORS = (EXECUTIVE, HR_ADMIN)

@@ -25,6 +25,7 @@ from tandem.goals.models import (
 from tests.access.goals_periods import delete_goals, this_quarter
 from tests.access.matrix import (
     EXECUTIVE,
+    FORM,
     HR_ADMIN,
     MANAGER,
     OWNER,
@@ -45,7 +46,6 @@ from tests.access.matrix import (
 )
 from tests.goals.factories import GoalFactory, KeyResultFactory
 
-FORM = (200, 302)
 EDITORS = (OWNER, MANAGER, SKIP_MANAGER)
 PRIVATE_CIRCLE = (OWNER, MANAGER, SKIP_MANAGER, HR_ADMIN)
 PRIVATE_TITLE = "Matrix-private goal: a secret acquisition"

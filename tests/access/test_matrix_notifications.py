@@ -11,6 +11,7 @@ import pytest
 
 from tandem.notifications.models import Notification, NotificationSetting
 from tests.access.matrix import (
+    FORM,
     OWNER,
     Org,
     Row,
@@ -25,7 +26,6 @@ from tests.access.matrix import (
     url,
 )
 
-FORM = (200, 302)
 SECRET_TITLE = "Matrix-secret notification title"
 
 

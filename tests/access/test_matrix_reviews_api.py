@@ -44,8 +44,7 @@ from tests.access.matrix import (
     body,
     case_ids,
     cases,
-    check_case,
-    check_json_write,
+    check_api_case,
     matrix_org,
     pk,
     register_tables,
@@ -276,7 +275,4 @@ READERS = {SELF_TEXT: SELF_READERS, MANAGER_TEXT: MANAGER_READERS, PEER_TEXT: PE
 
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
 def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
-    if row.method != "GET":
-        check_json_write(row, role, org)
-        return
-    assert_unseen(check_case(row, role, org), role, row.url(org), READERS)
+    assert_unseen(check_api_case(row, role, org), role, row.url(org), READERS)

@@ -23,6 +23,7 @@ from tandem.reviews.models import (
 )
 from tests.access.matrix import (
     EMPLOYEE,
+    FORM,
     HR_ADMIN,
     MANAGER,
     OWNER,
@@ -46,7 +47,6 @@ from tests.reviews.factories import nominate, running_cycle
 
 APPROVERS = (MANAGER, SKIP_MANAGER, HR_ADMIN)
 ON_THE_PAGE = (OWNER, *APPROVERS)
-FORM = (200, 302)
 DECLINE_REASON = "MATRIX-DECLINE-REASON-4410"
 
 

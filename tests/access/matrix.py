@@ -1,6 +1,7 @@
 """The pieces of the access matrix: the cast of roles, the org they live in, the URL walk.
 
-tests/access/test_matrix.py holds the table itself; this module builds what it runs on.
+tests/access/test_matrix.py and each feature's test_matrix_<app>.py hold the tables; this
+module builds what they run on (`matrix_org`) and checks a case (`check_case` and kin).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db.models import Model
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -374,7 +376,7 @@ def check_api_case(row: Row, role: str, org: Org) -> str | None:
     return None
 
 
-def export_text(response: HttpResponse | StreamingHttpResponse) -> str:
+def export_text(response: HttpResponseBase) -> str:
     """A streamed export as text: CSV as it is, XLSX cell by cell."""
     assert isinstance(response, StreamingHttpResponse), "the export is not streamed"
     content = b"".join(response.streaming_content)  # type: ignore[arg-type]

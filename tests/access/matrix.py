@@ -1,12 +1,16 @@
 """The pieces of the access matrix: the cast of roles, the org they live in, the URL walk.
 
-tests/access/test_matrix.py holds the table itself; this module builds what it runs on.
+tests/access/test_matrix.py and each feature's test_matrix_<app>.py hold the tables; this
+module builds what they run on (`matrix_org`) and checks a case (`check_case` and kin).
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -15,9 +19,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db.models import Model
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
+from openpyxl import load_workbook
+from pytest_django import DjangoDbBlocker
 
 from tandem.access.models import ApiToken, RoleGrant
 from tandem.audit.models import AuditEvent
@@ -61,6 +69,7 @@ OWNER_LEVEL = "Level-Q9Z"
 # An expected answer: one status code, or a tuple of acceptable codes (a form POST with no
 # data may answer 200 with errors or redirect; what matters is that it is not 404 or 500).
 Expected = int | tuple[int, ...]
+FORM = (200, 302)  # a form POST by an allowed role: re-shown with errors, or done
 
 
 def expect(
@@ -88,6 +97,22 @@ def public(code: Expected = 200, *, signed_in: Expected | None = None) -> dict[s
 def api(allowed: tuple[str, ...] | str = SIGNED_IN, *, ok: Expected = 200) -> dict[str, Expected]:
     """An API endpoint: 401 for a caller without credentials, 404 for a denied one."""
     return expect(allowed, ok=ok, anonymous=401)
+
+
+def url(name: str, *args: object) -> str:
+    """The path of a URL name, for a row's `url`: `lambda o: url("org:person", o.owner.pk)`."""
+    return reverse(name, args=args)
+
+
+def pk(o: Org, key: str) -> int:
+    """The id of an object a feature's matrix module built on the org (`o.extras[key]`)."""
+    return o.extras[key].pk
+
+
+def body(make: Callable[[Org], dict[str, Any]]) -> dict[str, Any]:
+    """A row's JSON body, built from the org (ids are only known once it exists); sent by
+    `check_json_write`."""
+    return {"json": make}
 
 
 @dataclass(frozen=True)
@@ -222,6 +247,39 @@ def tear_down_org(org: Org) -> None:
         Department.objects.filter(pk=department.pk).delete()
 
 
+@contextmanager
+def matrix_org(
+    django_db_blocker: DjangoDbBlocker,
+    *,
+    extras: Callable[[Org], None] | None = None,
+    cleanup: Callable[[Org], None] | None = None,
+) -> Iterator[Org]:
+    """The org of a matrix module, with a signed-in session for each role.
+
+    `extras` builds the module's own objects on top of the org and files them in
+    `org.extras`; `cleanup` removes them again. Whatever happens, on the way out the
+    sessions end, `cleanup` runs (so it must cope with extras that were only partly built)
+    and the org is torn down: nothing outlives the module.
+
+    Used by each module's module-scoped `org` fixture: the org and the sessions are made
+    once for the whole module (signing in for each of hundreds of tests would double its
+    run time). Each test runs in its own transaction and rolls back, so a POST or a
+    sign-out cannot leak into the next.
+    """
+    with django_db_blocker.unblock():
+        org = build_org()
+        try:
+            if extras is not None:
+                extras(org)
+            signed_in_sessions(org)
+            yield org
+        finally:
+            end_sessions(org)
+            if cleanup is not None:
+                cleanup(org)
+            tear_down_org(org)
+
+
 # --- Running one case -------------------------------------------------------------------------
 
 FINGERPRINT_EXTRAS: list[Callable[[], Any]] = []
@@ -230,6 +288,11 @@ FINGERPRINT_EXTRAS: list[Callable[[], Any]] = []
 def register_fingerprint(snapshot: Callable[[], Any]) -> None:
     """A feature's matrix module adds what its denied writes could touch."""
     FINGERPRINT_EXTRAS.append(snapshot)
+
+
+def register_tables(*models: type[Model]) -> None:
+    """A feature's matrix module adds the tables its denied writes could touch, every row."""
+    register_fingerprint(lambda: tuple(table_rows(model) for model in models))
 
 
 def signed_in_sessions(org: Org) -> None:
@@ -285,6 +348,86 @@ def check_case(row: Row, role: str, org: Org) -> str | None:
     return None
 
 
+def check_json_write(row: Row, role: str, org: Org) -> None:
+    """Send the row's API write as JSON, as a real client would (so a denied role is refused
+    by access, not by parsing), assert the expected status; a refused one changes nothing.
+    The body is `row.data`, or what `body(...)` builds from the org."""
+    client = client_as(org, role)
+    target = row.url(org)
+    make = row.data.get("json")
+    payload = json.dumps(make(org) if callable(make) else dict(row.data))
+    expected = row.expected[role]
+    before = fingerprint()
+    response = client.generic(row.method, target, payload, content_type="application/json")
+    if role == ANONYMOUS or expected in (401, 404):
+        assert fingerprint() == before, f"a refused {row.method} to {target} changed the database"
+    assert matches(response.status_code, expected), (
+        f"{row.method} {target} as {role}: expected {expected}, got {response.status_code} "
+        f"{response.content[:300]!r}"
+    )
+
+
+def check_api_case(row: Row, role: str, org: Org) -> str | None:
+    """`check_case` for the API: a write is sent as JSON (`check_json_write`) and has no text
+    to search; a read is checked by `check_case`, which returns a 200's answer."""
+    if row.method == "GET":
+        return check_case(row, role, org)
+    check_json_write(row, role, org)
+    return None
+
+
+def export_text(response: HttpResponseBase) -> str:
+    """A streamed export as text: CSV as it is, XLSX cell by cell."""
+    assert isinstance(response, StreamingHttpResponse), "the export is not streamed"
+    content = b"".join(response.streaming_content)  # type: ignore[arg-type]
+    if response["Content-Type"].startswith("text/csv"):
+        return content.decode("utf-8-sig")
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        "\t".join("" if cell is None else str(cell) for cell in row)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def check_export(row: Row, role: str, org: Org) -> str | None:
+    """`check_case` for a streamed export (which has no `response.content`): request the
+    row's URL as `role`, assert the status, and return a 200's export as text."""
+    target = row.url(org)
+    response = client_as(org, role).get(target)
+    expected = row.expected[role]
+    assert matches(response.status_code, expected), (
+        f"GET {target} as {role}: expected {expected}, got {response.status_code}"
+    )
+    if role == ANONYMOUS:
+        assert response["Location"].startswith("/login/"), response["Location"]
+    if response.status_code == 200:
+        assert response.streaming, f"{target} is not streamed"
+        return export_text(response)
+    return None
+
+
+def assert_unseen(text: str | None, role: str, target: str, readers: Mapping[str, Any]) -> None:
+    """Each secret (`readers`: secret → the roles who may read it) is absent from the text of
+    a page or answer given to anyone else. `text` None (no 200) has nothing to check."""
+    if text is None:
+        return
+    for secret, allowed in readers.items():
+        if role not in allowed:
+            assert secret not in text, f"{target} shows {role} {secret!r}"
+
+
+def assert_rows_build_their_own_urls(rows: Iterable[Row], org: Org) -> None:
+    """Each row's URL (its query string aside) resolves to the row's own URL name."""
+    wrong = []
+    for row in rows:
+        target = row.url(org)
+        name = resolve(target.split("?")[0]).view_name
+        if name != row.name:
+            wrong.append(f"{row.label} builds {target} ({name})")
+    assert not wrong, "\n".join(wrong)
+
+
 def all_matrix_rows() -> list[Row]:
     """The rows of every matrix module (tests/access/test_matrix*.py)."""
     rows: list[Row] = []
@@ -297,7 +440,8 @@ def all_matrix_rows() -> list[Row]:
 # --- What "nothing changed" means ------------------------------------------------------------
 
 
-def _rows(model: type[Model]) -> list[tuple[Any, ...]]:
+def table_rows(model: type[Model]) -> list[tuple[Any, ...]]:
+    """Every row of a table, in order: what a snapshot for the fingerprint compares."""
     return list(model._default_manager.order_by("pk").values_list())
 
 
@@ -305,13 +449,13 @@ def fingerprint() -> tuple[Any, ...]:
     """Everything a denied write could have touched. Compared before and after a POST."""
     return (
         AuditEvent.objects.count(),
-        _rows(Person),
-        _rows(Department),
-        _rows(RoleGrant),
-        _rows(ApiToken),
-        _rows(Company),
-        _rows(CompanyValue),
-        _rows(Program),
+        table_rows(Person),
+        table_rows(Department),
+        table_rows(RoleGrant),
+        table_rows(ApiToken),
+        table_rows(Company),
+        table_rows(CompanyValue),
+        table_rows(Program),
         *(snapshot() for snapshot in FINGERPRINT_EXTRAS),
     )
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.urls import resolve, reverse
 
 from tests.access.matrix import (
     EMPLOYEE,
     EXECUTIVE,
+    FORM,
     HR_ADMIN,
     HR_PARTNER,
     IT_ADMIN,
@@ -35,26 +35,21 @@ from tests.access.matrix import (
     all_matrix_rows,
     all_routes,
     api,
-    build_org,
+    assert_rows_build_their_own_urls,
+    assert_unseen,
     case_ids,
     cases,
     check_case,
-    end_sessions,
     expect,
+    matrix_org,
     public,
-    signed_in_sessions,
-    tear_down_org,
+    url,
 )
 
 HR = (HR_ADMIN, HR_PARTNER, OTHER_PARTNER)
 COVERING_HR = (HR_ADMIN, HR_PARTNER)  # HR who may see the owner's department
 MANAGERS = (MANAGER, SKIP_MANAGER)
 PRIVATE_VIEWERS = (OWNER, *MANAGERS, *COVERING_HR)  # who may see the owner's private fields
-FORM = (200, 302)  # a form POST by an allowed role: re-shown with errors, or done
-
-
-def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
 
 
 MATRIX: tuple[Row, ...] = (
@@ -269,33 +264,23 @@ MATRIX: tuple[Row, ...] = (
 
 @pytest.fixture(scope="module")
 def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
-    """The org, and a signed-in session for each role, are made once for the whole matrix
-    (signing in for each of hundreds of tests would double its run time). Each test runs in
-    its own transaction and rolls back, so a POST or a sign-out cannot leak into the next."""
-    with django_db_blocker.unblock():
-        built = build_org()
-        try:
-            signed_in_sessions(built)
-            yield built
-        finally:
-            end_sessions(built)
-            tear_down_org(built)
+    """The org, and a signed-in session for each role, made once for the whole matrix."""
+    with matrix_org(django_db_blocker) as built:
+        yield built
+
+
+# Denied objects stay invisible inside allowed pages too (lists, charts, counts): the person
+# who left, and the owner's private fields.
+READERS = {
+    LEAVER_SURNAME: COVERING_HR,
+    OWNER_EMPLOYEE_ID: PRIVATE_VIEWERS,
+    OWNER_LEVEL: PRIVATE_VIEWERS,
+}
 
 
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
 def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
-    text = check_case(row, role, org)
-    if text is not None:
-        _assert_nothing_leaks(text, role, row.url(org))
-
-
-def _assert_nothing_leaks(text: str, role: str, target: str) -> None:
-    """Denied objects stay invisible inside allowed pages too (lists, charts, counts)."""
-    if role not in COVERING_HR:
-        assert LEAVER_SURNAME not in text, f"{target} shows {role} a person who left"
-    if role not in PRIVATE_VIEWERS:
-        for secret in (OWNER_EMPLOYEE_ID, OWNER_LEVEL):
-            assert secret not in text, f"{target} shows {role} the owner's private {secret!r}"
+    assert_unseen(check_case(row, role, org), role, row.url(org), READERS)
 
 
 # --- The meta-tests: the matrix keeps up with the URL configuration --------------------------
@@ -324,12 +309,7 @@ def test_every_matrix_row_gives_a_status_for_every_role() -> None:
 
 
 def test_every_matrix_row_builds_a_url_of_its_own_name(org: Org, db: None) -> None:
-    wrong = [
-        f"{row.label} builds {row.url(org)} ({resolve(row.url(org)).view_name})"
-        for row in MATRIX
-        if resolve(row.url(org)).view_name != row.name
-    ]
-    assert not wrong, "\n".join(wrong)
+    assert_rows_build_their_own_urls(MATRIX, org)
 
 
 def test_the_cast_has_the_relationships_the_matrix_assumes(org: Org, db: None) -> None:

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.urls import reverse
 
 from tandem.feedback.models import (
     Feedback,
@@ -27,8 +26,8 @@ from tandem.feedback.models import (
 )
 from tandem.org.models import CompanyValue
 from tests.access.matrix import (
-    ANONYMOUS,
     EMPLOYEE,
+    FORM,
     HR_ADMIN,
     HR_PARTNER,
     MANAGER,
@@ -37,32 +36,23 @@ from tests.access.matrix import (
     Org,
     Row,
     api,
-    build_org,
+    assert_unseen,
     case_ids,
     cases,
     check_case,
-    end_sessions,
     expect,
-    register_fingerprint,
-    signed_in_sessions,
-    tear_down_org,
+    matrix_org,
+    pk,
+    register_tables,
+    url,
 )
 
-FORM = (200, 302)
 COVERING_HR = (HR_ADMIN, HR_PARTNER)
 SECRET = {
     "private": "Matrix-secret private feedback",
     "with_manager": "Matrix-secret feedback for the manager too",
 }
 READERS = {"private": (EMPLOYEE, OWNER), "with_manager": (EMPLOYEE, OWNER, MANAGER)}
-
-
-def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
-
-
-def pk(o: Org, key: str) -> int:
-    return o.extras[key].pk
 
 
 def api_body_refused() -> dict[str, Any]:
@@ -247,71 +237,60 @@ MATRIX: tuple[Row, ...] = (
 )
 
 
-def _feedback_rows() -> Any:
-    return tuple(
-        list(model._default_manager.order_by("pk").values_list())
-        for model in (
-            Feedback,
-            FeedbackValue,
-            Reaction,
-            FeedbackRequest,
-            FeedbackAsk,
-            UpwardFeedback,
-            UpwardMarker,
-            UpwardBatch,
+register_tables(
+    Feedback,
+    FeedbackValue,
+    Reaction,
+    FeedbackRequest,
+    FeedbackAsk,
+    UpwardFeedback,
+    UpwardMarker,
+    UpwardBatch,
+)
+
+
+def _build_feedback(org: Org) -> None:
+    org.extras["value"] = value = CompanyValue.objects.create(name="Matrix value", position=99)
+    outsider, owner = org.people[EMPLOYEE], org.owner
+    for key, visibility in (
+        ("private", Visibility.PRIVATE),
+        ("with_manager", Visibility.WITH_MANAGER),
+        ("praise", Visibility.PUBLIC),
+    ):
+        org.extras[key] = Feedback.objects.create(
+            giver=outsider,
+            recipient=owner,
+            recipient_manager=org.manager if visibility == Visibility.WITH_MANAGER else None,
+            visibility=visibility,
+            text=SECRET.get(key, "Matrix praise, for everyone"),
         )
+    FeedbackValue.objects.create(
+        feedback=org.extras["praise"], value=value, recipient=owner, is_public=True
     )
+    request = FeedbackRequest.objects.create(
+        requester=owner, subject=owner, visibility=Visibility.PRIVATE
+    )
+    FeedbackAsk.objects.create(request=request, person=outsider)
+    org.extras["request"] = request
 
 
-register_fingerprint(_feedback_rows)
+def _tear_down_feedback(org: Org) -> None:
+    people = org.everyone
+    Feedback.objects.filter(giver__in=people).delete()
+    FeedbackRequest.objects.filter(requester__in=people).delete()
+    if "value" in org.extras:
+        org.extras["value"].delete()
 
 
 @pytest.fixture(scope="module")
 def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        built = build_org()
-        value = CompanyValue.objects.create(name="Matrix value", position=99)
-        try:
-            outsider, owner = built.people[EMPLOYEE], built.owner
-            for key, visibility in (
-                ("private", Visibility.PRIVATE),
-                ("with_manager", Visibility.WITH_MANAGER),
-                ("praise", Visibility.PUBLIC),
-            ):
-                built.extras[key] = Feedback.objects.create(
-                    giver=outsider,
-                    recipient=owner,
-                    recipient_manager=built.manager
-                    if visibility == Visibility.WITH_MANAGER
-                    else None,
-                    visibility=visibility,
-                    text=SECRET.get(key, "Matrix praise, for everyone"),
-                )
-            FeedbackValue.objects.create(
-                feedback=built.extras["praise"], value=value, recipient=owner, is_public=True
-            )
-            request = FeedbackRequest.objects.create(
-                requester=owner, subject=owner, visibility=Visibility.PRIVATE
-            )
-            FeedbackAsk.objects.create(request=request, person=outsider)
-            built.extras["request"] = request
-            built.extras["value"] = value
-            signed_in_sessions(built)
-            yield built
-        finally:
-            end_sessions(built)
-            people = built.everyone
-            Feedback.objects.filter(giver__in=people).delete()
-            FeedbackRequest.objects.filter(requester__in=people).delete()
-            value.delete()
-            tear_down_org(built)
+    with matrix_org(
+        django_db_blocker, extras=_build_feedback, cleanup=_tear_down_feedback
+    ) as built:
+        yield built
 
 
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
 def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
     text = check_case(row, role, org)
-    if text is None or role == ANONYMOUS:
-        return
-    for key, secret in SECRET.items():
-        if role not in READERS[key]:
-            assert secret not in text, f"{row.url(org)} shows {role} {key} feedback"
+    assert_unseen(text, role, row.url(org), {SECRET[key]: READERS[key] for key in SECRET})

@@ -10,12 +10,8 @@ admins."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone
 
 from tandem.goals.models import (
     Goal,
@@ -28,6 +24,7 @@ from tandem.goals.models import (
     Visibility,
 )
 from tandem.notifications.models import Notification
+from tests.access.goals_periods import delete_goals, own_period
 from tests.access.matrix import (
     EXECUTIVE,
     HR_ADMIN,
@@ -36,51 +33,26 @@ from tests.access.matrix import (
     SKIP_MANAGER,
     Org,
     Row,
-    build_org,
+    assert_rows_build_their_own_urls,
+    assert_unseen,
     case_ids,
     cases,
     check_case,
-    end_sessions,
     expect,
-    register_fingerprint,
-    signed_in_sessions,
-    tear_down_org,
+    matrix_org,
+    pk,
+    register_tables,
+    url,
 )
 from tests.goals.factories import GoalFactory, KeyResultFactory
 
-FORM = (200, 302)
-FORM_OR_BAD = (200, 302, 400)
 EDITORS = (OWNER, MANAGER, SKIP_MANAGER)
 PRIVATE_CIRCLE = (OWNER, MANAGER, SKIP_MANAGER, HR_ADMIN)
 COMPANY_EDITORS = (EXECUTIVE, HR_ADMIN)
 BULK = (MANAGER, SKIP_MANAGER, HR_ADMIN)
 PRIVATE_TITLE = "Matrix-core private goal: the quiet merger"
 
-
-def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
-
-
-def _goal(o: Org, key: str) -> int:
-    return o.extras[key].pk
-
-
-def _snapshot() -> Any:
-    def rows(model: Any) -> list[Any]:
-        return list(model._default_manager.order_by("pk").values_list())
-
-    return (
-        rows(Goal),
-        rows(KeyResult),
-        rows(Milestone),
-        rows(GoalChange),
-        rows(GoalComment),
-        rows(Period),
-        rows(Notification),
-    )
-
-
-register_fingerprint(_snapshot)
+register_tables(Goal, KeyResult, Milestone, GoalChange, GoalComment, Period, Notification)
 
 
 MATRIX: tuple[Row, ...] = (
@@ -125,19 +97,19 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:detail",
         "the owner's public goal",
-        lambda o: url("goals:detail", _goal(o, "core_goal")),
+        lambda o: url("goals:detail", pk(o, "core_goal")),
         expect(),
     ),
     Row(
         "goals:detail",
         "the owner's private goal",
-        lambda o: url("goals:detail", _goal(o, "core_private_goal")),
+        lambda o: url("goals:detail", pk(o, "core_private_goal")),
         expect(PRIVATE_CIRCLE),
     ),
     Row(
         "goals:detail",
         "a company goal",
-        lambda o: url("goals:detail", _goal(o, "core_company_goal")),
+        lambda o: url("goals:detail", pk(o, "core_company_goal")),
         expect(),
     ),
     Row(
@@ -149,38 +121,38 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:edit",
         "the owner's public goal",
-        lambda o: url("goals:edit", _goal(o, "core_goal")),
+        lambda o: url("goals:edit", pk(o, "core_goal")),
         expect(EDITORS),
     ),
     Row(
         "goals:edit",
         "the owner's private goal",
-        lambda o: url("goals:edit", _goal(o, "core_private_goal")),
+        lambda o: url("goals:edit", pk(o, "core_private_goal")),
         expect(EDITORS),
     ),
     Row(
         "goals:edit",
         "a company goal",
-        lambda o: url("goals:edit", _goal(o, "core_company_goal")),
+        lambda o: url("goals:edit", pk(o, "core_company_goal")),
         expect(COMPANY_EDITORS),
     ),
     Row(
         "goals:edit",
         "the owner's public goal, nothing filled in",
-        lambda o: url("goals:edit", _goal(o, "core_goal")),
+        lambda o: url("goals:edit", pk(o, "core_goal")),
         expect(EDITORS, ok=200),
         method="POST",
     ),
     Row(
         "goals:key_results",
         "the owner's public goal",
-        lambda o: url("goals:key_results", _goal(o, "core_goal")),
+        lambda o: url("goals:key_results", pk(o, "core_goal")),
         expect(EDITORS),
     ),
     Row(
         "goals:key_results",
         "the owner's public goal, a target that is not a number",
-        lambda o: url("goals:key_results", _goal(o, "core_goal")),
+        lambda o: url("goals:key_results", pk(o, "core_goal")),
         expect(EDITORS, ok=400),
         method="POST",
         data={
@@ -194,7 +166,7 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:key_results",
         "the owner's private goal, remove a key result",
-        lambda o: url("goals:key_results", _goal(o, "core_private_goal")),
+        lambda o: url("goals:key_results", pk(o, "core_private_goal")),
         expect(EDITORS, ok=302),
         method="POST",
         data={"action": "remove", "key_result": "__private_kr__"},
@@ -202,7 +174,7 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:comment",
         "the owner's public goal",
-        lambda o: url("goals:comment", _goal(o, "core_goal")),
+        lambda o: url("goals:comment", pk(o, "core_goal")),
         expect(ok=302),
         method="POST",
         data={"body": "Looks good @olu"},
@@ -210,7 +182,7 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:comment",
         "the owner's private goal",
-        lambda o: url("goals:comment", _goal(o, "core_private_goal")),
+        lambda o: url("goals:comment", pk(o, "core_private_goal")),
         expect(PRIVATE_CIRCLE, ok=302),
         method="POST",
         data={"body": "A private word"},
@@ -218,13 +190,13 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:close",
         "the owner's public goal",
-        lambda o: url("goals:close", _goal(o, "core_goal")),
+        lambda o: url("goals:close", pk(o, "core_goal")),
         expect(EDITORS),
     ),
     Row(
         "goals:close",
         "the owner's private goal, a score",
-        lambda o: url("goals:close", _goal(o, "core_private_goal")),
+        lambda o: url("goals:close", pk(o, "core_private_goal")),
         expect(EDITORS, ok=302),
         method="POST",
         data={"score": "0.5", "reflection": "Half way"},
@@ -232,7 +204,7 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:close",
         "a company goal, a score off the scale",
-        lambda o: url("goals:close", _goal(o, "core_company_goal")),
+        lambda o: url("goals:close", pk(o, "core_company_goal")),
         expect(COMPANY_EDITORS, ok=200),
         method="POST",
         data={"score": "7", "reflection": ""},
@@ -240,47 +212,40 @@ MATRIX: tuple[Row, ...] = (
 )
 
 
+def _build_goals(org: Org) -> None:
+    period = own_period(org, "Matrix core period")
+    company = GoalFactory(
+        owner=org.people[EXECUTIVE],
+        level=GoalLevel.COMPANY,
+        period=period,
+        title="Matrix company goal",
+    )
+    public_goal = GoalFactory(
+        owner=org.owner, period=period, parent=company, title="Matrix public goal"
+    )
+    private_goal = GoalFactory(
+        owner=org.owner,
+        period=period,
+        parent=public_goal,
+        visibility=Visibility.PRIVATE,
+        title=PRIVATE_TITLE,
+    )
+    KeyResultFactory(goal=public_goal)
+    org.extras["core_private_kr"] = KeyResultFactory(goal=private_goal)
+    org.extras["core_company_goal"] = company
+    org.extras["core_goal"] = public_goal
+    org.extras["core_private_goal"] = private_goal
+
+
+def _tear_down_goals(org: Org) -> None:
+    Notification.objects.filter(person__in=org.everyone).delete()
+    delete_goals(org)
+
+
 @pytest.fixture(scope="module")
 def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        built = build_org()
-        today = timezone.localdate()
-        period = Period.objects.create(
-            name="Matrix core period",
-            start_date=today - timedelta(days=10),
-            end_date=today + timedelta(days=60),
-        )
-        try:
-            signed_in_sessions(built)
-            company = GoalFactory(
-                owner=built.people[EXECUTIVE],
-                level=GoalLevel.COMPANY,
-                period=period,
-                title="Matrix company goal",
-            )
-            public_goal = GoalFactory(
-                owner=built.owner, period=period, parent=company, title="Matrix public goal"
-            )
-            private_goal = GoalFactory(
-                owner=built.owner,
-                period=period,
-                parent=public_goal,
-                visibility=Visibility.PRIVATE,
-                title=PRIVATE_TITLE,
-            )
-            KeyResultFactory(goal=public_goal)
-            built.extras["core_private_kr"] = KeyResultFactory(goal=private_goal)
-            built.extras["core_company_goal"] = company
-            built.extras["core_goal"] = public_goal
-            built.extras["core_private_goal"] = private_goal
-            yield built
-        finally:
-            end_sessions(built)
-            people = built.everyone
-            Notification.objects.filter(person__in=people).delete()
-            Goal.objects.filter(period=period).delete()
-            Period.objects.filter(pk=period.pk).delete()
-            tear_down_org(built)
+    with matrix_org(django_db_blocker, extras=_build_goals, cleanup=_tear_down_goals) as built:
+        yield built
 
 
 def _with_ids(row: Row, o: Org) -> Row:
@@ -293,14 +258,8 @@ def _with_ids(row: Row, o: Org) -> Row:
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
 def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
     text = check_case(_with_ids(row, org), role, org)
-    if text is not None and role not in PRIVATE_CIRCLE:
-        assert PRIVATE_TITLE not in text, f"{row.url(org)} shows {role} a private goal's title"
+    assert_unseen(text, role, row.url(org), {PRIVATE_TITLE: PRIVATE_CIRCLE})
 
 
 def test_every_row_builds_a_url_of_its_own_name(org: Org, db: None) -> None:
-    from django.urls import resolve
-
-    wrong = [
-        row.label for row in MATRIX if resolve(row.url(org).split("?")[0]).view_name != row.name
-    ]
-    assert not wrong, wrong
+    assert_rows_build_their_own_urls(MATRIX, org)

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.urls import reverse
 
 from tandem.goals.models import (
     CheckIn,
@@ -19,55 +18,46 @@ from tandem.goals.models import (
     GoalChange,
     GoalLevel,
     KeyResult,
-    Period,
     Priority,
     Visibility,
     WeeklyCheckIn,
 )
+from tests.access.goals_periods import delete_goals, this_quarter
 from tests.access.matrix import (
     EXECUTIVE,
+    FORM,
     HR_ADMIN,
     MANAGER,
     OWNER,
     SKIP_MANAGER,
     Org,
     Row,
-    build_org,
+    assert_rows_build_their_own_urls,
+    assert_unseen,
     case_ids,
     cases,
     check_case,
-    end_sessions,
     expect,
+    matrix_org,
+    pk,
     register_fingerprint,
-    signed_in_sessions,
-    tear_down_org,
+    table_rows,
+    url,
 )
-from tests.goals.factories import GoalFactory, KeyResultFactory, _this_quarter
+from tests.goals.factories import GoalFactory, KeyResultFactory
 
-FORM = (200, 302)
 EDITORS = (OWNER, MANAGER, SKIP_MANAGER)
 PRIVATE_CIRCLE = (OWNER, MANAGER, SKIP_MANAGER, HR_ADMIN)
 PRIVATE_TITLE = "Matrix-private goal: a secret acquisition"
 CHECKIN = {"health": "on_track", "confidence": "6", "note": "matrix"}
 
 
-def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
-
-
-def _goal(o: Org, key: str) -> int:
-    return o.extras[key].pk
-
-
 def _snapshot() -> Any:
-    def rows(model: Any) -> list[Any]:
-        return list(model._default_manager.order_by("pk").values_list())
-
     return (
-        rows(CheckIn),
-        rows(WeeklyCheckIn),
-        rows(Priority),
-        rows(GoalChange),
+        table_rows(CheckIn),
+        table_rows(WeeklyCheckIn),
+        table_rows(Priority),
+        table_rows(GoalChange),
         list(
             Goal.objects.order_by("pk").values_list("pk", "health", "progress", "last_checkin_at")
         ),
@@ -82,13 +72,13 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:checkin",
         "the owner's public goal",
-        lambda o: url("goals:checkin", _goal(o, "checkin_goal")),
+        lambda o: url("goals:checkin", pk(o, "checkin_goal")),
         expect(EDITORS),
     ),
     Row(
         "goals:checkin",
         "the owner's public goal, a check-in",
-        lambda o: url("goals:checkin", _goal(o, "checkin_goal")),
+        lambda o: url("goals:checkin", pk(o, "checkin_goal")),
         expect(EDITORS, ok=302),
         method="POST",
         data=CHECKIN,
@@ -96,13 +86,13 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:checkin",
         "the owner's private goal",
-        lambda o: url("goals:checkin", _goal(o, "checkin_private_goal")),
+        lambda o: url("goals:checkin", pk(o, "checkin_private_goal")),
         expect(EDITORS),
     ),
     Row(
         "goals:checkin",
         "the owner's private goal, a check-in",
-        lambda o: url("goals:checkin", _goal(o, "checkin_private_goal")),
+        lambda o: url("goals:checkin", pk(o, "checkin_private_goal")),
         expect(EDITORS, ok=302),
         method="POST",
         data=CHECKIN,
@@ -110,13 +100,13 @@ MATRIX: tuple[Row, ...] = (
     Row(
         "goals:checkin",
         "a company goal",
-        lambda o: url("goals:checkin", _goal(o, "checkin_company_goal")),
+        lambda o: url("goals:checkin", pk(o, "checkin_company_goal")),
         expect((EXECUTIVE, HR_ADMIN)),
     ),
     Row(
         "goals:checkin",
         "a company goal, a confidence of 11",
-        lambda o: url("goals:checkin", _goal(o, "checkin_company_goal")),
+        lambda o: url("goals:checkin", pk(o, "checkin_company_goal")),
         expect((EXECUTIVE, HR_ADMIN), ok=200),
         method="POST",
         data={"health": "on_track", "confidence": "11"},
@@ -147,56 +137,41 @@ MATRIX: tuple[Row, ...] = (
 )
 
 
+def _build_goals(org: Org) -> None:
+    period = this_quarter(org)
+    public_goal = GoalFactory(owner=org.owner, period=period, title="Matrix public goal")
+    KeyResultFactory(goal=public_goal)
+    org.extras["checkin_goal"] = public_goal
+    org.extras["checkin_private_goal"] = GoalFactory(
+        owner=org.owner,
+        period=period,
+        title=PRIVATE_TITLE,
+        visibility=Visibility.PRIVATE,
+    )
+    org.extras["checkin_company_goal"] = GoalFactory(
+        owner=org.people[EXECUTIVE],
+        period=period,
+        level=GoalLevel.COMPANY,
+        title="Matrix company goal",
+    )
+
+
+def _tear_down_goals(org: Org) -> None:
+    WeeklyCheckIn.objects.filter(person__in=org.everyone).delete()
+    delete_goals(org)
+
+
 @pytest.fixture(scope="module")
 def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        built = build_org()
-        start, end = _this_quarter()
-        period, made_period = Period.objects.get_or_create(
-            kind="quarter",
-            start_date=start,
-            end_date=end,
-            defaults={"name": f"Matrix quarter {start}"},
-        )
-        try:
-            public_goal = GoalFactory(owner=built.owner, period=period, title="Matrix public goal")
-            KeyResultFactory(goal=public_goal)
-            built.extras["checkin_goal"] = public_goal
-            built.extras["checkin_private_goal"] = GoalFactory(
-                owner=built.owner,
-                period=period,
-                title=PRIVATE_TITLE,
-                visibility=Visibility.PRIVATE,
-            )
-            built.extras["checkin_company_goal"] = GoalFactory(
-                owner=built.people[EXECUTIVE],
-                period=period,
-                level=GoalLevel.COMPANY,
-                title="Matrix company goal",
-            )
-            signed_in_sessions(built)
-            yield built
-        finally:
-            end_sessions(built)
-            people = built.everyone
-            WeeklyCheckIn.objects.filter(person__in=people).delete()
-            Goal.objects.filter(owner__in=people).delete()
-            if made_period:
-                Period.objects.filter(pk=period.pk, goals__isnull=True).delete()
-            tear_down_org(built)
+    with matrix_org(django_db_blocker, extras=_build_goals, cleanup=_tear_down_goals) as built:
+        yield built
 
 
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
 def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
     text = check_case(row, role, org)
-    if text is not None and role not in PRIVATE_CIRCLE:
-        assert PRIVATE_TITLE not in text, f"{row.url(org)} shows {role} the owner's private goal"
+    assert_unseen(text, role, row.url(org), {PRIVATE_TITLE: PRIVATE_CIRCLE})
 
 
 def test_every_row_builds_a_url_of_its_own_name(org: Org, db: None) -> None:
-    from django.urls import resolve
-
-    wrong = [
-        row.label for row in MATRIX if resolve(row.url(org).split("?")[0]).view_name != row.name
-    ]
-    assert not wrong, wrong
+    assert_rows_build_their_own_urls(MATRIX, org)

@@ -6,34 +6,27 @@ owner's notification is fetched by id by every role to prove it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from django.urls import reverse
 
 from tandem.notifications.models import Notification, NotificationSetting
 from tests.access.matrix import (
+    FORM,
     OWNER,
     Org,
     Row,
     api,
-    build_org,
+    assert_unseen,
     case_ids,
     cases,
     check_case,
-    end_sessions,
     expect,
-    register_fingerprint,
-    signed_in_sessions,
-    tear_down_org,
+    matrix_org,
+    register_tables,
+    url,
 )
 
-FORM = (200, 302)
 SECRET_TITLE = "Matrix-secret notification title"
-
-
-def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
 
 
 def _notification(o: Org) -> int:
@@ -75,35 +68,29 @@ MATRIX: tuple[Row, ...] = (
 )
 
 
-def _notification_rows() -> Any:
-    return (
-        list(Notification.objects.order_by("pk").values_list()),
-        list(NotificationSetting.objects.order_by("pk").values_list()),
+register_tables(Notification, NotificationSetting)
+
+
+def _build_notification(org: Org) -> None:
+    org.extras["notification"] = Notification.objects.create(
+        person=org.owner, kind="mention", title=SECRET_TITLE, url="/program/"
     )
 
 
-register_fingerprint(_notification_rows)
+def _tear_down_notifications(org: Org) -> None:
+    Notification.objects.filter(person__in=org.people.values()).delete()
+    NotificationSetting.objects.filter(person__in=org.people.values()).delete()
 
 
 @pytest.fixture(scope="module")
 def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        built = build_org()
-        try:
-            built.extras["notification"] = Notification.objects.create(
-                person=built.owner, kind="mention", title=SECRET_TITLE, url="/program/"
-            )
-            signed_in_sessions(built)
-            yield built
-        finally:
-            end_sessions(built)
-            Notification.objects.filter(person__in=built.people.values()).delete()
-            NotificationSetting.objects.filter(person__in=built.people.values()).delete()
-            tear_down_org(built)
+    with matrix_org(
+        django_db_blocker, extras=_build_notification, cleanup=_tear_down_notifications
+    ) as built:
+        yield built
 
 
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
 def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
     text = check_case(row, role, org)
-    if text is not None and role != OWNER:
-        assert SECRET_TITLE not in text, f"{row.url(org)} shows {role} the owner's notification"
+    assert_unseen(text, role, row.url(org), {SECRET_TITLE: (OWNER,)})

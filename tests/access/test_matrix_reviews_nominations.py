@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.urls import resolve, reverse
 
 from tandem.notifications.models import Notification
 from tandem.reviews.models import (
@@ -24,6 +23,7 @@ from tandem.reviews.models import (
 )
 from tests.access.matrix import (
     EMPLOYEE,
+    FORM,
     HR_ADMIN,
     MANAGER,
     OWNER,
@@ -31,27 +31,23 @@ from tests.access.matrix import (
     SKIP_MANAGER,
     Org,
     Row,
-    build_org,
+    assert_rows_build_their_own_urls,
+    assert_unseen,
     case_ids,
     cases,
     check_case,
-    end_sessions,
     expect,
+    matrix_org,
     register_fingerprint,
-    signed_in_sessions,
-    tear_down_org,
+    table_rows,
+    url,
 )
 from tests.access.reviews_cleanup import delete_cycles
 from tests.reviews.factories import nominate, running_cycle
 
 APPROVERS = (MANAGER, SKIP_MANAGER, HR_ADMIN)
 ON_THE_PAGE = (OWNER, *APPROVERS)
-FORM = (200, 302)
 DECLINE_REASON = "MATRIX-DECLINE-REASON-4410"
-
-
-def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
 
 
 def _participant(o: Org) -> int:
@@ -116,15 +112,11 @@ MATRIX: tuple[Row, ...] = (
 )
 
 
-def _rows(model: type) -> list[tuple[object, ...]]:
-    return list(model._default_manager.order_by("pk").values_list())
-
-
 def _nominations_fingerprint() -> tuple[object, ...]:
     return (
-        _rows(Nomination),
-        _rows(Review),
-        _rows(Participant),
+        table_rows(Nomination),
+        table_rows(Review),
+        table_rows(Participant),
         Notification.objects.filter(kind="reviews.nomination").count(),
     )
 
@@ -150,31 +142,22 @@ def _build_nominations(org: Org) -> None:
 
 
 def _tear_down_nominations(org: Org) -> None:
-    delete_cycles([org.extras["nominations_cycle"].pk, org.extras["nominations_quiet"].pk])
+    keys = ("nominations_cycle", "nominations_quiet")
+    delete_cycles([org.extras[key].pk for key in keys if key in org.extras])
 
 
 @pytest.fixture(scope="module")
 def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        built = build_org()
-        try:
-            _build_nominations(built)
-            signed_in_sessions(built)
-            yield built
-        finally:
-            end_sessions(built)
-            if "nominations_quiet" in built.extras:
-                _tear_down_nominations(built)
-            tear_down_org(built)
+    with matrix_org(
+        django_db_blocker, extras=_build_nominations, cleanup=_tear_down_nominations
+    ) as built:
+        yield built
 
 
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
 def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
     text = check_case(row, role, org)
-    if text is None:
-        return
-    if role not in APPROVERS:
-        assert DECLINE_REASON not in text, f"{row.url(org)} shows {role} a peer's decline reason"
+    assert_unseen(text, role, row.url(org), {DECLINE_REASON: APPROVERS})
 
 
 def test_approvers_read_the_decline_reason(org: Org, db: None) -> None:
@@ -184,15 +167,7 @@ def test_approvers_read_the_decline_reason(org: Org, db: None) -> None:
 
 
 def test_every_row_builds_a_url_of_its_own_name(org: Org, db: None) -> None:
-    def name_of(row: Row) -> str:
-        return resolve(row.url(org).split("?")[0]).view_name
-
-    wrong = [
-        f"{row.label} builds {row.url(org)} ({name_of(row)})"
-        for row in MATRIX
-        if name_of(row) != row.name
-    ]
-    assert not wrong, "\n".join(wrong)
+    assert_rows_build_their_own_urls(MATRIX, org)
 
 
 def test_the_matrix_covers_every_signed_in_role() -> None:

@@ -9,12 +9,9 @@ are streamed, so they are checked here rather than by the shared `check_case`.""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 import pytest
-from django.urls import resolve, reverse
-from openpyxl import load_workbook
 
 from tandem.notifications.models import Notification
 from tandem.reviews.models import (
@@ -23,7 +20,6 @@ from tandem.reviews.models import (
     Review,
 )
 from tests.access.matrix import (
-    ANONYMOUS,
     EMPLOYEE,
     HR_ADMIN,
     HR_PARTNER,
@@ -32,17 +28,18 @@ from tests.access.matrix import (
     SKIP_MANAGER,
     Org,
     Row,
-    build_org,
+    assert_rows_build_their_own_urls,
+    assert_unseen,
     case_ids,
     cases,
     check_case,
+    check_export,
     client_as,
-    end_sessions,
     expect,
-    matches,
+    export_text,
+    matrix_org,
     register_fingerprint,
-    signed_in_sessions,
-    tear_down_org,
+    url,
 )
 from tests.access.reviews_cleanup import delete_cycles
 from tests.reviews.factories import nominate, participant_of, review_of, running_cycle
@@ -53,10 +50,6 @@ RESULTS = (HR_ADMIN, HR_PARTNER, OTHER_PARTNER)
 # Who may read the manager's comment in an export (HR covering the owner).
 COMMENT_READERS = (HR_ADMIN, HR_PARTNER)
 MANAGER_COMMENT = "MATRIX-RUNNING-MANAGER-COMMENT-4410"
-
-
-def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
 
 
 def _cycle(o: Org) -> int:
@@ -124,81 +117,49 @@ def _running_fingerprint() -> tuple[object, ...]:
 register_fingerprint(_running_fingerprint)
 
 
+def _build_cycle(org: Org) -> None:
+    cycle = running_cycle([org.owner, org.manager])
+    org.extras["running_cycle"] = cycle
+    nominate(
+        participant_of(cycle, org.owner),
+        org.people[EMPLOYEE],
+        status=NominationStatus.APPROVED,
+    )
+    submit(
+        review_of(cycle, org.owner, Relationship.MANAGER),
+        {"q1": 4},
+        comments={"q1": MANAGER_COMMENT},
+    )
+
+
+def _tear_down_cycle(org: Org) -> None:
+    if "running_cycle" in org.extras:
+        delete_cycles([_cycle(org)])
+
+
 @pytest.fixture(scope="module")
 def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        built = build_org()
-        cycle = None
-        try:
-            cycle = running_cycle([built.owner, built.manager])
-            built.extras["running_cycle"] = cycle
-            nominate(
-                participant_of(cycle, built.owner),
-                built.people[EMPLOYEE],
-                status=NominationStatus.APPROVED,
-            )
-            submit(
-                review_of(cycle, built.owner, Relationship.MANAGER),
-                {"q1": 4},
-                comments={"q1": MANAGER_COMMENT},
-            )
-            signed_in_sessions(built)
-            yield built
-        finally:
-            end_sessions(built)
-            if cycle is not None:
-                delete_cycles([cycle.pk])
-            tear_down_org(built)
-
-
-def _export_text(response) -> str:  # type: ignore[no-untyped-def]
-    body = b"".join(response.streaming_content)
-    if response["Content-Type"].startswith("text/csv"):
-        return body.decode("utf-8-sig")
-    workbook = load_workbook(io.BytesIO(body), read_only=True)
-    return "\n".join(
-        "\t".join("" if cell is None else str(cell) for cell in row)
-        for sheet in workbook.worksheets
-        for row in sheet.iter_rows(values_only=True)
-    )
-
-
-def _check_export(row: Row, role: str, org: Org) -> str | None:
-    target = row.url(org)
-    response = client_as(org, role).get(target)
-    expected = row.expected[role]
-    assert matches(response.status_code, expected), (
-        f"GET {target} as {role}: expected {expected}, got {response.status_code}"
-    )
-    if role == ANONYMOUS:
-        assert response["Location"].startswith("/login/"), response["Location"]
-    if response.status_code == 200:
-        assert response.streaming, f"{target} is not streamed"
-        return _export_text(response)
-    return None
+    with matrix_org(django_db_blocker, extras=_build_cycle, cleanup=_tear_down_cycle) as built:
+        yield built
 
 
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
 def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
-    text = _check_export(row, role, org) if row.name in EXPORTS else check_case(row, role, org)
-    if text is None:
-        return
-    if role not in COMMENT_READERS:
-        assert MANAGER_COMMENT not in text, f"{row.url(org)} shows {role} the manager's comment"
-    if role in (OTHER_PARTNER,) and row.name != "reviews:cycles":
+    text = check_export(row, role, org) if row.name in EXPORTS else check_case(row, role, org)
+    assert_unseen(text, role, row.url(org), {MANAGER_COMMENT: COMMENT_READERS})
+    if text is not None and role == OTHER_PARTNER and row.name != "reviews:cycles":
         assert org.owner.email not in text, f"{row.url(org)} shows {role} the owner"
 
 
 def test_the_covering_partner_reads_the_managers_comment_in_the_results(org: Org, db: None) -> None:
     response = client_as(org, HR_PARTNER).get(url("reviews:export_results_csv", _cycle(org)))
-    assert MANAGER_COMMENT in _export_text(response)
+    assert MANAGER_COMMENT in export_text(response)
 
 
 def test_the_skip_manager_follows_the_owner_in_the_progress_export(org: Org, db: None) -> None:
     response = client_as(org, SKIP_MANAGER).get(url("reviews:export_progress_csv", _cycle(org)))
-    assert org.owner.email in _export_text(response)
+    assert org.owner.email in export_text(response)
 
 
 def test_every_row_builds_a_url_of_its_own_name(org: Org, db: None) -> None:
-    wrong = [row.label for row in MATRIX if resolve(row.url(org)).view_name != row.name]
-    assert not wrong, "\n".join(wrong)
+    assert_rows_build_their_own_urls(MATRIX, org)

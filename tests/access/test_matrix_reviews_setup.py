@@ -7,10 +7,8 @@ run inside the test's transaction and are rolled back.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from django.urls import resolve, reverse
 
 from tandem.reviews.models import (
     Cycle,
@@ -27,15 +25,15 @@ from tests.access.matrix import (
     HR_ADMIN,
     Org,
     Row,
-    build_org,
+    assert_rows_build_their_own_urls,
     case_ids,
     cases,
     check_case,
-    end_sessions,
     expect,
-    register_fingerprint,
-    signed_in_sessions,
-    tear_down_org,
+    matrix_org,
+    pk,
+    register_tables,
+    url,
 )
 from tests.access.reviews_cleanup import delete_cycles
 from tests.reviews.factories import (
@@ -51,35 +49,17 @@ FORM = expect(HR_ADMIN, ok=(200, 302))
 REDIRECT = expect(HR_ADMIN, ok=302)
 
 
-def url(name: str, *args: object) -> str:
-    return reverse(name, args=args)
-
-
-def pk(o: Org, key: str) -> int:
-    return o.extras[key].pk
-
-
-def _snapshot() -> Any:
-    def rows(model: Any) -> list[Any]:
-        return list(model._default_manager.order_by("pk").values_list())
-
-    return tuple(
-        rows(model)
-        for model in (
-            RatingScale,
-            Template,
-            TemplateSection,
-            TemplateQuestion,
-            TemplateVersion,
-            Cycle,
-            CycleForm,
-            Phase,
-            Participant,
-        )
-    )
-
-
-register_fingerprint(_snapshot)
+register_tables(
+    RatingScale,
+    Template,
+    TemplateSection,
+    TemplateQuestion,
+    TemplateVersion,
+    Cycle,
+    CycleForm,
+    Phase,
+    Participant,
+)
 
 MATRIX: tuple[Row, ...] = (
     Row("reviews:admin", "overview", lambda o: url("reviews:admin"), HR),
@@ -324,22 +304,14 @@ def _build(org: Org) -> None:
 
 
 def _tear_down(org: Org) -> None:
-    delete_cycles([pk(org, "setup_running"), pk(org, "setup_draft")])
+    keys = ("setup_running", "setup_draft")
+    delete_cycles([pk(org, key) for key in keys if key in org.extras])
 
 
 @pytest.fixture(scope="module")
 def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        built = build_org()
-        try:
-            _build(built)
-            signed_in_sessions(built)
-            yield built
-        finally:
-            end_sessions(built)
-            if "setup_running" in built.extras:
-                _tear_down(built)
-            tear_down_org(built)
+    with matrix_org(django_db_blocker, extras=_build, cleanup=_tear_down) as built:
+        yield built
 
 
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
@@ -348,9 +320,4 @@ def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) 
 
 
 def test_every_row_builds_a_url_of_its_own_name(org: Org, db: None) -> None:
-    wrong = [
-        f"{row.label} builds {row.url(org)} ({resolve(row.url(org)).view_name})"
-        for row in MATRIX
-        if resolve(row.url(org)).view_name != row.name
-    ]
-    assert not wrong, "\n".join(wrong)
+    assert_rows_build_their_own_urls(MATRIX, org)

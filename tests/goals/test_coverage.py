@@ -46,7 +46,6 @@ def world():
     return {
         "period": period,
         "engineering": engineering,
-        "platform": platform,
         "sales": sales,
         "boss": boss,
         "manager": manager,

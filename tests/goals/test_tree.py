@@ -55,9 +55,7 @@ def world():
     return {
         "period": period,
         "engineering": engineering,
-        "platform": platform,
         "sales": sales,
-        "boss": boss,
         "manager": manager,
         "owner": owner,
         "outsider": outsider,

@@ -33,32 +33,29 @@ def goal(person):
     return GoalFactory(owner=person, title="Ship the importer")
 
 
-def test_it_saves_this_weeks_priorities_linked_or_not(person, goal):
-    checkin = save_weekly_checkin(
-        person=person,
-        by=person,
-        week_start=THIS_WEEK,
-        priorities=[("Write the parser", goal.pk), ("Hiring loop", None)],
+def save_this_week(person, priorities, **more):  # type: ignore[no-untyped-def]
+    """The person's own check-in for this week."""
+    return save_weekly_checkin(
+        person=person, by=person, week_start=THIS_WEEK, priorities=priorities, **more
     )
+
+
+def test_it_saves_this_weeks_priorities_linked_or_not(person, goal):
+    checkin = save_this_week(person, [("Write the parser", goal.pk), ("Hiring loop", None)])
     rows = list(checkin.priorities.values_list("title", "goal_id"))
     assert rows == [("Write the parser", goal.pk), ("Hiring loop", None)]
     assert checkin.submitted_at is not None
 
 
 def test_saving_again_replaces_the_weeks_list(person, goal):
-    save_weekly_checkin(person=person, by=person, week_start=THIS_WEEK, priorities=[("A", None)])
-    save_weekly_checkin(person=person, by=person, week_start=THIS_WEEK, priorities=[("B", None)])
+    save_this_week(person, [("A", None)])
+    save_this_week(person, [("B", None)])
     assert WeeklyCheckIn.objects.filter(person=person).count() == 1
     assert list(Priority.objects.values_list("title", flat=True)) == ["B"]
 
 
 def test_the_share_of_priorities_linked_to_goals_is_a_whole_percent(person, goal):
-    save_weekly_checkin(
-        person=person,
-        by=person,
-        week_start=THIS_WEEK,
-        priorities=[("A", goal.pk), ("B", None), ("C", goal.pk)],
-    )
+    save_this_week(person, [("A", goal.pk), ("B", None), ("C", goal.pk)])
     week = week_for(person, person, THIS_WEEK)
     assert week.linked_share == 67
     assert week.linked_count == 2
@@ -71,13 +68,7 @@ def test_a_week_without_priorities_has_no_linked_share():
 def test_last_weeks_priorities_are_marked_done_or_not_done(person, goal):
     last = WeeklyCheckInFactory(person=person, week_start=LAST_WEEK)
     finished, unfinished = PriorityFactory(checkin=last), PriorityFactory(checkin=last)
-    save_weekly_checkin(
-        person=person,
-        by=person,
-        week_start=THIS_WEEK,
-        priorities=[("New", None)],
-        done={finished.pk: True, unfinished.pk: False},
-    )
+    save_this_week(person, [("New", None)], done={finished.pk: True, unfinished.pk: False})
     finished.refresh_from_db()
     unfinished.refresh_from_db()
     assert finished.done is True
@@ -87,13 +78,8 @@ def test_last_weeks_priorities_are_marked_done_or_not_done(person, goal):
 def test_an_unfinished_priority_carries_into_this_week_linked_back(person, goal):
     last = WeeklyCheckInFactory(person=person, week_start=LAST_WEEK)
     unfinished = PriorityFactory(checkin=last, title="Finish the spec", goal=goal)
-    checkin = save_weekly_checkin(
-        person=person,
-        by=person,
-        week_start=THIS_WEEK,
-        priorities=[("Something new", None)],
-        done={unfinished.pk: False},
-        carry_over=[unfinished.pk],
+    checkin = save_this_week(
+        person, [("Something new", None)], done={unfinished.pk: False}, carry_over=[unfinished.pk]
     )
     carried = checkin.priorities.get(carried_from=unfinished)
     assert carried.title == "Finish the spec"
@@ -104,13 +90,7 @@ def test_carrying_the_same_priority_twice_makes_one_copy(person):
     last = WeeklyCheckInFactory(person=person, week_start=LAST_WEEK)
     unfinished = PriorityFactory(checkin=last)
     for _ in range(2):
-        save_weekly_checkin(
-            person=person,
-            by=person,
-            week_start=THIS_WEEK,
-            priorities=[("Again", None)],
-            carry_over=[unfinished.pk, unfinished.pk],
-        )
+        save_this_week(person, [("Again", None)], carry_over=[unfinished.pk, unfinished.pk])
     assert Priority.objects.filter(carried_from=unfinished).count() == 1
 
 
@@ -118,26 +98,14 @@ def test_a_priority_from_two_weeks_ago_cannot_be_carried(person):
     old = WeeklyCheckInFactory(person=person, week_start=LAST_WEEK - timedelta(days=7))
     stale = PriorityFactory(checkin=old)
     with pytest.raises(ValidationError) as refused:
-        save_weekly_checkin(
-            person=person,
-            by=person,
-            week_start=THIS_WEEK,
-            priorities=[("A", None)],
-            carry_over=[stale.pk],
-        )
+        save_this_week(person, [("A", None)], carry_over=[stale.pk])
     assert "carry" in refused.value.message_dict
 
 
 def test_someone_elses_priority_cannot_be_marked_done(person):
     theirs = PriorityFactory(checkin=WeeklyCheckInFactory(week_start=LAST_WEEK))
     with pytest.raises(ValidationError) as refused:
-        save_weekly_checkin(
-            person=person,
-            by=person,
-            week_start=THIS_WEEK,
-            priorities=[("A", None)],
-            done={theirs.pk: True},
-        )
+        save_this_week(person, [("A", None)], done={theirs.pk: True})
     assert "done" in refused.value.message_dict
     theirs.refresh_from_db()
     assert theirs.done is None
@@ -146,12 +114,7 @@ def test_someone_elses_priority_cannot_be_marked_done(person):
 def test_a_priority_may_only_link_to_the_persons_own_current_goals(person):
     someone_elses = GoalFactory()
     with pytest.raises(ValidationError) as refused:
-        save_weekly_checkin(
-            person=person,
-            by=person,
-            week_start=THIS_WEEK,
-            priorities=[("Fine", None), ("Theirs", someone_elses.pk)],
-        )
+        save_this_week(person, [("Fine", None), ("Theirs", someone_elses.pk)])
     assert "priority_1_goal" in refused.value.message_dict
     assert not WeeklyCheckIn.objects.exists()
 
@@ -159,9 +122,7 @@ def test_a_priority_may_only_link_to_the_persons_own_current_goals(person):
 def test_a_closed_goal_cannot_be_linked(person):
     closed = GoalFactory(owner=person, state=GoalState.CLOSED)
     with pytest.raises(ValidationError) as refused:
-        save_weekly_checkin(
-            person=person, by=person, week_start=THIS_WEEK, priorities=[("A", closed.pk)]
-        )
+        save_this_week(person, [("A", closed.pk)])
     assert "priority_0_goal" in refused.value.message_dict
 
 
@@ -173,22 +134,18 @@ def test_a_goal_of_a_period_that_has_not_started_cannot_be_linked(person):
     )
     future = GoalFactory(owner=person, period=later)
     with pytest.raises(ValidationError):
-        save_weekly_checkin(
-            person=person, by=person, week_start=THIS_WEEK, priorities=[("A", future.pk)]
-        )
+        save_this_week(person, [("A", future.pk)])
 
 
 def test_an_empty_title_is_refused_naming_the_row(person):
     with pytest.raises(ValidationError) as refused:
-        save_weekly_checkin(
-            person=person, by=person, week_start=THIS_WEEK, priorities=[("A", None), ("  ", None)]
-        )
+        save_this_week(person, [("A", None), ("  ", None)])
     assert "priority_1_title" in refused.value.message_dict
 
 
 def test_a_week_with_no_priorities_is_refused(person):
     with pytest.raises(ValidationError) as refused:
-        save_weekly_checkin(person=person, by=person, week_start=THIS_WEEK, priorities=[])
+        save_this_week(person, [])
     assert "priorities" in refused.value.message_dict
 
 
@@ -208,7 +165,7 @@ def test_only_the_person_writes_their_weekly_check_in(person):
 
 
 def test_it_lands_in_the_audit_log(person):
-    save_weekly_checkin(person=person, by=person, week_start=THIS_WEEK, priorities=[("A", None)])
+    save_this_week(person, [("A", None)])
     assert AuditEvent.objects.filter(kind="goals.weekly_checkin", subject=person).exists()
 
 

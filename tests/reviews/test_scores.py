@@ -115,13 +115,20 @@ def test_the_weighted_mix_uses_every_component_at_its_weight():
     assert participant.score_parts["redistributed"] is False
 
 
-def test_a_missing_component_gives_its_weight_to_the_others_in_proportion():
+def _scored_without_goals():  # type: ignore[no-untyped-def]
+    """A participant scored in a mix with no goals to count (their 20% goes to the others)
+    and no peers (weight 0): only the manager and self reviews are submitted."""
     boss, (ana,) = team()
     cycle = weighted_cycle([ana], weight_peers=0, weight_self=20)
     submit(review_of(cycle, ana, Relationship.MANAGER), {"q1": 5}, items={"q2": {"c1": 1}})
     submit(review_of(cycle, ana, Relationship.SELF), {"q1": 3})
     participant = participant_of(cycle, ana)
     scores.refresh_participant(participant)
+    return participant
+
+
+def test_a_missing_component_gives_its_weight_to_the_others_in_proportion():
+    participant = _scored_without_goals()
     parts = participant.score_parts
     assert parts["redistributed"] is True
     assert parts["components"]["goals"]["missing"] is True
@@ -134,13 +141,7 @@ def test_a_missing_component_gives_its_weight_to_the_others_in_proportion():
 
 
 def test_the_redistribution_is_explained_in_plain_words():
-    boss, (ana,) = team()
-    cycle = weighted_cycle([ana], weight_peers=0, weight_self=20)
-    submit(review_of(cycle, ana, Relationship.MANAGER), {"q1": 5}, items={"q2": {"c1": 1}})
-    submit(review_of(cycle, ana, Relationship.SELF), {"q1": 3})
-    participant = participant_of(cycle, ana)
-    scores.refresh_participant(participant)
-    lines = scores.explain(participant)
+    lines = scores.explain(_scored_without_goals())
     assert "Goals were not scored, so their 20% went to the other parts." in lines
     assert lines[0].startswith("The overall score, 62.50 of 100, mixes")
 

@@ -13,16 +13,11 @@ from tandem.audit.models import AuditEvent
 from tandem.org.models import PersonStatus
 from tandem.reviews.models import Cycle, CycleForm, Phase, PhaseKind, Relationship, ScoreMethod
 from tandem.reviews.services import cycles
-from tests.factories import DepartmentFactory, PersonFactory, hr_admin
+from tests.factories import DepartmentFactory, PersonFactory
 from tests.reviews.factories import CycleFactory, TemplateFactory
 from tests.reviews.setup_helpers import draft_cycle, launch, phase_dates
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hr() -> Any:
-    return hr_admin()
 
 
 def _picked(cycle: Cycle) -> set[int]:
@@ -162,14 +157,18 @@ def test_a_phase_may_not_open_before_the_one_before_it(hr: Any) -> None:
     assert "Manager review" in error.value.message_dict["manager_opens_on"][0]
 
 
-def test_extending_a_deadline_after_launch_is_audited_with_old_and_new_dates(
-    hr: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+@pytest.fixture
+def launched(hr: Any, django_capture_on_commit_callbacks: Any) -> Cycle:
+    """A cycle launched by `hr` for a department of one."""
     department = DepartmentFactory()
     PersonFactory(department=department)
-    cycle = launch(
-        draft_cycle(hr, departments=[department]), hr, django_capture_on_commit_callbacks
-    )
+    return launch(draft_cycle(hr, departments=[department]), hr, django_capture_on_commit_callbacks)
+
+
+def test_extending_a_deadline_after_launch_is_audited_with_old_and_new_dates(
+    hr: Any, launched: Cycle
+) -> None:
+    cycle = launched
     dates = phase_dates()
     opens, due = dates[PhaseKind.ACKNOWLEDGEMENT]
     dates[PhaseKind.ACKNOWLEDGEMENT] = (opens, due + timedelta(days=7))
@@ -181,14 +180,8 @@ def test_extending_a_deadline_after_launch_is_audited_with_old_and_new_dates(
     ]
 
 
-def test_after_launch_the_period_no_longer_changes(
-    hr: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    department = DepartmentFactory()
-    PersonFactory(department=department)
-    cycle = launch(
-        draft_cycle(hr, departments=[department]), hr, django_capture_on_commit_callbacks
-    )
+def test_after_launch_the_period_no_longer_changes(hr: Any, launched: Cycle) -> None:
+    cycle = launched
     with pytest.raises(ValidationError) as error:
         cycles.update_cycle(cycle, by=hr, period_start=date(2020, 1, 1))
     assert "period_start" in error.value.message_dict

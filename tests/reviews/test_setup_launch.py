@@ -24,15 +24,10 @@ from tandem.reviews.models import (
 )
 from tandem.reviews.services import cycles
 from tandem.reviews.services.launch import notify_launch
-from tests.factories import DepartmentFactory, PersonFactory, hr_admin
+from tests.factories import DepartmentFactory, PersonFactory
 from tests.reviews.setup_helpers import draft_cycle, launch
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hr() -> Any:
-    return hr_admin()
 
 
 @pytest.fixture

@@ -20,16 +20,11 @@ from tandem.reviews.models import (
     TemplateQuestion,
 )
 from tandem.reviews.services import cycles
-from tests.factories import DepartmentFactory, PersonFactory, hr_admin
+from tests.factories import DepartmentFactory, PersonFactory
 from tests.reviews.factories import RatingScaleFactory, template_with_questions
 from tests.reviews.setup_helpers import draft_cycle, launch
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hr() -> Any:
-    return hr_admin()
 
 
 @pytest.fixture

@@ -17,16 +17,11 @@ from tandem.reviews.models import (
     TemplateQuestion,
 )
 from tandem.reviews.services import cycles, setup
-from tests.factories import DepartmentFactory, PersonFactory, hr_admin
+from tests.factories import DepartmentFactory, PersonFactory
 from tests.reviews.factories import RatingScaleFactory, TemplateFactory
 from tests.reviews.setup_helpers import draft_cycle, launch
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hr() -> Any:
-    return hr_admin()
 
 
 def _section(hr: Any) -> Any:

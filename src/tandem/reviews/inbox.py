@@ -29,7 +29,7 @@ from tandem.reviews.models import (
     Relationship,
     Review,
 )
-from tandem.reviews.queries_progress import with_phase_dates
+from tandem.reviews.queries.progress import with_phase_dates
 
 SOURCE = "Reviews"
 ACTIVE_NOMINATIONS = (NominationStatus.PROPOSED, NominationStatus.APPROVED)

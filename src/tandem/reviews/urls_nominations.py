@@ -1,8 +1,8 @@
-"""Review pages: nominations (see views_nominations.py)."""
+"""Review pages: nominations (see views/nominations.py)."""
 
 from django.urls import URLPattern, path
 
-from tandem.reviews import views_nominations as views
+from tandem.reviews.views import nominations as views
 
 urlpatterns: list[URLPattern] = [
     path(

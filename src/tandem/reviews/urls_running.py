@@ -1,8 +1,9 @@
-"""Review pages: running (see views_running.py and exports.py)."""
+"""Review pages: running (see views/running.py and exports.py)."""
 
 from django.urls import URLPattern, path
 
-from tandem.reviews import exports, views_running
+from tandem.reviews import exports
+from tandem.reviews.views import running as views_running
 
 urlpatterns: list[URLPattern] = [
     path("reviews/", views_running.mine, name="mine"),

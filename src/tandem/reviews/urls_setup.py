@@ -1,8 +1,8 @@
-"""Review pages: setup (see views_setup.py). HR admins only."""
+"""Review pages: setup (see views/setup.py). HR admins only."""
 
 from django.urls import URLPattern, path
 
-from tandem.reviews import views_setup as views
+from tandem.reviews.views import setup as views
 
 urlpatterns: list[URLPattern] = [
     path("reviews/admin/", views.admin, name="admin"),

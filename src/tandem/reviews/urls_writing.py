@@ -1,8 +1,8 @@
-"""Review pages: writing (see views_writing.py)."""
+"""Review pages: writing (see views/writing.py)."""
 
 from django.urls import URLPattern, path
 
-from tandem.reviews import views_writing as views
+from tandem.reviews.views import writing as views
 
 urlpatterns: list[URLPattern] = [
     path("reviews/<int:review_id>/", views.review_page, name="review"),

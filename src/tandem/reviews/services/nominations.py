@@ -40,7 +40,7 @@ from tandem.reviews.models import (
     Review,
     TemplateVersion,
 )
-from tandem.reviews.queries_nominations import DECLINABLE_STATES, peer_load_parts
+from tandem.reviews.queries.nominations import DECLINABLE_STATES, peer_load_parts
 from tandem.reviews.tasks_nominations import notify_bulk_approval
 
 KIND = "reviews.nomination"

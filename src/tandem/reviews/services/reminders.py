@@ -202,7 +202,7 @@ def remind(
     `by` follows: HR all or their departments, a manager their subtree), ONE notification
     per person listing how many things wait. Narrowed to one `phase`, one `relationship`
     or some `people` (person ids) when given. Returns how many were reminded; audited."""
-    from tandem.reviews.queries_progress import followed_participants
+    from tandem.reviews.queries.progress import followed_participants
 
     require(by, "cycle.progress", cycle)
     if cycle.status != CycleStatus.ACTIVE:

@@ -1,6 +1,6 @@
 """HR setup pages for review cycles: scales, templates, cycles, launch and participants.
 
-HR admins only: `queries_setup` answers everyone else with a 404. Thin: forms parse,
+HR admins only: `queries.setup` answers everyone else with a 404. Thin: forms parse,
 `services.setup` / `services.cycles` write, and a service's ValidationError lands on the
 field it names with nothing saved.
 """
@@ -21,8 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import queries_setup as queries
-from tandem.reviews.forms_setup import (
+from tandem.reviews.forms.setup import (
     AddParticipantForm,
     CycleBasicsForm,
     CycleFormsForm,
@@ -39,6 +38,7 @@ from tandem.reviews.forms_setup import (
     TemplateForm,
 )
 from tandem.reviews.models import Cycle, CycleStatus, Phase, Template, TemplateSection
+from tandem.reviews.queries import setup as queries
 from tandem.reviews.services import cycles as cycle_services
 from tandem.reviews.services import setup as setup_services
 

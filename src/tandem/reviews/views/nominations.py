@@ -16,8 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.rules import NotAllowed, can, require, scope
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import queries_nominations as queries
-from tandem.reviews.forms_nominations import (
+from tandem.reviews.forms.nominations import (
     ApproveForm,
     DeclineForm,
     PeersForm,
@@ -26,6 +25,7 @@ from tandem.reviews.forms_nominations import (
     apply_errors,
 )
 from tandem.reviews.models import Cycle, NominationStatus, Participant, ReviewState
+from tandem.reviews.queries import nominations as queries
 from tandem.reviews.services import nominations as services
 
 

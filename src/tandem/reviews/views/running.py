@@ -1,5 +1,5 @@
 """Running a cycle: my reviews, the cycles I follow, a cycle's progress, the overdue list
-and the one-click reminder. Thin: `queries_progress` reads, `services.reminders` writes."""
+and the one-click reminder. Thin: `queries.progress` reads, `services.reminders` writes."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.access.rules import can
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import queries_progress as queries
 from tandem.reviews.models import Relationship
 from tandem.reviews.phases import current_phase, phases_of
+from tandem.reviews.queries import progress as queries
 from tandem.reviews.services import reminders as reminder_service
 
 

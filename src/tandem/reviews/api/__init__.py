@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from ninja import Router
 
-from tandem.reviews.api_cycles import router as cycles_router
-from tandem.reviews.api_reviews import router as reviews_router
+from tandem.reviews.api.cycles import router as cycles_router
+from tandem.reviews.api.reviews import router as reviews_router
 
 router = Router()
 router.add_router("", cycles_router)

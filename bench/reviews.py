@@ -76,7 +76,7 @@ SECTION = "reviews:postgresql"
 BENCH_TASKS = (
     "tandem.notifications.tasks.deliver_notifications",
     "tandem.reviews.tasks.notify_launch_task",
-    "tandem.reviews.tasks_nominations.notify_bulk_approval",
+    "tandem.reviews.tasks.notify_bulk_approval",
 )
 
 

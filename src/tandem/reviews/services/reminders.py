@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 
 from tandem.access.rules import require
 from tandem.audit.services import record
+from tandem.core.tasks import enqueue_on_commit
 from tandem.notifications.services import Message, notify_many
 from tandem.reviews.models import (
     OPEN_STATES,
@@ -252,15 +253,16 @@ def queue_reminders(
 ) -> None:
     """Check that `by` may remind, then send in the background (a whole company's worth of
     notifications does not belong in a request): the task runs after commit, with ids."""
-    from tandem.reviews.reminders import send_cycle_reminders
-
     require(by, "cycle.progress", cycle)
     if cycle.status != CycleStatus.ACTIVE:
         raise ValidationError({"cycle": f"The cycle “{cycle.name}” is not running."})
     if phase is not None and window_state(phases_of(cycle).get(phase)) != "open":
         label = PhaseKind(phase).label.lower() if phase in PhaseKind.values else "review"
         raise ValidationError({"phase": f"The {label} phase is not open, so no one was reminded."})
-    cycle_id, by_id = cycle.pk, by.pk
-    transaction.on_commit(
-        lambda: send_cycle_reminders.enqueue(cycle_id, by_id, phase or "", relationship or "")
+    enqueue_on_commit(
+        "tandem.reviews.tasks.send_cycle_reminders",
+        cycle.pk,
+        by.pk,
+        phase or "",
+        relationship or "",
     )

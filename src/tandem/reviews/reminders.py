@@ -21,6 +21,7 @@ from django.db import transaction
 from tandem.core.reminders import register
 from tandem.program.models import Program
 from tandem.reviews.models import CycleStatus, Phase
+from tandem.reviews.queries.progress import REMINDABLE_PHASES, open_work
 from tandem.reviews.services import reminders as service
 from tandem.reviews.services.sharing import release_due
 
@@ -48,7 +49,7 @@ def remind_phase(phase: Phase, key: str) -> int:
         if key in (locked.reminders_sent or []):
             return 0
         cycle = locked.cycle
-        work = service.open_work(cycle, phases=[locked.kind])
+        work = open_work(cycle, phases=[locked.kind])
         sent = service.send(
             service.messages_for(
                 cycle, work, key=phase_dedupe_prefix(locked, key), deadline=locked.due_on
@@ -66,7 +67,7 @@ def send_review_reminders(today: date) -> int:
     days_before = Program.load().review_reminder_days_before
     phases = Phase.objects.filter(
         cycle__status=CycleStatus.ACTIVE,
-        kind__in=service.REMINDABLE_PHASES,
+        kind__in=REMINDABLE_PHASES,
         opens_on__lte=today,
         due_on__gte=today,
     ).order_by("pk")

@@ -68,7 +68,7 @@ def cycle(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
         cursor_error, cursor = str(bad), None
         managers = queries.by_manager(request.user, found)
     progress = queries.completion(request.user, found)
-    remindable = {p.kind for p in reminder_service.remindable_phases(found)}
+    remindable = {p.kind for p in queries.remindable_phases(found)}
     context: dict[str, Any] = {
         "cycle": found,
         "progress": progress,
@@ -124,7 +124,7 @@ class RemindForm(forms.Form):
     phase = forms.ChoiceField(
         choices=[
             ("", "Every open phase"),
-            *((str(k), str(k)) for k in reminder_service.REMINDABLE_PHASES),
+            *((str(k), str(k)) for k in queries.REMINDABLE_PHASES),
         ],
         required=False,
         label="Phase",

@@ -9,6 +9,7 @@ A review's author comes back null, with a label such as "Peer 1", whenever
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -245,6 +246,30 @@ def _conflict(review: Review, error: writing.DraftConflict) -> Status[dict[str, 
     return Status(409, {"detail": " ".join(error.messages), "current_version": current or 0})
 
 
+def _write(
+    request: HttpRequest,
+    review_id: int,
+    payload: ReviewDraftIn | ReviewSubmitIn,
+    write: Callable[..., Review],
+) -> dict[str, Any] | Status[dict[str, Any]]:
+    """Save or submit (`write`: `writing.save_draft` or `writing.submit`) the answers sent:
+    a lost update is a 409 with nothing saved, a bad answer a 422 naming its question."""
+    review = _review(request, review_id, details=True)
+    try:
+        write(
+            review,
+            answers=payload.answers,
+            version=payload.version,
+            active_seconds=payload.active_seconds,
+            by=request.user,
+        )
+    except writing.DraftConflict as conflict:
+        return _conflict(review, conflict)
+    except DjangoValidationError as error:
+        raise _answer_errors(review, error) from None
+    return _review_detail(request, review)
+
+
 @router.patch(
     "/reviews/reviews/{review_id}",
     response={200: ReviewDetailOut, 409: ConflictOut, **NOT_FOUND},
@@ -255,20 +280,7 @@ def save_review_draft(
 ) -> dict[str, Any] | Status[dict[str, Any]]:
     """Only the questions sent change. When someone saved since `version` (another tab,
     another person) the answer is a 409 with the current version and nothing is saved."""
-    review = _review(request, review_id, details=True)
-    try:
-        writing.save_draft(
-            review,
-            answers=payload.answers,
-            version=payload.version,
-            active_seconds=payload.active_seconds,
-            by=request.user,
-        )
-    except writing.DraftConflict as conflict:
-        return _conflict(review, conflict)
-    except DjangoValidationError as error:
-        raise _answer_errors(review, error) from None
-    return _review_detail(request, review)
+    return _write(request, review_id, payload, writing.save_draft)
 
 
 @router.post(
@@ -279,20 +291,7 @@ def save_review_draft(
 def submit_review(
     request: HttpRequest, review_id: int, payload: ReviewSubmitIn
 ) -> dict[str, Any] | Status[dict[str, Any]]:
-    review = _review(request, review_id, details=True)
-    try:
-        writing.submit(
-            review,
-            answers=payload.answers,
-            version=payload.version,
-            active_seconds=payload.active_seconds,
-            by=request.user,
-        )
-    except writing.DraftConflict as conflict:
-        return _conflict(review, conflict)
-    except DjangoValidationError as error:
-        raise _answer_errors(review, error) from None
-    return _review_detail(request, review)
+    return _write(request, review_id, payload, writing.submit)
 
 
 @router.post(

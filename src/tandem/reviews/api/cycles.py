@@ -13,7 +13,7 @@ from tandem.access.rules import NotAllowed, can, require, scope
 from tandem.core import pagination
 from tandem.org.api import ERRORS, MAX_ID
 from tandem.org.queries import SORT_NAME_LENGTH
-from tandem.reviews import phases
+from tandem.reviews import phases, versions
 from tandem.reviews.api.common import (
     NOT_FOUND,
     after_id,
@@ -135,12 +135,7 @@ def _question_out(question: TemplateQuestion) -> dict[str, Any]:
     return {
         "id": question.pk,
         "position": question.position,
-        "kind": question.kind,
-        "prompt": question.prompt,
-        "help_text": question.help_text,
-        "required": question.required,
-        "allow_comment": question.allow_comment,
-        "is_overall": question.is_overall,
+        **versions.question_settings(question),
         "scale": None
         if scale is None
         else {"id": scale.pk, "name": scale.name, "points": list(scale.points)},

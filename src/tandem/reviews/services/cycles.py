@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from tandem.access.rules import require
 from tandem.audit.services import diff, record, snapshot
 from tandem.core.tasks import enqueue_on_commit
+from tandem.core.validation import clean_text
 from tandem.org.models import Department, Person
 from tandem.reviews.models import (
     PHASE_ORDER,
@@ -43,7 +44,7 @@ from tandem.reviews.services.launch import (
     run_launch,
     selected_people,
 )
-from tandem.reviews.services.setup import NAME_MAX, TEXT_MAX, clean_text
+from tandem.reviews.services.setup import NAME_MAX, TEXT_MAX
 
 __all__ = [
     "PREVIEW_NAMES",

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tandem.access.rules import require
 from tandem.audit.services import diff, record, snapshot
+from tandem.core.validation import clean_text
 from tandem.reviews.models import (
     CycleForm,
     CycleStatus,
@@ -38,24 +39,6 @@ LABEL_MAX = 100
 PROMPT_MAX = 500
 TITLE_MAX = 200
 TEXT_MAX = 5_000
-
-
-def clean_text(value: Any, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    """Text with surrounding blanks trimmed, or a message naming the field."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError({field: f"{label} must be text."})
-    text = value.strip()
-    if "\x00" in text:
-        raise ValidationError({field: f"{label} contains a character that cannot be stored."})
-    if required and not text:
-        raise ValidationError({field: f"{label} cannot be empty."})
-    if len(text) > limit:
-        raise ValidationError(
-            {field: f"{label} is {len(text):,} characters long; the limit is {limit:,}."}
-        )
-    return text
 
 
 def _ids(pk: int | None) -> list[int]:

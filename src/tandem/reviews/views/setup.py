@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
+from tandem.core.validation import show_errors
 from tandem.reviews.forms.setup import (
     AddParticipantForm,
     CycleBasicsForm,
@@ -43,15 +44,6 @@ from tandem.reviews.services import cycles as cycle_services
 from tandem.reviews.services import setup as setup_services
 
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _first_error(error: ValidationError) -> str:

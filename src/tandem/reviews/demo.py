@@ -32,10 +32,9 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.core.management.color import no_style
 from django.db import connection, models
-from django.db.models import Max
 
+from tandem.core.bulk import next_id, reset_sequences
 from tandem.goals.models import Goal
 from tandem.goals.services.periods import bounds
 from tandem.org.demo import DEMO_DOMAIN
@@ -174,19 +173,6 @@ class _Sink:
             if values[i] is not None:
                 values[i] = str(values[i].replace(tzinfo=None))  # drawn in UTC
         return tuple(values)
-
-
-def _next_id(model: type[models.Model]) -> int:
-    return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
-
-
-def _reset_sequences(models_: Sequence[type[models.Model]]) -> None:
-    # Explicit ids leave PostgreSQL's sequences behind (SQLite uses max(rowid) + 1).
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
 
 
 # --- Building blocks ---------------------------------------------------------------------
@@ -511,8 +497,8 @@ class _Generator:
         self.by_department: dict[int | None, list[int]] = defaultdict(list)
         for person in self.people.values():
             self.by_department[person.department].append(person.pk)
-        self.next_participant = _next_id(Participant)
-        self.next_review = _next_id(Review)
+        self.next_participant = next_id(Participant)
+        self.next_review = next_id(Review)
         self.participants = _Sink(Participant, PARTICIPANT_COLUMNS, progress)
         self.nominations = _Sink(Nomination, NOMINATION_COLUMNS, progress)
         self.reviews = _Sink(Review, REVIEW_COLUMNS, progress)
@@ -1060,6 +1046,6 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     generator.finished(plans[0], forms, manager_names)
     generator.active(plans[1], forms, manager_names)
     generator.flush()
-    _reset_sequences([Participant, Nomination, Review, ReviewRevision, SubmittedRating])
+    reset_sequences([Participant, Nomination, Review, ReviewRevision, SubmittedRating])
     for plan in plans:
         tally.refresh(cycle_id=plan.cycle.pk)

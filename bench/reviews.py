@@ -76,7 +76,7 @@ SECTION = "reviews:postgresql"
 BENCH_TASKS = (
     "tandem.notifications.tasks.deliver_notifications",
     "tandem.reviews.tasks.notify_launch_task",
-    "tandem.reviews.tasks_nominations.notify_bulk_approval",
+    "tandem.reviews.tasks.notify_bulk_approval",
 )
 
 
@@ -581,7 +581,7 @@ What was found on the way (EXPLAIN ANALYZE and cProfile on this database):
   autovacuum last ran. Profile of the approval before notifications
   moved to a task (79.9 s): notifications 36 s, 28 UPDATEs by id list 14 s, the peer-review
   insert 9.4 s, COMMIT 11 s (the deferred foreign-key checks of 279,000 new reviews).
-- **Progress page: four statements aggregate the whole cycle.** `queries_progress`:
+- **Progress page: four statements aggregate the whole cycle.** `queries.progress`:
   reviews by relationship (`completion`), participants with an `EXISTS` per participant
   for "manager review done" (`_participant_figures`, 95,000 index probes), nominations per
   participant (`_nomination_figures`) and reviews by department (`by_department`), each

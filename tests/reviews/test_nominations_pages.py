@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tandem.reviews.models import Nomination, NominationStatus, Relationship, Review
-from tandem.reviews.queries_nominations import decline_url_for
+from tandem.reviews.queries.nominations import decline_url_for
 from tandem.reviews.services.nominations import propose_peers
 from tests.factories import PersonFactory, hr_admin
 from tests.reviews.factories import add_participant, close_phase, nominate

@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tandem.reviews import queries_progress as progress
 from tandem.reviews import tally
 from tandem.reviews.models import NominationStatus, PhaseKind, Relationship, ReviewState
+from tandem.reviews.queries import progress
 from tests.factories import DepartmentFactory, PersonFactory, hr_admin, hr_partner
 from tests.reviews.factories import (
     close_phase,

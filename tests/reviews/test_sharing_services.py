@@ -20,9 +20,9 @@ from tandem.reviews.models import (
     ReviewState,
     SubmittedRating,
 )
+from tandem.reviews.reminders import release_reviews_due
 from tandem.reviews.services.sharing import acknowledge, release_all, release_due, reopen, share
 from tandem.reviews.services.writing import save_draft, submit
-from tandem.reviews.tasks_release import release_reviews_due
 from tests.factories import PersonFactory, hr_admin, hr_partner
 from tests.reviews.factories import add_participant, add_review, set_phase
 from tests.reviews.writing_helpers import fresh, full_answers, make_team

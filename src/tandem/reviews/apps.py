@@ -12,5 +12,4 @@ class ReviewsConfig(AppConfig):
             inbox,
             reminders,
             rules,
-            tasks_release,
         )

@@ -29,12 +29,12 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.core.management.color import no_style
 from django.db import connection, models
-from django.db.models import Max
 
+from tandem.core.bulk import next_id, reset_sequences
 from tandem.goals.models import Goal
 from tandem.goals.services.periods import bounds
 from tandem.org.demo import DEMO_DOMAIN
@@ -96,6 +96,31 @@ ACTIVE_PHASES = (
 # --- Writing in chunks -------------------------------------------------------------------
 
 
+# The columns each table's rows give, in order.
+PARTICIPANT_COLUMNS = (
+    "id", "cycle", "person", "title", "level", "department", "department_name", "manager",
+    "manager_name", "path", "added_at", "added_late", "removed_at", "removed_reason",
+    "shared_at", "shared_by", "acknowledged_at", "acknowledgement_comment", "overall_score",
+    "score_parts",
+)  # fmt: skip
+NOMINATION_COLUMNS = (
+    "cycle", "participant", "peer", "status", "nominated_by", "decided_by", "decided_at",
+    "decline_reason", "created_at",
+)  # fmt: skip
+REVIEW_COLUMNS = (
+    "id", "cycle", "participant", "reviewee", "reviewer", "relationship", "template_version",
+    "state", "answers", "version", "active_seconds", "started_at", "saved_at", "submitted_at",
+    "shared_at", "acknowledged_at", "reopened_at", "created_at",
+)  # fmt: skip
+RATING_COLUMNS = (
+    "review", "cycle", "participant", "relationship", "question_key", "question_kind",
+    "item_key", "value", "points", "normalised",
+)  # fmt: skip
+REVISION_COLUMNS = (
+    "review", "answers", "state", "submitted_at", "reopened_by", "reason", "created_at",
+)  # fmt: skip
+
+
 class _Sink:
     """Rows for one table, written CHUNK at a time: COPY on PostgreSQL, executemany
     elsewhere. Foreign keys are checked at commit, so the order of tables is free."""
@@ -148,19 +173,6 @@ class _Sink:
             if values[i] is not None:
                 values[i] = str(values[i].replace(tzinfo=None))  # drawn in UTC
         return tuple(values)
-
-
-def _next_id(model: type[models.Model]) -> int:
-    return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
-
-
-def _reset_sequences(models_: Sequence[type[models.Model]]) -> None:
-    # Explicit ids leave PostgreSQL's sequences behind (SQLite uses max(rowid) + 1).
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
 
 
 # --- Building blocks ---------------------------------------------------------------------
@@ -485,49 +497,13 @@ class _Generator:
         self.by_department: dict[int | None, list[int]] = defaultdict(list)
         for person in self.people.values():
             self.by_department[person.department].append(person.pk)
-        self.next_participant = _next_id(Participant)
-        self.next_review = _next_id(Review)
-        self.participants = _Sink(
-            Participant,
-            (
-                "id", "cycle", "person", "title", "level", "department", "department_name",
-                "manager", "manager_name", "path", "added_at", "added_late", "removed_at",
-                "removed_reason", "shared_at", "shared_by", "acknowledged_at",
-                "acknowledgement_comment", "overall_score", "score_parts",
-            ),
-            progress,
-        )  # fmt: skip
-        self.nominations = _Sink(
-            Nomination,
-            (
-                "cycle", "participant", "peer", "status", "nominated_by", "decided_by",
-                "decided_at", "decline_reason", "created_at",
-            ),
-            progress,
-        )  # fmt: skip
-        self.reviews = _Sink(
-            Review,
-            (
-                "id", "cycle", "participant", "reviewee", "reviewer", "relationship",
-                "template_version", "state", "answers", "version", "active_seconds",
-                "started_at", "saved_at", "submitted_at", "shared_at", "acknowledged_at",
-                "reopened_at", "created_at",
-            ),
-            progress,
-        )  # fmt: skip
-        self.ratings = _Sink(
-            SubmittedRating,
-            (
-                "review", "cycle", "participant", "relationship", "question_key",
-                "question_kind", "item_key", "value", "points", "normalised",
-            ),
-            progress,
-        )  # fmt: skip
-        self.revisions = _Sink(
-            ReviewRevision,
-            ("review", "answers", "state", "submitted_at", "reopened_by", "reason", "created_at"),
-            progress,
-        )
+        self.next_participant = next_id(Participant)
+        self.next_review = next_id(Review)
+        self.participants = _Sink(Participant, PARTICIPANT_COLUMNS, progress)
+        self.nominations = _Sink(Nomination, NOMINATION_COLUMNS, progress)
+        self.reviews = _Sink(Review, REVIEW_COLUMNS, progress)
+        self.ratings = _Sink(SubmittedRating, RATING_COLUMNS, progress)
+        self.revisions = _Sink(ReviewRevision, REVISION_COLUMNS, progress)
 
     def flush(self) -> None:
         for sink in (
@@ -584,18 +560,18 @@ class _Generator:
         self,
         plan: _Plan,
         forms: dict[str, _Form],
-        *,
         relationship: str,
         about: _Person,
         by: _Person,
         state: str,
         window: tuple[date, date],
-        center: float,
+        *,
         shared: tuple[date, date] | None = None,
         acknowledged: tuple[date, date] | None = None,
         revision: bool = False,
     ) -> _Written:
-        """Write one review and its ratings."""
+        """Write one review (`by` about `about`) and its ratings."""
+        center = self.centre(relationship, about, by)
         rng = self.rng
         version_id, questions = forms[relationship].version, forms[relationship].questions
         review_id = self.next_review
@@ -694,6 +670,15 @@ class _Generator:
 
     # -- centres of the ratings, on the 5-point scale --
 
+    def centre(self, relationship: str, about: _Person, by: _Person) -> float:
+        if relationship == R.SELF:
+            return self.self_centre(about)
+        if relationship == R.MANAGER:
+            return self.manager_centre(about, by)
+        if relationship == R.PEER:
+            return self.peer_centre(about)
+        return self.upward_centre(about)
+
     def self_centre(self, person: _Person) -> float:
         return 3.2 + 0.7 * person.performance + person.self_bias
 
@@ -777,6 +762,17 @@ class _Generator:
             created,
         )
 
+    def approved(self, plan: _Plan, person: _Person, peer: int, decider: int | None) -> None:
+        """`peer` nominated for this person and approved by `decider` in the nomination phase."""
+        self.nominate(
+            plan,
+            person,
+            peer,
+            NominationStatus.APPROVED,
+            decided_by=decider,
+            decided=plan.phases[PhaseKind.NOMINATION],
+        )
+
     # -- the finished cycle --
 
     def finished(self, plan: _Plan, forms: dict[str, _Form], manager_names: dict[int, str]) -> None:
@@ -789,16 +785,7 @@ class _Generator:
             state = self.pick(((0.97, S.SUBMITTED), (0.02, S.IN_PROGRESS), (0.01, S.NOT_STARTED)))
             if person.pk == employee:
                 state = S.SUBMITTED
-            self.review(
-                plan,
-                forms,
-                relationship=R.SELF,
-                about=person,
-                by=person,
-                state=state,
-                window=phases[PhaseKind.SELF],
-                center=self.self_centre(person),
-            )
+            self.review(plan, forms, R.SELF, person, person, state, phases[PhaseKind.SELF])
             manager = self.people.get(person.manager) if person.manager else None
             written = None
             score: tuple[Decimal | None, dict[str, Any]] = scores.combine(plan.cycle, {})
@@ -811,12 +798,11 @@ class _Generator:
                 written = self.review(
                     plan,
                     forms,
-                    relationship=R.MANAGER,
-                    about=person,
-                    by=manager,
-                    state=state,
-                    window=phases[PhaseKind.MANAGER],
-                    center=self.manager_centre(person, manager),
+                    R.MANAGER,
+                    person,
+                    manager,
+                    state,
+                    phases[PhaseKind.MANAGER],
                     shared=phases[PhaseKind.SHARING],
                     acknowledged=phases[PhaseKind.ACKNOWLEDGEMENT],
                     revision=rng.random() < revision_share or not self.revisions.added,
@@ -826,39 +812,18 @@ class _Generator:
                     value = {"manager": NORMALISED[(rating[3], rating[4])]}
                     score = scores.combine(plan.cycle, value)
                 # Upward: this person about their manager.
-                self.review(
-                    plan,
-                    forms,
-                    relationship=R.UPWARD,
-                    about=manager,
-                    by=person,
-                    state=self.pick(
-                        ((0.9, S.SUBMITTED), (0.04, S.IN_PROGRESS), (0.06, S.NOT_STARTED))
-                    ),
-                    window=phases[PhaseKind.PEER],
-                    center=self.upward_centre(manager),
+                state = self.pick(
+                    ((0.9, S.SUBMITTED), (0.04, S.IN_PROGRESS), (0.06, S.NOT_STARTED))
                 )
+                self.review(plan, forms, R.UPWARD, manager, person, state, phases[PhaseKind.PEER])
             decider = manager.pk if manager else self.hr
             for peer in self.peers_for(person, load, rng.randint(*PEERS)):
-                self.nominate(
-                    plan,
-                    person,
-                    peer,
-                    NominationStatus.APPROVED,
-                    decided_by=decider,
-                    decided=phases[PhaseKind.NOMINATION],
+                self.approved(plan, person, peer, decider)
+                state = self.pick(
+                    ((0.92, S.SUBMITTED), (0.04, S.IN_PROGRESS), (0.04, S.NOT_STARTED))
                 )
                 self.review(
-                    plan,
-                    forms,
-                    relationship=R.PEER,
-                    about=person,
-                    by=self.people[peer],
-                    state=self.pick(
-                        ((0.92, S.SUBMITTED), (0.04, S.IN_PROGRESS), (0.04, S.NOT_STARTED))
-                    ),
-                    window=phases[PhaseKind.PEER],
-                    center=self.peer_centre(person),
+                    plan, forms, R.PEER, person, self.people[peer], state, phases[PhaseKind.PEER]
                 )
             comment = ""
             if written is not None and written.acknowledged_at and rng.random() < 0.3:
@@ -901,43 +866,17 @@ class _Generator:
             state = self.pick(((0.78, S.SUBMITTED), (0.14, S.IN_PROGRESS), (0.08, S.NOT_STARTED)))
             if person.pk in (employee, manager_login):
                 state = S.SUBMITTED
-            self.review(
-                plan,
-                forms,
-                relationship=R.SELF,
-                about=person,
-                by=person,
-                state=state,
-                window=phases[PhaseKind.SELF],
-                center=self.self_centre(person),
-            )
+            self.review(plan, forms, R.SELF, person, person, state, phases[PhaseKind.SELF])
             manager = self.people.get(person.manager) if person.manager else None
             if manager is not None:
                 state = S.IN_PROGRESS if rng.random() < 0.12 else S.NOT_STARTED
                 if person.pk == employee:
                     state = S.IN_PROGRESS
-                self.review(
-                    plan,
-                    forms,
-                    relationship=R.MANAGER,
-                    about=person,
-                    by=manager,
-                    state=state,
-                    window=peer_window,
-                    center=self.manager_centre(person, manager),
+                self.review(plan, forms, R.MANAGER, person, manager, state, peer_window)
+                state = self.pick(
+                    ((0.3, S.SUBMITTED), (0.25, S.IN_PROGRESS), (0.45, S.NOT_STARTED))
                 )
-                self.review(
-                    plan,
-                    forms,
-                    relationship=R.UPWARD,
-                    about=manager,
-                    by=person,
-                    state=self.pick(
-                        ((0.3, S.SUBMITTED), (0.25, S.IN_PROGRESS), (0.45, S.NOT_STARTED))
-                    ),
-                    window=peer_window,
-                    center=self.upward_centre(manager),
-                )
+                self.review(plan, forms, R.UPWARD, manager, person, state, peer_window)
             status = self.pick(
                 (
                     (0.83, NominationStatus.APPROVED),
@@ -979,29 +918,13 @@ class _Generator:
                         continue
                     peer = replacement[0]
                     taken.add(peer)
-                self.nominate(
-                    plan,
-                    person,
-                    peer,
-                    NominationStatus.APPROVED,
-                    decided_by=decider,
-                    decided=phases[PhaseKind.NOMINATION],
-                )
+                self.approved(plan, person, peer, decider)
                 state = self.pick(
                     ((0.35, S.SUBMITTED), (0.3, S.IN_PROGRESS), (0.35, S.NOT_STARTED))
                 )
                 if special:
                     state = S.NOT_STARTED
-                self.review(
-                    plan,
-                    forms,
-                    relationship=R.PEER,
-                    about=person,
-                    by=self.people[peer],
-                    state=state,
-                    window=peer_window,
-                    center=self.peer_centre(person),
-                )
+                self.review(plan, forms, R.PEER, person, self.people[peer], state, peer_window)
             self.participant(plan, person, manager_names=manager_names)
 
 
@@ -1083,32 +1006,23 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     finished_windows = _windows(FINISHED_PHASES, start)
     active_windows = _windows(ACTIVE_PHASES, today)
 
-    count = len(people)
-    finished = _cycle(
+    # Both cycles: the same forms, HR admin and people, dated from today.
+    cycle_of = partial(_cycle, forms=forms, hr=hr, participants=len(people), today=today, rng=rng)
+    finished = cycle_of(
         name=f"Performance review {finished_start:%B}–{finished_end:%B %Y}",
         description="Our half-year review: self, manager, peer and upward reviews, "
         "calibrated before sharing.",
         period=(finished_start, finished_end),
         status=CycleStatus.CLOSED,
         windows=finished_windows,
-        forms=forms,
-        hr=hr,
-        participants=count,
-        today=today,
-        rng=rng,
     )
-    active = _cycle(
+    active = cycle_of(
         name=f"Performance review {current_start:%B}–{current_end:%B %Y}",
         description="Write from the evidence: your goals, check-ins and feedback are in the "
         "side panel of every review.",
         period=(current_start, current_end),
         status=CycleStatus.ACTIVE,
         windows=active_windows,
-        forms=forms,
-        hr=hr,
-        participants=count,
-        today=today,
-        rng=rng,
     )
 
     missing = {p.manager for p in people.values() if p.manager and p.manager not in people}
@@ -1132,6 +1046,6 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     generator.finished(plans[0], forms, manager_names)
     generator.active(plans[1], forms, manager_names)
     generator.flush()
-    _reset_sequences([Participant, Nomination, Review, ReviewRevision, SubmittedRating])
+    reset_sequences([Participant, Nomination, Review, ReviewRevision, SubmittedRating])
     for plan in plans:
         tally.refresh(cycle_id=plan.cycle.pk)

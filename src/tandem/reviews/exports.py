@@ -48,7 +48,7 @@ from tandem.reviews.models import (
     Review,
     ReviewState,
 )
-from tandem.reviews.queries_progress import (
+from tandem.reviews.queries.progress import (
     cycle_for,
     followed_participants,
     overdue_relationships,

@@ -29,10 +29,9 @@ from tandem.reviews.models import (
     Relationship,
     Review,
 )
-from tandem.reviews.queries_progress import with_phase_dates
+from tandem.reviews.queries.progress import ACTIVE_NOMINATIONS, with_phase_dates
 
 SOURCE = "Reviews"
-ACTIVE_NOMINATIONS = (NominationStatus.PROPOSED, NominationStatus.APPROVED)
 
 
 def _phase_date(kind: str, column: str) -> Subquery:

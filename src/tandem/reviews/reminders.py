@@ -1,13 +1,15 @@
-"""Automatic review reminders before deadlines, and the task behind HR's one-click reminder.
+"""The daily hooks of reviews: automatic reminders before deadlines, and releasing reviews
+on the cycle's "share all on" date. HR's one-click reminder is a task (`tasks.py`).
 
-Registered with `tandem.core.reminders`, so `tandem send-reminders` or the daily
-`run_reminders` task runs it. For each phase of each running cycle, people with something
-open in it get ONE reminder `program.review_reminder_days_before` days before it closes
-(key "3" for three days) and one on its last day (key "0"). Each goes once: the phase
-records the keys it sent in `reminders_sent`, and each notification carries a dedupe key
-naming the phase, the key and the person, so a rerun — even one interrupted half-way —
-sends nobody anything twice. A runner that missed the day sends the "before" reminder late
-rather than never (until the last day, when only the last-day reminder goes).
+Both are registered with `tandem.core.reminders`, so `tandem send-reminders` or the daily
+`run_reminders` task runs them with today's date; running them twice a day sends and shares
+nothing twice. For each phase of each running cycle, people with something open in it get
+ONE reminder `program.review_reminder_days_before` days before it closes (key "3" for three
+days) and one on its last day (key "0"). Each goes once: the phase records the keys it sent
+in `reminders_sent`, and each notification carries a dedupe key naming the phase, the key
+and the person, so a rerun — even one interrupted half-way — sends nobody anything twice. A
+runner that missed the day sends the "before" reminder late rather than never (until the
+last day, when only the last-day reminder goes).
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django_tasks import task
 
 from tandem.core.reminders import register
-from tandem.org.models import Person
 from tandem.program.models import Program
-from tandem.reviews.models import Cycle, CycleStatus, Phase
+from tandem.reviews.models import CycleStatus, Phase
+from tandem.reviews.queries.progress import REMINDABLE_PHASES, open_work
 from tandem.reviews.services import reminders as service
+from tandem.reviews.services.sharing import release_due
 
 
 def reminder_key(phase: Phase, today: date, days_before: int) -> str | None:
@@ -47,7 +49,7 @@ def remind_phase(phase: Phase, key: str) -> int:
         if key in (locked.reminders_sent or []):
             return 0
         cycle = locked.cycle
-        work = service.open_work(cycle, phases=[locked.kind])
+        work = open_work(cycle, phases=[locked.kind])
         sent = service.send(
             service.messages_for(
                 cycle, work, key=phase_dedupe_prefix(locked, key), deadline=locked.due_on
@@ -65,7 +67,7 @@ def send_review_reminders(today: date) -> int:
     days_before = Program.load().review_reminder_days_before
     phases = Phase.objects.filter(
         cycle__status=CycleStatus.ACTIVE,
-        kind__in=service.REMINDABLE_PHASES,
+        kind__in=REMINDABLE_PHASES,
         opens_on__lte=today,
         due_on__gte=today,
     ).order_by("pk")
@@ -77,11 +79,7 @@ def send_review_reminders(today: date) -> int:
     return sent
 
 
-@task()
-def send_cycle_reminders(cycle_id: int, by_id: int, phase: str, relationship: str) -> int:
-    """HR's one-click reminder, in the background. Empty strings mean "every"."""
-    cycle = Cycle.objects.prefetch_related("phases").filter(pk=cycle_id).first()
-    by = Person.objects.filter(pk=by_id, is_active=True).first()
-    if cycle is None or by is None:
-        return 0
-    return service.remind(cycle, by=by, phase=phase or None, relationship=relationship or None)
+@register
+def release_reviews_due(today: date) -> int:
+    """Share the reviews whose cycle releases them today (`services.sharing.release_due`)."""
+    return release_due(today)

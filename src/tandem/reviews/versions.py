@@ -13,7 +13,13 @@ from typing import Any
 from django.db.models import Max
 
 from tandem.org.models import CompanyValue
-from tandem.reviews.models import QuestionKind, RatingScale, Template, TemplateVersion
+from tandem.reviews.models import (
+    QuestionKind,
+    RatingScale,
+    Template,
+    TemplateQuestion,
+    TemplateVersion,
+)
 
 RATED_KINDS = frozenset(
     {QuestionKind.RATING, QuestionKind.COMPETENCIES, QuestionKind.GOALS, QuestionKind.VALUES}
@@ -32,6 +38,18 @@ def _scale(scale: RatingScale | None) -> dict[str, Any] | None:
         for point in scale.points
     ]
     return {"name": scale.name, "points": points}
+
+
+def question_settings(question: TemplateQuestion) -> dict[str, Any]:
+    """What HR set on a question, as a frozen version and the API both show it."""
+    return {
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "help_text": question.help_text,
+        "required": question.required,
+        "allow_comment": question.allow_comment,
+        "is_overall": question.is_overall,
+    }
 
 
 def template_content(template: Template) -> dict[str, Any]:
@@ -69,12 +87,7 @@ def template_content(template: Template) -> dict[str, Any]:
             questions.append(
                 {
                     "key": f"q{number}",
-                    "kind": question.kind,
-                    "prompt": question.prompt,
-                    "help_text": question.help_text,
-                    "required": question.required,
-                    "allow_comment": question.allow_comment,
-                    "is_overall": question.is_overall,
+                    **question_settings(question),
                     "scale": _scale(question.scale) if question.kind in RATED_KINDS else None,
                     "items": items,
                 }

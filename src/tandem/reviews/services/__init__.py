@@ -1,0 +1,12 @@
+"""Writes of reviews: each checks who may do it, saves in a transaction, audits, and
+queues background work by task path (never importing `tasks`); reads come from `queries`.
+
+- `setup`: rating scales and templates, with their sections and questions
+- `cycles`: a cycle's settings, participants, forms and phase dates; launching, closing
+- `launch`: the launch itself (the background half of `cycles.launch_cycle`)
+- `launch_sql`: the two big inserts of a launch, as INSERT … SELECT
+- `nominations`: proposing, approving, declining and replacing peers; HR's approve-all
+- `writing`: drafts saved as you type, and submitting
+- `sharing`: sharing, releasing, acknowledging and reopening reviews
+- `reminders`: HR's one-click reminder and the messages every reminder sends
+"""

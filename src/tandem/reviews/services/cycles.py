@@ -21,6 +21,8 @@ from django.utils.formats import date_format
 
 from tandem.access.rules import require
 from tandem.audit.services import diff, record, snapshot
+from tandem.core.tasks import enqueue_on_commit
+from tandem.core.validation import clean_text
 from tandem.org.models import Department, Person
 from tandem.reviews.models import (
     PHASE_ORDER,
@@ -42,7 +44,7 @@ from tandem.reviews.services.launch import (
     run_launch,
     selected_people,
 )
-from tandem.reviews.services.setup import NAME_MAX, TEXT_MAX, clean_text
+from tandem.reviews.services.setup import NAME_MAX, TEXT_MAX
 
 __all__ = [
     "PREVIEW_NAMES",
@@ -463,8 +465,6 @@ def launch_problems(cycle: Cycle) -> dict[str, str]:
 @transaction.atomic
 def launch_cycle(cycle: Cycle, *, by: Any) -> Cycle:
     """Check the draft is ready, mark it launching and queue the launch after commit."""
-    from tandem.reviews.tasks import launch_cycle_task
-
     require(by, "reviews.manage", cycle)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != CycleStatus.DRAFT:
@@ -485,8 +485,7 @@ def launch_cycle(cycle: Cycle, *, by: Any) -> Cycle:
         obj=cycle,
         changes={"status": [CycleStatus.DRAFT, CycleStatus.LAUNCHING]},
     )
-    cycle_id = cycle.pk
-    transaction.on_commit(lambda: launch_cycle_task.enqueue(cycle_id))
+    enqueue_on_commit("tandem.reviews.tasks.launch_cycle_task", cycle.pk)
     return cycle
 
 

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 
 from tandem.access.rules import require
 from tandem.audit.services import record
+from tandem.core.tasks import enqueue_on_commit
 from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus
 from tandem.program.models import Program
@@ -350,8 +351,7 @@ def _launch(cycle: Cycle, *, by: Any, progress: Progress | None) -> Cycle:
             launch_error="",
         )
         cycle.refresh_from_db()
-        cycle_id = cycle.pk
-        transaction.on_commit(lambda: _queue_notifications(cycle_id))
+        enqueue_on_commit("tandem.reviews.tasks.notify_launch_task", cycle.pk)
         record(
             actor=by,
             kind="review.cycle_launch",
@@ -366,12 +366,6 @@ def _launch(cycle: Cycle, *, by: Any, progress: Progress | None) -> Cycle:
     if progress is not None:
         progress(done, total)
     return cycle
-
-
-def _queue_notifications(cycle_id: int) -> None:
-    from tandem.reviews.tasks import notify_launch_task
-
-    notify_launch_task.enqueue(cycle_id)
 
 
 def notify_launch(cycle_id: int) -> int:

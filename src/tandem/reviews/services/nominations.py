@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 
 from tandem.access.rules import require
 from tandem.audit.services import record
+from tandem.core.tasks import enqueue_on_commit
 from tandem.notifications.services import Message, notify, notify_many
 from tandem.org.models import Person, PersonStatus
 from tandem.reviews import phases, tally
@@ -40,8 +41,7 @@ from tandem.reviews.models import (
     Review,
     TemplateVersion,
 )
-from tandem.reviews.queries_nominations import DECLINABLE_STATES, peer_load_parts
-from tandem.reviews.tasks_nominations import notify_bulk_approval
+from tandem.reviews.queries.nominations import DECLINABLE_STATES, peer_load_parts
 
 KIND = "reviews.nomination"
 REASON_LIMIT = 500
@@ -498,8 +498,7 @@ def approve_all_pending(cycle: Cycle, *, by: Any) -> BulkApproval:
         obj=cycle,
         changes={"approved": result.approved, "skipped": result.skipped},
     )
-    cycle_id, stamp = cycle.pk, now.isoformat()
-    transaction.on_commit(lambda: notify_bulk_approval.enqueue(cycle_id, stamp))
+    enqueue_on_commit("tandem.reviews.tasks.notify_bulk_approval", cycle.pk, now.isoformat())
     return result
 
 

@@ -1,11 +1,11 @@
 """Reminding people of what they still have to do in a cycle.
 
-`open_work` finds, in a fixed number of grouped queries, everyone with something open in
-the given phases and how much: reviews to write, peer nominations to make or approve,
-manager reviews to share, shared reviews to acknowledge. `remind` is HR's (or a manager's,
-for their subtree) one-click reminder: ONE notification per person per click, however many
-things they have waiting. The automatic reminders before deadlines live in
-`tandem.reviews.reminders` and use the same `open_work`.
+`open_work` (a read, in `queries.progress`) finds, in a fixed number of grouped queries,
+everyone with something open in the given phases and how much: reviews to write, peer
+nominations to make or approve, manager reviews to share, shared reviews to acknowledge.
+`remind` is HR's (or a manager's, for their subtree) one-click reminder: ONE notification
+per person per click, however many things they have waiting. The automatic reminders
+before deadlines live in `tandem.reviews.reminders` and use the same `open_work`.
 """
 
 from __future__ import annotations
@@ -18,32 +18,26 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from tandem.access.rules import require
 from tandem.audit.services import record
+from tandem.core.tasks import enqueue_on_commit
 from tandem.notifications.services import Message, notify_many
-from tandem.reviews.models import (
-    OPEN_STATES,
-    PHASE_FOR_RELATIONSHIP,
-    Cycle,
-    CycleStatus,
-    NominationStatus,
-    Participant,
-    Phase,
-    PhaseKind,
-    Relationship,
-    Review,
-    ReviewState,
-)
+from tandem.reviews.models import PHASE_FOR_RELATIONSHIP, Cycle, CycleStatus, PhaseKind
 from tandem.reviews.phases import phases_of, window_state
+from tandem.reviews.queries.progress import (
+    REMINDABLE_PHASES,
+    Work,
+    followed_participants,
+    open_work,
+    remindable_phases,
+)
 
 KIND = "reviews.reminder"
 BATCH = 1000
-ACTIVE_NOMINATIONS = (NominationStatus.PROPOSED, NominationStatus.APPROVED)
 
 # What is waiting, singular and plural, in the order a message lists them.
 WORDS = {
@@ -53,90 +47,6 @@ WORDS = {
     "share": ("manager review to share", "manager reviews to share"),
     "acknowledge": ("shared review to acknowledge", "shared reviews to acknowledge"),
 }
-REMINDABLE_PHASES = (
-    PhaseKind.SELF,
-    PhaseKind.NOMINATION,
-    PhaseKind.PEER,
-    PhaseKind.MANAGER,
-    PhaseKind.SHARING,
-    PhaseKind.ACKNOWLEDGEMENT,
-)
-
-Work = dict[int, Counter[str]]
-
-
-def _add(work: Work, rows: Iterable[tuple[int | None, int]], what: str) -> None:
-    for person_id, count in rows:
-        if person_id is not None and count:
-            work.setdefault(person_id, Counter())[what] += count
-
-
-def open_work(
-    cycle: Cycle,
-    *,
-    phases: Iterable[str],
-    participants: QuerySet[Participant] | None = None,
-    relationship: str | None = None,
-) -> Work:
-    """{person id: Counter(what → how many)} for everything open in `phases`, about the
-    participants given (all active participants of the cycle when None). At most one
-    grouped query per kind of work, streamed."""
-    kinds = set(phases)
-    base = participants
-    if base is None:
-        base = Participant.objects.filter(cycle=cycle, removed_at__isnull=True)
-    reviews = Review.objects.filter(cycle=cycle, participant__in=base.values("pk"))
-    work: Work = {}
-    relationships = [
-        r
-        for r, kind in PHASE_FOR_RELATIONSHIP.items()
-        if kind in kinds and relationship in (None, r)
-    ]
-    if relationships:
-        writing = (
-            reviews.filter(state__in=list(OPEN_STATES), relationship__in=relationships)
-            .values_list("reviewer_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        _add(work, writing.iterator(chunk_size=5000), "write")
-    if relationship is not None:
-        return work
-    if PhaseKind.NOMINATION in kinds:
-        too_few = (
-            base.annotate(
-                active=Count("nominations", filter=Q(nominations__status__in=ACTIVE_NOMINATIONS))
-            )
-            .filter(active__lt=cycle.peers_min)
-            .values_list("person_id", "active")
-            .order_by()
-        )
-        _add(work, ((pk, 1) for pk, _ in too_few.iterator(chunk_size=5000)), "nominate")
-        proposals = (
-            base.filter(nominations__status=NominationStatus.PROPOSED)
-            .values_list("manager_id")
-            .annotate(n=Count("nominations"))
-            .order_by()
-        )
-        _add(work, proposals.iterator(chunk_size=5000), "approve")
-    if PhaseKind.SHARING in kinds:
-        to_share = (
-            reviews.filter(
-                relationship=Relationship.MANAGER,
-                state=ReviewState.SUBMITTED,
-                participant__shared_at__isnull=True,
-            )
-            .values_list("reviewer_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        _add(work, to_share.iterator(chunk_size=5000), "share")
-    if PhaseKind.ACKNOWLEDGEMENT in kinds:
-        to_acknowledge = base.filter(
-            shared_at__isnull=False, acknowledged_at__isnull=True
-        ).values_list("person_id", flat=True)
-        _add(work, ((pk, 1) for pk in to_acknowledge.iterator(chunk_size=5000)), "acknowledge")
-    return work
 
 
 def describe(waiting: Counter[str]) -> str:
@@ -180,15 +90,6 @@ def send(messages: Iterable[Message]) -> int:
     return sent + notify_many(kind=KIND, messages=batch)
 
 
-def remindable_phases(cycle: Cycle, today: date | None = None) -> list[Phase]:
-    """The cycle's phases open today in which there can be something to do."""
-    return [
-        phase
-        for kind, phase in phases_of(cycle).items()
-        if kind in REMINDABLE_PHASES and window_state(phase, today) == "open"
-    ]
-
-
 @transaction.atomic
 def remind(
     cycle: Cycle,
@@ -202,8 +103,6 @@ def remind(
     `by` follows: HR all or their departments, a manager their subtree), ONE notification
     per person listing how many things wait. Narrowed to one `phase`, one `relationship`
     or some `people` (person ids) when given. Returns how many were reminded; audited."""
-    from tandem.reviews.queries_progress import followed_participants
-
     require(by, "cycle.progress", cycle)
     if cycle.status != CycleStatus.ACTIVE:
         raise ValidationError({"cycle": f"The cycle “{cycle.name}” is not running."})
@@ -252,15 +151,16 @@ def queue_reminders(
 ) -> None:
     """Check that `by` may remind, then send in the background (a whole company's worth of
     notifications does not belong in a request): the task runs after commit, with ids."""
-    from tandem.reviews.reminders import send_cycle_reminders
-
     require(by, "cycle.progress", cycle)
     if cycle.status != CycleStatus.ACTIVE:
         raise ValidationError({"cycle": f"The cycle “{cycle.name}” is not running."})
     if phase is not None and window_state(phases_of(cycle).get(phase)) != "open":
         label = PhaseKind(phase).label.lower() if phase in PhaseKind.values else "review"
         raise ValidationError({"phase": f"The {label} phase is not open, so no one was reminded."})
-    cycle_id, by_id = cycle.pk, by.pk
-    transaction.on_commit(
-        lambda: send_cycle_reminders.enqueue(cycle_id, by_id, phase or "", relationship or "")
+    enqueue_on_commit(
+        "tandem.reviews.tasks.send_cycle_reminders",
+        cycle.pk,
+        by.pk,
+        phase or "",
+        relationship or "",
     )

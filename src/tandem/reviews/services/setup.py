@@ -9,7 +9,7 @@ scale, the point: "Point 3: give it a label."); nothing is saved.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tandem.access.rules import require
 from tandem.audit.services import diff, record, snapshot
+from tandem.core.validation import clean_text
 from tandem.reviews.models import (
     CycleForm,
     CycleStatus,
@@ -38,24 +39,6 @@ LABEL_MAX = 100
 PROMPT_MAX = 500
 TITLE_MAX = 200
 TEXT_MAX = 5_000
-
-
-def clean_text(value: Any, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    """Text with surrounding blanks trimmed, or a message naming the field."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationError({field: f"{label} must be text."})
-    text = value.strip()
-    if "\x00" in text:
-        raise ValidationError({field: f"{label} contains a character that cannot be stored."})
-    if required and not text:
-        raise ValidationError({field: f"{label} cannot be empty."})
-    if len(text) > limit:
-        raise ValidationError(
-            {field: f"{label} is {len(text):,} characters long; the limit is {limit:,}."}
-        )
-    return text
 
 
 def _ids(pk: int | None) -> list[int]:
@@ -410,20 +393,35 @@ def clean_items(items: Any) -> list[dict[str, str]]:
     return cleaned
 
 
+class QuestionArgs(TypedDict, total=False):
+    """What HR says about a question, as `add_question` and `update_question` take it (the
+    defaults are `_question_fields`'s)."""
+
+    kind: Required[str]
+    prompt: Required[str]
+    help_text: str
+    required: bool
+    scale: RatingScale | None
+    allow_comment: bool
+    items: Any
+    is_overall: bool
+
+
 def _question_fields(
     *,
     template: Template,
     kind: Any,
     prompt: Any,
-    help_text: Any,
-    required: Any,
-    scale: RatingScale | None,
-    allow_comment: Any,
-    items: Any,
-    is_overall: Any,
+    help_text: Any = "",
+    required: Any = True,
+    scale: RatingScale | None = None,
+    allow_comment: Any = True,
+    items: Any = (),
+    is_overall: Any = False,
     exclude: int | None = None,
     old_scale_id: int | None = None,
 ) -> dict[str, Any]:
+    items = list(items)
     if kind not in QuestionKind.values:
         raise ValidationError({"kind": "Choose the type of question."})
     fields: dict[str, Any] = {
@@ -474,30 +472,10 @@ def _question_fields(
 
 @transaction.atomic
 def add_question(
-    section: TemplateSection,
-    *,
-    by: Any,
-    kind: str,
-    prompt: str,
-    help_text: str = "",
-    required: bool = True,
-    scale: RatingScale | None = None,
-    allow_comment: bool = True,
-    items: Any = (),
-    is_overall: bool = False,
+    section: TemplateSection, *, by: Any, **given: Unpack[QuestionArgs]
 ) -> TemplateQuestion:
     require(by, "reviews.manage")
-    fields = _question_fields(
-        template=section.template,
-        kind=kind,
-        prompt=prompt,
-        help_text=help_text,
-        required=required,
-        scale=scale,
-        allow_comment=allow_comment,
-        items=list(items),
-        is_overall=is_overall,
-    )
+    fields = _question_fields(template=section.template, **given)
     top = section.questions.aggregate(top=Max("position"))["top"]
     question = TemplateQuestion.objects.create(
         section=section, position=0 if top is None else top + 1, **fields
@@ -508,32 +486,12 @@ def add_question(
 
 @transaction.atomic
 def update_question(
-    question: TemplateQuestion,
-    *,
-    by: Any,
-    kind: str,
-    prompt: str,
-    help_text: str = "",
-    required: bool = True,
-    scale: RatingScale | None = None,
-    allow_comment: bool = True,
-    items: Any = (),
-    is_overall: bool = False,
+    question: TemplateQuestion, *, by: Any, **given: Unpack[QuestionArgs]
 ) -> TemplateQuestion:
     require(by, "reviews.manage")
     template = question.section.template
     fields = _question_fields(
-        template=template,
-        kind=kind,
-        prompt=prompt,
-        help_text=help_text,
-        required=required,
-        scale=scale,
-        allow_comment=allow_comment,
-        items=list(items),
-        is_overall=is_overall,
-        exclude=question.pk,
-        old_scale_id=question.scale_id,
+        template=template, exclude=question.pk, old_scale_id=question.scale_id, **given
     )
     for key, value in fields.items():
         setattr(question, key, value)

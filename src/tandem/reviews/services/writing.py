@@ -105,6 +105,23 @@ def _prepare(
     return merged, version, target, row, goal_keys
 
 
+def _written(
+    row: dict[str, Any], merged: dict[str, Any], target: str, active_seconds: Any
+) -> dict[str, Any]:
+    """The fields every write of answers sets: the answers, the state, when, the time spent
+    writing, and when writing started if this is the first write (`row` as stored)."""
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "answers": merged,
+        "state": target,
+        "saved_at": now,
+        "active_seconds": F("active_seconds") + _active_seconds(active_seconds),
+    }
+    if row["started_at"] is None:
+        fields["started_at"] = now
+    return fields
+
+
 def _apply(review: Review, fields: dict[str, Any], version: int) -> None:
     """The one conditional UPDATE; DraftConflict when the version moved on."""
     updated = Review.objects.filter(pk=review.pk, version=version).update(
@@ -133,21 +150,10 @@ def save_draft(
     merged, version, target, row, _ = _prepare(
         review, answers=answers, version=version, by=by, event="save"
     )
-    now = timezone.now()
-    seconds = _active_seconds(active_seconds)
-    fields: dict[str, Any] = {
-        "answers": merged,
-        "state": target,
-        "saved_at": now,
-        "active_seconds": F("active_seconds") + seconds,
-    }
-    first = row["started_at"] is None
-    if first:
-        fields["started_at"] = now
-    _apply(review, fields, version)
+    _apply(review, _written(row, merged, target, active_seconds), version)
     if target != row["state"]:
         tally.refresh(cycle_id=review.cycle_id, participant_ids=[review.participant_id])
-    if first:
+    if row["started_at"] is None:
         record(actor=by, kind="review.started", obj=review, subject=review.reviewee)
     return review
 
@@ -165,18 +171,8 @@ def submit(
     missing = answer_rules.missing_required(content, merged, goal_keys=goal_keys)
     if missing:
         raise ValidationError(missing)
-    now = timezone.now()
-    seconds = _active_seconds(active_seconds)
-    fields: dict[str, Any] = {
-        "answers": merged,
-        "state": target,
-        "saved_at": now,
-        "submitted_at": now,
-        "active_seconds": F("active_seconds") + seconds,
-    }
-    if row["started_at"] is None:
-        fields["started_at"] = now
-    _apply(review, fields, version)
+    fields = _written(row, merged, target, active_seconds)
+    _apply(review, {**fields, "submitted_at": fields["saved_at"]}, version)
     assert review.state == ReviewState.SUBMITTED
     tally.refresh(cycle_id=review.cycle_id, participant_ids=[review.participant_id])
     write_ratings(review)

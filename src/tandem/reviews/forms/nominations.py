@@ -73,12 +73,3 @@ class ReplaceForm(forms.Form):
         if len(picked) != 1:
             raise ValidationError("Choose one colleague to write this peer review instead.")
         return int(picked[0])
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, each message beside its field."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

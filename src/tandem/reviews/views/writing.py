@@ -1,7 +1,7 @@
 """Review pages: writing (with autosave), reading, sharing, acknowledging, reopening.
 
-Thin: `forms_writing` parses, `services.writing` / `services.sharing` write,
-`queries_writing` and `evidence` read. A service's ValidationError is shown on the page,
+Thin: `forms.writing` parses, `services.writing` / `services.sharing` write,
+`queries.writing` and `evidence` read. A service's ValidationError is shown on the page,
 naming the question or field, with what the writer typed kept in the form.
 """
 
@@ -21,15 +21,15 @@ from django.views.decorators.http import require_http_methods
 from tandem.access.rules import can, require
 from tandem.core.http import AuthedHttpRequest
 from tandem.reviews import evidence, scores, states
-from tandem.reviews import queries_writing as queries
 from tandem.reviews.answers import missing_required
-from tandem.reviews.forms_writing import (
+from tandem.reviews.forms.writing import (
     AcknowledgeForm,
     ReopenForm,
     VersionForm,
     answers_from_post,
 )
 from tandem.reviews.models import Relationship, Review
+from tandem.reviews.queries import writing as queries
 from tandem.reviews.services import sharing, writing
 
 

@@ -1,5 +1,5 @@
 """Running a cycle: my reviews, the cycles I follow, a cycle's progress, the overdue list
-and the one-click reminder. Thin: `queries_progress` reads, `services.reminders` writes."""
+and the one-click reminder. Thin: `queries.progress` reads, `services.reminders` writes."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.access.rules import can
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import queries_progress as queries
 from tandem.reviews.models import Relationship
 from tandem.reviews.phases import current_phase, phases_of
+from tandem.reviews.queries import progress as queries
 from tandem.reviews.services import reminders as reminder_service
 
 
@@ -68,7 +68,7 @@ def cycle(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
         cursor_error, cursor = str(bad), None
         managers = queries.by_manager(request.user, found)
     progress = queries.completion(request.user, found)
-    remindable = {p.kind for p in reminder_service.remindable_phases(found)}
+    remindable = {p.kind for p in queries.remindable_phases(found)}
     context: dict[str, Any] = {
         "cycle": found,
         "progress": progress,
@@ -124,7 +124,7 @@ class RemindForm(forms.Form):
     phase = forms.ChoiceField(
         choices=[
             ("", "Every open phase"),
-            *((str(k), str(k)) for k in reminder_service.REMINDABLE_PHASES),
+            *((str(k), str(k)) for k in queries.REMINDABLE_PHASES),
         ],
         required=False,
         label="Phase",

@@ -9,6 +9,7 @@ A review's author comes back null, with a label such as "Peer 1", whenever
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,8 +20,8 @@ from ninja.errors import ValidationError
 
 from tandem.access.rules import NotAllowed, can, scope
 from tandem.org.api import ERRORS, MAX_ID
-from tandem.reviews import phases, queries_nominations, queries_writing, versions
-from tandem.reviews.api_common import (
+from tandem.reviews import phases, versions
+from tandem.reviews.api.common import (
     NOT_FOUND,
     after_id,
     caller,
@@ -41,6 +42,8 @@ from tandem.reviews.models import (
     Review,
     ReviewState,
 )
+from tandem.reviews.queries import nominations as nomination_queries
+from tandem.reviews.queries import writing as writing_queries
 from tandem.reviews.schemas import (
     AcknowledgeIn,
     ApprovePeersIn,
@@ -140,7 +143,7 @@ def _form_out(user: Any, review: Review) -> dict[str, Any]:
     content = review.template_version.content
     goals = [
         {"key": key, "name": title, "description": ""}
-        for key, title in queries_writing.goal_names(user, review).items()
+        for key, title in writing_queries.goal_names(user, review).items()
     ]
     out_sections = [
         {
@@ -182,7 +185,7 @@ def _review_detail(request: HttpRequest, review: Review) -> dict[str, Any]:
         **_reviews_out(user, [review])[0],
         "answers": review.answers or {},
         "form": _form_out(user, review),
-        "who_reads": [queries_writing.audience(review)],
+        "who_reads": [writing_queries.audience(review)],
         "active_seconds": review.active_seconds if writer_or_hr else None,
         "started_at": review.started_at,
     }
@@ -243,6 +246,30 @@ def _conflict(review: Review, error: writing.DraftConflict) -> Status[dict[str, 
     return Status(409, {"detail": " ".join(error.messages), "current_version": current or 0})
 
 
+def _write(
+    request: HttpRequest,
+    review_id: int,
+    payload: ReviewDraftIn | ReviewSubmitIn,
+    write: Callable[..., Review],
+) -> dict[str, Any] | Status[dict[str, Any]]:
+    """Save or submit (`write`: `writing.save_draft` or `writing.submit`) the answers sent:
+    a lost update is a 409 with nothing saved, a bad answer a 422 naming its question."""
+    review = _review(request, review_id, details=True)
+    try:
+        write(
+            review,
+            answers=payload.answers,
+            version=payload.version,
+            active_seconds=payload.active_seconds,
+            by=request.user,
+        )
+    except writing.DraftConflict as conflict:
+        return _conflict(review, conflict)
+    except DjangoValidationError as error:
+        raise _answer_errors(review, error) from None
+    return _review_detail(request, review)
+
+
 @router.patch(
     "/reviews/reviews/{review_id}",
     response={200: ReviewDetailOut, 409: ConflictOut, **NOT_FOUND},
@@ -253,20 +280,7 @@ def save_review_draft(
 ) -> dict[str, Any] | Status[dict[str, Any]]:
     """Only the questions sent change. When someone saved since `version` (another tab,
     another person) the answer is a 409 with the current version and nothing is saved."""
-    review = _review(request, review_id, details=True)
-    try:
-        writing.save_draft(
-            review,
-            answers=payload.answers,
-            version=payload.version,
-            active_seconds=payload.active_seconds,
-            by=request.user,
-        )
-    except writing.DraftConflict as conflict:
-        return _conflict(review, conflict)
-    except DjangoValidationError as error:
-        raise _answer_errors(review, error) from None
-    return _review_detail(request, review)
+    return _write(request, review_id, payload, writing.save_draft)
 
 
 @router.post(
@@ -277,20 +291,7 @@ def save_review_draft(
 def submit_review(
     request: HttpRequest, review_id: int, payload: ReviewSubmitIn
 ) -> dict[str, Any] | Status[dict[str, Any]]:
-    review = _review(request, review_id, details=True)
-    try:
-        writing.submit(
-            review,
-            answers=payload.answers,
-            version=payload.version,
-            active_seconds=payload.active_seconds,
-            by=request.user,
-        )
-    except writing.DraftConflict as conflict:
-        return _conflict(review, conflict)
-    except DjangoValidationError as error:
-        raise _answer_errors(review, error) from None
-    return _review_detail(request, review)
+    return _write(request, review_id, payload, writing.submit)
 
 
 @router.post(
@@ -352,7 +353,7 @@ def _nominations_of(request: HttpRequest, participant: Participant) -> list[dict
 def propose_review_peers(
     request: HttpRequest, participant_id: int, payload: PeersIn
 ) -> Status[list[dict[str, Any]]]:
-    participant = queries_nominations.participant_for_nominations(
+    participant = nomination_queries.participant_for_nominations(
         request.user, min(participant_id, MAX_ID)
     )
     nomination_services.propose_peers(participant, payload.peers, by=request.user)
@@ -367,7 +368,7 @@ def propose_review_peers(
 def approve_review_peers(
     request: HttpRequest, participant_id: int, payload: ApprovePeersIn
 ) -> list[dict[str, Any]]:
-    participant = queries_nominations.participant_for_nominations(
+    participant = nomination_queries.participant_for_nominations(
         request.user, min(participant_id, MAX_ID)
     )
     nomination_services.approve_peers(participant, peers=payload.peers, by=request.user)
@@ -392,9 +393,7 @@ def _nomination_out(request: HttpRequest, nomination: Nomination) -> dict[str, A
 def decline_review_nomination(
     request: HttpRequest, nomination_id: int, payload: ReasonIn
 ) -> dict[str, Any]:
-    nomination = queries_nominations.nomination_for_decline(
-        request.user, min(nomination_id, MAX_ID)
-    )
+    nomination = nomination_queries.nomination_for_decline(request.user, min(nomination_id, MAX_ID))
     declined = nomination_services.decline(nomination, reason=payload.reason, by=request.user)
     return _nomination_out(request, declined)
 
@@ -407,9 +406,7 @@ def decline_review_nomination(
 def replace_review_peer(
     request: HttpRequest, nomination_id: int, payload: ReplacePeerIn
 ) -> dict[str, Any]:
-    nomination = queries_nominations.nomination_for_replace(
-        request.user, min(nomination_id, MAX_ID)
-    )
+    nomination = nomination_queries.nomination_for_replace(request.user, min(nomination_id, MAX_ID))
     replacement = nomination_services.replace_peer(nomination, payload.peer, by=request.user)
     return _nomination_out(request, replacement)
 

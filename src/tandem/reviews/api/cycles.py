@@ -13,8 +13,8 @@ from tandem.access.rules import NotAllowed, can, require, scope
 from tandem.core import pagination
 from tandem.org.api import ERRORS, MAX_ID
 from tandem.org.queries import SORT_NAME_LENGTH
-from tandem.reviews import phases, queries_progress
-from tandem.reviews.api_common import (
+from tandem.reviews import phases, versions
+from tandem.reviews.api.common import (
     NOT_FOUND,
     after_id,
     bad_query,
@@ -37,6 +37,7 @@ from tandem.reviews.models import (
     TemplateVersion,
     UseFor,
 )
+from tandem.reviews.queries import progress as progress_queries
 from tandem.reviews.schemas import (
     CycleDetailOut,
     CycleFilters,
@@ -134,12 +135,7 @@ def _question_out(question: TemplateQuestion) -> dict[str, Any]:
     return {
         "id": question.pk,
         "position": question.position,
-        "kind": question.kind,
-        "prompt": question.prompt,
-        "help_text": question.help_text,
-        "required": question.required,
-        "allow_comment": question.allow_comment,
-        "is_overall": question.is_overall,
+        **versions.question_settings(question),
         "scale": None
         if scale is None
         else {"id": scale.pk, "name": scale.name, "points": list(scale.points)},
@@ -369,7 +365,7 @@ def get_review_participant(request: HttpRequest, participant_id: int) -> dict[st
 # --- Progress --------------------------------------------------------------------------------
 
 
-def _group_out(group: queries_progress.GroupFigure) -> dict[str, Any]:
+def _group_out(group: progress_queries.GroupFigure) -> dict[str, Any]:
     return {
         "id": group.key or None,
         "name": group.name,
@@ -383,7 +379,7 @@ def _group_out(group: queries_progress.GroupFigure) -> dict[str, Any]:
     }
 
 
-def _figure_out(figure: queries_progress.PhaseFigure) -> dict[str, Any]:
+def _figure_out(figure: progress_queries.PhaseFigure) -> dict[str, Any]:
     return {
         "key": figure.key,
         "label": figure.label,
@@ -409,8 +405,8 @@ def _figure_out(figure: queries_progress.PhaseFigure) -> dict[str, Any]:
 def get_cycle_progress(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
     """The same figures as the progress page, over the same people: HR admins everyone, HR
     partners their departments, a manager everyone under them."""
-    cycle = queries_progress.cycle_for(request.user, min(cycle_id, MAX_ID))
-    progress = queries_progress.completion(request.user, cycle)
+    cycle = progress_queries.cycle_for(request.user, min(cycle_id, MAX_ID))
+    progress = progress_queries.completion(request.user, cycle)
     return {
         "cycle": {"id": cycle.pk, "name": cycle.name},
         "current_phase": progress.current.kind if progress.current else None,
@@ -419,7 +415,7 @@ def get_cycle_progress(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
         "reviews_done": progress.reviews_done,
         "overdue": progress.overdue,
         "phases": [_figure_out(f) for f in progress.phases],
-        "departments": [_group_out(g) for g in queries_progress.by_department(request.user, cycle)],
+        "departments": [_group_out(g) for g in progress_queries.by_department(request.user, cycle)],
     }
 
 
@@ -431,9 +427,9 @@ def get_cycle_progress(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
 def list_cycle_progress_by_manager(
     request: HttpRequest, cycle_id: int, filters: Query[ManagerProgressFilters]
 ) -> dict[str, Any]:
-    cycle = queries_progress.cycle_for(request.user, min(cycle_id, MAX_ID))
+    cycle = progress_queries.cycle_for(request.user, min(cycle_id, MAX_ID))
     try:
-        page = queries_progress.by_manager(
+        page = progress_queries.by_manager(
             request.user, cycle, cursor=filters.cursor, limit=filters.limit
         )
     except pagination.BadCursor as bad:

@@ -14,8 +14,8 @@ from tandem.access.rules import NotAllowed, actor_for, can, scope
 from tandem.core import pagination
 from tandem.org.api import ERRORS, MAX_ID, ErrorOut
 from tandem.org.models import Person
-from tandem.reviews import queries_nominations
 from tandem.reviews.models import Cycle, Nomination, NominationStatus, Participant, Review
+from tandem.reviews.queries import nominations as nomination_queries
 
 NOT_FOUND: dict[int, Any] = {404: ErrorOut, **ERRORS}
 
@@ -161,7 +161,7 @@ def nominations_page(
         ).order_by("pk")[: filters.limit + 1]
     )
     rows, following = id_page(rows, filters.limit)
-    loads = queries_nominations.peer_load(cycle, {n.peer_id for n in rows})
+    loads = nomination_queries.peer_load(cycle, {n.peer_id for n in rows})
     user = request.user
     me = caller(request)
     return {

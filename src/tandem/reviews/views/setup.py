@@ -1,6 +1,6 @@
 """HR setup pages for review cycles: scales, templates, cycles, launch and participants.
 
-HR admins only: `queries_setup` answers everyone else with a 404. Thin: forms parse,
+HR admins only: `queries.setup` answers everyone else with a 404. Thin: forms parse,
 `services.setup` / `services.cycles` write, and a service's ValidationError lands on the
 field it names with nothing saved.
 """
@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import queries_setup as queries
-from tandem.reviews.forms_setup import (
+from tandem.core.validation import show_errors
+from tandem.reviews.forms.setup import (
     AddParticipantForm,
     CycleBasicsForm,
     CycleFormsForm,
@@ -39,19 +39,11 @@ from tandem.reviews.forms_setup import (
     TemplateForm,
 )
 from tandem.reviews.models import Cycle, CycleStatus, Phase, Template, TemplateSection
+from tandem.reviews.queries import setup as queries
 from tandem.reviews.services import cycles as cycle_services
 from tandem.reviews.services import setup as setup_services
 
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _first_error(error: ValidationError) -> str:

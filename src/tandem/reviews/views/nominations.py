@@ -16,16 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.rules import NotAllowed, can, require, scope
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import queries_nominations as queries
-from tandem.reviews.forms_nominations import (
+from tandem.core.validation import show_errors
+from tandem.reviews.forms.nominations import (
     ApproveForm,
     DeclineForm,
     PeersForm,
     ReplaceForm,
     SearchForm,
-    apply_errors,
 )
 from tandem.reviews.models import Cycle, NominationStatus, Participant, ReviewState
+from tandem.reviews.queries import nominations as queries
 from tandem.reviews.services import nominations as services
 
 
@@ -116,7 +116,7 @@ def nominations(request: AuthedHttpRequest, participant_id: int) -> HttpResponse
             try:
                 services.propose_peers(participant, picked, by=request.user)
             except ValidationError as error:
-                apply_errors(form, error)
+                show_errors(form, error)
             else:
                 messages.success(request, "Your peers are proposed; your manager approves them.")
                 return redirect("reviews:nominations", participant.pk)
@@ -170,7 +170,7 @@ def nomination_approve(request: AuthedHttpRequest, participant_id: int) -> HttpR
                 participant, by=request.user, peers=form.final_peers()
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             count = len(approved)
             messages.success(
@@ -194,7 +194,7 @@ def nomination_decline(request: AuthedHttpRequest, nomination_id: int) -> HttpRe
         try:
             services.decline(nomination, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request,
@@ -230,7 +230,7 @@ def nomination_replace(request: AuthedHttpRequest, nomination_id: int) -> HttpRe
                 nomination, form.cleaned_data["peer"], by=request.user
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request, f"{replacement.peer} is asked to write the peer review instead."

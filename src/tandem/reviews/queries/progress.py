@@ -17,6 +17,8 @@ So a page costs the same few queries, and stays fast, at 10 or 100,000 participa
 from __future__ import annotations
 
 import operator
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import reduce
@@ -552,3 +554,103 @@ def my_reviews(user: Any, today: date | None = None) -> MyReviews:
         about_me=about_me,
         more=len(to_write) > MY_REVIEWS_LIMIT,
     )
+
+
+# --- What is open, for reminders ------------------------------------------------------------
+# Unlike the figures above, these read the reviews and nominations themselves: who has
+# what still to do, for `services.reminders` and the daily reminders (`reviews.reminders`).
+
+REMINDABLE_PHASES = (
+    PhaseKind.SELF,
+    PhaseKind.NOMINATION,
+    PhaseKind.PEER,
+    PhaseKind.MANAGER,
+    PhaseKind.SHARING,
+    PhaseKind.ACKNOWLEDGEMENT,
+)
+
+
+Work = dict[int, Counter[str]]
+
+
+def _add(work: Work, rows: Iterable[tuple[int | None, int]], what: str) -> None:
+    for person_id, count in rows:
+        if person_id is not None and count:
+            work.setdefault(person_id, Counter())[what] += count
+
+
+def open_work(
+    cycle: Cycle,
+    *,
+    phases: Iterable[str],
+    participants: QuerySet[Participant] | None = None,
+    relationship: str | None = None,
+) -> Work:
+    """{person id: Counter(what → how many)} for everything open in `phases`, about the
+    participants given (all active participants of the cycle when None). At most one
+    grouped query per kind of work, streamed."""
+    kinds = set(phases)
+    base = participants
+    if base is None:
+        base = Participant.objects.filter(cycle=cycle, removed_at__isnull=True)
+    reviews = Review.objects.filter(cycle=cycle, participant__in=base.values("pk"))
+    work: Work = {}
+    relationships = [
+        r
+        for r, kind in PHASE_FOR_RELATIONSHIP.items()
+        if kind in kinds and relationship in (None, r)
+    ]
+    if relationships:
+        writing = (
+            reviews.filter(state__in=list(OPEN_STATES), relationship__in=relationships)
+            .values_list("reviewer_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        _add(work, writing.iterator(chunk_size=5000), "write")
+    if relationship is not None:
+        return work
+    if PhaseKind.NOMINATION in kinds:
+        too_few = (
+            base.annotate(
+                active=Count("nominations", filter=Q(nominations__status__in=ACTIVE_NOMINATIONS))
+            )
+            .filter(active__lt=cycle.peers_min)
+            .values_list("person_id", "active")
+            .order_by()
+        )
+        _add(work, ((pk, 1) for pk, _ in too_few.iterator(chunk_size=5000)), "nominate")
+        proposals = (
+            base.filter(nominations__status=NominationStatus.PROPOSED)
+            .values_list("manager_id")
+            .annotate(n=Count("nominations"))
+            .order_by()
+        )
+        _add(work, proposals.iterator(chunk_size=5000), "approve")
+    if PhaseKind.SHARING in kinds:
+        to_share = (
+            reviews.filter(
+                relationship=Relationship.MANAGER,
+                state=ReviewState.SUBMITTED,
+                participant__shared_at__isnull=True,
+            )
+            .values_list("reviewer_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        _add(work, to_share.iterator(chunk_size=5000), "share")
+    if PhaseKind.ACKNOWLEDGEMENT in kinds:
+        to_acknowledge = base.filter(
+            shared_at__isnull=False, acknowledged_at__isnull=True
+        ).values_list("person_id", flat=True)
+        _add(work, ((pk, 1) for pk in to_acknowledge.iterator(chunk_size=5000)), "acknowledge")
+    return work
+
+
+def remindable_phases(cycle: Cycle, today: date | None = None) -> list[Phase]:
+    """The cycle's phases open today in which there can be something to do."""
+    return [
+        phase
+        for kind, phase in phases_of(cycle).items()
+        if kind in REMINDABLE_PHASES and window_state(phase, today) == "open"
+    ]

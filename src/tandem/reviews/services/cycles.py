@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 
 from tandem.access.rules import require
 from tandem.audit.services import diff, record, snapshot
-from tandem.core.tasks import enqueue_on_commit
+from tandem.core.queue import enqueue_on_commit
 from tandem.core.validation import clean_text
 from tandem.org.models import Department, Person
 from tandem.reviews.models import (

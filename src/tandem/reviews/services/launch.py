@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 
 from tandem.access.rules import require
 from tandem.audit.services import record
-from tandem.core.tasks import enqueue_on_commit
+from tandem.core.queue import enqueue_on_commit
 from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus
 from tandem.program.models import Program

@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 
 from tandem.access.rules import require
 from tandem.audit.services import record
-from tandem.core.tasks import enqueue_on_commit
+from tandem.core.queue import enqueue_on_commit
 from tandem.notifications.services import Message, notify_many
 from tandem.reviews.models import PHASE_FOR_RELATIONSHIP, Cycle, CycleStatus, PhaseKind
 from tandem.reviews.phases import phases_of, window_state

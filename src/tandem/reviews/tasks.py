@@ -1,5 +1,5 @@
 """Background work of reviews (django-tasks): every @task() of the app. The services queue
-these by dotted path after commit (`tandem.core.tasks.enqueue_on_commit`), passing ids; a
+these by dotted path after commit (`tandem.core.queue.enqueue_on_commit`), passing ids; a
 task runs a service and never the reverse.
 
 - `launch_cycle_task`: launching a cycle marked "launching"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tandem.access.rules import NotAllowed
 from tandem.audit.models import AuditEvent
 from tandem.goals.models import GoalState, Priority, WeeklyCheckIn
-from tandem.goals.queries_checkins import linked_share, week_for
+from tandem.goals.queries.checkins import linked_share, week_for
 from tandem.goals.services.checkins import save_weekly_checkin, week_start_of
 from tests.factories import PersonFactory
 from tests.goals.factories import GoalFactory, PeriodFactory, PriorityFactory, WeeklyCheckInFactory

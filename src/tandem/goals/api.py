@@ -21,8 +21,9 @@ from ninja.errors import ValidationError
 from tandem.access.rules import NotAllowed, actor_for, can, scope
 from tandem.core import pagination
 from tandem.goals import coverage as coverage_queries
-from tandem.goals import queries, queries_tree
 from tandem.goals.models import CheckIn, Goal, GoalLevel, KeyResult, Milestone, Period
+from tandem.goals.queries import goals as queries
+from tandem.goals.queries import tree as queries_tree
 from tandem.goals.schemas import (
     MAX_ID,
     CheckInIn,

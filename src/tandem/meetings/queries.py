@@ -286,7 +286,7 @@ def talking_points(
     the report's goals at risk or without check-ins, feedback the report received since the
     last 1:1, feedback requests waiting for the viewer, and open action items."""
     from tandem.feedback.queries import pending_asks, received
-    from tandem.goals.queries_checkins import talking_points_for
+    from tandem.goals.queries.checkins import talking_points_for
 
     series = meeting.series
     points: list[TalkingPoint] = [

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from tandem.access.rules import actor_for, can, scope
-from tandem.goals import queries
 from tandem.goals.models import (
     Goal,
     GoalLevel,
@@ -21,6 +20,7 @@ from tandem.goals.models import (
     Period,
     Visibility,
 )
+from tandem.goals.queries import goals as queries
 from tandem.org.models import Department, Person, PersonStatus
 from tandem.program.models import Program
 

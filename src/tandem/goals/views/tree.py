@@ -13,9 +13,9 @@ from django.utils import timezone
 from tandem.access.rules import actor_for, can
 from tandem.core.http import AuthedHttpRequest
 from tandem.goals import coverage as coverage_queries
-from tandem.goals import queries_tree
 from tandem.goals.models import Health, Period
-from tandem.goals.queries import current_period
+from tandem.goals.queries import tree as queries_tree
+from tandem.goals.queries.goals import current_period
 from tandem.org import queries as org_queries
 from tandem.org.models import Company, Department
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from tandem.access.rules import actor_for, can, require, scope
 from tandem.core.http import AuthedHttpRequest
-from tandem.goals import queries, scoring
-from tandem.goals.forms import (
+from tandem.goals import scoring
+from tandem.goals.forms.goals import (
     BulkAssignForm,
     CloseForm,
     CommentForm,
@@ -29,6 +29,7 @@ from tandem.goals.forms import (
     apply_errors,
 )
 from tandem.goals.models import Goal, GoalLevel, KeyResultKind, Milestone, Period
+from tandem.goals.queries import goals as queries
 from tandem.goals.services import goals as services
 from tandem.goals.services import periods as period_services
 from tandem.org.models import Company, Person, PersonStatus

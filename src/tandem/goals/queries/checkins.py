@@ -26,7 +26,7 @@ from tandem.goals.models import (
     Priority,
     WeeklyCheckIn,
 )
-from tandem.goals.queries import current_period
+from tandem.goals.queries.goals import current_period
 from tandem.goals.services.checkins import linkable_goals, week_start_of
 from tandem.org.models import Person, PersonStatus
 

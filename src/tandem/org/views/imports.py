@@ -2,7 +2,7 @@
 
 One URL (org:hr_import): GET shows the upload form, or a kept upload's preview or
 result (?batch=ID); POST uploads a file (→ errors, or a redirect to its preview) or
-confirms a preview (action=confirm). The work happens in org.import_service.
+confirms a preview (action=confirm). The work happens in org.services.imports.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
-from tandem.org import import_service
-from tandem.org.import_service import ImportResult
 from tandem.org.models import ImportBatch, ImportBatchStatus
+from tandem.org.services import imports as import_service
+from tandem.org.services.imports import ImportResult
 
 
 class UploadForm(forms.Form):

@@ -25,8 +25,8 @@ from tandem.access import services as access_services
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import require, scope
 from tandem.core.http import AuthedHttpRequest
-from tandem.org import queries, services
-from tandem.org.forms import (
+from tandem.org import queries
+from tandem.org.forms.hr import (
     PICKER_NAMES,
     CompanyForm,
     DepartmentForm,
@@ -41,6 +41,7 @@ from tandem.org.forms import (
     values_in_order,
 )
 from tandem.org.models import Company, CompanyValue, Department, Person, PersonStatus
+from tandem.org.services import people as services
 
 SUGGESTION_LIMIT = 10
 

@@ -2,7 +2,7 @@
 requests (answered, declined, pending), and anonymous upward feedback in released and
 still-waiting batches.
 
-Runs inside the org demo's transaction (org/demo.py DEMO_EXTENSIONS), after the people
+Runs inside the org demo's transaction (registered with org.demo.register_demo), after the people
 exist. Everything is drawn in Python from the seed and written with bulk_create. The volume
 grows with the company but more slowly than it (a few items per person up to 5,000 people,
 fewer per person beyond), so 100,000 people stay quick to load.
@@ -35,7 +35,7 @@ from tandem.feedback.models import (
     Visibility,
 )
 from tandem.feedback.services import marker_digest, window_of
-from tandem.org.demo import DEMO_DOMAIN
+from tandem.org.demo import DEMO_DOMAIN, register_demo
 from tandem.org.models import CompanyValue, Person, PersonStatus
 from tandem.program.models import Program
 
@@ -115,6 +115,7 @@ def volume(people: int) -> int:
     return int(full + max(0, people - FULL_RATE_PEOPLE) * ITEMS_PER_PERSON_BEYOND)
 
 
+@register_demo
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     rng = random.Random(seed * 7919 + 4)  # noqa: S311 (demo data: reproducible from the seed)
     rows = list(

@@ -55,6 +55,7 @@ from tandem.goals.models import (
     WeeklyCheckIn,
 )
 from tandem.goals.services.periods import bounds
+from tandem.org.demo import register_demo
 from tandem.org.models import Department, Person, PersonStatus
 from tandem.program.models import Program
 
@@ -1057,6 +1058,7 @@ def _periods(today: date) -> tuple[Period, Period, Period]:
     return previous, current, following
 
 
+@register_demo
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     """Write the demo company's goals. Runs inside the org demo's transaction."""
     previous, current, following = _periods(today)

@@ -28,6 +28,7 @@ from tandem.meetings.models import (
     SeriesStatus,
 )
 from tandem.meetings.schedule import STEP_DAYS, occurrence, zone
+from tandem.org.demo import register_demo
 from tandem.org.models import Person, PersonStatus
 from tandem.program.models import MeetingCadence, Program
 
@@ -152,6 +153,7 @@ def _reset_sequences(models_: Sequence[type[models.Model]]) -> None:
                 cursor.execute(sql)
 
 
+@register_demo
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     rng = random.Random(seed * 7 + 4)  # noqa: S311 (demo data, not secrets)
     default_cadence = Program.load().one_on_one_cadence

@@ -12,14 +12,12 @@ left running on a shared server opens seven accounts, not a hundred thousand.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import random
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core.management.color import no_style
@@ -939,23 +937,27 @@ def org_is_empty() -> bool:
     return not Person.objects.exists()
 
 
-# Later features add their demo data (goals, feedback, 1:1s…) from a `demo` module of their
-# own with a `load_demo(*, seed, today, progress)` function, run inside this transaction
-# after the org exists, in this order.
-DEMO_EXTENSIONS = (
-    "tandem.goals.demo",
-    "tandem.feedback.demo",
-    "tandem.meetings.demo",
-    "tandem.reviews.demo",
-)
+class DemoLoader(Protocol):
+    """A later feature's `load_demo(*, seed, today, progress)`."""
+
+    def __call__(self, *, seed: int, today: date, progress: Progress) -> None: ...
 
 
-def _demo_extensions() -> list[Any]:
-    return [
-        importlib.import_module(name)
-        for name in DEMO_EXTENSIONS
-        if importlib.util.find_spec(name) is not None
-    ]
+Loader = TypeVar("Loader", bound=DemoLoader)
+
+_DEMO_LOADERS: list[DemoLoader] = []
+
+
+def register_demo(load: Loader) -> Loader:
+    """Decorate a later feature's `load_demo` (goals, feedback, 1:1s…) so the demo runs it
+    inside its transaction, after the org exists, in registration order.
+
+    Each app's demo module registers itself when that app's AppConfig.ready() imports it, and
+    Django runs ready() in INSTALLED_APPS order (goals, feedback, meetings, reviews), so each
+    feature's demo data is written after the data it builds on, as it always was."""
+    if load not in _DEMO_LOADERS:
+        _DEMO_LOADERS.append(load)
+    return load
 
 
 def load_demo(
@@ -1093,8 +1095,8 @@ def load_demo(
             pk=1,
             defaults={"purposes": list(PROGRAM_PURPOSES), "purpose_statement": PROGRAM_STATEMENT},
         )
-        for extension in _demo_extensions():
-            extension.load_demo(seed=seed, today=today, progress=progress)
+        for load_feature_demo in _DEMO_LOADERS:
+            load_feature_demo(seed=seed, today=today, progress=progress)
         record(
             actor=by,
             kind="demo.load",

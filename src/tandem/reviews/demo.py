@@ -37,7 +37,7 @@ from django.db.models import Max
 
 from tandem.goals.models import Goal
 from tandem.goals.services.periods import bounds
-from tandem.org.demo import DEMO_DOMAIN
+from tandem.org.demo import DEMO_DOMAIN, register_demo
 from tandem.org.models import CompanyValue, Department, Person, PersonStatus
 from tandem.program.models import Program
 from tandem.reviews import demo_content as content
@@ -1063,6 +1063,7 @@ def _windows(spec: Sequence[tuple[str, int, int]], start: date) -> dict[str, tup
     return {kind: (start + timedelta(days=o), start + timedelta(days=d)) for kind, o, d in spec}
 
 
+@register_demo
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     """Write the demo company's review cycles. Runs inside the org demo's transaction."""
     generator = _Generator(seed=seed, today=today, progress=progress)

@@ -35,7 +35,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 
-from tandem.goals.models import Goal
+from tandem.goals.queries.goals import all_goals_overlapping
 from tandem.goals.services.periods import bounds
 from tandem.org.demo import DEMO_DOMAIN, register_demo
 from tandem.org.models import CompanyValue, Department, Person, PersonStatus
@@ -318,7 +318,7 @@ def _goals(
     as the evidence packet lists them to the person and their manager."""
     found: dict[int, list[tuple[int, str, float]]] = defaultdict(list)
     rows = (
-        Goal.objects.filter(period__start_date__lte=end, period__end_date__gte=start)
+        all_goals_overlapping(start, end)
         .order_by("owner_id", "level", "title", "pk")
         .values_list("owner_id", "pk", "title", "score", "progress")
     )

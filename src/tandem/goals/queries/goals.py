@@ -120,6 +120,12 @@ def next_period(period: Period) -> Period | None:
     )
 
 
+def all_goals_overlapping(start: date, end: date) -> QuerySet[Goal]:
+    """Every goal in a period that overlaps start..end, whoever owns it: no access scope, for
+    the system's own reads (a review cycle's goal scores, the demo's evidence)."""
+    return Goal.objects.filter(period__start_date__lte=end, period__end_date__gte=start)
+
+
 def goals_for(
     user: Any,
     *,

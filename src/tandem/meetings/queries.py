@@ -29,7 +29,6 @@ from tandem.meetings.models import (
     Series,
     SeriesStatus,
 )
-from tandem.meetings.services import items_open_at
 from tandem.org.models import Person, PersonStatus
 from tandem.org.queries import decode_cursor
 
@@ -206,6 +205,14 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("author")
         .order_by("position", "pk")
+    )
+
+
+def items_open_at(meeting: Meeting) -> Q:
+    """Action items shown on `meeting`: made there or earlier in the series, and not ticked
+    off before it (an item ticked off at or after this meeting still shows, as done)."""
+    return Q(series_id=meeting.series_id, origin_starts_at__lte=meeting.starts_at) & (
+        Q(closed_in_starts_at__isnull=True) | Q(closed_in_starts_at__gte=meeting.starts_at)
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -669,11 +669,3 @@ def delete_action_item(*, by: Any, item: ActionItem) -> None:
         object_label=_label(series),
     )
     item.delete()
-
-
-def items_open_at(meeting: Meeting) -> Q:
-    """Action items shown on `meeting`: made there or earlier in the series, and not ticked
-    off before it (an item ticked off at or after this meeting still shows, as done)."""
-    return Q(series_id=meeting.series_id, origin_starts_at__lte=meeting.starts_at) & (
-        Q(closed_in_starts_at__isnull=True) | Q(closed_in_starts_at__gte=meeting.starts_at)
-    )

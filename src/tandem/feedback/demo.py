@@ -34,7 +34,7 @@ from tandem.feedback.models import (
     UpwardMarker,
     Visibility,
 )
-from tandem.feedback.services import marker_digest, window_of
+from tandem.feedback.queries import marker_digest, window_of
 from tandem.org.demo import DEMO_DOMAIN, register_demo
 from tandem.org.models import CompanyValue, Person, PersonStatus
 from tandem.program.models import Program

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from tandem.core.reminders import register
 from tandem.goals.models import WeeklyCheckIn
-from tandem.goals.services.checkins import week_start_of
+from tandem.goals.queries.checkins import week_start_of
 from tandem.notifications.queries import with_dedupe_key
 from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus

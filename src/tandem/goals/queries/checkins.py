@@ -27,7 +27,6 @@ from tandem.goals.models import (
     WeeklyCheckIn,
 )
 from tandem.goals.queries.goals import current_period
-from tandem.goals.services.checkins import linkable_goals, week_start_of
 from tandem.org.models import Person, PersonStatus
 
 STALE_AFTER = timedelta(weeks=3)
@@ -35,6 +34,24 @@ TEAM_PAGE_SIZE = 25
 GOALS_PER_PERSON = 20
 MAX_ID = 2**63 - 1
 SORT_NAME_LENGTH = 210
+
+
+def week_start_of(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def linkable_goals(person: Any, week_start: date) -> Any:
+    """The person's own goals a priority of that week may link to: active goals in a period
+    that overlaps the week and is not closed."""
+    week_end = week_start + timedelta(days=6)
+    return Goal.objects.filter(
+        owner=person,
+        state=GoalState.ACTIVE,
+        period__closed_at__isnull=True,
+        period__start_date__lte=week_end,
+        period__end_date__gte=week_start,
+    )
 
 
 def stale_before(now: datetime | None = None) -> datetime:

@@ -35,18 +35,6 @@ WHO_SEES = {
 }
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def open_periods() -> QuerySet[Period]:
     return Period.objects.filter(closed_at__isnull=True).order_by("start_date", "name")
 

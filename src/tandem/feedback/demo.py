@@ -13,14 +13,13 @@ from __future__ import annotations
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, models
-from django.db.models import Max
+from django.db import models
 
+from tandem.core.bulk import next_id, reset_sequences
 from tandem.feedback.models import (
     AskStatus,
     Feedback,
@@ -90,19 +89,6 @@ UPWARD = (
 )
 
 
-def _next_id(model: type[models.Model]) -> int:
-    return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
-
-
-def _reset_sequences(models_: Sequence[type[models.Model]]) -> None:
-    # Explicit ids leave PostgreSQL's sequences behind (SQLite uses max(rowid) + 1).
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-
 def _bulk(model: type[models.Model], objs: list[Any], progress: Progress) -> None:
     for start in range(0, len(objs), BATCH_SIZE):
         model._default_manager.bulk_create(objs[start : start + BATCH_SIZE])
@@ -153,7 +139,7 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
         return datetime.combine(day, time(rng.randrange(7, 19), rng.randrange(60)), tzinfo=UTC)
 
     # --- Feedback and praise -------------------------------------------------------------
-    feedback_base = _next_id(Feedback)
+    feedback_base = next_id(Feedback)
     feedback: list[Feedback] = []
     links: list[FeedbackValue] = []
     reactions: list[Reaction] = []
@@ -218,7 +204,7 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     _bulk(Reaction, reactions, progress)
 
     # --- Requests --------------------------------------------------------------------------
-    request_base = _next_id(FeedbackRequest)
+    request_base = next_id(FeedbackRequest)
     requests: list[FeedbackRequest] = []
     asks: list[FeedbackAsk] = []
     answers: list[Feedback] = []
@@ -287,7 +273,7 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     _bulk(FeedbackRequest, requests, progress)
     _bulk(Feedback, answers, progress)
     _bulk(FeedbackAsk, asks, progress)
-    _reset_sequences([Feedback, FeedbackRequest])
+    reset_sequences([Feedback, FeedbackRequest])
 
     # --- Anonymous upward feedback --------------------------------------------------------------
     minimum = program.anonymity_minimum

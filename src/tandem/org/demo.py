@@ -20,14 +20,13 @@ from datetime import date, timedelta
 from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db import models, transaction
 from django.utils import timezone
 
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import SYSTEM, require
 from tandem.audit.services import record
+from tandem.core.bulk import next_id, reset_sequences
 from tandem.org import tree
 from tandem.org.models import (
     Company,
@@ -853,11 +852,6 @@ def _bulk(
         progress(stage, done[0], total)
 
 
-def _next_id(model: type[models.Model]) -> int:
-    top = model._default_manager.aggregate(top=Max("pk"))["top"]
-    return (top or 0) + 1
-
-
 def _reporting_lines(
     builder: _Builder, rows: list[_Row], pk_of: Callable[[int], int]
 ) -> list[ReportingLine]:
@@ -923,16 +917,6 @@ def _reporting_lines(
     return lines
 
 
-def _reset_sequences(models_: Sequence[type[models.Model]]) -> None:
-    # Explicit ids leave PostgreSQL's sequences behind; the next ordinary insert would
-    # collide. SQLite has no sequences to reset (it uses max(rowid) + 1).
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-
 def org_is_empty() -> bool:
     return not Person.objects.exists()
 
@@ -989,8 +973,8 @@ def load_demo(
             raise DemoRefused(
                 "The database already has departments; the demo only loads into an empty one."
             )
-        person_base = _next_id(Person)
-        dept_base = _next_id(Department)
+        person_base = next_id(Person)
+        dept_base = next_id(Department)
 
         def pk_of(index: int) -> int:
             return person_base + index
@@ -1070,7 +1054,7 @@ def load_demo(
         _bulk(Department, depts, "departments", progress, done, total)
         _bulk(Person, persons, "people", progress, done, total)
         _bulk(ReportingLine, lines, "reporting lines", progress, done, total)
-        _reset_sequences([Person, Department])
+        reset_sequences([Person, Department])
 
         by_login = {row.login: persons[row.index] for row in rows if row.login}
         for key, role in (

@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tandem.access.rules import can, scope
-from tandem.core import pagination
 from tandem.core.pagination import BadCursor
 from tandem.goals.models import (
     CheckIn,
@@ -28,12 +27,12 @@ from tandem.goals.models import (
 )
 from tandem.goals.queries.goals import current_period
 from tandem.org.models import Person, PersonStatus
+from tandem.org.queries import decode_cursor, encode_cursor
 
 STALE_AFTER = timedelta(weeks=3)
 TEAM_PAGE_SIZE = 25
 GOALS_PER_PERSON = 20
 MAX_ID = 2**63 - 1
-SORT_NAME_LENGTH = 210
 
 
 def week_start_of(day: date) -> date:
@@ -150,14 +149,6 @@ def has_checked_in(person: Person, week_start: date) -> bool:
 
 
 __all__ = ["BadCursor"]
-
-
-def encode_cursor(person: Person) -> str:
-    return pagination.encode_cursor(person.sort_name, person.pk)
-
-
-def decode_cursor(cursor: str) -> tuple[str, int]:
-    return pagination.decode_text_cursor(cursor, max_length=SORT_NAME_LENGTH)
 
 
 @dataclass

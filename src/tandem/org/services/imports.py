@@ -165,9 +165,9 @@ def import_people(
         progress("Reading", 1, 1)
 
     actor_pk = getattr(by, "pk", None)
-    if dry_run:
-        snapshot, _ = load_snapshot()
-        plan = importer.plan(
+
+    def plan_against(snapshot: Snapshot) -> Plan:
+        return importer.plan(
             table,
             snapshot,
             deactivate_missing=deactivate_missing,
@@ -175,18 +175,15 @@ def import_people(
             today=today(),
             progress=progress,
         )
+
+    if dry_run:
+        snapshot, _ = load_snapshot()
+        plan = plan_against(snapshot)
         _fill(result, plan)
     else:
         with transaction.atomic():
             snapshot, paths = load_snapshot()
-            plan = importer.plan(
-                table,
-                snapshot,
-                deactivate_missing=deactivate_missing,
-                actor_pk=actor_pk,
-                today=today(),
-                progress=progress,
-            )
+            plan = plan_against(snapshot)
             _fill(result, plan)
             if plan.ok and expected_fingerprint and plan.fingerprint != expected_fingerprint:
                 result.stale = True

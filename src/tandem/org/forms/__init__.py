@@ -2,5 +2,6 @@
 per use case:
 
 - hr: HR's forms: people, managers, status, departments, the company and its values, roles
-- directory: the people directory's filters
+- directory: the people directory's filters, and the department filter other lists share
+- imports: the HRIS import's upload and confirmation
 """

@@ -2,8 +2,9 @@
 
 Model instances and bulk_create spend most of their time in Python per value; at a million
 rows that is minutes. `write_rows` writes plain tuples instead: PostgreSQL's COPY, or
-executemany elsewhere (SQLite). Ids start at `next_id`; explicit ids leave PostgreSQL's
-sequences behind, so `reset_sequences` runs once the rows are in."""
+executemany elsewhere (SQLite), and `RowSink` gathers them a chunk at a time. Ids start at
+`next_id`; explicit ids leave PostgreSQL's sequences behind, so `reset_sequences` runs once
+the rows are in."""
 
 from __future__ import annotations
 
@@ -49,3 +50,57 @@ def write_rows(
             marks = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, rows)
+
+
+class RowSink:
+    """Rows for one table, kept as plain tuples (values in the order of the field `names`)
+    and written `chunk` at a time with write_rows. Foreign keys are checked at commit, so
+    tables may be written in any order. On SQLite, aware datetimes (drawn in UTC) and UUIDs
+    are adapted as they are written; PostgreSQL's COPY takes them as they are."""
+
+    def __init__(self, model: type[models.Model], names: Sequence[str], *, chunk: int):
+        meta = model._meta
+        self.model = model
+        fields: list[Any] = [meta.get_field(name) for name in names]
+        self.columns: list[str] = [f.column for f in fields]
+        self.chunk = chunk
+        self.rows: list[tuple[Any, ...]] = []
+        self.count = 0
+        self.postgres = connection.vendor == "postgresql"
+        internal = [f.get_internal_type() for f in fields]
+        self.datetimes = [i for i, t in enumerate(internal) if t == "DateTimeField"]
+        self.uuids = [i for i, t in enumerate(internal) if t == "UUIDField"]
+
+    @property
+    def added(self) -> int:
+        """Rows added so far, written or not."""
+        return self.count + len(self.rows)
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        rows = self.rows if self.postgres else [self._sqlite(row) for row in self.rows]
+        write_rows(self.model, self.columns, rows)
+        self.count += len(self.rows)
+        self.flushed(len(self.rows))
+        self.rows = []
+
+    def flushed(self, written: int) -> None:
+        """Called after each write with the number of rows it wrote (progress reports)."""
+
+    def _sqlite(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not self.datetimes and not self.uuids:
+            return row
+        values = list(row)
+        for i in self.datetimes:
+            if values[i] is not None:
+                values[i] = str(values[i].replace(tzinfo=None))  # drawn in UTC
+        for i in self.uuids:
+            if values[i] is not None:
+                values[i] = values[i].hex
+        return tuple(values)

@@ -31,10 +31,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
-from tandem.core.bulk import next_id, reset_sequences, write_rows
+from tandem.core.bulk import RowSink, next_id, reset_sequences
 from tandem.goals import demo_content as content
 from tandem.goals import progress as maths
 from tandem.goals.models import (
@@ -84,48 +84,16 @@ HUNDREDTH = Decimal("0.01")
 # --- Writing in bulk ---------------------------------------------------------------------
 
 
-class _Sink:
-    """Rows for one table, written in chunks: COPY on PostgreSQL, executemany elsewhere.
-    Foreign keys are deferred to the commit, so tables may be written in any order."""
+class _Sink(RowSink):
+    """Rows for one table, written CHUNK at a time; every row written counts in `counter`
+    (the progress report's figure)."""
 
     def __init__(self, model: type[models.Model], names: Sequence[str], counter: list[int]):
-        meta = model._meta
-        self.model = model
-        fields: list[Any] = [meta.get_field(name) for name in names]
-        self.columns: list[str] = [f.column for f in fields]
-        self.rows: list[tuple[Any, ...]] = []
-        self.count = 0
+        super().__init__(model, names, chunk=CHUNK)
         self.counter = counter
-        self.postgres = connection.vendor == "postgresql"
-        internal = [f.get_internal_type() for f in fields]
-        self.datetimes = [i for i, t in enumerate(internal) if t == "DateTimeField"]
-        self.uuids = [i for i, t in enumerate(internal) if t == "UUIDField"]
 
-    def add(self, row: tuple[Any, ...]) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        rows = self.rows if self.postgres else [self._sqlite(row) for row in self.rows]
-        write_rows(self.model, self.columns, rows)
-        self.count += len(self.rows)
-        self.counter[0] += len(self.rows)
-        self.rows = []
-
-    def _sqlite(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        if not self.datetimes and not self.uuids:
-            return row
-        values = list(row)
-        for i in self.datetimes:
-            if values[i] is not None:
-                values[i] = str(values[i].replace(tzinfo=None))  # drawn in UTC
-        for i in self.uuids:
-            if values[i] is not None:
-                values[i] = values[i].hex
-        return tuple(values)
+    def flushed(self, written: int) -> None:
+        self.counter[0] += written
 
 
 # --- The shape of the data ---------------------------------------------------------------

@@ -120,7 +120,7 @@ def run_child(size: int, repeat: int) -> dict[str, Any]:
 
     from tandem.goals import coverage as coverage_queries
     from tandem.goals.models import CheckIn, Goal, GoalLevel, KeyResult, WeeklyCheckIn
-    from tandem.goals.queries import current_period
+    from tandem.goals.queries.goals import current_period
     from tandem.org import demo
     from tandem.org.models import Person, PersonStatus
 

@@ -305,7 +305,7 @@ def run_child(size: int, repeat: int, with_import: bool) -> dict[str, Any]:
         return result
     commands = get_commands()
     import_command = next((c for c in ("import-people", "import_people") if c in commands), None)
-    if importlib.util.find_spec("tandem.org.import_service") is None or import_command is None:
+    if importlib.util.find_spec("tandem.org.services.imports") is None or import_command is None:
         result["import"] = {"available": False}
     else:
         result["import"] = time_import(import_command, rng, err)
@@ -478,7 +478,9 @@ def render_section(results: list[dict[str, Any]], command: str) -> str:
                 "back afterwards so the database keeps its size)."
             )
         else:
-            lines.append("- import: not available (tandem.org.import_service does not exist yet).")
+            lines.append(
+                "- import: not available (tandem.org.services.imports does not exist yet)."
+            )
     lines += ["", f"<!-- /bench:{vendor} -->"]
     return "\n".join(lines)
 
@@ -571,7 +573,7 @@ def main() -> None:
         if imp and imp["available"]:
             console.print(f"import of {imp['rows']:,} rows into {r['size']:,}: {imp['seconds']} s")
         elif imp:
-            console.print("import: not available (tandem.org.import_service does not exist yet)")
+            console.print("import: not available (tandem.org.services.imports does not exist yet)")
         if r["build_seconds"] is not None:
             console.print(f"{label(r['size'])}: demo built in {r['build_seconds']} s")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tandem.access import services as access_services
 from tandem.access.models import ApiToken, SignInSession
 from tandem.access.rules import SYSTEM
-from tandem.org import services as org_services
+from tandem.org.services import people as org_services
 from tests.factories import PersonFactory, hr_admin
 
 

@@ -12,7 +12,7 @@ from tandem.access.models import ApiToken
 from tandem.access.rules import SYSTEM
 from tandem.access.services import revoke_token
 from tandem.org.models import Person, PersonStatus
-from tandem.org.services import change_status
+from tandem.org.services.people import change_status
 from tests.factories import PersonFactory, api_token
 
 CSRF_SECRET = "a" * 32  # a well-formed CSRF secret, sent as both cookie and header

@@ -17,7 +17,7 @@ from tandem.access.models import Role
 from tandem.audit.context import origin
 from tandem.audit.models import AuditEvent
 from tandem.core.middleware import RequestContextMiddleware
-from tandem.org import services as org_services
+from tandem.org.services import people as org_services
 from tandem.program import services as program_services
 from tests.factories import PROGRAM_FORM_SWITCHES, DepartmentFactory, PersonFactory, hr_admin
 

@@ -81,7 +81,7 @@ TWO_WRITERS = textwrap.dedent(
         cursor.execute("PRAGMA busy_timeout")
         print("busy_timeout", cursor.fetchone()[0])
     from tandem.access.rules import SYSTEM
-    from tandem.org import services as org
+    from tandem.org.services import people as org
     from tandem.program import services as program
     connection.close()
 

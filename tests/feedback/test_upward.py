@@ -142,7 +142,7 @@ def test_a_marker_is_a_keyed_digest_that_does_not_contain_the_author(team):
     manager, reports = team
     write(reports[0], "Hello")
     marker = UpwardMarker.objects.get()
-    expected = services.marker_digest(
+    expected = queries.marker_digest(
         author_id=reports[0].pk, manager_id=manager.pk, window_start=WINDOW_START, round_=0
     )
     assert marker.digest == expected and len(marker.digest) == 64
@@ -153,9 +153,9 @@ def test_a_marker_is_a_keyed_digest_that_does_not_contain_the_author(team):
 def test_the_digest_changes_with_the_server_secret(team, settings):
     manager, reports = team
     args = {"author_id": reports[0].pk, "manager_id": manager.pk, "window_start": WINDOW_START}
-    before = services.marker_digest(**args, round_=0)
+    before = queries.marker_digest(**args, round_=0)
     settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
-    assert services.marker_digest(**args, round_=0) != before
+    assert queries.marker_digest(**args, round_=0) != before
 
 
 def test_different_writers_get_different_markers(team):
@@ -184,7 +184,7 @@ def test_the_audit_record_of_a_write_names_nobody_and_keeps_only_the_window(team
     assert str(message.id) not in dumped
     assert event.actor is None and event.actor_label == "anonymous"
     assert event.ip_address is None
-    window_start = services.window_of(timezone.localdate(), 90)[0]
+    window_start = queries.window_of(timezone.localdate(), 90)[0]
     assert event.at == datetime.combine(window_start, time.min, tzinfo=UTC)
     assert event.object_id == "" and event.subject_id is None and event.changes == {}
     assert manager.email not in dumped and reports[0].email not in dumped
@@ -252,7 +252,7 @@ def test_a_database_dump_cannot_tie_a_message_to_its_author(
             else:
                 write(person, f"Other message {i}", today=today)
         # The next window: only the author writes, so the waiting pool is theirs alone.
-        later = services.window_of(today, 90)[1] + timedelta(days=10)
+        later = queries.window_of(today, 90)[1] + timedelta(days=10)
         write(author, alone, today=later)
         client_for(author).get("/feedback/upward/")
     client_for(manager).get("/feedback/upward/")  # the manager reads the batch

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tandem.access.rules import NotAllowed
-from tandem.goals import queries
 from tandem.goals.models import Period, PeriodKind
+from tandem.goals.queries import goals as queries
 from tandem.goals.services.periods import bounds, close_period, create_period, ensure_periods
 from tandem.program.models import Program
 from tests.factories import PersonFactory, hr_admin

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tandem.goals.models import GoalState, Health, Visibility
-from tandem.goals.queries_checkins import talking_points_for, team_goals
+from tandem.goals.queries.checkins import talking_points_for, team_goals
 from tandem.org.models import PersonStatus
 from tests.factories import PersonFactory
 from tests.goals.factories import GoalFactory, PeriodFactory

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tandem.goals import queries_tree
 from tandem.goals.models import GoalLevel, Health, Visibility
+from tandem.goals.queries import tree as queries_tree
 from tandem.org.models import Company, PersonStatus
 from tests.factories import DepartmentFactory, PersonFactory, hr_admin
 from tests.goals.factories import GoalFactory, PeriodFactory

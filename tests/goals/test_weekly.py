@@ -12,8 +12,8 @@ from django.utils import timezone
 from tandem.access.rules import NotAllowed
 from tandem.audit.models import AuditEvent
 from tandem.goals.models import GoalState, Priority, WeeklyCheckIn
-from tandem.goals.queries_checkins import linked_share, week_for
-from tandem.goals.services.checkins import save_weekly_checkin, week_start_of
+from tandem.goals.queries.checkins import linked_share, week_for, week_start_of
+from tandem.goals.services.checkins import save_weekly_checkin
 from tests.factories import PersonFactory
 from tests.goals.factories import GoalFactory, PeriodFactory, PriorityFactory, WeeklyCheckInFactory
 

@@ -11,7 +11,7 @@ from tandem.access.models import ApiToken, SignInSession
 from tandem.access.services import create_token
 from tandem.audit.models import AuditEvent
 from tandem.org.models import Person, PersonStatus, ReportingLine
-from tandem.org.services import today
+from tandem.org.services.people import today
 from tests.factories import DepartmentFactory, PersonFactory, hr_admin, hr_partner
 
 

@@ -15,8 +15,8 @@ from tandem.access.services import create_token
 from tandem.audit.context import origin
 from tandem.audit.models import AuditEvent
 from tandem.org import tree
-from tandem.org.import_service import ImportResult, import_people
 from tandem.org.models import Department, Person, PersonStatus, ReportingLine
+from tandem.org.services.imports import ImportResult, import_people
 from tests.factories import DepartmentFactory, PersonFactory, hr_admin
 from tests.org.fixtures.import_files import HEADER, PNG, TEAM, csv_bytes, person_row, xlsx_bytes
 

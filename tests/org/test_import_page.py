@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tandem.access.rules import SYSTEM
 from tandem.org.models import ImportBatch, ImportBatchStatus, Person
-from tandem.org.services import update_person
+from tandem.org.services.people import update_person
 from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admin, hr_partner
 from tests.org.fixtures.import_files import PNG, TEAM, csv_bytes, person_row, xlsx_bytes
 

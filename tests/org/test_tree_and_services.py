@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 
 from tandem.access.rules import SYSTEM
 from tandem.audit.models import AuditEvent
-from tandem.org import services, tree
+from tandem.org import tree
 from tandem.org.models import Person, PersonStatus, ReportingLine
+from tandem.org.services import people as services
 from tests.factories import DepartmentFactory, PersonFactory, hr_admin
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from tandem.audit.models import AuditEvent
 from tandem.notifications.models import Notification
-from tandem.org.services import change_manager
+from tandem.org.services.people import change_manager
 from tandem.program.models import Program
 from tandem.reviews import versions
 from tandem.reviews.models import (

@@ -1,25 +1,18 @@
-"""Errors named after the field they are about, the same way in every app.
-
-A service checks what people typed with `clean_text` and raises a `ValidationError` whose
-keys are field names; a page shows it with `show_errors`, each message beside its field
-and the rest at the top of the form.
-"""
+"""Input checks every app's services share: a bad value raises ValidationError keyed by the
+field it is about, with a message that names it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
 
 def clean_text(value: Any, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    """Text with surrounding blanks trimmed, or a message naming the field."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
+    """Text as written (only surrounding blank space trimmed), or a message naming the field."""
+    text = (value or "").strip() if isinstance(value, str) or value is None else None
+    if text is None:
         raise ValidationError({field: f"{label} must be text."})
-    text = value.strip()
     if "\x00" in text:
         raise ValidationError({field: f"{label} contains a character that cannot be stored."})
     if required and not text:
@@ -29,13 +22,3 @@ def clean_text(value: Any, *, field: str, label: str, limit: int, required: bool
             {field: f"{label} is {len(text):,} characters long; the limit is {limit:,}."}
         )
     return text
-
-
-def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, each message beside its field."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error.messages)

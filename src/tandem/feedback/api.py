@@ -16,6 +16,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from tandem.access.rules import scope
+from tandem.core.api import ERRORS, ErrorOut
 from tandem.feedback import queries, services
 from tandem.feedback.models import Feedback, FeedbackAsk, FeedbackRequest
 from tandem.feedback.schemas import (
@@ -34,7 +35,6 @@ from tandem.feedback.schemas import (
     UpwardBatchOut,
     UpwardIn,
 )
-from tandem.org.api import ERRORS, ErrorOut
 from tandem.org.models import CompanyValue
 from tandem.org.queries import person_for
 

@@ -7,6 +7,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
+        import tandem.feedback.demo  # noqa: F401  (registers its demo data with org.demo)
         from tandem.core.reminders import register
 
         # The access rules and the inbox provider register themselves on import.

@@ -2,7 +2,7 @@
 requests (answered, declined, pending), and anonymous upward feedback in released and
 still-waiting batches.
 
-Runs inside the org demo's transaction (org/demo.py DEMO_EXTENSIONS), after the people
+Runs inside the org demo's transaction (registered with org.demo.register_demo), after the people
 exist. Everything is drawn in Python from the seed and written with bulk_create. The volume
 grows with the company but more slowly than it (a few items per person up to 5,000 people,
 fewer per person beyond), so 100,000 people stay quick to load.
@@ -13,14 +13,13 @@ from __future__ import annotations
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, models
-from django.db.models import Max
+from django.db import models
 
+from tandem.core.bulk import next_id, reset_sequences
 from tandem.feedback.models import (
     AskStatus,
     Feedback,
@@ -34,8 +33,8 @@ from tandem.feedback.models import (
     UpwardMarker,
     Visibility,
 )
-from tandem.feedback.services import marker_digest, window_of
-from tandem.org.demo import DEMO_DOMAIN
+from tandem.feedback.queries import marker_digest, window_of
+from tandem.org.demo import DEMO_DOMAIN, register_demo
 from tandem.org.models import CompanyValue, Person, PersonStatus
 from tandem.program.models import Program
 
@@ -90,19 +89,6 @@ UPWARD = (
 )
 
 
-def _next_id(model: type[models.Model]) -> int:
-    return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
-
-
-def _reset_sequences(models_: Sequence[type[models.Model]]) -> None:
-    # Explicit ids leave PostgreSQL's sequences behind (SQLite uses max(rowid) + 1).
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-
 def _bulk(model: type[models.Model], objs: list[Any], progress: Progress) -> None:
     for start in range(0, len(objs), BATCH_SIZE):
         model._default_manager.bulk_create(objs[start : start + BATCH_SIZE])
@@ -115,6 +101,7 @@ def volume(people: int) -> int:
     return int(full + max(0, people - FULL_RATE_PEOPLE) * ITEMS_PER_PERSON_BEYOND)
 
 
+@register_demo
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     rng = random.Random(seed * 7919 + 4)  # noqa: S311 (demo data: reproducible from the seed)
     rows = list(
@@ -152,7 +139,7 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
         return datetime.combine(day, time(rng.randrange(7, 19), rng.randrange(60)), tzinfo=UTC)
 
     # --- Feedback and praise -------------------------------------------------------------
-    feedback_base = _next_id(Feedback)
+    feedback_base = next_id(Feedback)
     feedback: list[Feedback] = []
     links: list[FeedbackValue] = []
     reactions: list[Reaction] = []
@@ -217,7 +204,7 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     _bulk(Reaction, reactions, progress)
 
     # --- Requests --------------------------------------------------------------------------
-    request_base = _next_id(FeedbackRequest)
+    request_base = next_id(FeedbackRequest)
     requests: list[FeedbackRequest] = []
     asks: list[FeedbackAsk] = []
     answers: list[Feedback] = []
@@ -286,7 +273,7 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     _bulk(FeedbackRequest, requests, progress)
     _bulk(Feedback, answers, progress)
     _bulk(FeedbackAsk, asks, progress)
-    _reset_sequences([Feedback, FeedbackRequest])
+    reset_sequences([Feedback, FeedbackRequest])
 
     # --- Anonymous upward feedback --------------------------------------------------------------
     minimum = program.anonymity_minimum

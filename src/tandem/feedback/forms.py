@@ -17,15 +17,6 @@ MAX_ID = 2**63 - 1
 TEXT_ATTRS = {"rows": 6, "maxlength": TEXT_LIMIT}
 
 
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, each message beside its field."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 def goal_choices(user: Any, recipient: Person | None) -> list[tuple[str, str]]:
     """The recipient's goals the giver can see, to link the feedback to one (optional)."""
     choices = [("", "No goal")]

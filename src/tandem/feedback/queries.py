@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -13,6 +15,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from tandem.access.rules import actor_for, can, scope
 from tandem.core import pagination
@@ -31,7 +34,6 @@ from tandem.feedback.models import (
     UpwardMarker,
     Visibility,
 )
-from tandem.feedback.services import marker_digest, upward_round, window_of
 from tandem.org.models import Company, CompanyValue, Person, PersonStatus
 from tandem.org.queries import people_queryset
 from tandem.program.models import Program
@@ -482,3 +484,40 @@ def home_summary(user: Any) -> dict[str, Any]:
         "waiting": waiting,
         "is_manager": bool(actor and actor.is_manager),
     }
+
+
+# --- Anonymous upward feedback: windows and markers ---------------------------------------
+
+# Upward feedback windows are counted from a fixed Monday, so "the window" is the same for
+# everyone and does not depend on when the first message was written.
+WINDOW_EPOCH = date(2024, 1, 1)
+
+# The key for the writers' markers is derived from SECRET_KEY, so a copy of the database
+# alone cannot recompute whose marker is whose.
+MARKER_KEY_SALT = "tandem.feedback.upward"
+
+
+def week_of(day: date) -> date:
+    """The Monday of the week."""
+    return day - timedelta(days=day.weekday())
+
+
+def window_of(day: date, days: int) -> tuple[date, date]:
+    """The upward-feedback window holding `day`'s week: [start, end). Its start is the only
+    date an upward message keeps."""
+    offset = (week_of(day) - WINDOW_EPOCH).days // days
+    start = WINDOW_EPOCH + timedelta(days=offset * days)
+    return start, start + timedelta(days=days)
+
+
+def marker_digest(*, author_id: int, manager_id: int, window_start: date, round_: int) -> str:
+    """HMAC-SHA256 of (author, manager, window, round) under a key derived from SECRET_KEY:
+    the same for the same person in the same window and round, meaningless without the key."""
+    key = salted_hmac(MARKER_KEY_SALT, "upward-marker-key", algorithm="sha256").digest()
+    message = f"{author_id}:{manager_id}:{window_start.isoformat()}:{round_}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def upward_round(manager_id: int, window_start: date) -> int:
+    """Release rounds so far in the window: messages after a release wait for the next one."""
+    return UpwardBatch.objects.filter(manager_id=manager_id, window_start=window_start).count()

@@ -5,9 +5,8 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from tandem.core.api import MAX_ID
 from tandem.org.schemas import PersonRef
-
-MAX_ID = 2**63 - 1
 
 
 class ValueRef(Schema):

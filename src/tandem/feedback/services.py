@@ -6,8 +6,6 @@ input raises ValidationError naming the field, before anything is saved.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import random
 import uuid
 from collections.abc import Iterable, Sequence
@@ -19,7 +17,6 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from tandem.access.rules import SYSTEM, can, require
 from tandem.audit.context import origin
@@ -40,6 +37,7 @@ from tandem.feedback.models import (
     UpwardMarker,
     Visibility,
 )
+from tandem.feedback.queries import marker_digest, upward_round, window_of
 from tandem.notifications.services import notify
 from tandem.org.models import CompanyValue, Person, PersonStatus
 from tandem.program.models import ANONYMITY_FLOOR, Program
@@ -47,9 +45,6 @@ from tandem.program.models import ANONYMITY_FLOOR, Program
 MAX_ASKED = 20
 MAX_VALUES = 5
 REMINDER_DAYS_BEFORE = 2
-# Upward feedback windows are counted from a fixed Monday, so "the window" is the same for
-# everyone and does not depend on when the first message was written.
-WINDOW_EPOCH = date(2024, 1, 1)
 
 
 # --- Checks shared by the use cases --------------------------------------------------------
@@ -377,36 +372,6 @@ def send_request_reminders(today: date) -> int:
 
 
 # --- Anonymous upward feedback ---------------------------------------------------------------
-
-# The key for the writers' markers is derived from SECRET_KEY, so a copy of the database
-# alone cannot recompute whose marker is whose.
-MARKER_KEY_SALT = "tandem.feedback.upward"
-
-
-def week_of(day: date) -> date:
-    """The Monday of the week."""
-    return day - timedelta(days=day.weekday())
-
-
-def window_of(day: date, days: int) -> tuple[date, date]:
-    """The upward-feedback window holding `day`'s week: [start, end). Its start is the only
-    date an upward message keeps."""
-    offset = (week_of(day) - WINDOW_EPOCH).days // days
-    start = WINDOW_EPOCH + timedelta(days=offset * days)
-    return start, start + timedelta(days=days)
-
-
-def marker_digest(*, author_id: int, manager_id: int, window_start: date, round_: int) -> str:
-    """HMAC-SHA256 of (author, manager, window, round) under a key derived from SECRET_KEY:
-    the same for the same person in the same window and round, meaningless without the key."""
-    key = salted_hmac(MARKER_KEY_SALT, "upward-marker-key", algorithm="sha256").digest()
-    message = f"{author_id}:{manager_id}:{window_start.isoformat()}:{round_}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
-
-
-def upward_round(manager_id: int, window_start: date) -> int:
-    """Release rounds so far in the window: messages after a release wait for the next one."""
-    return UpwardBatch.objects.filter(manager_id=manager_id, window_start=window_start).count()
 
 
 def _shuffle_pool(manager_id: int, start: date) -> None:

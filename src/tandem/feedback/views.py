@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.rules import scope
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.feedback import queries, services
 from tandem.feedback.forms import (
@@ -27,7 +28,6 @@ from tandem.feedback.forms import (
     ReactForm,
     RequestFeedbackForm,
     UpwardForm,
-    apply_errors,
     goal_choices,
 )
 from tandem.feedback.models import AskStatus, Visibility
@@ -138,7 +138,7 @@ def give(request: AuthedHttpRequest) -> HttpResponse:
                 goal=_goal(request, form.cleaned_data.get("goal")),
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             what = "Praise" if feedback.is_praise else "Feedback"
             messages.success(request, f"{what} sent to {target.display_name}.")
@@ -308,7 +308,7 @@ def request_new(request: AuthedHttpRequest) -> HttpResponse:
                 due_date=form.cleaned_data["due_date"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Request sent.")
             return redirect("feedback:request_detail", created.pk)
@@ -357,7 +357,7 @@ def request_detail(request: AuthedHttpRequest, request_id: int) -> HttpResponse:
                     return redirect("feedback:request_detail", feedback_request.pk)
         except ValidationError as error:
             target = decline_form if request.POST.get("action") == "decline" else answer_form
-            apply_errors(target, error)
+            show_errors(target, error)
     asks = queries.asks_of(request.user, feedback_request)
     readable = set(
         queries.visible_feedback(request.user)
@@ -393,7 +393,7 @@ def upward(request: AuthedHttpRequest) -> HttpResponse:
         try:
             services.write_upward_feedback(by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request,

@@ -20,9 +20,11 @@ from ninja.errors import ValidationError
 
 from tandem.access.rules import NotAllowed, actor_for, can, scope
 from tandem.core import pagination
+from tandem.core.api import ERRORS, ErrorOut
 from tandem.goals import coverage as coverage_queries
-from tandem.goals import queries, queries_tree
 from tandem.goals.models import CheckIn, Goal, GoalLevel, KeyResult, Milestone, Period
+from tandem.goals.queries import goals as queries
+from tandem.goals.queries import tree as queries_tree
 from tandem.goals.schemas import (
     MAX_ID,
     CheckInIn,
@@ -46,7 +48,6 @@ from tandem.goals.schemas import (
 from tandem.goals.services import checkins as checkin_services
 from tandem.goals.services import goals as goal_services
 from tandem.org import queries as org_queries
-from tandem.org.api import ERRORS, ErrorOut
 from tandem.org.models import Department, Person, PersonStatus
 
 router = Router(tags=["goals"])

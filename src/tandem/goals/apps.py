@@ -7,6 +7,8 @@ class GoalsConfig(AppConfig):
     verbose_name = "Goals"
 
     def ready(self) -> None:
+        import tandem.goals.demo  # noqa: F401  (registers its demo data with org.demo)
+
         # The access rules, the weekly check-in reminder and the inbox entry register
         # themselves on import.
         from tandem.goals import inbox, reminders, rules  # noqa: F401

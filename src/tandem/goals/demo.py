@@ -31,11 +31,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.core.management.color import no_style
-from django.db import connection, models
-from django.db.models import Max
+from django.db import models
 from django.utils import timezone
 
+from tandem.core.bulk import RowSink, next_id, reset_sequences
 from tandem.goals import demo_content as content
 from tandem.goals import progress as maths
 from tandem.goals.models import (
@@ -54,7 +53,9 @@ from tandem.goals.models import (
     Visibility,
     WeeklyCheckIn,
 )
+from tandem.goals.services.goals import KEY_RESULT_FIELDS
 from tandem.goals.services.periods import bounds
+from tandem.org.demo import register_demo
 from tandem.org.models import Department, Person, PersonStatus
 from tandem.program.models import Program
 
@@ -83,74 +84,16 @@ HUNDREDTH = Decimal("0.01")
 # --- Writing in bulk ---------------------------------------------------------------------
 
 
-class _Sink:
-    """Rows for one table, written in chunks: COPY on PostgreSQL, executemany elsewhere.
-    Foreign keys are deferred to the commit, so tables may be written in any order."""
+class _Sink(RowSink):
+    """Rows for one table, written CHUNK at a time; every row written counts in `counter`
+    (the progress report's figure)."""
 
     def __init__(self, model: type[models.Model], names: Sequence[str], counter: list[int]):
-        meta = model._meta
-        self.model = model
-        self.table = connection.ops.quote_name(str(meta.db_table))
-        fields: list[Any] = [meta.get_field(name) for name in names]
-        self.columns: list[str] = [f.column for f in fields]
-        self.rows: list[tuple[Any, ...]] = []
-        self.count = 0
+        super().__init__(model, names, chunk=CHUNK)
         self.counter = counter
-        self.postgres = connection.vendor == "postgresql"
-        internal = [f.get_internal_type() for f in fields]
-        self.datetimes = [i for i, t in enumerate(internal) if t == "DateTimeField"]
-        self.uuids = [i for i, t in enumerate(internal) if t == "UUIDField"]
 
-    def add(self, row: tuple[Any, ...]) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                raw = cursor.cursor
-                with raw.copy(f"COPY {self.table} ({columns}) FROM STDIN") as copy:
-                    for row in self.rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(
-                    f"INSERT INTO {self.table} ({columns}) VALUES ({marks})",  # noqa: S608
-                    [self._sqlite(row) for row in self.rows],
-                )
-        self.count += len(self.rows)
-        self.counter[0] += len(self.rows)
-        self.rows = []
-
-    def _sqlite(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        if not self.datetimes and not self.uuids:
-            return row
-        values = list(row)
-        for i in self.datetimes:
-            if values[i] is not None:
-                values[i] = str(values[i].replace(tzinfo=None))  # drawn in UTC
-        for i in self.uuids:
-            if values[i] is not None:
-                values[i] = values[i].hex
-        return tuple(values)
-
-
-def _next_id(model: type[models.Model]) -> int:
-    top = model._default_manager.aggregate(top=Max("pk"))["top"]
-    return (top or 0) + 1
-
-
-def _reset_sequences(models_: Sequence[type[models.Model]]) -> None:
-    # Explicit ids leave PostgreSQL's sequences behind (SQLite uses max(rowid) + 1).
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
+    def flushed(self, written: int) -> None:
+        self.counter[0] += written
 
 
 # --- The shape of the data ---------------------------------------------------------------
@@ -228,7 +171,7 @@ class _Generator:
         self.report = progress
         self.written = [0]
         self.ids: dict[type[models.Model], int] = {
-            model: _next_id(model)
+            model: next_id(model)
             for model in (
                 Goal,
                 KeyResult,
@@ -276,20 +219,7 @@ class _Generator:
         )
         self.krs = _Sink(
             KeyResult,
-            (
-                "id",
-                "goal_id",
-                "title",
-                "kind",
-                "unit",
-                "start_value",
-                "target_value",
-                "stretch_value",
-                "current_value",
-                "weight",
-                "position",
-                "progress",
-            ),
+            ("id", "goal_id", *KEY_RESULT_FIELDS, "position", "progress"),
             c,
         )
         self.milestones = _Sink(
@@ -848,6 +778,26 @@ class _Generator:
             )
             plan.team.setdefault(manager.id, []).append(goal)
 
+    def individual_goal(
+        self,
+        plan: _PeriodPlan,
+        person: _Person,
+        title: str,
+        specs: Sequence[content.KR],
+        **options: Any,
+    ) -> None:
+        """Write one of `person`'s own goals (`options` as for write_goal) and list it under
+        them in the plan."""
+        goal = self.write_goal(
+            plan=plan,
+            owner=person,
+            level=GoalLevel.INDIVIDUAL,
+            title=title,
+            specs=specs,
+            **options,
+        )
+        plan.individual.setdefault(person.id, []).append(goal)
+
     def individual_goals(self, plan: _PeriodPlan, person: _Person) -> None:
         rng = self.rng
         low, high = GOALS_PER_PERSON if plan.kind == "current" else PREVIOUS_GOALS_PER_PERSON
@@ -864,31 +814,22 @@ class _Generator:
             for original, title, specs in self.unfinished.get(person.id, [])[:1]:
                 if rng.random() < CARRY_OVER_SHARE or person.login == "employee":
                     parent = self.pick(above) if above else None
-                    goal = self.write_goal(
-                        plan=plan,
-                        owner=person,
-                        level=GoalLevel.INDIVIDUAL,
-                        title=title,
-                        specs=specs,
-                        parent=parent,
-                        carried_from=original,
+                    self.individual_goal(
+                        plan, person, title, specs, parent=parent, carried_from=original
                     )
-                    plan.individual.setdefault(person.id, []).append(goal)
                     choices = choices[1:]
         assigned = self.assignments.get((plan.kind, person.manager))
         if assigned is not None and choices:
             key, (title, specs) = assigned
-            goal = self.write_goal(
-                plan=plan,
-                owner=person,
-                level=GoalLevel.INDIVIDUAL,
-                title=title,
-                specs=specs,
+            self.individual_goal(
+                plan,
+                person,
+                title,
+                specs,
                 parent=self.pick(above) if above else None,
                 assignment=key,
                 created_by=person.manager,
             )
-            plan.individual.setdefault(person.id, []).append(goal)
             choices = choices[1:]
         for position, (title, specs) in enumerate(choices):
             roll = rng.random()
@@ -910,17 +851,15 @@ class _Generator:
                 parent = self.pick(plan.company)
             else:
                 parent = None
-            goal = self.write_goal(
-                plan=plan,
-                owner=person,
-                level=GoalLevel.INDIVIDUAL,
-                title=title,
-                specs=specs,
+            self.individual_goal(
+                plan,
+                person,
+                title,
+                specs,
                 parent=parent,
                 visibility=visibility,
                 pace=0.45 if person.login and position == 0 else None,
             )
-            plan.individual.setdefault(person.id, []).append(goal)
 
     # -- comments and weekly check-ins --
 
@@ -1057,6 +996,7 @@ def _periods(today: date) -> tuple[Period, Period, Period]:
     return previous, current, following
 
 
+@register_demo
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     """Write the demo company's goals. Runs inside the org demo's transaction."""
     previous, current, following = _periods(today)
@@ -1082,7 +1022,7 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     generator.flush()
     closed_at = min(_at(previous.end_date + timedelta(days=10), 17), generator.now)
     Period.objects.filter(pk=previous.pk).update(closed_at=closed_at)
-    _reset_sequences(
+    reset_sequences(
         [Goal, KeyResult, Milestone, CheckIn, GoalChange, GoalComment, WeeklyCheckIn, Priority]
     )
     progress("goals", generator.written[0], generator.written[0])

@@ -38,8 +38,8 @@ from tandem.core import exports
 from tandem.core.http import AuthedHttpRequest
 from tandem.goals import scoring
 from tandem.goals.models import Goal, GoalLevel, GoalState, Health, Period
-from tandem.goals.queries import current_period
-from tandem.goals.queries_tree import department_q
+from tandem.goals.queries.goals import current_period
+from tandem.goals.queries.tree import department_q
 from tandem.org.models import Department
 from tandem.program.models import Program
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.goals.models import WeeklyCheckIn
+from tandem.goals.queries.checkins import week_start_of
 from tandem.goals.reminders import is_checkin_week
-from tandem.goals.services.checkins import week_start_of
 from tandem.notifications.inbox import InboxItem, register_provider
 from tandem.org.models import PersonStatus
 from tandem.program.models import CheckinCadence, Program

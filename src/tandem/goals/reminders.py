@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from tandem.core.reminders import register
 from tandem.goals.models import WeeklyCheckIn
-from tandem.goals.services.checkins import week_start_of
-from tandem.notifications.models import Notification
+from tandem.goals.queries.checkins import week_start_of
+from tandem.notifications.queries import with_dedupe_key
 from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus
 from tandem.program.models import CheckinCadence, Program
@@ -60,7 +60,7 @@ def people_to_remind(week_start: date) -> QuerySet[Person]:
                 )
             )
         )
-        .exclude(Exists(Notification.objects.filter(dedupe_key=key)))
+        .exclude(Exists(with_dedupe_key(key)))
         .order_by("pk")
     )
 

@@ -10,10 +10,10 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from tandem.core.api import MAX_ID
 from tandem.goals.models import GoalLevel, Health, KeyResultKind, Visibility
 from tandem.org.schemas import DepartmentRef, PersonRef
 
-MAX_ID = 2**63 - 1
 # Key-result values fit DecimalField(max_digits=18, decimal_places=4).
 MAX_VALUE = Decimal("99999999999999.9999")
 

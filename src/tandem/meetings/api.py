@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
 from tandem.access.rules import can, scope
+from tandem.core.api import ERRORS, MAX_ID, ErrorOut
 from tandem.meetings import queries, services
 from tandem.meetings.models import ActionItem, AgendaItem, Meeting, Series
 from tandem.meetings.schedule import zone
@@ -38,7 +39,6 @@ from tandem.meetings.schemas import (
     SeriesOut,
     SeriesPageOut,
 )
-from tandem.org.api import ERRORS, MAX_ID, ErrorOut
 from tandem.org.models import Person
 
 router = Router(tags=["1:1s"])

@@ -9,14 +9,13 @@ transaction, so 100,000 people stay fast. Run by org.demo after the org exists.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, models
-from django.db.models import Max
+from django.db import connection
 
+from tandem.core.bulk import next_id, reset_sequences, write_rows
 from tandem.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -28,6 +27,7 @@ from tandem.meetings.models import (
     SeriesStatus,
 )
 from tandem.meetings.schedule import STEP_DAYS, occurrence, zone
+from tandem.org.demo import register_demo
 from tandem.org.models import Person, PersonStatus
 from tandem.program.models import MeetingCadence, Program
 
@@ -117,41 +117,7 @@ ACTION_COLUMNS = (
 )
 
 
-def _next_id(model: type[models.Model]) -> int:
-    return (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
-
-
-def _insert(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> None:
-    """Write rows fast: PostgreSQL's COPY, or executemany elsewhere (SQLite).
-
-    Model instances and bulk_create spend most of their time in Python per value; at a
-    million rows that is minutes. Rows here are plain tuples, already adapted."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor  # psycopg's own cursor, under Django's wrapper
-            with raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-            for start in range(0, len(rows), BATCH_SIZE):
-                cursor.executemany(sql, rows[start : start + BATCH_SIZE])
-
-
-def _reset_sequences(models_: Sequence[type[models.Model]]) -> None:
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-
+@register_demo
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     rng = random.Random(seed * 7 + 4)  # noqa: S311 (demo data, not secrets)
     default_cadence = Program.load().one_on_one_cadence
@@ -163,11 +129,11 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
         .order_by("pk")
         .values_list("pk", "manager_id", "manager__time_zone", "start_date")
     )
-    series_id = _next_id(Series)
-    meeting_id = _next_id(Meeting)
-    agenda_id = _next_id(AgendaItem)
-    note_id = _next_id(PrivateNote)
-    action_id = _next_id(ActionItem)
+    series_id = next_id(Series)
+    meeting_id = next_id(Meeting)
+    agenda_id = next_id(AgendaItem)
+    note_id = next_id(PrivateNote)
+    action_id = next_id(ActionItem)
     adapt = connection.ops.adapt_datetimefield_value
     adapt_day = connection.ops.adapt_datefield_value
     series_rows: list[tuple[Any, ...]] = []
@@ -276,12 +242,12 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
         series_id += 1
         if index % 5000 == 0 and index:
             progress("1:1s", index, len(pairs))
-    _insert(Series, SERIES_COLUMNS, series_rows)
-    _insert(Meeting, MEETING_COLUMNS, meetings)
-    _insert(AgendaItem, AGENDA_COLUMNS, agenda)
-    _insert(PrivateNote, NOTE_COLUMNS, notes)
-    _insert(ActionItem, ACTION_COLUMNS, actions)
-    _reset_sequences([Series, Meeting, AgendaItem, PrivateNote, ActionItem])
+    write_rows(Series, SERIES_COLUMNS, series_rows)
+    write_rows(Meeting, MEETING_COLUMNS, meetings)
+    write_rows(AgendaItem, AGENDA_COLUMNS, agenda)
+    write_rows(PrivateNote, NOTE_COLUMNS, notes)
+    write_rows(ActionItem, ACTION_COLUMNS, actions)
+    reset_sequences([Series, Meeting, AgendaItem, PrivateNote, ActionItem])
     if connection.vendor == "postgresql":
         # Fresh statistics, or the planner guesses from empty tables and the 1:1 lists
         # (correlated subqueries per series) take seconds instead of milliseconds.

@@ -29,7 +29,6 @@ from tandem.meetings.models import (
     Series,
     SeriesStatus,
 )
-from tandem.meetings.services import items_open_at
 from tandem.org.models import Person, PersonStatus
 from tandem.org.queries import decode_cursor
 
@@ -209,6 +208,14 @@ def agenda(meeting: Meeting) -> list[AgendaItem]:
     )
 
 
+def items_open_at(meeting: Meeting) -> Q:
+    """Action items shown on `meeting`: made there or earlier in the series, and not ticked
+    off before it (an item ticked off at or after this meeting still shows, as done)."""
+    return Q(series_id=meeting.series_id, origin_starts_at__lte=meeting.starts_at) & (
+        Q(closed_in_starts_at__isnull=True) | Q(closed_in_starts_at__gte=meeting.starts_at)
+    )
+
+
 def action_items(meeting: Meeting) -> list[ActionItem]:
     """This meeting's action items: made here, or carried over from earlier meetings
     because they were still open (each shows where it came from)."""
@@ -286,7 +293,7 @@ def talking_points(
     the report's goals at risk or without check-ins, feedback the report received since the
     last 1:1, feedback requests waiting for the viewer, and open action items."""
     from tandem.feedback.queries import pending_asks, received
-    from tandem.goals.queries_checkins import talking_points_for
+    from tandem.goals.queries.checkins import talking_points_for
 
     series = meeting.series
     points: list[TalkingPoint] = [

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.access.rules import require
 from tandem.audit.services import record
 from tandem.core.queue import enqueue_on_commit
+from tandem.core.validation import clean_text
 from tandem.meetings import schedule
 from tandem.meetings.models import (
     ACTION_TEXT_MAX,
@@ -47,22 +48,6 @@ MAX_AHEAD = timedelta(days=2 * 366)
 
 
 # --- Checking input --------------------------------------------------------------------------
-
-
-def clean_text(value: Any, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    """Text as written (only surrounding blank space trimmed), or a message naming the field."""
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        raise ValidationError({field: f"{label} must be text."})
-    if "\x00" in text:
-        raise ValidationError({field: f"{label} contains a character that cannot be stored."})
-    if required and not text:
-        raise ValidationError({field: f"{label} cannot be empty."})
-    if len(text) > limit:
-        raise ValidationError(
-            {field: f"{label} is {len(text):,} characters long; the limit is {limit:,}."}
-        )
-    return text
 
 
 def _check_schedule(
@@ -669,11 +654,3 @@ def delete_action_item(*, by: Any, item: ActionItem) -> None:
         object_label=_label(series),
     )
     item.delete()
-
-
-def items_open_at(meeting: Meeting) -> Q:
-    """Action items shown on `meeting`: made there or earlier in the series, and not ticked
-    off before it (an item ticked off at or after this meeting still shows, as done)."""
-    return Q(series_id=meeting.series_id, origin_starts_at__lte=meeting.starts_at) & (
-        Q(closed_in_starts_at__isnull=True) | Q(closed_in_starts_at__gte=meeting.starts_at)
-    )

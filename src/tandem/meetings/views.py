@@ -7,12 +7,13 @@ to the page. A service's ValidationError lands on the field it names; nothing is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from tandem.access.rules import can
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.meetings import queries, services
 from tandem.meetings.calendar import meeting_calendar, series_calendar
@@ -35,16 +37,7 @@ from tandem.meetings.forms import (
     SharedNotesForm,
     SkipLevelForm,
 )
-from tandem.meetings.models import Meeting, MeetingStatus, SeriesStatus
-
-
-def show_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error.messages)
+from tandem.meetings.models import Meeting, MeetingStatus, Series, SeriesStatus
 
 
 def _first_error(form: forms.BaseForm) -> str:
@@ -97,6 +90,28 @@ def _new_context(request: AuthedHttpRequest, **forms_: Any) -> dict[str, Any]:
     }
 
 
+def _start_series(
+    request: AuthedHttpRequest,
+    form: forms.Form,
+    start: Callable[..., Series],
+    **extra: Any,
+) -> Series | None:
+    """Start a series with `start` (create_series or request_skip_level) on the form's
+    schedule; None, with the service's errors shown on the form, when it refuses."""
+    data = form.cleaned_data
+    try:
+        return start(
+            by=request.user,
+            cadence=data["cadence"],
+            first_start=data["first_start"],
+            duration_minutes=data["duration_minutes"],
+            **extra,
+        )
+    except ValidationError as error:
+        show_errors(form, error)
+        return None
+
+
 @login_required
 def create(request: AuthedHttpRequest) -> HttpResponse:
     """A manager starts a 1:1 series with a direct report."""
@@ -104,18 +119,10 @@ def create(request: AuthedHttpRequest) -> HttpResponse:
         reports = queries.reports_without_series(request.user)
         form = SeriesForm(request.POST, reports=reports)
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                series = services.create_series(
-                    by=request.user,
-                    report=data["report"],
-                    cadence=data["cadence"],
-                    first_start=data["first_start"],
-                    duration_minutes=data["duration_minutes"],
-                )
-            except ValidationError as error:
-                show_errors(form, error)
-            else:
+            series = _start_series(
+                request, form, services.create_series, report=form.cleaned_data["report"]
+            )
+            if series is not None:
                 messages.success(
                     request,
                     f"Your 1:1 with {series.report.display_name} is set up; the invitation is "
@@ -133,17 +140,8 @@ def skip_level(request: AuthedHttpRequest) -> HttpResponse:
         return redirect("meetings:create")
     form = SkipLevelForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            series = services.request_skip_level(
-                by=request.user,
-                cadence=data["cadence"],
-                first_start=data["first_start"],
-                duration_minutes=data["duration_minutes"],
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        series = _start_series(request, form, services.request_skip_level)
+        if series is not None:
             messages.success(
                 request,
                 f"You asked {series.manager.display_name} for a skip-level 1:1; it starts once "

@@ -9,11 +9,11 @@ from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 from pydantic import Field
 
+from tandem.core.api import ERRORS, ErrorOut
 from tandem.notifications import queries, services
 from tandem.notifications.kinds import kind_label
 from tandem.notifications.models import Notification
 from tandem.notifications.schemas import NotificationOut, NotificationPageOut
-from tandem.org.api import ERRORS, ErrorOut
 
 router = Router(tags=["notifications"])
 

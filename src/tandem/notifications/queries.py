@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from django.http import Http404
 
 from tandem.access.rules import can, scope
@@ -84,3 +84,9 @@ def delivery_choices(user: Any) -> dict[str, str]:
 
 def has_digest_kinds(choices: dict[str, str]) -> bool:
     return Delivery.DIGEST in choices.values()
+
+
+def with_dedupe_key(key: str | Expression) -> QuerySet[Notification]:
+    """Notifications sent under a dedupe key: `key` is the key, or an expression that builds
+    it from an outer query's row, for `Exists(with_dedupe_key(…))`."""
+    return Notification.objects.filter(dedupe_key=key)

@@ -10,36 +10,12 @@ from ninja.errors import ValidationError
 from pydantic import Field
 
 from tandem.access.rules import actor_for, can
+from tandem.core.api import ERRORS, MAX_ID, ErrorOut
 from tandem.org import queries
 from tandem.org.models import Person, PersonStatus
 from tandem.org.schemas import DepartmentOut, MeOut, PeoplePageOut, PersonOut
 
 router = Router(tags=["people"])
-
-
-class ErrorOut(Schema):
-    """An error without a field: 401 (no or bad credentials) or 404 (missing or not yours)."""
-
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    loc: list[str | int] = Field(description='Where the bad input is, e.g. ["query", "limit"]')
-    msg: str
-    type: str
-
-
-class BadInputOut(Schema):
-    """422: the request was understood but a field is wrong; each error names its field."""
-
-    detail: list[FieldErrorOut]
-
-
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: BadInputOut}
-
-# Ids travel as 64-bit integers in every database we support; a larger number in a filter
-# is bad input (422 naming the field), not a database overflow (500).
-MAX_ID = 2**63 - 1
 
 
 def person_out(user: Any, person: Person) -> dict[str, Any]:

@@ -12,24 +12,21 @@ left running on a shared server opens seven accounts, not a hundred thousand.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import random
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db import models, transaction
 from django.utils import timezone
 
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import SYSTEM, require
 from tandem.audit.services import record
+from tandem.core.bulk import next_id, reset_sequences
 from tandem.org import tree
 from tandem.org.models import (
     Company,
@@ -855,11 +852,6 @@ def _bulk(
         progress(stage, done[0], total)
 
 
-def _next_id(model: type[models.Model]) -> int:
-    top = model._default_manager.aggregate(top=Max("pk"))["top"]
-    return (top or 0) + 1
-
-
 def _reporting_lines(
     builder: _Builder, rows: list[_Row], pk_of: Callable[[int], int]
 ) -> list[ReportingLine]:
@@ -925,37 +917,31 @@ def _reporting_lines(
     return lines
 
 
-def _reset_sequences(models_: Sequence[type[models.Model]]) -> None:
-    # Explicit ids leave PostgreSQL's sequences behind; the next ordinary insert would
-    # collide. SQLite has no sequences to reset (it uses max(rowid) + 1).
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-
 def org_is_empty() -> bool:
     return not Person.objects.exists()
 
 
-# Later features add their demo data (goals, feedback, 1:1s…) from a `demo` module of their
-# own with a `load_demo(*, seed, today, progress)` function, run inside this transaction
-# after the org exists, in this order.
-DEMO_EXTENSIONS = (
-    "tandem.goals.demo",
-    "tandem.feedback.demo",
-    "tandem.meetings.demo",
-    "tandem.reviews.demo",
-)
+class DemoLoader(Protocol):
+    """A later feature's `load_demo(*, seed, today, progress)`."""
+
+    def __call__(self, *, seed: int, today: date, progress: Progress) -> None: ...
 
 
-def _demo_extensions() -> list[Any]:
-    return [
-        importlib.import_module(name)
-        for name in DEMO_EXTENSIONS
-        if importlib.util.find_spec(name) is not None
-    ]
+Loader = TypeVar("Loader", bound=DemoLoader)
+
+_DEMO_LOADERS: list[DemoLoader] = []
+
+
+def register_demo(load: Loader) -> Loader:
+    """Decorate a later feature's `load_demo` (goals, feedback, 1:1s…) so the demo runs it
+    inside its transaction, after the org exists, in registration order.
+
+    Each app's demo module registers itself when that app's AppConfig.ready() imports it, and
+    Django runs ready() in INSTALLED_APPS order (goals, feedback, meetings, reviews), so each
+    feature's demo data is written after the data it builds on, as it always was."""
+    if load not in _DEMO_LOADERS:
+        _DEMO_LOADERS.append(load)
+    return load
 
 
 def load_demo(
@@ -987,8 +973,8 @@ def load_demo(
             raise DemoRefused(
                 "The database already has departments; the demo only loads into an empty one."
             )
-        person_base = _next_id(Person)
-        dept_base = _next_id(Department)
+        person_base = next_id(Person)
+        dept_base = next_id(Department)
 
         def pk_of(index: int) -> int:
             return person_base + index
@@ -1068,7 +1054,7 @@ def load_demo(
         _bulk(Department, depts, "departments", progress, done, total)
         _bulk(Person, persons, "people", progress, done, total)
         _bulk(ReportingLine, lines, "reporting lines", progress, done, total)
-        _reset_sequences([Person, Department])
+        reset_sequences([Person, Department])
 
         by_login = {row.login: persons[row.index] for row in rows if row.login}
         for key, role in (
@@ -1093,8 +1079,8 @@ def load_demo(
             pk=1,
             defaults={"purposes": list(PROGRAM_PURPOSES), "purpose_statement": PROGRAM_STATEMENT},
         )
-        for extension in _demo_extensions():
-            extension.load_demo(seed=seed, today=today, progress=progress)
+        for load_feature_demo in _DEMO_LOADERS:
+            load_feature_demo(seed=seed, today=today, progress=progress)
         record(
             actor=by,
             kind="demo.load",

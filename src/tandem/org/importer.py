@@ -3,7 +3,7 @@
 Nothing here writes. `read_table` turns uploaded bytes (CSV or XLSX, told apart by their
 content, never by the file name) into rows; `plan` checks every row against the rest of
 the file and against a snapshot of the people already in Tandem, and returns either the
-full list of problems or the exact list of changes. `import_service` loads the snapshot
+full list of problems or the exact list of changes. `services.imports` loads the snapshot
 and applies a plan. See docs/import.md for the columns, aliases and formats accepted.
 """
 
@@ -715,7 +715,7 @@ def plan(
         return result
 
     # Everyone who keeps reporting to someone who leaves moves up to that person's manager,
-    # as org.services.change_status does for a single leaver.
+    # as org.services.people.change_status does for a single leaver.
     deactivated = set(result.deactivate)
     file_keys = {p.key for p in planned}
     for pk, person in snapshot.people.items():

@@ -7,6 +7,8 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
+        import tandem.reviews.demo  # noqa: F401  (registers its demo data with org.demo)
+
         # The access rules, reminders and the inbox entries register themselves on import.
         from tandem.reviews import (  # noqa: F401
             inbox,

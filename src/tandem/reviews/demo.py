@@ -35,9 +35,9 @@ from typing import Any
 from django.db import connection, models
 
 from tandem.core.bulk import next_id, reset_sequences
-from tandem.goals.models import Goal
+from tandem.goals.queries.goals import all_goals_overlapping
 from tandem.goals.services.periods import bounds
-from tandem.org.demo import DEMO_DOMAIN
+from tandem.org.demo import DEMO_DOMAIN, register_demo
 from tandem.org.models import CompanyValue, Department, Person, PersonStatus
 from tandem.program.models import Program
 from tandem.reviews import demo_content as content
@@ -330,7 +330,7 @@ def _goals(
     as the evidence packet lists them to the person and their manager."""
     found: dict[int, list[tuple[int, str, float]]] = defaultdict(list)
     rows = (
-        Goal.objects.filter(period__start_date__lte=end, period__end_date__gte=start)
+        all_goals_overlapping(start, end)
         .order_by("owner_id", "level", "title", "pk")
         .values_list("owner_id", "pk", "title", "score", "progress")
     )
@@ -986,6 +986,7 @@ def _windows(spec: Sequence[tuple[str, int, int]], start: date) -> dict[str, tup
     return {kind: (start + timedelta(days=o), start + timedelta(days=d)) for kind, o, d in spec}
 
 
+@register_demo
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     """Write the demo company's review cycles. Runs inside the org demo's transaction."""
     generator = _Generator(seed=seed, today=today, progress=progress)

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from tandem.access.rules import can, scope
 from tandem.feedback.queries import received
-from tandem.goals.queries import goals_for
+from tandem.goals.queries.goals import goals_for
 from tandem.reviews.answers import goal_key
 from tandem.reviews.models import QuestionKind, Relationship, Review, ReviewState
 from tandem.reviews.versions import questions

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from tandem.org.api import MAX_ID
+from tandem.core.api import MAX_ID
 from tandem.org.schemas import PersonRef
 
 MAX_TEXT = 20_000

@@ -38,7 +38,7 @@ from django.db.models import (
     When,
 )
 
-from tandem.goals.models import Goal
+from tandem.goals.queries.goals import all_goals_overlapping
 from tandem.reviews import versions
 from tandem.reviews.models import (
     DONE_STATES,
@@ -168,11 +168,7 @@ def _goal_components(cycle: Cycle, participant_ids: list[int] | None) -> dict[in
     person_to_participant = dict(participants.values_list("person_id", "pk"))
     if not person_to_participant:
         return {}
-    goals = Goal.objects.filter(
-        period__start_date__lte=cycle.period_end,
-        period__end_date__gte=cycle.period_start,
-        score__isnull=False,
-    )
+    goals = all_goals_overlapping(cycle.period_start, cycle.period_end).filter(score__isnull=False)
     if participant_ids is not None:
         goals = goals.filter(owner_id__in=list(person_to_participant))
     else:

@@ -1,3 +1,7 @@
-"""Every write to goals, one module per noun (pretix-style): goals, check-ins, periods.
+"""Every write to goals, one module per use case:
 
-Shared building blocks for those modules live in `_common`."""
+- goals: goals and their key results: create, edit, align, bulk-assign, close, comment
+- checkins: a goal's check-in and a person's weekly priorities
+- periods: the company's goal periods, made from the program and closed by HR admins
+- _common: building blocks the modules above share (progress upkeep, honest history)
+"""

@@ -29,6 +29,7 @@ from tandem.goals.models import (
     Priority,
     WeeklyCheckIn,
 )
+from tandem.goals.queries.checkins import linkable_goals
 from tandem.goals.services._common import record_change, refresh_progress
 
 MAX_CONFIDENCE = 10
@@ -254,25 +255,7 @@ def _shown(key_result: KeyResult, value: Decimal) -> str:
 # --- Weekly check-ins ------------------------------------------------------------------
 
 
-def week_start_of(day: date) -> date:
-    """The Monday of `day`'s week."""
-    return day - timedelta(days=day.weekday())
-
-
 PriorityInput = Sequence[Any]  # (title, goal_id | None) or (title, goal_id | None, carried_from)
-
-
-def linkable_goals(person: Any, week_start: date) -> Any:
-    """The person's own goals a priority of that week may link to: active goals in a period
-    that overlaps the week and is not closed."""
-    week_end = week_start + timedelta(days=6)
-    return Goal.objects.filter(
-        owner=person,
-        state=GoalState.ACTIVE,
-        period__closed_at__isnull=True,
-        period__start_date__lte=week_end,
-        period__end_date__gte=week_start,
-    )
 
 
 def save_weekly_checkin(

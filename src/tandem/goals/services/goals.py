@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tandem.access.rules import actor_for, can, require
 from tandem.audit.services import record
-from tandem.goals import progress, queries, scoring
+from tandem.goals import progress, scoring
 from tandem.goals.models import (
     LEVEL_RANK,
     Goal,
@@ -35,6 +35,7 @@ from tandem.goals.models import (
     Visibility,
     new_assignment_key,
 )
+from tandem.goals.queries import goals as queries
 from tandem.goals.services._common import key_result_progress, record_change, refresh_progress
 from tandem.notifications.services import notify
 from tandem.org import tree

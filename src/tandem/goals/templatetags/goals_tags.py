@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from tandem.goals import queries
+from tandem.goals.queries import goals as queries
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.rules import NotAllowed, can, require, scope
 from tandem.core.http import AuthedHttpRequest
-from tandem.core.validation import show_errors
+from tandem.core.forms import show_errors
 from tandem.reviews.forms.nominations import (
     ApproveForm,
     DeclineForm,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
-from tandem.core.validation import show_errors
+from tandem.core.forms import show_errors
 from tandem.reviews.forms.setup import (
     AddParticipantForm,
     CycleBasicsForm,

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from tandem.access.rules import SYSTEM
 from tandem.audit.context import origin
-from tandem.org.import_service import ImportResult, import_people
+from tandem.org.services.imports import ImportResult, import_people
 
 CHANGES_SHOWN = 50  # at verbosity 1; -v 2 lists every change
 

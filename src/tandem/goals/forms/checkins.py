@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from tandem.core.forms import show_errors
 from tandem.goals.models import Goal, Health, KeyResult, KeyResultKind, Milestone, Priority
 from tandem.goals.services.checkins import MAX_CONFIDENCE, MAX_PRIORITIES, NOTE_LIMIT, kr_field
 
@@ -128,19 +129,7 @@ class CheckInForm(forms.Form):
         }
 
     def add_service_errors(self, error: ValidationError) -> None:
-        add_errors(self, error)
-
-
-def add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors on the form: on the named field when the form has it,
-    otherwise at the top of the form (a closed period, a goal that closed meanwhile)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+        show_errors(self, error)
 
 
 NOT_LINKED = ""
@@ -265,7 +254,7 @@ class WeeklyForm(forms.Form):
 
     def add_service_errors(self, error: ValidationError, rows: Mapping[int, int]) -> None:
         if not hasattr(error, "error_dict"):
-            add_errors(self, error)
+            show_errors(self, error)
             return
         for name, errors in error.message_dict.items():
             target = name

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,9 +24,10 @@ from django.utils.http import urlencode
 from tandem.access import services as access_services
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import require, scope
+from tandem.core.forms import show_errors as show_service_errors
 from tandem.core.http import AuthedHttpRequest
-from tandem.org import queries, services
-from tandem.org.forms import (
+from tandem.org import queries
+from tandem.org.forms.hr import (
     PICKER_NAMES,
     CompanyForm,
     DepartmentForm,
@@ -41,18 +42,15 @@ from tandem.org.forms import (
     values_in_order,
 )
 from tandem.org.models import Company, CompanyValue, Department, Person, PersonStatus
+from tandem.org.services import people as services
 
 SUGGESTION_LIMIT = 10
 
 
 def show_errors(form: forms.BaseForm, error: ValidationError | ValueError) -> None:
     """Put a service's errors on the fields they name; anything else goes on top of the form."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(target, errors)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
+    if isinstance(error, ValidationError):
+        show_service_errors(form, error)
     else:
         form.add_error(None, str(error))
 

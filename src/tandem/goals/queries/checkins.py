@@ -15,7 +15,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tandem.access.rules import can, scope
-from tandem.core import pagination
 from tandem.core.pagination import BadCursor
 from tandem.goals.models import (
     CheckIn,
@@ -26,15 +25,32 @@ from tandem.goals.models import (
     Priority,
     WeeklyCheckIn,
 )
-from tandem.goals.queries import current_period
-from tandem.goals.services.checkins import linkable_goals, week_start_of
+from tandem.goals.queries.goals import current_period
 from tandem.org.models import Person, PersonStatus
+from tandem.org.queries import decode_cursor, encode_cursor
 
 STALE_AFTER = timedelta(weeks=3)
 TEAM_PAGE_SIZE = 25
 GOALS_PER_PERSON = 20
 MAX_ID = 2**63 - 1
-SORT_NAME_LENGTH = 210
+
+
+def week_start_of(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def linkable_goals(person: Any, week_start: date) -> Any:
+    """The person's own goals a priority of that week may link to: active goals in a period
+    that overlaps the week and is not closed."""
+    week_end = week_start + timedelta(days=6)
+    return Goal.objects.filter(
+        owner=person,
+        state=GoalState.ACTIVE,
+        period__closed_at__isnull=True,
+        period__start_date__lte=week_end,
+        period__end_date__gte=week_start,
+    )
 
 
 def stale_before(now: datetime | None = None) -> datetime:
@@ -133,14 +149,6 @@ def has_checked_in(person: Person, week_start: date) -> bool:
 
 
 __all__ = ["BadCursor"]
-
-
-def encode_cursor(person: Person) -> str:
-    return pagination.encode_cursor(person.sort_name, person.pk)
-
-
-def decode_cursor(cursor: str) -> tuple[str, int]:
-    return pagination.decode_text_cursor(cursor, max_length=SORT_NAME_LENGTH)
 
 
 @dataclass

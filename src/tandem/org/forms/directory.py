@@ -1,3 +1,5 @@
+"""The people directory's filters, and the department filter other lists share."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,17 +10,22 @@ from tandem.access.rules import actor_for
 from tandem.org.models import Department, PersonStatus
 
 
-class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(
-        required=False, max_length=200, label="Search by name, title, e-mail or department"
-    )
-    department = forms.ModelChoiceField(
+def department_filter() -> forms.ModelChoiceField:
+    """Any department, by name; the lists it filters include its sub-departments."""
+    return forms.ModelChoiceField(
         queryset=Department.objects.order_by("name"),
         required=False,
         empty_label="All departments",
         label="Department",
         help_text="Includes its sub-departments.",
     )
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False, max_length=200, label="Search by name, title, e-mail or department"
+    )
+    department = department_filter()
     status = forms.ChoiceField(required=False, label="Status")
     cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 

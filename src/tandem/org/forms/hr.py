@@ -17,7 +17,7 @@ from django.urls import reverse_lazy
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import actor_for, scope
 from tandem.org.models import Department, Person, PersonStatus, validate_time_zone
-from tandem.org.services import check_manager
+from tandem.org.services.people import check_manager
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

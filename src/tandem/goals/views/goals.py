@@ -15,9 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from tandem.access.rules import actor_for, can, require, scope
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
-from tandem.goals import queries, scoring
-from tandem.goals.forms import (
+from tandem.goals import scoring
+from tandem.goals.forms.goals import (
     BulkAssignForm,
     CloseForm,
     CommentForm,
@@ -26,9 +27,9 @@ from tandem.goals.forms import (
     KeyResultFields,
     KeyResultForm,
     PeriodForm,
-    apply_errors,
 )
 from tandem.goals.models import Goal, GoalLevel, KeyResultKind, Milestone, Period
+from tandem.goals.queries import goals as queries
 from tandem.goals.services import goals as services
 from tandem.goals.services import periods as period_services
 from tandem.org.models import Company, Person, PersonStatus
@@ -191,7 +192,7 @@ def _apply_goal_errors(form: GoalForm, kr_form: KeyResultFields, error: Validati
                 else:
                     form.add_error(field if field in goal_fields else None, message)
     else:
-        apply_errors(form, error)
+        show_errors(form, error)
 
 
 def _goal_for_edit(request: AuthedHttpRequest, goal_id: int) -> Goal:
@@ -270,7 +271,7 @@ def edit(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
         try:
             services.update_goal(goal=goal, by=request.user, reason=data["reason"], **fields)
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Goal saved.")
             return redirect("goals:detail", goal_id=goal.pk)
@@ -338,7 +339,7 @@ def key_results(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
             if action not in ("add", "update"):
                 messages.error(request, "Choose what to do with the key result.")
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
             if target is not None:
                 error_for = target.pk
             if action not in ("add", "update"):
@@ -426,7 +427,7 @@ def close(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
                 carry_over=data["carry_over"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
         else:
             copy = goal.carried_to.first()
             if copy is not None:
@@ -475,7 +476,7 @@ def bulk_assign(request: AuthedHttpRequest) -> HttpResponse:
                     for message in field_messages:
                         form.add_error(name if name in form.fields else None, message)
             else:
-                apply_errors(form, error)
+                show_errors(form, error)
         else:
             messages.success(
                 request,
@@ -483,17 +484,7 @@ def bulk_assign(request: AuthedHttpRequest) -> HttpResponse:
                 f"{'person' if len(goals) == 1 else 'people'}.",
             )
             return redirect("goals:mine")
-    kr_names = (
-        "title",
-        "kind",
-        "unit",
-        "start_value",
-        "target_value",
-        "stretch_value",
-        "current_value",
-        "weight",
-        "milestones",
-    )
+    kr_names = (*services.KEY_RESULT_FIELDS, "milestones")
     return render(
         request,
         "goals/goal_bulk_assign.html",
@@ -533,7 +524,7 @@ def periods(request: AuthedHttpRequest) -> HttpResponse:
                 period_services.ensure_periods()
                 return redirect("goals:periods")
         except ValidationError as error:
-            apply_errors(form, error)
+            show_errors(form, error)
             if action != "create":
                 for message in error.messages:
                     messages.error(request, message)

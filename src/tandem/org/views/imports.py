@@ -2,13 +2,11 @@
 
 One URL (org:hr_import): GET shows the upload form, or a kept upload's preview or
 result (?batch=ID); POST uploads a file (→ errors, or a redirect to its preview) or
-confirms a preview (action=confirm). The work happens in org.import_service.
+confirms a preview (action=confirm). The work happens in org.services.imports.
 """
 
 from __future__ import annotations
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -17,36 +15,10 @@ from django.urls import reverse
 
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
-from tandem.org import import_service
-from tandem.org.import_service import ImportResult
+from tandem.org.forms.imports import ConfirmForm, UploadForm
 from tandem.org.models import ImportBatch, ImportBatchStatus
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="HRIS export",
-        help_text="A CSV file (UTF-8, comma or semicolon) or an Excel workbook (.xlsx).",
-    )
-    deactivate_missing = forms.BooleanField(
-        required=False,
-        label="People who are not in the file have left",
-        help_text="Active people missing from the file get the status “left”; their "
-        "sign-in sessions and API tokens end.",
-    )
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-                f"{limit / 1024 / 1024:.0f} MB. Split it into smaller files."
-            )
-        return upload
-
-
-class ConfirmForm(forms.Form):
-    batch = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+from tandem.org.services import imports as import_service
+from tandem.org.services.imports import ImportResult
 
 
 def _page(batch: ImportBatch) -> str:

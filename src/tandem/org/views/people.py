@@ -9,7 +9,7 @@ from django.shortcuts import render
 from tandem.access.rules import can, require
 from tandem.core.http import AuthedHttpRequest
 from tandem.org import queries
-from tandem.org.forms_directory import DirectoryFilterForm
+from tandem.org.forms.directory import DirectoryFilterForm
 from tandem.org.models import Company, CompanyValue
 
 

@@ -18,22 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Avg,
-    Count,
-    DecimalField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, QuerySet
 
 from tandem.access.rules import scope
 from tandem.core import pagination
 from tandem.goals.models import Goal, GoalLevel, Health, Period
+from tandem.goals.queries.goals import aligned_children, count_of, rollup_of
 from tandem.org.models import Department
 
 TREE_PAGE_SIZE = 50
@@ -96,21 +86,12 @@ def with_tree_counts(user: Any, queryset: QuerySet[Goal]) -> QuerySet[Goal]:
     """Annotate each goal with its aligned goals: how many (`child_count`), how many the
     user may see (`visible_children`), and their average progress (`rollup`, private ones
     included). Three correlated subqueries over the parent index; no GROUP BY over rows."""
-    children = Goal.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
+    children = aligned_children()
     seen = scope(user, Goal.objects.filter(parent=OuterRef("pk"))).order_by().values("parent")
     return queryset.annotate(
-        rollup=Subquery(
-            children.annotate(a=Avg("progress")).values("a"),
-            output_field=DecimalField(max_digits=5, decimal_places=4),
-        ),
-        child_count=Coalesce(
-            Subquery(children.annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
-            Value(0),
-        ),
-        visible_children=Coalesce(
-            Subquery(seen.annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
-            Value(0),
-        ),
+        rollup=rollup_of(children),
+        child_count=count_of(children),
+        visible_children=count_of(seen),
     )
 
 

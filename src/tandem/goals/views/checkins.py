@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.access.rules import can, require
 from tandem.core.http import AuthedHttpRequest
-from tandem.goals import queries_checkins as queries
-from tandem.goals.forms_checkins import CheckInForm, WeeklyForm
+from tandem.goals.forms.checkins import CheckInForm, WeeklyForm
 from tandem.goals.models import Milestone
-from tandem.goals.queries import goal_for
+from tandem.goals.queries import checkins as queries
+from tandem.goals.queries.goals import goal_for
 from tandem.goals.services.checkins import post_checkin, refuse_if_closed, save_weekly_checkin
 
 

@@ -3,8 +3,9 @@
 A 10,000-row file is a few hundred queries, not tens of thousands: people, departments,
 reporting lines and audit events are written with bulk_create and `bulk_set`, and the
 reporting tree's paths are computed in memory (org.tree.compute_paths). Only people
-deactivated with `deactivate_missing` go one by one, through org.services.change_status,
-so their sessions and tokens end and their reports move up exactly as for a single leaver.
+deactivated with `deactivate_missing` go one by one, through
+org.services.people.change_status, so their sessions and tokens end and their reports move
+up exactly as for a single leaver.
 
 The web page uses `preview_import` → `confirm_import`: the upload is kept in an
 ImportBatch, and the confirmation applies it only if it would still do exactly what the
@@ -43,7 +44,7 @@ from tandem.org.models import (
     PersonStatus,
     ReportingLine,
 )
-from tandem.org.services import change_status, today
+from tandem.org.services.people import change_status, today
 
 PREVIEW_LIMIT = 500  # changes kept with a web preview; the counts always cover everything
 ID_CHUNK = 500  # ids per "IN (...)" list, well under SQLite's parameter limit
@@ -164,9 +165,9 @@ def import_people(
         progress("Reading", 1, 1)
 
     actor_pk = getattr(by, "pk", None)
-    if dry_run:
-        snapshot, _ = load_snapshot()
-        plan = importer.plan(
+
+    def plan_against(snapshot: Snapshot) -> Plan:
+        return importer.plan(
             table,
             snapshot,
             deactivate_missing=deactivate_missing,
@@ -174,18 +175,15 @@ def import_people(
             today=today(),
             progress=progress,
         )
+
+    if dry_run:
+        snapshot, _ = load_snapshot()
+        plan = plan_against(snapshot)
         _fill(result, plan)
     else:
         with transaction.atomic():
             snapshot, paths = load_snapshot()
-            plan = importer.plan(
-                table,
-                snapshot,
-                deactivate_missing=deactivate_missing,
-                actor_pk=actor_pk,
-                today=today(),
-                progress=progress,
-            )
+            plan = plan_against(snapshot)
             _fill(result, plan)
             if plan.ok and expected_fingerprint and plan.fingerprint != expected_fingerprint:
                 result.stale = True

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -13,42 +12,12 @@ from django.utils import timezone
 from tandem.access.rules import actor_for, can
 from tandem.core.http import AuthedHttpRequest
 from tandem.goals import coverage as coverage_queries
-from tandem.goals import queries_tree
-from tandem.goals.models import Health, Period
-from tandem.goals.queries import current_period
+from tandem.goals.forms.tree import CoverageFilterForm, TreeFilterForm
+from tandem.goals.models import Period
+from tandem.goals.queries import tree as queries_tree
+from tandem.goals.queries.goals import current_period
 from tandem.org import queries as org_queries
-from tandem.org.models import Company, Department
-
-
-class TreeFilterForm(forms.Form):
-    period = forms.ModelChoiceField(
-        queryset=Period.objects.order_by("-start_date", "name"),
-        required=False,
-        empty_label="Current period",
-        label="Period",
-    )
-    department = forms.ModelChoiceField(
-        queryset=Department.objects.order_by("name"),
-        required=False,
-        empty_label="All departments",
-        label="Department",
-        help_text="Includes its sub-departments.",
-    )
-    status = forms.ChoiceField(
-        required=False,
-        label="Status",
-        choices=[("", "Any status"), *Health.choices, (queries_tree.NO_HEALTH, "No check-in yet")],
-    )
-
-
-class CoverageFilterForm(forms.Form):
-    period = forms.ModelChoiceField(
-        queryset=Period.objects.order_by("-start_date", "name"),
-        required=False,
-        empty_label="Current period",
-        label="Period",
-    )
-    cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+from tandem.org.models import Company
 
 
 def _period(chosen: Period | None) -> Period | None:

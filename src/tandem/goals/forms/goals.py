@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from tandem.access.rules import actor_for, can, scope
-from tandem.goals import queries
 from tandem.goals.models import (
     Goal,
     GoalLevel,
@@ -21,6 +20,7 @@ from tandem.goals.models import (
     Period,
     Visibility,
 )
+from tandem.goals.queries import goals as queries
 from tandem.org.models import Department, Person, PersonStatus
 from tandem.program.models import Program
 
@@ -33,18 +33,6 @@ WHO_SEES = {
     "can see this goal. Its progress still counts, without its title or owner, in the "
     "average of the goal it supports.",
 }
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def open_periods() -> QuerySet[Period]:

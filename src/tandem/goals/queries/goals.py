@@ -45,21 +45,34 @@ def visible_goals(user: Any) -> QuerySet[Goal]:
     return scope(user, Goal.objects.all())
 
 
+def aligned_children() -> QuerySet[Any]:
+    """The goals aligned to the outer query's goal, grouped on it: the rows `count_of` and
+    `rollup_of` turn into correlated subqueries over the parent index."""
+    return Goal.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
+
+
+def count_of(rows: QuerySet[Any]) -> Coalesce:
+    """How many `rows` there are (a correlated subquery grouped on one column), 0 for none."""
+    return Coalesce(
+        Subquery(rows.annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
+        Value(0),
+    )
+
+
+def rollup_of(children: QuerySet[Any]) -> Subquery:
+    """The average progress of `children` (a correlated subquery), None when there are none."""
+    return Subquery(
+        children.annotate(a=Avg("progress")).values("a"),
+        output_field=DecimalField(max_digits=5, decimal_places=4),
+    )
+
+
 def with_rollup(queryset: QuerySet[Goal]) -> QuerySet[Goal]:
     """Annotate each goal with its aligned children's average progress and how many there
     are, in SQL. Every child counts, private ones included: a roll-up is a number, and
     only titles and owners are hidden from those who may not see them."""
-    children = Goal.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
-    return queryset.annotate(
-        rollup=Subquery(
-            children.annotate(a=Avg("progress")).values("a"),
-            output_field=DecimalField(max_digits=5, decimal_places=4),
-        ),
-        children_count=Coalesce(
-            Subquery(children.annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
-            Value(0),
-        ),
-    )
+    children = aligned_children()
+    return queryset.annotate(rollup=rollup_of(children), children_count=count_of(children))
 
 
 def goal_for(user: Any, goal_id: int) -> Goal:
@@ -97,12 +110,7 @@ def periods_with_counts() -> QuerySet[Period]:
     """Periods with their number of goals (`goal_count`), for the HR admins' periods page:
     one correlated count per period, an index-only scan of that period's goals."""
     goals = Goal.objects.filter(period=OuterRef("pk")).order_by().values("period")
-    return periods().annotate(
-        goal_count=Coalesce(
-            Subquery(goals.annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
-            Value(0),
-        )
-    )
+    return periods().annotate(goal_count=count_of(goals))
 
 
 def period_for(period_id: int | None) -> Period | None:
@@ -118,6 +126,12 @@ def next_period(period: Period) -> Period | None:
         after.filter(kind=period.kind).order_by("start_date").first()
         or after.order_by("start_date").first()
     )
+
+
+def all_goals_overlapping(start: date, end: date) -> QuerySet[Goal]:
+    """Every goal in a period that overlaps start..end, whoever owns it: no access scope, for
+    the system's own reads (a review cycle's goal scores, the demo's evidence)."""
+    return Goal.objects.filter(period__start_date__lte=end, period__end_date__gte=start)
 
 
 def goals_for(

@@ -12,7 +12,7 @@ from ninja.errors import ValidationError
 
 from tandem.access.rules import NotAllowed, actor_for, can, scope
 from tandem.core import pagination
-from tandem.org.api import ERRORS, MAX_ID, ErrorOut
+from tandem.core.api import ERRORS, MAX_ID, ErrorOut
 from tandem.org.models import Person
 from tandem.reviews.models import Cycle, Nomination, NominationStatus, Participant, Review
 from tandem.reviews.queries import nominations as nomination_queries

@@ -11,7 +11,7 @@ from ninja import Query, Router
 
 from tandem.access.rules import NotAllowed, can, require, scope
 from tandem.core import pagination
-from tandem.org.api import ERRORS, MAX_ID
+from tandem.core.api import ERRORS, MAX_ID
 from tandem.org.queries import SORT_NAME_LENGTH
 from tandem.reviews import phases, versions
 from tandem.reviews.api.common import (

@@ -19,7 +19,7 @@ from ninja import Query, Router, Status
 from ninja.errors import ValidationError
 
 from tandem.access.rules import NotAllowed, can, scope
-from tandem.org.api import ERRORS, MAX_ID
+from tandem.core.api import ERRORS, MAX_ID
 from tandem.reviews import phases, versions
 from tandem.reviews.api.common import (
     NOT_FOUND,

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.rules import NotAllowed, can, require, scope
-from tandem.core.http import AuthedHttpRequest
 from tandem.core.forms import show_errors
+from tandem.core.http import AuthedHttpRequest
 from tandem.reviews.forms.nominations import (
     ApproveForm,
     DeclineForm,

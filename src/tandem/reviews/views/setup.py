@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.access.rules import require
-from tandem.core.http import AuthedHttpRequest
 from tandem.core.forms import show_errors
+from tandem.core.http import AuthedHttpRequest
 from tandem.reviews.forms.setup import (
     AddParticipantForm,
     CycleBasicsForm,

@@ -1,4 +1,7 @@
-from tests.factories import PersonFactory, executive, hr_admin, it_admin
+from datetime import date
+
+from tandem.org.models import PersonStatus
+from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admin, it_admin
 
 
 def test_home_greets_the_signed_in_person(client_for):
@@ -56,3 +59,17 @@ def test_home_says_what_is_coming_instead_of_placeholder_text(client_for):
 def test_navigation_shows_hr_links_only_to_hr(client_for):
     assert 'href="/hr/people/"' not in client_for(PersonFactory()).get("/").text
     assert 'href="/hr/people/"' in client_for(hr_admin()).get("/").text
+
+
+def test_home_counts_everyone_below_a_top_level_department(client_for):
+    engineering = DepartmentFactory(name="Engineering")
+    platform = DepartmentFactory(name="Platform", parent=engineering)
+    PersonFactory(department=engineering)
+    PersonFactory.create_batch(3, department=platform)
+    PersonFactory(department=platform, status=PersonStatus.LEFT, end_date=date(2026, 1, 31))
+
+    response = client_for(executive()).get("/")
+
+    row = next(d for d in response.context["top_departments"] if d.name == "Engineering")
+    assert row.people == 4
+    assert "Platform" not in [d.name for d in response.context["top_departments"]]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from tandem.access.rules import actor_for, scope
 from tandem.notifications.inbox import inbox_for
@@ -38,9 +39,19 @@ def home_context(user: Any) -> dict[str, Any]:
             on_leave=Count("pk", filter=Q(status=PersonStatus.ON_LEAVE)),
             left=Count("pk", filter=Q(status=PersonStatus.LEFT)),
         )
+        # Everyone in the department or any department below it, in one query: the
+        # materialized path makes "below" a prefix match.
+        in_subtree = (
+            Person.objects.filter(department__path__startswith=OuterRef("path"))
+            .exclude(status=PersonStatus.LEFT)
+            .order_by()
+            .values(unit=Value(1))
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
         context["top_departments"] = list(
             Department.objects.filter(parent__isnull=True)
-            .annotate(people=Count("members", filter=~Q(members__status=PersonStatus.LEFT)))
+            .annotate(people=Coalesce(Subquery(in_subtree), 0))
             .order_by("name")[:20]
         )
     return context

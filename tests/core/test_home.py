@@ -66,7 +66,12 @@ def test_home_counts_everyone_below_a_top_level_department(client_for):
     platform = DepartmentFactory(name="Platform", parent=engineering)
     PersonFactory(department=engineering)
     PersonFactory.create_batch(3, department=platform)
-    PersonFactory(department=platform, status=PersonStatus.LEFT, end_date=date(2026, 1, 31))
+    PersonFactory(
+        department=platform,
+        status=PersonStatus.LEFT,
+        start_date=date(2024, 1, 8),
+        end_date=date(2026, 1, 31),
+    )
 
     response = client_for(executive()).get("/")
 

@@ -55,6 +55,12 @@ def overview() -> str:
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
     argv = list(sys.argv)
+    if argv[1:2] == ["createsuperuser"]:
+        sys.stderr.write(
+            "Tandem has no superusers: the people who run it are HR admins.\n"
+            "Run `tandem createadmin EMAIL` to create one (or make an existing person one).\n"
+        )
+        sys.exit(2)
     if len(argv) == 1 or argv[1:] in (["help"], ["--help"], ["-h"]):
         import django
 

@@ -6,9 +6,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tandem.access.models import ApiToken, Role, RoleGrant, SignInSession
 from tandem.access.rules import require
@@ -115,3 +120,14 @@ def end_all_access(*, person: Person) -> tuple[int, int]:
         revoked_at=timezone.now()
     )
     return len(keys), revoked
+
+
+def set_password_link(person: Person) -> str:
+    """A one-time link at which `person` chooses a password: Django's password-reset
+    token, which stops working once the password changes (or after
+    PASSWORD_RESET_TIMEOUT). It works for people who never had a password (created by an
+    import or by `tandem createadmin`), whom "Forgot your password?" does not serve."""
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.SITE_URL}{path}"

@@ -91,6 +91,12 @@ class PersonManager(BaseUserManager["Person"]):
         person.save()
         return person
 
+    def create_superuser(self, *args: object, **kwargs: object) -> Person:
+        # Tandem has no superusers: the people who run it are HR admins, granted a role.
+        raise NotImplementedError(
+            "Tandem has no superusers. Run `tandem createadmin EMAIL` to make someone an HR admin."
+        )
+
 
 class Person(AbstractBaseUser):
     """Someone who works (or worked) at the company, and their sign-in account.

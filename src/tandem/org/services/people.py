@@ -14,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.access.models import Role
 from tandem.access.rules import require
+from tandem.access.services import end_all_access, grant_role
 from tandem.audit.services import diff, record, snapshot
 from tandem.org import tree
 from tandem.org.models import (
@@ -127,6 +129,25 @@ def create_person(
 
 
 @transaction.atomic
+def provision_admin(*, email: str, first_name: str, last_name: str, by: Any) -> tuple[Person, bool]:
+    """The first HR admin of an empty installation, or one more: find the person by
+    e-mail or create them, and grant HR admin. Returns (person, created). Refuses someone
+    who has left: an account that is closed stays closed."""
+    require(by, "roles.manage")
+    email = email.strip().lower()
+    person = Person.objects.filter(email=email).first()
+    created = person is None
+    if person is None:
+        person = create_person(
+            by=by, email=email, first_name=first_name.strip(), last_name=last_name.strip()
+        )
+    elif person.status == PersonStatus.LEFT:
+        raise ValidationError({"email": f"{email} has left the company; their account is closed."})
+    grant_role(person=person, role=Role.HR_ADMIN, by=by)
+    return person, created
+
+
+@transaction.atomic
 def update_person(*, person: Person, by: Any, **fields: Any) -> Person:
     """Change a person's record (not their manager or status: see change_manager/_status)."""
     require(by, "person.manage", person)
@@ -226,8 +247,6 @@ def change_status(
 ) -> Person:
     """Active, on leave, or left. Leaving closes the account at once: every session and
     token ends, and the person's reports move up to the person's own manager."""
-    from tandem.access.services import end_all_access
-
     require(by, "person.manage", person)
     if status not in PersonStatus.values:
         raise ValidationError(

@@ -17,6 +17,7 @@ from tests.factories import DepartmentFactory, PersonFactory, executive
 from tests.goals.factories import GoalFactory, KeyResultFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
+# Tests marked `dates` read the current period: the quarter holding today.
 
 
 def send(client: Client, method: str, url: str, body: dict[str, Any] | None = None) -> Any:
@@ -160,6 +161,7 @@ def test_the_list_costs_the_same_queries_with_more_goals(
 # --- Writing --------------------------------------------------------------------------------
 
 
+@pytest.mark.dates
 def test_a_person_creates_their_own_goal_with_key_results(client_for, world):
     client = client_for(world["outsider"])
     response = send(
@@ -181,6 +183,7 @@ def test_a_person_creates_their_own_goal_with_key_results(client_for, world):
     assert AuditEvent.objects.filter(kind="goal.created").exists()
 
 
+@pytest.mark.dates
 def test_a_target_equal_to_the_start_is_refused_naming_the_field(client_for, world):
     before = Goal.objects.count()
     response = send(
@@ -197,6 +200,7 @@ def test_a_target_equal_to_the_start_is_refused_naming_the_field(client_for, wor
     assert Goal.objects.count() == before
 
 
+@pytest.mark.dates
 def test_bad_create_input_names_the_field_and_saves_nothing(client_for, world):
     client = client_for(world["outsider"])
     before = Goal.objects.count()
@@ -214,6 +218,7 @@ def test_bad_create_input_names_the_field_and_saves_nothing(client_for, world):
     assert Goal.objects.count() == before
 
 
+@pytest.mark.dates
 def test_an_outsider_cannot_create_a_goal_for_someone_else(client_for, world):
     response = send(
         client_for(world["outsider"]),
@@ -398,6 +403,7 @@ def test_check_ins_are_keyset_paginated(client_for, world):
 # --- Tree and coverage ---------------------------------------------------------------------
 
 
+@pytest.mark.dates
 def test_the_tree_counts_a_private_child_without_showing_it(client_for, world):
     client = client_for(world["outsider"])
     roots = client.get("/api/v1/goals/tree").json()
@@ -409,6 +415,7 @@ def test_the_tree_counts_a_private_child_without_showing_it(client_for, world):
     assert children["hidden"] == 1
 
 
+@pytest.mark.dates
 def test_the_tree_filters_are_validated(client_for, world):
     client = client_for(world["outsider"])
     assert client.get("/api/v1/goals/tree?status=great").status_code == 422
@@ -417,6 +424,7 @@ def test_the_tree_filters_are_validated(client_for, world):
     assert response.status_code == 422 and "period" in json.dumps(response.json())
 
 
+@pytest.mark.dates
 def test_coverage_shows_each_role_its_part(client_for, world):
     as_manager = client_for(world["manager"]).get("/api/v1/goals/coverage").json()
     assert as_manager["company"] is None and as_manager["departments"] is None
@@ -433,6 +441,7 @@ def test_coverage_is_a_404_for_someone_without_people_or_a_role(client_for, worl
     assert client.get("/api/v1/goals/coverage/people").status_code == 404
 
 
+@pytest.mark.dates
 def test_a_manager_lists_their_unaligned_people(client_for, world):
     newcomer = PersonFactory(manager=world["manager"], department=world["platform"])
     body = client_for(world["manager"]).get("/api/v1/goals/coverage/people").json()

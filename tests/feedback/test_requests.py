@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -175,6 +175,7 @@ def test_pending_requests_are_in_the_inbox(cast):
 # --- Reminders ---------------------------------------------------------------------------------
 
 
+@pytest.mark.dates
 def test_a_reminder_goes_once_shortly_before_the_due_date(db):
     today = date(2026, 3, 10)
     due_soon = FeedbackAskFactory(
@@ -192,6 +193,10 @@ def test_a_reminder_goes_once_shortly_before_the_due_date(db):
     assert list(sent.values_list("person_id", flat=True)) == [due_soon.person_id]
 
 
+# The command runs for the real today, so today is pinned to a Wednesday: on the program's
+# check-in weekday (Friday) the check-in reminder would send too, and on a Monday the digest.
+@pytest.mark.time_machine(datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
+@pytest.mark.dates
 def test_send_reminders_runs_every_registered_reminder(db):
     today = timezone.localdate()
     FeedbackAskFactory(request=FeedbackRequestFactory(due_date=today + timedelta(days=1)))
@@ -203,6 +208,7 @@ def test_send_reminders_runs_every_registered_reminder(db):
     assert Notification.objects.filter(kind="feedback.request_reminder").count() == 1
 
 
+@pytest.mark.dates
 def test_the_reminder_task_runs_them_for_a_periodic_runner(db):
     today = date(2026, 3, 10)
     FeedbackAskFactory(request=FeedbackRequestFactory(due_date=today))

@@ -13,7 +13,6 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tandem.audit.context import origin
@@ -24,10 +23,13 @@ from tandem.notifications.models import Notification
 from tandem.org.models import Person
 from tests.factories import PersonFactory, hr_admin
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 TODAY = date(2026, 3, 11)  # a Wednesday
 WINDOW_START = date(2025, 12, 21)  # the 90-day window holding TODAY (counted from 1 Jan 2024)
+# For tests that write through the page, which writes on the viewer's today (their zone, not
+# UTC: late on the Sunday before a window starts the two are in different windows).
+AT_TODAY = pytest.mark.time_machine(datetime.combine(TODAY, time(12), tzinfo=UTC))
 
 
 @pytest.fixture
@@ -174,6 +176,7 @@ def test_the_writer_is_told_they_already_wrote_in_this_window(team, client_for):
     assert "already written" not in client_for(reports[1]).get("/feedback/upward/").text
 
 
+@AT_TODAY
 def test_the_audit_record_of_a_write_names_nobody_and_keeps_only_the_window(team, client_for):
     manager, reports = team
     client_for(reports[0]).post("/feedback/upward/", {"text": "Audit-secret words"})
@@ -184,8 +187,7 @@ def test_the_audit_record_of_a_write_names_nobody_and_keeps_only_the_window(team
     assert str(message.id) not in dumped
     assert event.actor is None and event.actor_label == "anonymous"
     assert event.ip_address is None
-    window_start = queries.window_of(timezone.localdate(), 90)[0]
-    assert event.at == datetime.combine(window_start, time.min, tzinfo=UTC)
+    assert event.at == datetime.combine(WINDOW_START, time.min, tzinfo=UTC)
     assert event.object_id == "" and event.subject_id is None and event.changes == {}
     assert manager.email not in dumped and reports[0].email not in dumped
 
@@ -232,6 +234,7 @@ def _references(model, fields, text, person):  # type: ignore[no-untyped-def]
     return any(mark in text for mark in marks)
 
 
+@AT_TODAY
 def test_a_database_dump_cannot_tie_a_message_to_its_author(
     team, client_for, settings, django_capture_on_commit_callbacks
 ):
@@ -244,7 +247,7 @@ def test_a_database_dump_cannot_tie_a_message_to_its_author(
     author = reports[2]
     secret = "Dump-secret: the roadmap meetings run long"
     alone = "Alone-secret: nobody else wrote this window"
-    today = timezone.localdate()  # the page writes today
+    today = TODAY  # what the page writes on (pinned)
     with django_capture_on_commit_callbacks(execute=True):
         for i, person in enumerate(reports[:5]):
             if person == author:

@@ -3,6 +3,7 @@ alignment path, depth and root are right, exactly as create_goal makes them."""
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date, timedelta
 from typing import Any
 
@@ -26,7 +27,10 @@ from tests.factories import PersonFactory
 
 
 def _this_quarter() -> tuple[date, date]:
-    today = timezone.localdate()
+    """The quarter holding today where the factories' people are (PersonFactory's zone):
+    pages and the API find the current period on the viewer's date, which from 22:00 or
+    23:00 UTC on a quarter's last day is already in the next quarter."""
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(PersonFactory.time_zone))
     start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
     month = start.month + 3
     end = date(start.year + (month > 12), (month - 1) % 12 + 1, 1) - timedelta(days=1)
@@ -34,7 +38,7 @@ def _this_quarter() -> tuple[date, date]:
 
 
 class PeriodFactory(DjangoModelFactory):
-    """By default the quarter containing today."""
+    """By default the quarter containing today (for the factories' people: _this_quarter)."""
 
     class Meta:
         model = Period

@@ -15,6 +15,7 @@ from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admi
 from tests.goals.factories import GoalFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
+# Tests marked `dates` read the current period: the quarter holding today.
 
 
 @pytest.fixture
@@ -128,6 +129,7 @@ def test_an_hr_partner_sees_only_their_departments(world):
     assert names == {"Cov Engineering", "Cov Platform"}
 
 
+@pytest.mark.dates
 def test_the_page_shows_a_manager_their_figure_and_their_people(client_for, world):
     text = client_for(world["manager"]).get(reverse("goals:coverage")).content.decode()
     assert "33%" in text
@@ -138,12 +140,14 @@ def test_the_page_shows_a_manager_their_figure_and_their_people(client_for, worl
     assert "Departments" not in text
 
 
+@pytest.mark.dates
 def test_the_page_shows_executives_the_company_and_departments(client_for, world):
     text = client_for(world["boss"]).get(reverse("goals:coverage")).content.decode()
     assert "The whole company" in text
     assert "Cov Engineering" in text
 
 
+@pytest.mark.dates
 def test_the_page_shows_a_partner_only_their_departments(client_for, world):
     text = client_for(hr_partner([world["sales"]])).get(reverse("goals:coverage")).content.decode()
     assert "Cov Sales" in text
@@ -155,6 +159,7 @@ def test_the_page_is_a_404_for_someone_without_people_or_a_role(client_for, worl
     assert client_for(world["nogoal"]).get(reverse("goals:coverage")).status_code == 404
 
 
+@pytest.mark.dates
 def test_a_tampered_page_link_is_reported_not_a_500(client_for, world):
     response = client_for(world["manager"]).get(reverse("goals:coverage") + "?cursor=%%%")
     assert response.status_code == 200

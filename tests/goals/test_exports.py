@@ -22,7 +22,7 @@ from tandem.org.models import Department, Person
 from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admin, hr_partner
 from tests.goals.factories import GoalFactory, PeriodFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 @dataclass

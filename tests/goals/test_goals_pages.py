@@ -13,6 +13,7 @@ from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admi
 from tests.goals.factories import GoalFactory, KeyResultFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
+# Tests marked `dates` read the current period: the quarter holding today.
 
 
 @pytest.fixture
@@ -29,6 +30,7 @@ def period():
     return PeriodFactory()
 
 
+@pytest.mark.dates
 def test_my_goals_teaches_how_to_start_when_there_are_none(client_for, people, period):
     _, report, _ = people
     company_goal = GoalFactory(level=GoalLevel.COMPANY, period=period, title="Win Europe")
@@ -37,6 +39,7 @@ def test_my_goals_teaches_how_to_start_when_there_are_none(client_for, people, p
     assert "Win Europe" in page and f"?parent={company_goal.pk}" in page
 
 
+@pytest.mark.dates
 def test_my_goals_lists_this_periods_goals_with_a_progress_bar(client_for, people, period):
     _, report, _ = people
     goal = GoalFactory(owner=report, period=period, title="Ship the API")
@@ -269,6 +272,7 @@ def test_hr_adds_a_custom_period_and_a_backwards_one_is_refused(client_for):
     assert good.status_code == 302 and Period.objects.filter(name="Sprint").exists()
 
 
+@pytest.mark.dates
 def test_the_company_page_shows_the_mission_and_churn(client_for, people, period):
     boss, _, _ = people
     company = Company.load()
@@ -293,6 +297,7 @@ def _many_goals(owner, period, n):
 
 
 @pytest.mark.parametrize("n", [1, 15])
+@pytest.mark.dates
 def test_my_goals_has_a_fixed_query_budget(
     client_for, people, period, n, django_assert_max_num_queries
 ):
@@ -304,6 +309,7 @@ def test_my_goals_has_a_fixed_query_budget(
 
 
 @pytest.mark.parametrize("n", [1, 15])
+@pytest.mark.dates
 def test_company_goals_has_a_fixed_query_budget(
     client_for, people, period, n, django_assert_max_num_queries
 ):

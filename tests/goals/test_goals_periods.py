@@ -14,7 +14,7 @@ from tandem.goals.services.periods import bounds, close_period, create_period, e
 from tandem.program.models import Program
 from tests.factories import PersonFactory, hr_admin
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_quarters_are_counted_from_january_by_default():

@@ -22,7 +22,7 @@ from tandem.program.models import CheckinCadence, Program
 from tests.factories import PersonFactory
 from tests.goals.factories import WeeklyCheckInFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 THURSDAY = date(2026, 7, 16)  # week of Monday 13 July 2026
 MONDAY = date(2026, 7, 13)

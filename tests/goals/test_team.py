@@ -3,7 +3,7 @@ organisation for managers of managers, keyset pages, and talking points for 1:1s
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -14,7 +14,7 @@ from tandem.org.models import PersonStatus
 from tests.factories import PersonFactory
 from tests.goals.factories import GoalFactory, PeriodFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 LONG_AGO = timedelta(weeks=4)
 
@@ -167,6 +167,13 @@ def test_the_page_costs_the_same_queries_however_many_reports_and_goals(
 # --- Talking points ---------------------------------------------------------------------------
 
 
+# Talking points read the server's date (UTC outside a request) and the period is the
+# quarter where the people are (Berlin): late on a quarter's last day they differ, so today
+# is pinned to mid-quarter.
+MID_QUARTER = datetime(2026, 8, 12, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.time_machine(MID_QUARTER)
 def test_talking_points_name_goals_at_risk_or_off_track_first(manager, period):
     report = PersonFactory(manager=manager)
     recent = timezone.now() - timedelta(days=2)
@@ -186,6 +193,7 @@ def test_talking_points_name_goals_at_risk_or_off_track_first(manager, period):
     ]
 
 
+@pytest.mark.time_machine(MID_QUARTER)
 def test_talking_points_include_goals_quiet_for_three_weeks(manager, period):
     report = PersonFactory(manager=manager)
     quiet = old_goal(owner=report, period=period, title="Quiet", health=Health.ON_TRACK)

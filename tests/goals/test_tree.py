@@ -14,6 +14,7 @@ from tests.factories import DepartmentFactory, PersonFactory, hr_admin
 from tests.goals.factories import GoalFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
+# Tests marked `dates` read the current period: the quarter holding today.
 
 
 @pytest.fixture
@@ -70,6 +71,7 @@ def children_url(goal, **params) -> str:
     return reverse("goals:tree_children", args=[goal.pk]) + (f"?{query}" if query else "")
 
 
+@pytest.mark.dates
 def test_the_tree_shows_the_mission_and_the_company_goals_of_the_current_period(client_for, world):
     company = Company.load()
     company.mission = "Make work make sense"
@@ -136,6 +138,7 @@ def test_the_department_filter_includes_sub_departments(client_for, world):
     assert "Ship the platform" not in text
 
 
+@pytest.mark.dates
 def test_company_goals_stay_as_the_frame_whatever_the_department(client_for, world):
     url = reverse("goals:tree") + f"?department={world['sales'].pk}"
     assert "Grow revenue" in client_for(world["outsider"]).get(url).content.decode()
@@ -158,6 +161,7 @@ def test_another_period_shows_its_own_company_goals(client_for, world):
     assert "Grow revenue" not in text
 
 
+@pytest.mark.dates
 def test_an_empty_period_teaches_where_company_goals_come_from(client_for, db):
     PeriodFactory()
     text = client_for(PersonFactory()).get(reverse("goals:tree")).content.decode()
@@ -196,6 +200,7 @@ def test_a_tampered_show_more_link_is_a_404_not_a_500(client_for, world):
     assert response.status_code == 404
 
 
+@pytest.mark.dates
 def test_nonsense_filters_are_reported_and_the_tree_still_shows(client_for, world):
     response = client_for(world["outsider"]).get(reverse("goals:tree") + "?period=abc&status=x")
     assert response.status_code == 200
@@ -241,6 +246,7 @@ def test_the_tree_page_and_an_expand_cost_the_same_queries_with_more_goals(
         client.get(expand_url)
 
 
+@pytest.mark.dates
 def test_the_tree_notes_how_many_goals_do_not_reach_a_company_goal(client_for, world):
     GoalFactory(owner=world["owner"], period=world["period"], title="Loose end")
     response = client_for(hr_admin()).get(reverse("goals:tree"))
@@ -251,6 +257,7 @@ def test_the_tree_notes_how_many_goals_do_not_reach_a_company_goal(client_for, w
     )
 
 
+@pytest.mark.dates
 def test_the_unaligned_note_stops_counting_past_its_cap(client_for, world, monkeypatch):
     monkeypatch.setattr(queries_tree, "UNALIGNED_CAP", 2)
     for number in range(4):

@@ -3,11 +3,10 @@ over with done / not done, and the share of priorities linked to goals."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from tandem.access.rules import NotAllowed
 from tandem.audit.models import AuditEvent
@@ -17,10 +16,13 @@ from tandem.goals.services.checkins import save_weekly_checkin
 from tests.factories import PersonFactory
 from tests.goals.factories import GoalFactory, PeriodFactory, PriorityFactory, WeeklyCheckInFactory
 
-pytestmark = pytest.mark.django_db
-
-THIS_WEEK = week_start_of(timezone.localdate())
+# The week is the viewer's (their time zone: Europe/Berlin from PersonFactory), so late on a
+# Sunday in UTC the page is already on next week; today is pinned to a Wednesday noon.
+TODAY = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
+THIS_WEEK = date(2026, 7, 13)
 LAST_WEEK = THIS_WEEK - timedelta(days=7)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.dates, pytest.mark.time_machine(TODAY)]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from tandem.meetings.calendar import meeting_calendar, series_calendar
 from tandem.meetings.schedule import next_occurrence, occurrence
 from tests.meetings.factories import SeriesFactory, add_meeting, pair
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 

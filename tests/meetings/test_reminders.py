@@ -12,7 +12,7 @@ from tandem.meetings.reminders import send_agenda_reminders
 from tandem.notifications.models import Notification
 from tests.meetings.factories import SeriesFactory, add_meeting, agenda_item, pair
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 TODAY = date(2031, 6, 9)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tandem.access.rules import NotAllowed
-from tandem.meetings import queries, services
+from tandem.meetings import queries, schedule, services
 from tandem.meetings.models import (
     ActionItem,
     AgendaItem,
@@ -26,21 +27,14 @@ from tests.factories import PersonFactory
 from tests.meetings.factories import action_item, add_meeting, pair, series_with_meeting
 
 pytestmark = pytest.mark.django_db
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
 def soon(days: int = 2) -> timezone.datetime:
     return (timezone.now() + timedelta(days=days)).replace(microsecond=0)
 
 
-def soon_for_monthly(days: int = 3) -> timezone.datetime:
-    """Like soon(), moved to the next month's first day when it falls on the 29th–31st
-    (a monthly 1:1 must start on a day every month has)."""
-    start = soon(days)
-    if timezone.localtime(start).day > 28:
-        start = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
-    return start
-
-
+@pytest.mark.dates
 def test_a_manager_starts_a_series_and_its_first_meeting_is_scheduled():
     manager, report = pair()
     series = services.create_series(
@@ -52,6 +46,7 @@ def test_a_manager_starts_a_series_and_its_first_meeting_is_scheduled():
     assert meeting.ends_at - meeting.starts_at == timedelta(minutes=45)
 
 
+@pytest.mark.dates
 def test_the_cadence_defaults_to_the_programs():
     Program.objects.update_or_create(pk=1, defaults={"one_on_one_cadence": "monthly"})
     manager, report = pair()
@@ -60,6 +55,36 @@ def test_the_cadence_defaults_to_the_programs():
     assert series.cadence == "monthly"
 
 
+# The day of the month is the series' (the manager's zone): 00:30 on 29 January in Berlin is
+# still the 28th in UTC, and 2027 has no 29 February for the next meeting.
+@pytest.mark.time_machine(datetime(2027, 1, 20, 12, 0, tzinfo=UTC))
+@pytest.mark.dates
+def test_a_monthly_series_starting_on_the_29th_in_the_managers_zone_is_refused():
+    manager, report = pair()  # Europe/Berlin
+    with pytest.raises(ValidationError) as refused:
+        services.create_series(
+            by=manager,
+            report=report,
+            cadence="monthly",
+            first_start=datetime(2027, 1, 29, 0, 30, tzinfo=BERLIN),
+        )
+    assert "day 1 to 28" in refused.value.message_dict["first_start"][0]
+    assert not Series.objects.exists()
+
+
+# 20:00 on 28 January in Los Angeles is the 29th in UTC; the series keeps the 28th there.
+@pytest.mark.time_machine(datetime(2027, 1, 20, 12, 0, tzinfo=UTC))
+@pytest.mark.dates
+def test_a_monthly_series_on_the_28th_in_the_managers_zone_is_accepted_whatever_the_utc_day():
+    los_angeles = zoneinfo.ZoneInfo("America/Los_Angeles")
+    manager, report = pair(time_zone="America/Los_Angeles")
+    first = datetime(2027, 1, 28, 20, 0, tzinfo=los_angeles)
+    series = services.create_series(by=manager, report=report, cadence="monthly", first_start=first)
+    second = schedule.occurrence(series.first_start, series.cadence, series.time_zone, 1)
+    assert second == datetime(2027, 2, 28, 20, 0, tzinfo=los_angeles)
+
+
+@pytest.mark.dates
 def test_a_first_meeting_in_the_past_is_refused_naming_the_field_and_nothing_is_saved():
     manager, report = pair()
     with pytest.raises(ValidationError) as refused:
@@ -105,6 +130,10 @@ def test_the_invitation_goes_to_both_people_with_a_calendar_file(
     assert b"RRULE:FREQ=WEEKLY" in (content if isinstance(content, bytes) else content.encode())
 
 
+# A monthly 1:1 must start on day 1–28, so "a few days from now" fails from the 26th on:
+# today is pinned to 10 March 2026 and the first meeting is on the 13th.
+@pytest.mark.time_machine(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+@pytest.mark.dates
 def test_a_skip_level_request_becomes_a_series_when_the_skip_manager_accepts(
     django_capture_on_commit_callbacks,
 ):
@@ -112,7 +141,7 @@ def test_a_skip_level_request_becomes_a_series_when_the_skip_manager_accepts(
     manager = PersonFactory(manager=skip)
     report = PersonFactory(manager=manager)
     series = services.request_skip_level(
-        by=report, cadence="monthly", first_start=soon_for_monthly()
+        by=report, cadence="monthly", first_start=datetime(2026, 3, 13, 10, 0, tzinfo=BERLIN)
     )
     assert series.kind == SeriesKind.SKIP_LEVEL and series.status == SeriesStatus.REQUESTED
     assert series.manager == skip
@@ -127,6 +156,7 @@ def test_a_skip_level_request_becomes_a_series_when_the_skip_manager_accepts(
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.dates
 def test_marking_a_meeting_held_schedules_the_next_one_on_the_cadence():
     manager, report = pair()
     start = timezone.now() - timedelta(hours=1)
@@ -141,6 +171,7 @@ def test_marking_a_meeting_held_schedules_the_next_one_on_the_cadence():
     assert local.tzinfo is not None
 
 
+@pytest.mark.dates
 def test_a_meeting_cannot_be_marked_held_before_its_day():
     manager, report = pair()
     _, meeting = series_with_meeting(manager, report, starts_at=timezone.now() + timedelta(days=3))
@@ -198,6 +229,7 @@ def test_agenda_items_can_be_reordered_and_ticked_off():
     assert AgendaItem.objects.get(pk=first.pk).done
 
 
+@pytest.mark.dates
 def test_an_unfinished_action_item_carries_over_to_the_next_meeting():
     manager, report = pair()
     start = timezone.now() - timedelta(hours=1)
@@ -266,6 +298,7 @@ def test_the_owner_hears_about_an_action_item_someone_gives_them_once():
     assert not Notification.objects.filter(person=manager).exists()
 
 
+@pytest.mark.dates
 def test_a_meeting_is_moved_and_its_action_items_move_with_it():
     manager, report = pair()
     _, meeting = series_with_meeting(manager, report)
@@ -279,6 +312,7 @@ def test_a_meeting_is_moved_and_its_action_items_move_with_it():
     assert meeting.slot != new_time
 
 
+@pytest.mark.dates
 def test_a_meeting_cannot_be_moved_into_the_past():
     manager, report = pair()
     _, meeting = series_with_meeting(manager, report)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +18,8 @@ from tandem.notifications.tasks import send_weekly_digests
 from tandem.org.models import PersonStatus
 from tests.factories import PersonFactory
 from tests.notifications.factories import NotificationFactory
+
+pytestmark = pytest.mark.dates
 
 MONDAY = date(2026, 3, 2)
 LAST_WEEK = datetime(2026, 2, 26, 10, 0, tzinfo=timezone.get_default_timezone())

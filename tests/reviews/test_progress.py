@@ -141,6 +141,7 @@ def test_nominations_count_people_with_enough_approved_peers(cycle_and_people):
     assert (found.total, found.done, found.in_progress, found.waiting) == (7, 1, 1, 1)
 
 
+@pytest.mark.dates
 def test_overdue_reviews_list_days_late(cycle_and_people):
     cycle, people = cycle_and_people
     close_phase(cycle, PhaseKind.SELF)
@@ -186,6 +187,7 @@ def test_the_query_count_does_not_grow_with_the_cycle():
     assert counts[0] <= 10
 
 
+@pytest.mark.dates
 def test_my_reviews_lists_open_ones_first_with_due_dates(cycle_and_people):
     cycle, people = cycle_and_people
     mine = progress.my_reviews(people["m2"])

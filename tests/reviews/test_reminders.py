@@ -25,7 +25,7 @@ from tests.reviews.factories import (
     set_phase,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def reminders(person) -> list[Notification]:  # type: ignore[no-untyped-def]

@@ -110,6 +110,7 @@ def test_only_hr_admins_release_all(team):
         release_all(team.cycle, by=team.manager)
 
 
+@pytest.mark.dates
 def test_release_due_releases_cycles_whose_date_has_come_once(team):
     _submitted_manager_review(team)
     team.cycle.release_on = timezone.localdate()
@@ -120,6 +121,7 @@ def test_release_due_releases_cycles_whose_date_has_come_once(team):
     assert fresh(team.manager_review).state == ReviewState.SHARED
 
 
+@pytest.mark.dates
 def test_release_due_leaves_cycles_whose_date_is_still_ahead(team):
     _submitted_manager_review(team)
     team.cycle.release_on = timezone.localdate() + timedelta(days=1)

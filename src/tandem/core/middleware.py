@@ -24,10 +24,12 @@ class RequestContextMiddleware:
         user = getattr(request, "user", None)
         tz_name = getattr(user, "time_zone", None) if user and user.is_authenticated else None
         try:
-            timezone.activate(zoneinfo.ZoneInfo(tz_name)) if tz_name else timezone.deactivate()
+            zone = zoneinfo.ZoneInfo(tz_name) if tz_name else None
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.deactivate()
-        with origin(get_client_ip_address(request), via):
+            zone = None
+        # override(), not activate(): the viewer's zone ends with the request, so whatever
+        # runs next in this thread (a test, a task) does not get their "today".
+        with timezone.override(zone), origin(get_client_ip_address(request), via):
             return self.get_response(request)
 
 

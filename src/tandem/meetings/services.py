@@ -51,8 +51,9 @@ MAX_AHEAD = timedelta(days=2 * 366)
 
 
 def _check_schedule(
-    *, cadence: str, first_start: datetime | None, duration_minutes: int | None
+    *, cadence: str, first_start: datetime | None, duration_minutes: int | None, time_zone: str
 ) -> tuple[str, datetime, int]:
+    """`time_zone` is the series': its meetings keep their day of the month there."""
     if cadence not in MeetingCadence.values:
         raise ValidationError(
             {"cadence": "Choose how often you meet: weekly, fortnightly or monthly."}
@@ -74,7 +75,7 @@ def _check_schedule(
             {"first_start": "The first meeting must be within the next two years."}
         )
     if cadence == MeetingCadence.MONTHLY and (
-        timezone.localtime(first_start).day > schedule.LAST_MONTHLY_DAY
+        first_start.astimezone(schedule.zone(time_zone)).day > schedule.LAST_MONTHLY_DAY
     ):
         raise ValidationError(
             {
@@ -134,6 +135,7 @@ def create_series(
         cadence=cadence or default_cadence(),
         first_start=first_start,
         duration_minutes=duration_minutes,
+        time_zone=by.time_zone,
     )
     if Series.objects.filter(
         manager=by, report=report, status__in=[SeriesStatus.ACTIVE, SeriesStatus.REQUESTED]
@@ -185,6 +187,7 @@ def request_skip_level(
         cadence=cadence or MeetingCadence.MONTHLY,
         first_start=first_start,
         duration_minutes=duration_minutes,
+        time_zone=by.time_zone,
     )
     if Series.objects.filter(
         manager=skip, report=by, status__in=[SeriesStatus.ACTIVE, SeriesStatus.REQUESTED]

@@ -26,11 +26,16 @@ PEOPLE_SEARCH = "a search for colleagues by name or e-mail: names are not privat
 ALLOWED: dict[tuple[str, str], str] = {
     ("org:directory", "q"): PEOPLE_SEARCH,
     ("org:hr_people", "q"): PEOPLE_SEARCH,
+    # The HR pages' person picker suggests colleagues as a name is typed (a <datalist>
+    # filled from the HR people list), for a manager, a department's head, a role's holder.
+    ("org:hr_people", "manager"): PEOPLE_SEARCH,
+    ("org:hr_people", "head"): PEOPLE_SEARCH,
+    ("org:hr_people", "person"): PEOPLE_SEARCH,
     ("reviews:nomination_search", "q"): PEOPLE_SEARCH,
     ("reviews:nomination_search", "rq"): PEOPLE_SEARCH,
     ("reviews:nominations", "q"): PEOPLE_SEARCH,
     ("reviews:nominations", "rq"): PEOPLE_SEARCH,
-    ("reviews:setup_participants", "q"): PEOPLE_SEARCH,
+    ("reviews:cycle_participants", "q"): PEOPLE_SEARCH,
     ("audit:log", "person"): "the audit log's filter by whom an event is about: a name",
     ("audit:log", "actor"): "the audit log's filter by who acted: a name",
     ("audit:log", "date_from"): "a date, typed as text by Django's date widget",

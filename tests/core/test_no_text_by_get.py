@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import tandem
+from tests.access.matrix import all_routes
 from tests.text_by_get import ALLOWED, Node, carriers, included, parse, sends_get
 
 SRC = Path(tandem.__file__).parent
@@ -133,6 +134,12 @@ def test_a_people_search_on_the_allow_list_passes() -> None:
 
 def test_every_allowed_field_says_why() -> None:
     assert all(len(reason) > 10 for reason in ALLOWED.values())
+
+
+def test_every_allowed_field_names_a_url_that_exists() -> None:
+    names = {route.name for route in all_routes()}
+    stale = sorted(name for name, _ in ALLOWED if name not in names)
+    assert not stale, f"ALLOWED names URLs that no longer exist: {stale}"
 
 
 def test_the_walk_finds_every_template() -> None:

@@ -93,7 +93,7 @@ def _check_schedule(
 
 
 def default_cadence() -> str:
-    return Program.load().one_on_one_cadence
+    return Program.current().one_on_one_cadence
 
 
 # --- Series ----------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def _check_visibility(visibility: str, level: str) -> None:
             raise ValidationError(
                 {"visibility": "Company goals are visible to everyone; they cannot be private."}
             )
-        if not Program.load().private_goals_allowed:
+        if not Program.current().private_goals_allowed:
             raise ValidationError(
                 {"visibility": "The company's program does not allow private goals."}
             )
@@ -744,7 +744,7 @@ def close_goal(
     require(by, "goal.edit", goal)
     if goal.state == GoalState.CLOSED:
         raise ValidationError({"state": f"“{goal.title}” is already closed."})
-    scale = Program.load().goal_scoring_scale
+    scale = Program.current().goal_scoring_scale
     stored = scoring.to_stored(score, scale)
     reflection = (reflection or "").strip()
     if carry_over and goal.progress >= 1:

@@ -533,7 +533,8 @@ def _tell_owner(by: Any, item: ActionItem, meeting: Meeting) -> None:
         person=owner,
         kind="meetings.action_item",
         title=f"{by.display_name} gave you an action item"[:200],
-        body=f"{item.text}{due}",
+        body=f"{by.display_name} gave you an action item in your 1:1.{due} Open the 1:1 in "
+        "Tandem to read it.",
         url=meeting_url(meeting),
         dedupe_key=f"meetings.action_item:{item.pk}:{owner.pk}",
     )

@@ -878,7 +878,8 @@ def add_comment(*, goal: Goal, by: Any, body: str) -> GoalComment:
                 person=person,
                 kind="mention",
                 title=f"{author} mentioned you on “{goal.title}”"[:200],
-                body=body[:500],
+                body=f"{author} mentioned you in a comment on the goal “{goal.title}”. Open "
+                "the goal in Tandem to read the comment and reply.",
                 url=url,
                 dedupe_key=f"goal-comment-mention:{comment.pk}:{person.pk}",
             )
@@ -889,7 +890,8 @@ def add_comment(*, goal: Goal, by: Any, body: str) -> GoalComment:
                 person=goal.owner,
                 kind="goals.comment",
                 title=f"{author} commented on “{goal.title}”"[:200],
-                body=body[:500],
+                body=f"{author} commented on your goal “{goal.title}”. Open the goal in "
+                "Tandem to read the comment and reply.",
                 url=url,
                 dedupe_key=f"goal-comment:{comment.pk}",
             )

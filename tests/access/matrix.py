@@ -539,9 +539,7 @@ def assert_no_text_by_get(response: HttpResponseBase, name: str, target: str) ->
             where = goes_to
         if (where, carrier.name) not in TEXT_BY_GET_ALLOWED:
             wrong.append(carrier.describe())
-    assert not wrong, (
-        f"{target} ({name}) would put typed text in an address:\n" + "\n".join(wrong)
-    )
+    assert not wrong, f"{target} ({name}) would put typed text in an address:\n" + "\n".join(wrong)
 
 
 # --- What "nothing changed" means ------------------------------------------------------------

@@ -144,6 +144,11 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = env_int("TANDEM_PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
+# Throttling of password reset e-mails: at most so many per e-mail address and per client
+# address within a sliding window (access.services.request_password_reset).
+PASSWORD_RESET_PER_ADDRESS = env_int("TANDEM_PASSWORD_RESET_PER_ADDRESS", 3, minimum=1)
+PASSWORD_RESET_PER_IP = env_int("TANDEM_PASSWORD_RESET_PER_IP", 20, minimum=1)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("TANDEM_PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1)
 
 # Throttling of failed sign-ins (django-axes): lock the email+address pair, cool off after.
 AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 5, minimum=1)

@@ -180,9 +180,9 @@ def served(tmp_path):  # type: ignore[no-untyped-def]
     env = production_env(tmp_path)
     env.update(TANDEM_ALLOWED_HOSTS="127.0.0.1", TANDEM_SSL_REDIRECT="false")
     port = _free_port()
+    command = [sys.executable, "-m", "tandem.cli", "serve", "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "tandem.cli", "serve", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "1"],
+        [*command, "--workers", "1"],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,

@@ -103,9 +103,10 @@ def test_searching_the_history_is_a_post_so_the_words_stay_out_of_access_logs(ca
     url = reverse("meetings:series", args=[cast["series"].pk])
     page = client_for(cast["author"]).get(url).content.decode()
     assert '<form method="post" role="search"' in page
-    assert "No past meeting matches" not in client_for(cast["author"]).get(
-        url, {"q": "no-such-words"}
-    ).content.decode(), "a search in the address is ignored"
+    assert (
+        "No past meeting matches"
+        not in client_for(cast["author"]).get(url, {"q": "no-such-words"}).content.decode()
+    ), "a search in the address is ignored"
 
 
 @pytest.mark.parametrize("role", OTHERS)

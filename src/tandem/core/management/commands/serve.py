@@ -45,10 +45,10 @@ SERVER_HEADER = "Tandem"
 def hide_server_software() -> None:
     import gunicorn.http.wsgi
 
-    gunicorn.http.wsgi.SERVER = SERVER_HEADER  # type: ignore[attr-defined]
+    gunicorn.http.wsgi.SERVER = SERVER_HEADER
     # WSGI's SERVER_SOFTWARE ("gunicorn/<version>") is only seen by the application, which
     # never shows it; it is neutralised too, so no error page could ever repeat it.
-    gunicorn.http.wsgi.SERVER_SOFTWARE = SERVER_HEADER  # type: ignore[attr-defined]
+    gunicorn.http.wsgi.SERVER_SOFTWARE = SERVER_HEADER
 
 
 class Command(BaseCommand):

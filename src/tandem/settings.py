@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response carries the header: the HTTPS redirect and static files too.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -144,6 +146,11 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = env_int("TANDEM_PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
+# Throttling of password reset e-mails: at most so many per e-mail address and per client
+# address within a sliding window (access.services.request_password_reset).
+PASSWORD_RESET_PER_ADDRESS = env_int("TANDEM_PASSWORD_RESET_PER_ADDRESS", 3, minimum=1)
+PASSWORD_RESET_PER_IP = env_int("TANDEM_PASSWORD_RESET_PER_IP", 20, minimum=1)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("TANDEM_PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1)
 
 # Throttling of failed sign-ins (django-axes): lock the email+address pair, cool off after.
 AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -194,6 +201,42 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# Tandem uses none of the browser's powerful features: every one is switched off, for Tandem
+# and for anything it could ever embed, so injected code could not use them either.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "web-share",
+        "xr-spatial-tracking",
+    )
 }
 
 # --- E-mail ----------------------------------------------------------------------------

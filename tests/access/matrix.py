@@ -2,6 +2,15 @@
 
 tests/access/test_matrix.py and each feature's test_matrix_<app>.py hold the tables; this
 module builds what they run on (`matrix_org`) and checks a case (`check_case` and kin).
+
+Because the matrix requests every URL of the URL conf as every role, two promises of
+docs/security.md are checked here on every case as well:
+- **a GET never changes state**: no INSERT, UPDATE or DELETE reaches the database while a
+  GET is answered (`no_writes`), except the few on GET_WRITES_ALLOWED, each with its
+  reason; a row checked by POST, PATCH… is also requested by GET, which must write nothing
+  either (it is refused, or shows a form);
+- **no typed text in addresses**: no page served has a form or htmx element that would
+  send a text field by GET, beyond the people searches on tests/text_by_get.py's ALLOWED.
 """
 
 from __future__ import annotations
@@ -9,6 +18,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,11 +28,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.db.models import Model
 from django.http import StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from pytest_django import DjangoDbBlocker
@@ -33,6 +44,8 @@ from tandem.org.models import Company, CompanyValue, Department, Person, PersonS
 from tandem.program.models import Program
 from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admin, hr_partner
 from tests.factories import it_admin as make_it_admin
+from tests.text_by_get import ALLOWED as TEXT_BY_GET_ALLOWED
+from tests.text_by_get import carriers
 
 # --- Roles ------------------------------------------------------------------------------
 
@@ -327,13 +340,19 @@ def case_ids(rows: tuple[Row, ...]) -> list[str]:
 
 def check_case(row: Row, role: str, org: Org) -> str | None:
     """Request the row's URL as `role` and assert the expected status; a refused POST must
-    change nothing. Returns the page text of a 200 GET, for leak checks."""
+    change nothing. A GET must write nothing (and any row's URL is also requested by GET)
+    and a page must send no typed text by GET. Returns the page text of a 200 GET, for
+    leak checks."""
     client = client_as(org, role)
     target = row.url(org)
     expected = row.expected[role]
     if row.method == "GET":
-        response = client.get(target)
+        with no_writes(f"GET {target} as {role}"):
+            response = client.get(target)
+        if response.status_code == 200:
+            assert_no_text_by_get(response, row.name, target)
     else:
+        check_get_writes_nothing(client, target, role)
         before = fingerprint()
         response = client.post(target, dict(row.data))
         if role == ANONYMOUS or expected in (401, 404):
@@ -354,6 +373,7 @@ def check_json_write(row: Row, role: str, org: Org) -> None:
     The body is `row.data`, or what `body(...)` builds from the org."""
     client = client_as(org, role)
     target = row.url(org)
+    check_get_writes_nothing(client, target, role)
     make = row.data.get("json")
     payload = json.dumps(make(org) if callable(make) else dict(row.data))
     expected = row.expected[role]
@@ -394,16 +414,18 @@ def check_export(row: Row, role: str, org: Org) -> str | None:
     """`check_case` for a streamed export (which has no `response.content`): request the
     row's URL as `role`, assert the status, and return a 200's export as text."""
     target = row.url(org)
-    response = client_as(org, role).get(target)
-    expected = row.expected[role]
-    assert matches(response.status_code, expected), (
-        f"GET {target} as {role}: expected {expected}, got {response.status_code}"
-    )
-    if role == ANONYMOUS:
-        assert response["Location"].startswith("/login/"), response["Location"]
-    if response.status_code == 200:
-        assert response.streaming, f"{target} is not streamed"
-        return export_text(response)
+    # An export is a GET that records who took it: the one write an export may make.
+    with no_writes(f"GET {target} as {role}", allowed=EXPORT_WRITES_ALLOWED):
+        response = client_as(org, role).get(target)
+        expected = row.expected[role]
+        assert matches(response.status_code, expected), (
+            f"GET {target} as {role}: expected {expected}, got {response.status_code}"
+        )
+        if role == ANONYMOUS:
+            assert response["Location"].startswith("/login/"), response["Location"]
+        if response.status_code == 200:
+            assert response.streaming, f"{target} is not streamed"
+            return export_text(response)  # streamed: the export runs as it is read
     return None
 
 
@@ -435,6 +457,89 @@ def all_matrix_rows() -> list[Row]:
         module = importlib.import_module(f"tests.access.{path.stem}")
         rows.extend(module.MATRIX)
     return rows
+
+
+# --- A GET changes nothing ------------------------------------------------------------------
+
+WRITE = re.compile(
+    r'^\s*(?:(INSERT)\s+(?:OR\s+\w+\s+)?INTO|(UPDATE)|(DELETE)\s+FROM)\s+"?(\w+)"?',
+    re.IGNORECASE,
+)
+
+# (statement, table) → why a GET may write it. Keep this short: each entry is a promise in
+# docs/security.md ("A GET never changes state").
+GET_WRITES_ALLOWED: dict[tuple[str, str], str] = {
+    ("UPDATE", "django_session"): (
+        "the session's last-seen time, at most once a minute: the idle time-out "
+        "(TANDEM_SESSION_IDLE_MINUTES) is counted from it, on the server"
+    ),
+    ("UPDATE", "access_apitoken"): (
+        "an API token's last-used time, at most once a minute: IT admins tell a live "
+        "token from a forgotten one by it (not reached here: the matrix's API calls use "
+        "sessions)"
+    ),
+}
+EXPORT_WRITES_ALLOWED: dict[tuple[str, str], str] = {
+    **GET_WRITES_ALLOWED,
+    ("INSERT", "audit_auditevent"): (
+        "the audit record of an export: who took which people data out of Tandem, when"
+    ),
+}
+
+
+def written(sql: str) -> tuple[str, str] | None:
+    """("INSERT" | "UPDATE" | "DELETE", table) for a statement that writes, else None."""
+    match = WRITE.match(sql)
+    if match is None:
+        return None
+    verb = next(v for v in match.groups()[:3] if v)
+    return verb.upper(), match.group(4).lower()
+
+
+@contextmanager
+def no_writes(
+    what: str, *, allowed: Mapping[tuple[str, str], str] = GET_WRITES_ALLOWED
+) -> Iterator[None]:
+    """Fail when a statement that writes (beyond `allowed`) runs inside the block."""
+    writes: list[str] = []
+
+    def watch(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        kind = written(sql)
+        if kind is not None and kind not in allowed:
+            writes.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        yield
+    assert not writes, f"{what} wrote to the database:\n" + "\n".join(writes)
+
+
+def check_get_writes_nothing(client: Client, target: str, role: str) -> None:
+    """A URL checked with another method answers a GET without writing, and without a 500."""
+    with no_writes(f"GET {target} as {role}"):
+        response = client.get(target)
+    assert response.status_code < 500, f"GET {target} as {role}: {response.status_code}"
+
+
+# --- No typed text in addresses ---------------------------------------------------------------
+
+
+def assert_no_text_by_get(response: HttpResponseBase, name: str, target: str) -> None:
+    """The page has no form or htmx element that sends a text field by GET, beyond the
+    people searches on tests/text_by_get.py's ALLOWED."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    html = response.content.decode(errors="replace")  # type: ignore[attr-defined]
+    wrong = []
+    for carrier in carriers(html):
+        goes_to = carrier.target.split("?")[0] or target.split("?")[0]
+        try:
+            where = resolve(goes_to).view_name
+        except Resolver404:
+            where = goes_to
+        if (where, carrier.name) not in TEXT_BY_GET_ALLOWED:
+            wrong.append(carrier.describe())
+    assert not wrong, f"{target} ({name}) would put typed text in an address:\n" + "\n".join(wrong)
 
 
 # --- What "nothing changed" means ------------------------------------------------------------

@@ -47,6 +47,7 @@ MATRIX: tuple[Row, ...] = (
         "the owner's notification",
         lambda o: url("notifications:open", _notification(o)),
         expect(OWNER, ok=302),
+        method="POST",
     ),
     Row("notifications:settings", "own choices", lambda o: url("notifications:settings"), expect()),
     Row(

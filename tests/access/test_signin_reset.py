@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from django_tasks.signals import task_enqueued
 
+from tandem.access.models import PasswordResetRequest
 from tandem.core.tasks import send_email
 from tests.factories import PASSWORD, PersonFactory
 
 NEW_PASSWORD = "a-brand-new-passphrase-42"
+NOON = datetime(2031, 6, 9, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -142,3 +146,102 @@ def test_a_too_short_password_is_refused_with_a_field_message(
     assert response.status_code == 200
     assert 'id="pw2-errors"' in response.text
     assert "too short" in response.text
+
+
+# --- The throttle: per address and per client address, over a sliding window -------------------
+
+
+def ask_from(ip: str, email: str, capture):  # type: ignore[no-untyped-def]
+    with capture(execute=True):
+        return Client(REMOTE_ADDR=ip).post("/password-reset/", {"email": email})
+
+
+@pytest.fixture
+def limits(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_RESET_PER_ADDRESS = 3
+    settings.PASSWORD_RESET_PER_IP = 5
+    settings.PASSWORD_RESET_WINDOW_MINUTES = 60
+    return settings
+
+
+@time_machine.travel(NOON, tick=False)
+def test_one_address_gets_three_emails_an_hour_and_the_fourth_request_is_told_when(
+    limits, django_capture_on_commit_callbacks
+):
+    PersonFactory(email="ana@example.com")
+    codes = [
+        ask_from(f"10.0.0.{i}", "ana@example.com", django_capture_on_commit_callbacks).status_code
+        for i in range(4)
+    ]
+    assert codes == [302, 302, 302, 429]
+    assert len(mail.outbox) == 3
+    fourth = ask_from("10.0.0.9", "ANA@example.com", django_capture_on_commit_callbacks)
+    assert fourth.status_code == 429
+    assert "We sent no new e-mail" in fourth.text
+    assert "13:00" in fourth.text  # the first request leaves the window an hour after noon
+    assert len(mail.outbox) == 3
+
+
+@time_machine.travel(NOON, tick=False)
+def test_an_address_nobody_has_is_answered_exactly_the_same_way(
+    limits, django_capture_on_commit_callbacks
+):
+    PersonFactory(email="ana@example.com")
+
+    def answers(email: str, ip: str) -> list[tuple[int, str]]:
+        replies = [ask_from(ip, email, django_capture_on_commit_callbacks) for _ in range(4)]
+        return [(r.status_code, r.get("Location", "")) for r in replies]
+
+    assert answers("ana@example.com", "10.1.0.1") == answers("nobody@example.com", "10.1.0.2")
+
+
+@time_machine.travel(NOON, tick=False)
+def test_one_network_is_limited_across_addresses(limits, django_capture_on_commit_callbacks):
+    people = [PersonFactory(email=f"p{i}@example.com") for i in range(6)]
+    codes = [
+        ask_from("10.2.0.1", p.email, django_capture_on_commit_callbacks).status_code
+        for p in people
+    ]
+    assert codes == [302] * 5 + [429]
+    assert len(mail.outbox) == 5
+    other_network = ask_from("10.3.0.1", people[5].email, django_capture_on_commit_callbacks)
+    assert other_network.status_code == 302
+    assert len(mail.outbox) == 6
+
+
+def test_the_window_slides_a_refused_request_is_not_counted(
+    limits, django_capture_on_commit_callbacks
+):
+    PersonFactory(email="ana@example.com")
+    with time_machine.travel(NOON, tick=False):
+        for _ in range(3):
+            ask_from("10.4.0.1", "ana@example.com", django_capture_on_commit_callbacks)
+    with time_machine.travel(NOON + timedelta(minutes=59), tick=False):
+        assert (
+            ask_from("10.4.0.1", "ana@example.com", django_capture_on_commit_callbacks).status_code
+            == 429
+        )
+    with time_machine.travel(NOON + timedelta(minutes=61), tick=False):
+        assert (
+            ask_from("10.4.0.1", "ana@example.com", django_capture_on_commit_callbacks).status_code
+            == 302
+        )
+    assert len(mail.outbox) == 4
+
+
+@time_machine.travel(NOON, tick=False)
+def test_the_throttle_keeps_the_address_only_as_a_keyed_hash(
+    limits, django_capture_on_commit_callbacks
+):
+    ask_from("10.5.0.1", "Someone.Typed@example.com", django_capture_on_commit_callbacks)
+    (row,) = PasswordResetRequest.objects.values_list("address_digest", "ip")
+    assert "someone" not in row[0].lower() and len(row[0]) == 64
+    assert row[1] == "10.5.0.1"
+
+
+@time_machine.travel(NOON, tick=False)
+def test_old_requests_are_deleted_as_new_ones_come(limits, django_capture_on_commit_callbacks):
+    ask_from("10.6.0.1", "a@example.com", django_capture_on_commit_callbacks)
+    with time_machine.travel(NOON + timedelta(hours=2), tick=False):
+        ask_from("10.6.0.1", "b@example.com", django_capture_on_commit_callbacks)
+    assert PasswordResetRequest.objects.count() == 1

@@ -29,7 +29,7 @@ def test_a_person_opens_a_notification_from_the_bell_and_chooses_a_digest(
     bell.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
 
-    page.get_by_role("link", name=re.compile("Marta mentioned you")).click()
+    page.get_by_role("button", name=re.compile("Marta mentioned you")).click()
     expect(page).to_have_url(re.compile(r"/program/$"))
     expect(page.get_by_role("link", name="Notifications: 1 unread")).to_be_visible()
 

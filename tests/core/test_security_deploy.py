@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -163,3 +166,59 @@ def test_serve_refuses_a_nonsense_worker_count(tmp_path, value):
     result = run_tandem(["serve", "--print"], env, tmp_path)
     assert result.returncode != 0
     assert "TANDEM_WORKERS" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):  # type: ignore[no-untyped-def]
+    """`tandem serve` running with production settings on a free local port."""
+    env = production_env(tmp_path)
+    env.update(TANDEM_ALLOWED_HOSTS="127.0.0.1", TANDEM_SSL_REDIRECT="false")
+    port = _free_port()
+    command = [sys.executable, "-m", "tandem.cli", "serve", "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+        [*command, "--workers", "1"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read().decode()  # type: ignore[union-attr]
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _get(port: int, path: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    return response
+
+
+def test_serve_names_no_server_software_and_no_version(served):
+    for path in ("/healthz", "/no-such-page/"):
+        response = _get(served, path)
+        server = response.getheader("Server") or ""
+        assert server == "Tandem", f"{path}: Server: {server}"
+
+
+def test_serve_sends_the_permissions_policy_on_every_response(served):
+    for path in ("/healthz", "/no-such-page/"):
+        policy = _get(served, path).getheader("Permissions-Policy") or ""
+        assert "camera=()" in policy and "geolocation=()" in policy, f"{path}: {policy!r}"

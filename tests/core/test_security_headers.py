@@ -168,3 +168,34 @@ def test_the_other_security_headers_are_set(client_for):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+# --- Permissions-Policy, and no software versions --------------------------------------------
+
+SWITCHED_OFF = ("camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth")
+
+
+@pytest.mark.parametrize("path", ["/login/", "/api/v1/openapi.json", "/healthz", "/no-such-page/"])
+def test_every_response_switches_the_browsers_powerful_features_off(db, path):
+    policy = Client().get(path)["Permissions-Policy"]
+    assert all(f"{feature}=()" in policy for feature in SWITCHED_OFF), policy
+
+
+def test_pages_for_signed_in_people_carry_the_permissions_policy_too(db, client_for):
+    response = client_for(PersonFactory()).get("/")
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_error_pages_name_no_software_or_version(db, settings, rf):
+    from django.views.defaults import page_not_found, server_error
+
+    settings.DEBUG = False
+    request = rf.get("/x/")
+    pages = [
+        Client().get("/no-such-page/").content.decode(),
+        page_not_found(request, Exception("nope")).content.decode(),
+        server_error(request).content.decode(),
+    ]
+    for text in pages:
+        for name in ("Django", "Python", "gunicorn", "WSGI"):
+            assert name not in text, f"an error page says {name}: {text[:200]}"

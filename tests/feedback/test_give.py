@@ -134,9 +134,9 @@ def test_the_give_page_finds_the_recipient_by_a_unique_name(cast, client_for):
     ],
 )
 def test_the_audience_sentence_names_who_will_read_it(cast, client_for, visibility, sentence):
-    response = client_for(cast.giver).get(
+    response = client_for(cast.giver).post(
         "/feedback/give/",
-        {"recipient": cast.recipient.email, "visibility": visibility},
+        {"recipient": cast.recipient.email, "visibility": visibility, "preview": "audience"},
         headers={"HX-Request": "true"},
     )
     assert sentence in response.text
@@ -146,12 +146,27 @@ def test_the_audience_sentence_names_who_will_read_it(cast, client_for, visibili
 def test_the_audience_sentence_says_when_hr_may_read_private_feedback(cast, client_for, program):
     program.hr_reads_private_feedback = True
     program.save()
-    response = client_for(cast.giver).get(
+    response = client_for(cast.giver).post(
         "/feedback/give/",
-        {"recipient": cast.recipient.email, "visibility": "private"},
+        {"recipient": cast.recipient.email, "visibility": "private", "preview": "audience"},
         headers={"HX-Request": "true"},
     )
     assert "HR admins may also read it" in response.text
+
+
+def test_the_audience_preview_saves_nothing_even_with_text_in_the_form(cast, client_for):
+    response = client_for(cast.giver).post(
+        "/feedback/give/",
+        {
+            "recipient": cast.recipient.email,
+            "visibility": "private",
+            "text": "Half-written feedback",
+            "preview": "audience",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert "Only Rita Recipient will read this." in response.text
+    assert not Feedback.objects.exists()
 
 
 def test_the_give_page_offers_only_the_visibilities_the_company_allows(cast, client_for, program):

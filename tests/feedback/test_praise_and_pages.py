@@ -206,3 +206,30 @@ def test_page_query_budget_does_not_grow_with_data(
     assert many <= few, f"{page}: {few} queries with 3 items, {many} with 30"
     with django_assert_max_num_queries(25):
         client.get(url)
+
+
+# --- Searching one's feedback is a POST (docs/security.md, "No typed text in addresses") --------
+
+
+def test_searching_my_feedback_posts_the_words_instead_of_putting_them_in_the_address(cast):
+    page = signed_in(cast.recipient).get("/feedback/").text
+    assert '<form method="post" role="search"' in page
+    assert 'hx-get="/feedback/"' not in page
+
+
+def test_a_search_in_the_address_is_ignored(cast):
+    FeedbackFactory(giver=cast.giver, recipient=cast.recipient, text="About the launch")
+    page = signed_in(cast.recipient).get("/feedback/", {"q": "no-such-words"}).text
+    assert "About the launch" in page
+
+
+def test_paging_through_search_results_posts_the_search_again(cast):
+    for i in range(queries.PAGE_SIZE + 2):
+        FeedbackFactory(giver=cast.giver, recipient=cast.recipient, text=f"Launch note {i}")
+    client = signed_in(cast.recipient)
+    first = client.post("/feedback/", {"tab": "received", "q": "Launch"})
+    assert '<button type="submit" class="link">Older »</button>' in first.text
+    assert "?cursor=" not in first.text and "q=Launch" not in first.text
+    cursor = first.context["page"].next_cursor
+    second = client.post("/feedback/", {"tab": "received", "q": "Launch", "cursor": cursor})
+    assert second.text.count("Launch note") == 2

@@ -83,8 +83,8 @@ def test_my_feedback_search_finds_it_for_the_giver_and_the_recipient(
     cast, made, client_for, visibility
 ):
     made(visibility, False)
-    given = client_for(cast.giver).get("/feedback/", {"tab": "given", "q": "zephyrine"})
-    received = client_for(cast.recipient).get("/feedback/", {"tab": "received", "q": "zephyrine"})
+    given = client_for(cast.giver).post("/feedback/", {"tab": "given", "q": "zephyrine"})
+    received = client_for(cast.recipient).post("/feedback/", {"tab": "received", "q": "zephyrine"})
     assert TOKEN in given.text
     assert TOKEN in received.text
 

@@ -28,13 +28,14 @@ def test_the_reminder_is_registered_with_the_daily_reminders():
     assert send_agenda_reminders in REMINDERS
 
 
-def test_both_people_hear_about_tomorrows_meeting_with_the_agenda_so_far():
+def test_both_people_hear_about_tomorrows_meeting_and_how_full_its_agenda_is():
     meeting = _meeting_on(date(2031, 6, 10))
     agenda_item(meeting, meeting.series.report, "Conference budget")
     assert send_agenda_reminders(TODAY) == 2
     notes = Notification.objects.filter(kind="meetings.agenda")
     assert {n.person_id for n in notes} == set(meeting.series.participant_ids())
-    assert all("Conference budget" in n.body for n in notes)
+    assert all("1 item on the agenda so far" in n.body for n in notes)
+    assert not any("Conference budget" in n.body for n in notes), "the text stays in Tandem"
 
 
 def test_running_the_reminders_twice_sends_each_once():

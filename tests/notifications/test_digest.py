@@ -129,11 +129,23 @@ def test_a_long_week_lists_the_newest_and_counts_the_rest(db):
     assert "and 5 more" in body
 
 
-def test_the_email_links_open_and_mark_the_notification_read(db):
+def test_the_email_links_straight_to_what_each_notification_is_about(db, settings):
+    settings.SITE_URL = "https://tandem.example.com"
     person = PersonFactory()
     item = _digest_item(person)
+    Notification.objects.filter(pk=item.pk).update(url="/feedback/42/")
     send_weekly_digests.enqueue(MONDAY.isoformat())
-    assert f"/notifications/{item.pk}/open/" in mail.outbox[0].body
+    assert "https://tandem.example.com/feedback/42/" in mail.outbox[0].body
+    assert "/open/" not in mail.outbox[0].body
+
+
+def test_the_email_never_links_to_another_site(db, settings):
+    settings.SITE_URL = "https://tandem.example.com"
+    person = PersonFactory()
+    item = _digest_item(person)
+    Notification.objects.filter(pk=item.pk).update(url="//evil.example/phish")
+    send_weekly_digests.enqueue(MONDAY.isoformat())
+    assert "evil.example" not in mail.outbox[0].body
 
 
 def test_the_batch_queries_do_not_grow_with_people(db, monkeypatch):

@@ -39,8 +39,8 @@ def test_unread_notifications_are_marked_new(client_for):
     NotificationFactory(person=person, title="Fresh")
     NotificationFactory(person=person, title="Seen", read_at=timezone.now())
     text = client_for(person).get("/notifications/").content.decode()
-    fresh = text[text.index("Fresh") - 300 : text.index("Fresh")]
-    seen = text[text.index("Seen") - 300 : text.index("Seen")]
+    fresh = text[text.rindex("<li", 0, text.index("Fresh")) : text.index("Fresh")]
+    seen = text[text.rindex("<li", 0, text.index("Seen")) : text.index("Seen")]
     assert "New" in fresh and "notification unread" in fresh
     assert "New" not in seen
 
@@ -84,7 +84,7 @@ def test_the_unread_filter_hides_read_notifications(client_for):
 
 def test_opening_a_notification_marks_it_read_and_follows_its_link(client_for):
     notification = NotificationFactory(url="/program/")
-    response = client_for(notification.person).get(f"/notifications/{notification.pk}/open/")
+    response = client_for(notification.person).post(f"/notifications/{notification.pk}/open/")
     assert response.status_code == 302
     assert response["Location"] == "/program/"
     notification.refresh_from_db()
@@ -94,14 +94,31 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(client_for):
 def test_opening_is_audited_once(client_for):
     notification = NotificationFactory()
     client = client_for(notification.person)
-    client.get(f"/notifications/{notification.pk}/open/")
-    client.get(f"/notifications/{notification.pk}/open/")
+    client.post(f"/notifications/{notification.pk}/open/")
+    client.post(f"/notifications/{notification.pk}/open/")
     assert AuditEvent.objects.filter(kind="notification.read").count() == 1
+
+
+def test_a_get_never_marks_a_notification_read(client_for):
+    notification = NotificationFactory(url="/program/")
+    response = client_for(notification.person).get(f"/notifications/{notification.pk}/open/")
+    assert response.status_code == 405
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_the_list_opens_each_notification_with_a_posted_button(client_for):
+    notification = NotificationFactory(title="Ana praised you")
+    text = client_for(notification.person).get("/notifications/").text
+    assert (
+        f'<form method="post" action="/notifications/{notification.pk}/open/" class="inline">'
+        in text
+    )
 
 
 def test_someone_else_cannot_open_a_notification(client_for):
     notification = NotificationFactory()
-    response = client_for(hr_admin()).get(f"/notifications/{notification.pk}/open/")
+    response = client_for(hr_admin()).post(f"/notifications/{notification.pk}/open/")
     assert response.status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None
@@ -109,13 +126,13 @@ def test_someone_else_cannot_open_a_notification(client_for):
 
 def test_a_link_to_another_site_is_never_followed(client_for):
     notification = NotificationFactory(url="https://evil.example/phish")
-    response = client_for(notification.person).get(f"/notifications/{notification.pk}/open/")
+    response = client_for(notification.person).post(f"/notifications/{notification.pk}/open/")
     assert response["Location"] == "/notifications/"
 
 
 def test_a_protocol_relative_link_is_never_followed(client_for):
     notification = NotificationFactory(url="//evil.example/phish")
-    response = client_for(notification.person).get(f"/notifications/{notification.pk}/open/")
+    response = client_for(notification.person).post(f"/notifications/{notification.pk}/open/")
     assert response["Location"] == "/notifications/"
 
 

@@ -95,3 +95,26 @@ class SignInSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """One accepted "e-mail me a reset link" request, kept for the throttle's window only.
+
+    The address is stored as a keyed hash (HMAC with the secret key), not as typed: the
+    throttle only needs to recognise the same address again, and strangers type addresses
+    of people who do not work here. Rows older than the window are deleted as new ones come
+    (services.request_password_reset)."""
+
+    address_digest = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address_digest", "requested_at"], name="reset_address_idx"),
+            models.Index(fields=["ip", "requested_at"], name="reset_ip_idx"),
+            models.Index(fields=["requested_at"], name="reset_requested_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"password reset request at {self.requested_at:%Y-%m-%d %H:%M}"

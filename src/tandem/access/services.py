@@ -1,9 +1,12 @@
-"""Writes about access: roles, API tokens, sign-in sessions."""
+"""Writes about access: roles, API tokens, sign-in sessions, the password reset throttle."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +18,13 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tandem.access.models import ApiToken, Role, RoleGrant, SignInSession
+from tandem.access.models import (
+    ApiToken,
+    PasswordResetRequest,
+    Role,
+    RoleGrant,
+    SignInSession,
+)
 from tandem.access.rules import require
 from tandem.audit.services import record
 from tandem.org.models import Department, Person
@@ -131,3 +140,50 @@ def set_password_link(person: Person) -> str:
     token = default_token_generator.make_token(person)
     path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
     return f"{settings.SITE_URL}{path}"
+
+
+# --- Password reset throttle -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResetDecision:
+    """Whether a reset e-mail may go out now; if not, when the next request can succeed."""
+
+    allowed: bool
+    retry_at: datetime | None = None
+
+
+def _address_digest(email: str) -> str:
+    normalised = email.strip().lower().encode()
+    return hmac.new(settings.SECRET_KEY.encode(), normalised, hashlib.sha256).hexdigest()
+
+
+def request_password_reset(*, email: str, ip: str | None) -> ResetDecision:
+    """Count a password reset request against the limits of its address and of its client
+    address, over a sliding window (TANDEM_PASSWORD_RESET_PER_ADDRESS, _PER_IP, _WINDOW).
+
+    Counted alike whether or not the address belongs to someone, so the answer says nothing
+    about who works here. A refused request is not counted: the window slides on accepted
+    ones, so a pause of one window always frees a slot. In the database, like django-axes'
+    sign-in throttle, so every worker process shares one count."""
+    window = timedelta(minutes=settings.PASSWORD_RESET_WINDOW_MINUTES)
+    digest = _address_digest(email)
+    with transaction.atomic():
+        now = timezone.now()
+        since = now - window
+        PasswordResetRequest.objects.filter(requested_at__lt=since).delete()
+        recent = PasswordResetRequest.objects.filter(requested_at__gte=since)
+        limits = [(recent.filter(address_digest=digest), settings.PASSWORD_RESET_PER_ADDRESS)]
+        if ip:
+            limits.append((recent.filter(ip=ip), settings.PASSWORD_RESET_PER_IP))
+        retry_at = None
+        for rows, limit in limits:
+            times = list(rows.order_by("-requested_at").values_list("requested_at", flat=True))
+            if len(times) >= limit:
+                # The oldest request that keeps the count at the limit leaves the window then.
+                frees_at = times[limit - 1] + window
+                retry_at = max(retry_at or frees_at, frees_at)
+        if retry_at is not None:
+            return ResetDecision(allowed=False, retry_at=retry_at)
+        PasswordResetRequest.objects.create(address_digest=digest, ip=ip, requested_at=now)
+    return ResetDecision(allowed=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.access import queries, services
+from tandem.access.auth import client_ip
 from tandem.access.forms import QueuedPasswordResetForm, SignInForm, TokenForm
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
@@ -41,6 +42,25 @@ class PasswordResetView(auth_views.PasswordResetView):
             **super().get_context_data(**kwargs),
             "reset_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
         }
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Throttled per address and per client address, counted alike whether or not the
+        # address is someone's: over a limit no e-mail is queued, and the answer (429) is
+        # the same for every address, so it tells nobody who works here.
+        decision = services.request_password_reset(
+            email=form.cleaned_data["email"], ip=client_ip(self.request)
+        )
+        if not decision.allowed:
+            return render(
+                self.request,
+                "registration/password_reset_throttled.html",
+                {
+                    "retry_at": decision.retry_at,
+                    "window_minutes": settings.PASSWORD_RESET_WINDOW_MINUTES,
+                },
+                status=429,
+            )
+        return super().form_valid(form)
 
     @property
     def extra_email_context(self) -> dict[str, Any]:

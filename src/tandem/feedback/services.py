@@ -153,20 +153,29 @@ def give_feedback(
     )
     giver_name = getattr(by, "display_name", "A colleague")
     url = reverse("feedback:detail", args=[feedback.pk])
+    # Notifications (and so e-mails) say who and what happened, never the text itself:
+    # an e-mail lands in mailboxes, archives and phones Tandem does not control.
     if visibility == Visibility.PUBLIC:
         notify(
             person=recipient,
             kind="praise.received",
             title=f"{giver_name} praised you",
-            body="Your praise is on the company feed.",
+            body=f"{giver_name} praised you on the company feed. Open it in Tandem to read it.",
             url=url,
             dedupe_key=f"praise.received:{feedback.pk}",
         )
     else:
+        readers = (
+            "you and your manager"
+            if visibility == Visibility.WITH_MANAGER and feedback.recipient_manager_id
+            else "only you"
+        )
         notify(
             person=recipient,
             kind="feedback.received",
             title=f"{giver_name} gave you feedback",
+            body=f"{giver_name} wrote you feedback that {readers} can read. Open it in "
+            "Tandem to read it: the text is not sent by e-mail.",
             url=url,
             dedupe_key=f"feedback.received:{feedback.pk}",
         )
@@ -259,7 +268,8 @@ def create_feedback_request(
             person=person,
             kind="feedback.request",
             title=f"{by.display_name} asks for your feedback about {about}{due}",
-            body=questions[:500],
+            body=f"{by.display_name} would like your feedback about {about}{due}. Open the "
+            "request in Tandem to read their questions and answer, or decline.",
             url=url,
             dedupe_key=f"feedback.request:{ask.pk}",
         )
@@ -339,7 +349,7 @@ def send_request_reminders(today: date) -> int:
             reminded_at__isnull=True,
             person__is_active=True,
         )
-        .select_related("person", "request__subject")
+        .select_related("person", "request__subject", "request__requester")
         .order_by("pk")
     )
     while True:
@@ -355,6 +365,9 @@ def send_request_reminders(today: date) -> int:
                     kind="feedback.request_reminder",
                     title=f"Reminder: feedback about {subject.display_name} is due "
                     f"{ask.due_date:%d %b %Y}",
+                    body=f"{ask.request.requester.display_name} asked for your feedback about "
+                    f"{subject.display_name}, due {ask.due_date:%d %b %Y}. Open the request in "
+                    "Tandem to answer, or decline.",
                     url=reverse("feedback:request_detail", args=[ask.request_id]),
                     dedupe_key=f"feedback.request_reminder:{ask.pk}",
                 )
@@ -455,7 +468,8 @@ def _release(manager: Person, start: date, end: date, round_: int, today: date) 
         person=manager,
         kind="feedback.upward_released",
         title="Anonymous feedback from your team is ready",
-        body=f"For {start:%d %b} – {end - timedelta(days=1):%d %b %Y}.",
+        body=f"Your team's anonymous feedback for {start:%d %b} – "
+        f"{end - timedelta(days=1):%d %b %Y} is ready. Open it in Tandem to read it.",
         url=reverse("feedback:upward"),
         dedupe_key=f"feedback.upward_released:{batch.pk}",
     )

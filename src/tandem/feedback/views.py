@@ -4,6 +4,7 @@ anonymous upward feedback, and the timeline section of a profile. Thin: parse, c
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import messages
@@ -54,22 +55,30 @@ def _next_query(request: AuthedHttpRequest, cursor: str | None) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def mine(request: AuthedHttpRequest) -> HttpResponse:
-    """My feedback: received, given, and requests (waiting for me, and mine)."""
-    form = ListFilterForm(request.GET or None)
+    """My feedback: received, given, and requests (waiting for me, and mine).
+
+    Searching the text is a POST (it writes nothing): the words looked for are words of
+    private feedback, and in an address they would land in every access log on the way.
+    Paging through the results posts the search again with the next cursor."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = ListFilterForm(data or None)
     filters = form.cleaned_data if form.is_valid() else {}
     tab = filters.get("tab") or "received"
-    context: dict[str, Any] = {"form": form, "tab": tab, "q": filters.get("q", "")}
+    q = filters.get("q", "") if request.method == "POST" else ""
+    context: dict[str, Any] = {"form": form, "tab": tab, "q": q}
     if tab == "requests":
         context["waiting"] = queries.pending_asks(request.user)
         context["requests"] = queries.my_requests(request.user)
     else:
         finder = queries.received if tab == "received" else queries.given
-        feedback = finder(request.user, request.user, q=filters.get("q", ""))
+        feedback = finder(request.user, request.user, q=q)
         page, error = _page(request, feedback, filters.get("cursor") or None)
-        context.update(
-            page=page, cursor_error=error, next_query=_next_query(request, page.next_cursor)
-        )
+        next_query = ""
+        if page.next_cursor and not q:
+            next_query = urlencode({"tab": tab, "cursor": page.next_cursor})
+        context.update(page=page, cursor_error=error, next_query=next_query)
     template = "feedback/_list.html" if request.htmx else "feedback/mine.html"
     return render(request, template, context)
 
@@ -100,11 +109,13 @@ def _give_form_parts(
 @login_required
 @require_http_methods(["GET", "POST"])
 def give(request: AuthedHttpRequest) -> HttpResponse:
-    """Give feedback or praise. On htmx requests (recipient or visibility changed) only the
-    "who will read this" sentence is rendered again, with names."""
-    data = request.POST if request.method == "POST" else (request.GET if request.htmx else None)
+    """Give feedback or praise. When the recipient or the visibility changes, htmx posts the
+    form with `preview=audience` and only the "who will read this" sentence is rendered
+    again, with names; nothing is saved. A POST, not a GET: the form holds the feedback's
+    text, and a GET would put it in the address, and so in every access log on the way."""
+    data = request.POST if request.method == "POST" else None
     recipient, problem, choices = _give_form_parts(request, data)
-    if request.method == "GET" and request.htmx:
+    if request.method == "POST" and request.POST.get("preview") == "audience":
         return render(
             request,
             "feedback/_audience.html",
@@ -112,7 +123,7 @@ def give(request: AuthedHttpRequest) -> HttpResponse:
                 "audience": queries.audience(
                     giver=request.user,
                     recipient=recipient,
-                    visibility=request.GET.get("visibility", ""),
+                    visibility=request.POST.get("visibility", ""),
                 ),
                 "recipient_problem": problem,
             },

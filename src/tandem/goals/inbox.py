@@ -22,7 +22,7 @@ def weekly_checkin_due(person: Any) -> list[InboxItem]:
     off, in an off week of a fortnightly cadence, or once this week's is written."""
     if getattr(person, "status", PersonStatus.ACTIVE) != PersonStatus.ACTIVE:
         return []
-    program = Program.load()
+    program = Program.current()
     if program.checkin_cadence == CheckinCadence.OFF:
         return []
     week_start = week_start_of(timezone.localdate())

@@ -68,7 +68,7 @@ def people_to_remind(week_start: date) -> QuerySet[Person]:
 @register
 def send_checkin_reminders(today: date) -> int:
     """Remind people to write this week's check-in; returns how many were reminded."""
-    program = Program.load()
+    program = Program.current()
     if today.weekday() != program.checkin_reminder_weekday:
         return 0
     week_start = week_start_of(today)

@@ -5,8 +5,9 @@ per meeting and person (dedupe key), however often it runs."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Count
 
 from tandem.core.reminders import register
 from tandem.meetings.models import AgendaItem, Meeting, MeetingStatus
@@ -55,21 +56,24 @@ def send_agenda_reminders(today: date) -> int:
 
 
 def _remind(meetings: list[Meeting]) -> int:
-    agendas: dict[int, list[str]] = defaultdict(list)
-    for meeting_id, text in (
+    # How many items, never their text: an e-mail lands in mailboxes, archives and phones
+    # Tandem does not control, and a 1:1's agenda is the two participants' alone.
+    counts: dict[int, int] = dict(
         AgendaItem.objects.filter(meeting__in=[m.pk for m in meetings])
-        .order_by("meeting_id", "position", "id")
-        .values_list("meeting_id", "text")
-    ):
-        agendas[meeting_id].append(text)
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values_list("meeting_id", "n")
+    )
     messages = []
     for meeting in meetings:
         series = meeting.series
-        items = agendas.get(meeting.pk, [])
+        count = counts.get(meeting.pk, 0)
         agenda = (
-            "\n".join(f"- {text}" for text in items)
-            if items
-            else "Nothing on the agenda yet: add what you want to talk about."
+            f"{count} item{'s' if count != 1 else ''} on the agenda so far: open the 1:1 in "
+            "Tandem to read them and add yours."
+            if count
+            else "Nothing on the agenda yet: open the 1:1 in Tandem to add what you want to "
+            "talk about."
         )
         for person, other in ((series.manager, series.report), (series.report, series.manager)):
             local = meeting.starts_at.astimezone(zone(person.time_zone))
@@ -77,7 +81,8 @@ def _remind(meetings: list[Meeting]) -> int:
                 Message(
                     person_id=person.pk,
                     title=f"Your 1:1 with {other.display_name} tomorrow at {local:%H:%M}",
-                    body=f"Agenda so far:\n{agenda}",
+                    body=f"Your 1:1 with {other.display_name} is tomorrow at {local:%H:%M}. "
+                    + agenda,
                     url=meeting_url(meeting),
                     dedupe_key=dedupe_key(meeting.pk, person.pk),
                 )

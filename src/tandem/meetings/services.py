@@ -94,7 +94,7 @@ def _check_schedule(
 
 
 def default_cadence() -> str:
-    return Program.load().one_on_one_cadence
+    return Program.current().one_on_one_cadence
 
 
 # --- Series ----------------------------------------------------------------------------------
@@ -536,7 +536,8 @@ def _tell_owner(by: Any, item: ActionItem, meeting: Meeting) -> None:
         person=owner,
         kind="meetings.action_item",
         title=f"{by.display_name} gave you an action item"[:200],
-        body=f"{item.text}{due}",
+        body=f"{by.display_name} gave you an action item in your 1:1.{due} Open the 1:1 in "
+        "Tandem to read it.",
         url=meeting_url(meeting),
         dedupe_key=f"meetings.action_item:{item.pk}:{owner.pk}",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from tandem.access.rules import can
@@ -172,12 +173,18 @@ def answer(request: AuthedHttpRequest, series_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def series(request: AuthedHttpRequest, series_id: int) -> HttpResponse:
-    """The 1:1 history: every past meeting with notes and action items, newest first."""
+    """The 1:1 history: every past meeting with notes and action items, newest first.
+
+    Searching it is a POST (it writes nothing): the words looked for are words of the
+    notes, private ones included, and in an address they would land in every access log
+    on the way. Paging through the results posts the search again with the next cursor."""
     found = queries.series_for(request.user, series_id)
     with_content = can(request.user, "meetings.series.content", found)
-    q = request.GET.get("q", "") if with_content else ""
-    cursor = request.GET.get("cursor") or None
+    data = request.POST if request.method == "POST" else request.GET
+    q = request.POST.get("q", "") if with_content else ""
+    cursor = data.get("cursor") or None
     error = None
     try:
         page = queries.history_page(
@@ -189,10 +196,8 @@ def series(request: AuthedHttpRequest, series_id: int) -> HttpResponse:
             request.user, found, cursor=None, q=q, with_content=with_content
         )
     next_query = ""
-    if page.next_cursor:
-        params = request.GET.copy()
-        params["cursor"] = page.next_cursor
-        next_query = params.urlencode()
+    if page.next_cursor and not q:
+        next_query = urlencode({"cursor": page.next_cursor})
     return render(
         request,
         "meetings/series.html",

@@ -40,9 +40,14 @@ def _deliver(notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
         link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+        person = notification.person
+        # Who and what happened (the body, else the title), and the link: never the text
+        # itself, which stays in Tandem (the services that notify keep it out of `body`).
+        said = notification.body or f"{notification.title}."
         send_mail(
             subject=notification.title,
-            message=f"{notification.body}\n\n{link}\n\nChoose which e-mails you get: "
+            message=f"Hello {person.preferred_name or person.first_name},\n\n{said}\n\n"
+            f"{link}\n\nChoose which e-mails you get: "
             f"{settings.SITE_URL}/notifications/settings/",
             from_email=None,
             recipient_list=[notification.person.email],

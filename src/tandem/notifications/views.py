@@ -61,8 +61,12 @@ def notification_list(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def open_notification(request: AuthedHttpRequest, notification_id: int) -> HttpResponse:
-    """Follow a notification's link, marking it read. Only its owner may (404 for others)."""
+    """Mark a notification read and follow its link. Only its owner may (404 for others).
+
+    A POST (the list shows each notification as a button): a GET never changes anything,
+    so a link prefetcher, a crawler or a mail scanner cannot mark notifications read."""
     notification = queries.notification_for(request.user, notification_id)
     services.mark_read(notification=notification, by=request.user)
     target = notification.url

@@ -38,8 +38,15 @@ class Company(models.Model):
 
     @classmethod
     def load(cls) -> Company:
+        """The company's row, created on first use: for services that are about to save it."""
         company, _ = cls.objects.get_or_create(pk=1)
         return company
+
+    @classmethod
+    def current(cls) -> Company:
+        """The company, read without creating the row (a read must not write); the model's
+        defaults stand in until HR first saves it."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class CompanyValue(models.Model):

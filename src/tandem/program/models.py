@@ -176,14 +176,15 @@ class Program(models.Model):
 
     @classmethod
     def load(cls) -> Program:
+        """The program's row, created on first use: for services that are about to save it."""
         program, _ = cls.objects.get_or_create(pk=1, defaults={"purposes": [Purpose.GROWTH]})
         return program
 
     @classmethod
     def current(cls) -> Program:
         """The program's switches, read without creating the row (a read must not write);
-        the model's defaults stand in until HR first saves the program."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        the defaults `load` would create stand in until HR first saves the program."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1, purposes=[Purpose.GROWTH])
 
     def purpose_labels(self) -> list[str]:
         return [Purpose(p).label for p in self.purposes if p in Purpose.values]

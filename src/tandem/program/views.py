@@ -17,13 +17,13 @@ from tandem.program.models import SWITCHES, Program
 
 @login_required
 def detail(request: AuthedHttpRequest) -> HttpResponse:
-    return render(request, "program/detail.html", {"program": Program.load()})
+    return render(request, "program/detail.html", {"program": Program.current()})
 
 
 @login_required
 def edit(request: AuthedHttpRequest) -> HttpResponse:
     require(request.user, "program.edit")
-    program = Program.load()
+    program = Program.current()
     initial = {
         "purposes": program.purposes,
         "purpose_statement": program.purpose_statement,
@@ -31,7 +31,7 @@ def edit(request: AuthedHttpRequest) -> HttpResponse:
     }
     form = ProgramForm(request.POST or None, initial=initial)
     # A copy, so a refused POST cannot leave half-applied values on the loaded program.
-    switches = SwitchesForm(request.POST or None, instance=Program.load())
+    switches = SwitchesForm(request.POST or None, instance=Program.current())
     if request.method == "POST" and form.is_valid() and switches.is_valid():
         values = {**form.cleaned_data, **{f: switches.cleaned_data[f] for f in SWITCHES}}
         try:

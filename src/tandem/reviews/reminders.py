@@ -64,7 +64,7 @@ def remind_phase(phase: Phase, key: str) -> int:
 def send_review_reminders(today: date) -> int:
     """Every due reminder of every running cycle's phases; returns how many people were
     reminded. One query to find the phases, then a fixed few per phase due today."""
-    days_before = Program.load().review_reminder_days_before
+    days_before = Program.current().review_reminder_days_before
     phases = Phase.objects.filter(
         cycle__status=CycleStatus.ACTIVE,
         kind__in=REMINDABLE_PHASES,

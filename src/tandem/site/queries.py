@@ -17,7 +17,7 @@ def home_context(user: Any) -> dict[str, Any]:
     assert actor is not None
     person = actor.person
     context: dict[str, Any] = {
-        "company": Company.load(),
+        "company": Company.current(),
         "manager": Person.objects.filter(pk=person.manager_id).first()
         if person.manager_id
         else None,

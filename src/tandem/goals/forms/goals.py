@@ -176,7 +176,7 @@ class GoalForm(forms.Form):
         self.fields["parent"].widget.choices = parent_choices(
             user, level=level, period=None, keep=keep_parent
         )
-        if not Program.load().private_goals_allowed:
+        if not Program.current().private_goals_allowed:
             choice_field(self, "visibility").choices = [
                 c for c in Visibility.choices if c[0] == Visibility.PUBLIC
             ]

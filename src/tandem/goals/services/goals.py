@@ -121,7 +121,7 @@ def _check_visibility(visibility: str, level: str) -> None:
             raise ValidationError(
                 {"visibility": "Company goals are visible to everyone; they cannot be private."}
             )
-        if not Program.load().private_goals_allowed:
+        if not Program.current().private_goals_allowed:
             raise ValidationError(
                 {"visibility": "The company's program does not allow private goals."}
             )
@@ -744,7 +744,7 @@ def close_goal(
     require(by, "goal.edit", goal)
     if goal.state == GoalState.CLOSED:
         raise ValidationError({"state": f"“{goal.title}” is already closed."})
-    scale = Program.load().goal_scoring_scale
+    scale = Program.current().goal_scoring_scale
     stored = scoring.to_stored(score, scale)
     reflection = (reflection or "").strip()
     if carry_over and goal.progress >= 1:
@@ -878,7 +878,8 @@ def add_comment(*, goal: Goal, by: Any, body: str) -> GoalComment:
                 person=person,
                 kind="mention",
                 title=f"{author} mentioned you on “{goal.title}”"[:200],
-                body=body[:500],
+                body=f"{author} mentioned you in a comment on the goal “{goal.title}”. Open "
+                "the goal in Tandem to read the comment and reply.",
                 url=url,
                 dedupe_key=f"goal-comment-mention:{comment.pk}:{person.pk}",
             )
@@ -889,7 +890,8 @@ def add_comment(*, goal: Goal, by: Any, body: str) -> GoalComment:
                 person=goal.owner,
                 kind="goals.comment",
                 title=f"{author} commented on “{goal.title}”"[:200],
-                body=body[:500],
+                body=f"{author} commented on your goal “{goal.title}”. Open the goal in "
+                "Tandem to read the comment and reply.",
                 url=url,
                 dedupe_key=f"goal-comment:{comment.pk}",
             )

@@ -69,7 +69,7 @@ def ensure_periods(today: date | None = None) -> tuple[Period, Period]:
     """The current and the next period as the program defines them, created when missing.
     Safe to call any number of times."""
     today = today or timezone.localdate()
-    program = Program.load()
+    program = Program.current()
     length = program.goal_period_length
     month = program.fiscal_year_start_month
     name, start, end = bounds(today, length=length, fiscal_start_month=month)

@@ -99,7 +99,7 @@ def company(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "goals/company.html",
         {
-            "company": Company.load(),
+            "company": Company.current(),
             "period": period,
             "goals": list(queries.company_goals(request.user, period)[:100]),
             "churn": queries.churn_by_department(period),
@@ -212,7 +212,7 @@ def detail(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
             Prefetch("milestones", queryset=Milestone.objects.order_by("position", "id"))
         )
     )
-    scale = Program.load().goal_scoring_scale
+    scale = Program.current().goal_scoring_scale
     can_edit = can(request.user, "goal.edit", goal)
     return render(
         request,
@@ -411,7 +411,7 @@ def comment(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
 @login_required
 def close(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
     goal = _goal_for_edit(request, goal_id)
-    scale = Program.load().goal_scoring_scale
+    scale = Program.current().goal_scoring_scale
     form = CloseForm(request.POST or None)
     if goal.state == "closed":
         messages.info(request, "This goal is already closed and scored.")
@@ -528,7 +528,7 @@ def periods(request: AuthedHttpRequest) -> HttpResponse:
             if action != "create":
                 for message in error.messages:
                     messages.error(request, message)
-    program = Program.load()
+    program = Program.current()
     return render(
         request,
         "goals/goal_periods.html",

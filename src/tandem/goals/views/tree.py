@@ -72,7 +72,7 @@ def tree(request: AuthedHttpRequest) -> HttpResponse:
         "children_query": _filter_query(filters, with_period=False),
         "page": page,
         "cursor_error": error,
-        "company": Company.load(),
+        "company": Company.current(),
         "unaligned": unaligned,
         "unaligned_label": queries_tree.unaligned_label(unaligned),
         "can_see_coverage": _coverage_roles(request.user) != (False, None, False),

@@ -380,7 +380,7 @@ def department_edit(request: AuthedHttpRequest, department_id: int) -> HttpRespo
 @login_required
 def company_edit(request: AuthedHttpRequest) -> HttpResponse:
     require(request.user, "company.edit")
-    company = Company.load()
+    company = Company.current()
     values = [{"name": v.name, "description": v.description} for v in CompanyValue.objects.all()]
     form = CompanyForm(
         request.POST or None, initial={"name": company.name, "mission": company.mission}

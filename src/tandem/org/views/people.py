@@ -81,7 +81,7 @@ def company(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "org/company.html",
-        {"company": Company.load(), "values": CompanyValue.objects.all()},
+        {"company": Company.current(), "values": CompanyValue.objects.all()},
     )
 
 

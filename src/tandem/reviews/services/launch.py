@@ -209,7 +209,7 @@ def freeze(template: Template, *, by: Any, ratings: bool) -> TemplateVersion:
 
 
 def _freeze_forms(cycle: Cycle, *, by: Any) -> dict[str, int]:
-    ratings = Program.load().review_ratings_enabled
+    ratings = Program.current().review_ratings_enabled
     frozen = {}
     with transaction.atomic():
         for form in CycleForm.objects.select_related("template").filter(cycle=cycle):

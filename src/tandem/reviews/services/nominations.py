@@ -597,7 +597,8 @@ def decline(nomination: Nomination, *, reason: str, by: Any) -> Nomination:
             person=manager,
             kind=KIND,
             title=f"{nomination.peer} declined to review {participant.person}; pick a replacement",
-            body=f"Their reason: {reason}",
+            body=f"{nomination.peer} gave a reason, which the nominations page shows. Open "
+            "it in Tandem to pick someone else.",
             url=_page_url(participant),
             dedupe_key=f"reviews.nomination.declined.{nomination.pk}",
         )

@@ -194,7 +194,9 @@ def acknowledge(participant: Participant, *, comment: Any = "", by: Any) -> Part
             person=reviewer,
             kind="reviews.shared",
             title=f"{participant.person.display_name} acknowledged their review",
-            body="They added a comment." if comment else "",
+            body=f"{participant.person.display_name} acknowledged the review"
+            + (" and added a comment" if comment else "")
+            + ". Open it in Tandem to see it.",
             url=participant_url(participant.pk),
             dedupe_key=f"reviews.acknowledged:{participant.pk}:{reviewer.pk}:{now.isoformat()}",
         )
@@ -266,7 +268,8 @@ def reopen(review: Review, *, reason: Any, by: Any) -> Review:
         kind="reviews.assigned",
         title=f"HR reopened your {locked.get_relationship_display().lower()} "
         f"of {locked.reviewee.display_name}",
-        body=f"Reason: {reason}",
+        body="HR gave a reason, which the review's history shows; the review is open for "
+        "you to change and submit again.",
         url=reverse("reviews:review", args=[locked.pk]),
         dedupe_key=f"reviews.reopened:{locked.pk}:{now.isoformat()}",
     )

@@ -35,6 +35,22 @@ def gunicorn_argv(*, bind: str, workers: int, timeout: int, extra: list[str]) ->
     ]
 
 
+# What every response's Server header says. gunicorn writes "Server: gunicorn" itself, below
+# WSGI, so no middleware can remove it, and it has no setting for it; naming the software
+# (and so which advisories apply) helps only an attacker. The header is set from the module
+# global gunicorn.http.wsgi.SERVER, which this replaces before the workers start.
+SERVER_HEADER = "Tandem"
+
+
+def hide_server_software() -> None:
+    import gunicorn.http.wsgi
+
+    gunicorn.http.wsgi.SERVER = SERVER_HEADER
+    # WSGI's SERVER_SOFTWARE ("gunicorn/<version>") is only seen by the application, which
+    # never shows it; it is neutralised too, so no error page could ever repeat it.
+    gunicorn.http.wsgi.SERVER_SOFTWARE = SERVER_HEADER
+
+
 class Command(BaseCommand):
     help = (
         "Serve Tandem with gunicorn. Address from TANDEM_BIND (default 127.0.0.1:8000), "
@@ -62,6 +78,7 @@ class Command(BaseCommand):
             return
         from gunicorn.app.wsgiapp import run
 
+        hide_server_software()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
         sys.argv = argv
         self.stderr.write(f"Serving Tandem on {bind} with {workers} worker(s).")

@@ -380,6 +380,7 @@ def _group_out(group: progress_queries.GroupFigure) -> dict[str, Any]:
 
 
 def _figure_out(figure: progress_queries.PhaseFigure) -> dict[str, Any]:
+    hidden = figure.counts_hidden
     return {
         "key": figure.key,
         "label": figure.label,
@@ -387,13 +388,14 @@ def _figure_out(figure: progress_queries.PhaseFigure) -> dict[str, Any]:
         "window": figure.window,
         "due_on": figure.phase.due_on if figure.phase is not None else None,
         "total": figure.total,
-        "done": figure.done,
-        "in_progress": figure.in_progress,
-        "not_started": figure.not_started,
-        "overdue": figure.overdue,
-        "waiting": figure.waiting,
+        "done": None if hidden else figure.done,
+        "in_progress": None if hidden else figure.in_progress,
+        "not_started": None if hidden else figure.not_started,
+        "overdue": None if hidden else figure.overdue,
+        "waiting": 0 if hidden else figure.waiting,
         "waiting_label": figure.waiting_label,
-        "percent": figure.percent,
+        "percent": None if hidden else figure.percent,
+        "counts_hidden": hidden,
     }
 
 

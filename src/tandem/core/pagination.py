@@ -104,7 +104,9 @@ def decode_sealed_time_cursor(
     try:
         if len(cursor) > MAX_SEALED_LENGTH:
             raise ValueError
-        data = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode())
+        # validate=True: a character outside the alphabet is an error, not silently dropped.
+        padded = (cursor + "=" * (-len(cursor) % 4)).encode("ascii")
+        data = base64.b64decode(padded, altchars=b"-_", validate=True)
         if len(data) <= NONCE:
             raise ValueError
         raw = _box(purpose).decrypt(data[:NONCE], data[NONCE:], purpose.encode())

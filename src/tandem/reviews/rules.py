@@ -67,16 +67,21 @@ def _hr_reads(actor: Actor, participant: Participant) -> bool:
     return actor.is_hr_admin or _partner_covers(actor, participant)
 
 
-def hr_reads_upward(actor: Actor) -> bool:
-    """Whether the program lets HR read upward reviews one by one (read once per request:
-    the answer is kept on the actor, so a list asks the database once, not per row)."""
-    if not actor.is_hr:
-        return False
-    cached = actor.__dict__.get("_hr_reads_upward")
+def program_for(actor: Actor | None) -> Program:
+    """The program's switches, read once per request: kept on the actor (itself kept on the
+    request's user), so a list asks the database once, not once per row."""
+    if actor is None:
+        return Program.current()
+    cached = actor.__dict__.get("_program")
     if cached is None:
-        cached = bool(Program.current().hr_reads_upward_reviews)
-        actor.__dict__["_hr_reads_upward"] = cached
+        cached = Program.current()
+        actor.__dict__["_program"] = cached
     return cached
+
+
+def hr_reads_upward(actor: Actor) -> bool:
+    """Whether the program lets HR read upward reviews one by one."""
+    return actor.is_hr and bool(program_for(actor).hr_reads_upward_reviews)
 
 
 def anonymous_to(actor: Actor, review: Review) -> bool:

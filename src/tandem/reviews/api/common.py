@@ -4,7 +4,6 @@ cursors, and the shapes of participants and nominations."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -16,7 +15,6 @@ from tandem.core import anonymity as core_anonymity
 from tandem.core import pagination
 from tandem.core.api import ERRORS, MAX_ID, ErrorOut
 from tandem.org.models import Person
-from tandem.program.models import Program
 from tandem.reviews import rules
 from tandem.reviews.models import (
     DONE_STATES,
@@ -119,13 +117,16 @@ def anonymous_status_out(group: anonymous.GroupView) -> dict[str, Any]:
 def _anonymous_out(
     user: Any,
     participant: Participant,
+    present: set[str],
     done: dict[tuple[int, str], anonymous.Counts],
-    program: Callable[[], Program],
 ) -> list[dict[str, Any]]:
     out = []
     for channel in anonymous.readable_channels(user, participant):
+        if channel not in present:
+            continue
         counts = done.get((participant.pk, channel), anonymous.Counts())
-        status, minimum, answered = anonymous.status_of(channel, participant, counts, program())
+        program = rules.program_for(actor_for(user))
+        status, minimum, answered = anonymous.status_of(channel, participant, counts, program)
         group = anonymous.GroupView(
             relationship=channel,
             label=anonymous.LABELS[Relationship(channel)],
@@ -179,29 +180,34 @@ def _participant_out(
     }
 
 
-def participants_out(user: Any, rows: list[Participant]) -> list[dict[str, Any]]:
+def participants_out(
+    user: Any, rows: list[Participant], *, cycle: Cycle | None = None
+) -> list[dict[str, Any]]:
     """The participants with their review counts — never per-writer states of a kind of
     review whose writers are anonymous to `user`: those come as an anonymous status. A
-    fixed few queries for the page: the counts, the cycles with their phases, the program."""
+    fixed few queries for the page: the counts, and (when `cycle`, with its phases, is not
+    given) the cycles with their phases; the program once per request when needed."""
     actor = actor_for(user)
     counts, done = _review_counts([p.pk for p in rows])
-    cycles = Cycle.objects.filter(pk__in={p.cycle_id for p in rows}).prefetch_related("phases")
-    by_id = {cycle.pk: cycle for cycle in cycles} if rows else {}
+    if cycle is not None:
+        by_id = {cycle.pk: cycle}
+    else:
+        ids = {p.cycle_id for p in rows}
+        by_id = (
+            {c.pk: c for c in Cycle.objects.filter(pk__in=ids).prefetch_related("phases")}
+            if rows
+            else {}
+        )
     for participant in rows:
         participant.cycle = by_id[participant.cycle_id]
-    loaded: list[Program] = []
-
-    def program() -> Program:
-        if not loaded:
-            loaded.append(Program.current())
-        return loaded[0]
-
     hr_admin = can(user, "reviews.manage")
     out = []
     for p in rows:
         hidden = rules.hidden_channels(actor, p) if actor is not None else set(Relationship)
-        known = [c for c in counts.get(p.pk, []) if c["relationship"] not in hidden]
-        groups = _anonymous_out(user, p, done, program)
+        mine = counts.get(p.pk, [])
+        known = [c for c in mine if c["relationship"] not in hidden]
+        present = {c["relationship"] for c in mine}
+        groups = _anonymous_out(user, p, present, done)
         out.append(_participant_out(user, p, known, hr_admin=hr_admin, groups=groups))
     return out
 

@@ -342,7 +342,7 @@ def list_cycle_participants(
             Q(person__sort_name__gt=sort_name) | Q(person__sort_name=sort_name, pk__gt=pk)
         )
     rows = list(
-        participants.select_related("person").order_by("person__sort_name", "pk")[
+        participants.select_related("person", "department").order_by("person__sort_name", "pk")[
             : filters.limit + 1
         ]
     )
@@ -350,7 +350,7 @@ def list_cycle_participants(
     if len(rows) > filters.limit:
         rows = rows[: filters.limit]
         following = pagination.encode_cursor(rows[-1].person.sort_name, rows[-1].pk)
-    return {"items": participants_out(request.user, rows), "next_cursor": following}
+    return {"items": participants_out(request.user, rows, cycle=cycle), "next_cursor": following}
 
 
 @router.get(

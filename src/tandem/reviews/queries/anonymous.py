@@ -227,10 +227,16 @@ def groups_for(
 ) -> list[GroupView]:
     """The anonymous groups about `participant` that `user` reads: two queries (the program,
     the channel's reviews), a third for goal names when a question asks about goals."""
-    channels = readable_channels(user, participant)
+    # The participant's progress counters say which channels have reviews at all: a person
+    # nobody writes upward reviews about costs no query here.
+    channels = [
+        channel
+        for channel in readable_channels(user, participant)
+        if getattr(participant, f"{channel}_total", 0)
+    ]
     if not channels:
         return []
-    program = Program.current()
+    program = rules.program_for(actor_for(user))
     reviews = list(
         Review.objects.filter(participant=participant, relationship__in=channels)
         .select_related("template_version")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone

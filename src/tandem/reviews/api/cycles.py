@@ -83,8 +83,10 @@ def _relationship_words(cycle: Cycle, relationship: str) -> str:
         "HR, and by the person reviewed once the manager shares them.",
         Relationship.PEER: f"Peer reviews are read by the person's managers (with the peer's "
         f"name) and {hr}; {reviewee_reads}.",
-        Relationship.UPWARD: f"Upward reviews are read by {hr}; the manager reviewed sees only "
-        "an anonymous summary, never who wrote what.",
+        Relationship.UPWARD: "Upward reviews are anonymous: the manager reviewed, their "
+        "managers and HR read the answers only per question, shuffled, once the phase has "
+        "closed and enough people answered — never who wrote what (HR one by one only if the "
+        "program allows it).",
         Relationship.SKIP_LEVEL: "Skip-level reviews are read by the person's managers and HR; "
         + (
             "the person reviewed reads them once the reviews are shared."

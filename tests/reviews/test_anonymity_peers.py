@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from scipy.stats import binomtest
 
-from tandem.org.models import Person
+from tandem.org.models import Department, Person
 from tandem.reviews import tally
 from tandem.reviews.models import (
     Cycle,
@@ -25,6 +25,7 @@ from tandem.reviews.models import (
     ReviewState,
 )
 from tandem.reviews.services.anonymous import release_groups
+from tests.access.reviews_cleanup import delete_cycles
 from tests.factories import DepartmentFactory, PersonFactory
 from tests.reviews.api_helpers import BASE, bearer
 from tests.reviews.factories import close_phase, nominate, participant_of, running_cycle
@@ -44,6 +45,7 @@ class World:
     cycle: Cycle
     reviewees: list[Person]
     peers_of: dict[int, list[Person]]  # reviewee id → peers in the order their reviews were made
+    department: Department
 
 
 def _world() -> World:
@@ -81,9 +83,12 @@ def _world() -> World:
             )
     tally.refresh(cycle_id=cycle.pk)
     close_phase(cycle, PhaseKind.PEER)
-    release_groups(timezone.localdate())
-    Participant.objects.filter(cycle=cycle).update(shared_at=timezone.now())
-    return World(cycle=cycle, reviewees=people, peers_of=peers_of)
+    # What the daily release does (`release_groups`), set directly: its audit event would
+    # outlive this module-wide world (the trail is append-only).
+    Participant.objects.filter(cycle=cycle).update(
+        shared_at=timezone.now(), anonymous_released_on=timezone.localdate()
+    )
+    return World(cycle=cycle, reviewees=people, peers_of=peers_of, department=department)
 
 
 def _shown(world: World, person: Person) -> list[list[int]]:
@@ -105,8 +110,10 @@ def world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
         built = _world()
         shown = {person.pk: _shown(built, person) for person in built.reviewees}
         yield built, shown
-        Cycle.objects.filter(pk=built.cycle.pk).delete()
+        # The cycle with its templates, versions and scales: nothing outlives the module.
+        delete_cycles([built.cycle.pk])
         Person.objects.filter(pk__in=[p.pk for p in built.reviewees]).delete()
+        Department.objects.filter(pk=built.department.pk).delete()
 
 
 def _matches(world: World, shown: dict[int, list[list[int]]], guess) -> tuple[int, int]:  # type: ignore[no-untyped-def]

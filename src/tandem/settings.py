@@ -24,6 +24,12 @@ SECRET_KEY = env_str("TANDEM_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("TANDEM_SECRET_KEY must be set when TANDEM_DEBUG is false")
 
+# The key that marks who already wrote anonymously (docs/anonymity.md). Unset: a random key
+# generated on first start and kept in the database, so every server shares it.
+ANONYMITY_KEY = env_str("TANDEM_ANONYMITY_KEY", "")
+if ANONYMITY_KEY and len(ANONYMITY_KEY) < 32:
+    raise ImproperlyConfigured("TANDEM_ANONYMITY_KEY must be at least 32 random characters")
+
 ALLOWED_HOSTS = env_list("TANDEM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("TANDEM_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("TANDEM_SITE_URL", "http://127.0.0.1:8000")

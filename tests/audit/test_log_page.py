@@ -157,12 +157,13 @@ def test_an_unknown_kind_is_named(client_for, admin):
     assert 'id="kind-errors"' in response.text
 
 
-def test_a_tampered_page_link_starts_again_from_the_top(client_for, admin):
+def test_a_tampered_page_link_is_refused_with_a_link_to_the_first_page(client_for, admin):
     event(object_label="newest")
     response = client_for(admin).get("/hr/audit/", {"after": "!!not-a-cursor"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "page link is not valid" in response.text
-    assert "newest" in response.text
+    assert "Go to the first page" in response.text
+    assert "newest" not in response.text
 
 
 def test_it_pages_newest_first_without_gaps_or_repeats(client_for, admin):

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.audit.models import AuditEvent
 from tandem.feedback import services
@@ -128,6 +130,7 @@ def test_anonymous_upward_feedback_is_never_exported(program, client_for) -> Non
     reports = [PersonFactory(manager=manager) for _ in range(3)]
     for i, person in enumerate(reports):
         services.write_upward_feedback(by=person, text=f"Upward secret {i}")
+    services.release_upward_feedback(timezone.localdate() + timedelta(days=1))
     assert UpwardBatch.objects.filter(manager=manager).exists(), "the batch was released"
     for person in (manager, *reports):
         body = b"".join(

@@ -1,6 +1,6 @@
 """Anonymous upward feedback: no link from a message to its author anywhere — not for the
-manager, HR, the API, nor in a dump of every table — and release only as a batch once the
-anonymity minimum of different people wrote within the window."""
+manager, HR, the API, nor in a dump of every table — and release only as a batch, by the
+daily run, once the anonymity minimum of different people wrote within the window."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tandem.audit.context import origin
 from tandem.audit.models import AuditEvent
+from tandem.audit.services import flush_anonymous
 from tandem.feedback import queries, services
 from tandem.feedback.models import UpwardBatch, UpwardFeedback, UpwardMarker
 from tandem.notifications.models import Notification
@@ -46,10 +47,16 @@ def write(person, text, today=TODAY):  # type: ignore[no-untyped-def]
     services.write_upward_feedback(by=person, text=text, today=today)
 
 
+def release(today=TODAY):  # type: ignore[no-untyped-def]
+    """The daily run (`tandem send-reminders`), the day after."""
+    return services.release_upward_feedback(today + timedelta(days=1))
+
+
 def test_one_below_the_minimum_releases_nothing(team, client_for):
     manager, reports = team
     for i, person in enumerate(reports[:4]):
         write(person, f"Message {i}")
+    release()
     assert not UpwardBatch.objects.exists()
     assert queries.released_batches(manager) == []
     assert client_for(manager).get("/api/v1/upward-feedback/batches").json() == []
@@ -63,7 +70,10 @@ def test_exactly_the_minimum_of_different_people_releases_one_batch(
     with django_capture_on_commit_callbacks(execute=True):
         for i, person in enumerate(reports[:5]):
             write(person, f"Message {i}")
+        assert not UpwardBatch.objects.exists(), "the fifth write releases nothing by itself"
+        release()
     batch = UpwardBatch.objects.get()
+    assert batch.released_on == TODAY + timedelta(days=1)
     assert sorted(batch.messages.values_list("text", flat=True)) == [
         f"Message {i}" for i in range(5)
     ]
@@ -94,6 +104,7 @@ def test_a_batch_shows_no_dates_finer_than_the_window_and_no_count(team, client_
     manager, reports = team
     for i, person in enumerate(reports[:5]):
         write(person, f"Message {i}")
+    release()
     [batch] = client_for(manager).get("/api/v1/upward-feedback/batches").json()
     assert set(batch) == {"window_start", "window_last_day", "texts"}
     page = client_for(manager).get("/feedback/upward/").text
@@ -106,10 +117,13 @@ def test_messages_written_after_a_release_wait_for_the_next_five_people(team):
     extra = [PersonFactory(manager=manager) for _ in range(4)]
     for person in reports[:5]:
         write(person, "First round")
+    release()
     for person in [reports[5], *extra[:3]]:
         write(person, "Second round")
+    release()
     assert UpwardBatch.objects.count() == 1
     write(extra[3], "Second round")
+    release()
     assert UpwardBatch.objects.count() == 2
 
 
@@ -152,11 +166,13 @@ def test_a_marker_is_a_keyed_digest_that_does_not_contain_the_author(team):
     assert marker.digest != unkeyed.hexdigest()
 
 
-def test_the_digest_changes_with_the_server_secret(team, settings):
+def test_the_digest_follows_the_anonymity_key_not_the_secret_key(team, settings):
     manager, reports = team
     args = {"author_id": reports[0].pk, "manager_id": manager.pk, "window_start": WINDOW_START}
     before = queries.marker_digest(**args, round_=0)
     settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
+    assert queries.marker_digest(**args, round_=0) == before
+    settings.ANONYMITY_KEY = "another-anonymity-key-for-this-test-only-0123456789"
     assert queries.marker_digest(**args, round_=0) != before
 
 
@@ -180,6 +196,10 @@ def test_the_writer_is_told_they_already_wrote_in_this_window(team, client_for):
 def test_the_audit_record_of_a_write_names_nobody_and_keeps_only_the_window(team, client_for):
     manager, reports = team
     client_for(reports[0]).post("/feedback/upward/", {"text": "Audit-secret words"})
+    assert not AuditEvent.objects.filter(kind="feedback.upward_write").exists(), (
+        "no row of the trail is written at the moment of the write"
+    )
+    flush_anonymous(TODAY + timedelta(days=1))
     event = AuditEvent.objects.get(kind="feedback.upward_write")
     message = UpwardFeedback.objects.get()
     dumped = serializers.serialize("json", [event])
@@ -188,7 +208,8 @@ def test_the_audit_record_of_a_write_names_nobody_and_keeps_only_the_window(team
     assert event.actor is None and event.actor_label == "anonymous"
     assert event.ip_address is None
     assert event.at == datetime.combine(WINDOW_START, time.min, tzinfo=UTC)
-    assert event.object_id == "" and event.subject_id is None and event.changes == {}
+    assert event.object_id == "" and event.subject_id is None
+    assert event.changes == {"count": 1, "day": WINDOW_START.isoformat()}
     assert manager.email not in dumped and reports[0].email not in dumped
 
 
@@ -200,8 +221,9 @@ def test_the_release_keeps_no_trace_of_the_last_writers_request(
         for person in reports[:5]:
             with origin("203.0.113.9", "web"):
                 write(person, "Hello")
-    release = AuditEvent.objects.get(kind="upward.release")
-    assert release.ip_address is None and release.actor is None
+        release()
+    released = AuditEvent.objects.get(kind="upward.release")
+    assert released.ip_address is None and released.actor is None
     assert not AuditEvent.objects.filter(ip_address="203.0.113.9").exists()
     notification = Notification.objects.get(kind="feedback.upward_released")
     batch = UpwardBatch.objects.get()
@@ -254,10 +276,12 @@ def test_a_database_dump_cannot_tie_a_message_to_its_author(
                 client_for(author).post("/feedback/upward/", {"text": secret}, follow=True)
             else:
                 write(person, f"Other message {i}", today=today)
+        release(today)
         # The next window: only the author writes, so the waiting pool is theirs alone.
         later = queries.window_of(today, 90)[1] + timedelta(days=10)
         write(author, alone, today=later)
         client_for(author).get("/feedback/upward/")
+        flush_anonymous(later + timedelta(days=1))
     client_for(manager).get("/feedback/upward/")  # the manager reads the batch
     assert UpwardBatch.objects.count() == 1
     assert Notification.objects.filter(kind="feedback.upward_released").exists()
@@ -297,6 +321,7 @@ def test_neither_hr_nor_the_api_nor_the_manager_can_tell_who_wrote(team, client_
     manager, reports = team
     for i, person in enumerate(reports[:5]):
         write(person, f"Message {i}")
+    release()
     hr = hr_admin()
     for viewer in (manager, hr):
         text = client_for(viewer).get("/feedback/upward/").text

@@ -262,19 +262,20 @@ def _share_peer_review(team):  # type: ignore[no-untyped-def]
     return peer_review
 
 
-def test_the_reviewee_gets_no_reviewer_on_an_anonymous_peer_review(team):
+def test_the_reviewee_cannot_open_an_anonymous_peer_review_by_id(team):
+    """Was: the reviewee read it with the label "Peer 1" (numbered in id order, so it could
+    be matched to a nominated peer). Now an anonymous peer review never reaches the person
+    reviewed as a row; they read its answers in the anonymous group."""
     peer_review = _share_peer_review(team)
-    body = bearer(team.report).get(f"{BASE}/reviews/{peer_review.pk}").json()
-    assert body["reviewer"] is None
-    assert body["reviewer_label"] == "Peer 1"
-    assert team.peer.display_name not in str(body)
+    response = bearer(team.report).get(f"{BASE}/reviews/{peer_review.pk}")
+    assert response.status_code == 404
 
 
-def test_the_reviewee_gets_no_reviewer_in_the_list_either(team):
+def test_the_reviewee_does_not_find_an_anonymous_peer_review_in_the_list_either(team):
     peer_review = _share_peer_review(team)
     items = bearer(team.report).get(f"{BASE}/reviews", {"role": "reviewee"}).json()["items"]
-    peer = next(r for r in items if r["id"] == peer_review.pk)
-    assert (peer["reviewer"], peer["reviewer_label"]) == (None, "Peer 1")
+    assert peer_review.pk not in [r["id"] for r in items]
+    assert all(r["relationship"] != "peer" for r in items)
 
 
 def test_the_manager_reads_the_peer_review_with_the_name(team):

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tandem.access.rules import can
 from tandem.feedback.models import Visibility
 from tandem.goals.models import CheckIn, Health
 from tandem.goals.models import Visibility as GoalVisibility
@@ -133,14 +134,16 @@ def test_draft_reviews_are_not_in_the_managers_packet(team):
     assert packet.reviews.items == []
 
 
-def test_anonymous_peers_are_numbered_for_the_reviewee(team):
+def test_an_anonymous_peer_review_never_reaches_the_reviewee_as_a_row(team):
+    """Was: the reviewee read it labelled "Peer 1", numbered in id order. Now the reviewee
+    may not read it as a row at all (only its answers, in the anonymous group); the manager
+    reads it with the peer's name."""
     _submit_peer(team)
     review = team.manager_review
     submit(review, answers=full_answers(review), version=0, by=team.manager)
     share(team.participant, by=team.manager)
     peer_review = fresh(team.peer_review)
-    labels = evidence.author_labels(team.owner, [peer_review])
-    assert labels[peer_review.pk] == "Peer 1"
+    assert not can(team.owner, "review.view", peer_review)
     assert evidence.author_labels(team.manager, [peer_review])[peer_review.pk] == (
         team.peer.display_name
     )

@@ -10,13 +10,22 @@ from django.utils import timezone
 
 from tandem.feedback.models import Visibility
 from tandem.goals.models import CheckIn, Health
-from tandem.reviews.models import Participant, ReviewRevision, ReviewState
+from tandem.reviews.models import (
+    NominationStatus,
+    Participant,
+    PhaseKind,
+    Relationship,
+    ReviewRevision,
+    ReviewState,
+)
+from tandem.reviews.services.anonymous import release_groups
 from tandem.reviews.services.sharing import share
 from tandem.reviews.services.writing import save_draft, submit
 from tests.factories import PersonFactory, hr_admin
 from tests.feedback.factories import FeedbackFactory
 from tests.goals.factories import GoalFactory
 from tests.meetings.factories import action_item, series_with_meeting
+from tests.reviews.factories import close_phase, nominate
 from tests.reviews.writing_helpers import fresh, full_answers, make_team, rating_key, text_key
 
 pytestmark = pytest.mark.django_db
@@ -202,17 +211,25 @@ def test_the_review_page_has_a_fixed_query_budget(team, client_for, django_asser
 
 
 def test_the_reviewee_reads_a_shared_review_without_peer_names(team, client_for):
-    peer_review = team.peer_review
-    submit(
-        peer_review, answers=full_answers(peer_review, text="Peer words"), version=0, by=team.peer
-    )
+    """Was: one peer review shown as "Peer 1". Now anonymous peer answers reach the person
+    reviewed only as a group — released after the phase closed, from two answers up, per
+    question, with no label, name or number."""
+    second = PersonFactory(manager=team.manager)
+    nominate(team.participant, second, status=NominationStatus.APPROVED)
+    for peer, words in ((team.peer, "Peer words"), (second, "Second peer words")):
+        peer_review = team.review(Relationship.PEER, peer)
+        submit(peer_review, answers=full_answers(peer_review, text=words), version=0, by=peer)
     review = team.manager_review
     submit(review, answers=full_answers(review, text="Manager words"), version=0, by=team.manager)
     share(team.participant, by=team.manager)
     page = client_for(team.owner).get(_url("participant", team.participant.pk)).content.decode()
-    assert "Manager words" in page and "Peer words" in page
-    assert "Peer 1" in page
-    assert team.peer.display_name not in page
+    assert "Manager words" in page and "Peer words" not in page, "not before the release"
+    close_phase(team.cycle, PhaseKind.PEER)
+    release_groups(timezone.localdate())
+    page = client_for(team.owner).get(_url("participant", team.participant.pk)).content.decode()
+    assert "Manager words" in page and "Peer words" in page and "Second peer words" in page
+    assert "Peer 1" not in page and "Peer 2" not in page
+    assert team.peer.display_name not in page and second.display_name not in page
     assert "Acknowledge your review" in page
 
 

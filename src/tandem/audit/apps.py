@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from tandem.audit import rules  # noqa: F401  (registers the access rules)
+        from tandem.audit import reminders, rules  # noqa: F401  (registers rules, daily hook)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -64,3 +65,32 @@ class AuditEvent(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         # Model.delete() deletes through the Collector, not the queryset, so refuse it here.
         raise PermissionError("Audit events are append-only; they cannot be deleted.")
+
+
+class AnonymousTally(models.Model):
+    """How many anonymous acts of one kind happened on one day, waiting to enter the trail.
+
+    An anonymous act (an upward feedback message, an upward review written) never gets a row
+    of the trail when it happens: the trail's ids count up, so an id alone would place the
+    act between the timestamped rows around it, and the HR audit log would date it to the
+    second. It adds one to its day's tally instead. The daily run (`tandem send-reminders`)
+    writes each finished day's tally into the trail as one event ("2 × upward review
+    submitted", dated that day) and deletes it. Tallies have random keys and are rewritten
+    in random order on every change, so not even their row order says which came first."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    day = models.DateField()
+    kind = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_label = models.CharField(max_length=300, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "kind", "object_type", "object_label"], name="anonymous_tally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.kind} on {self.day:%Y-%m-%d}"

@@ -41,14 +41,18 @@ class EventPage:
     next_cursor: str | None
 
 
+CURSOR_PURPOSE = "audit-log"
+BAD_CURSOR = "This page link is not valid (changed or made up); open the log from its first page."
+
+
 def encode_cursor(event: AuditEvent) -> str:
-    return pagination.encode_cursor(event.at, event.pk)
+    """Sealed, not readable: the time and id of an event would let HR place the anonymous
+    events (docs/anonymity.md) among the others, and a made-up cursor would probe ids."""
+    return pagination.encode_sealed_cursor(event.at, event.pk, purpose=CURSOR_PURPOSE)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    return pagination.decode_time_cursor(
-        cursor, message="This page link is not valid; the list starts again from the top."
-    )
+    return pagination.decode_sealed_time_cursor(cursor, purpose=CURSOR_PURPOSE, message=BAD_CURSOR)
 
 
 def kinds(user: Any) -> list[str]:

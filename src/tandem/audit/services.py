@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
 
 from tandem.audit.context import current_origin
-from tandem.audit.models import AuditEvent
+from tandem.audit.models import AnonymousTally, AuditEvent
+from tandem.core import anonymity
 
 
 def _plain(value: Any) -> Any:
@@ -48,32 +50,9 @@ def record(
     note: str = "",
     object_type: str | None = None,
     object_label: str | None = None,
-    anonymous: bool = False,
-    on: date | None = None,
 ) -> AuditEvent:
-    """Append one event to the trail.
-
-    `anonymous=True` records only that something of `kind` happened on the date `on`
-    (00:00 UTC; today when not given — pass a coarser date, such as the start of a window,
-    when even the day would say too much): no actor, no address, no exact time, and no
-    object, subject or changes, for writes whose author must stay unknown (anonymous upward
-    feedback, issue 4)."""
-    if anonymous:
-        if obj is not None or subject is not None or changes or note:
-            raise ValueError("An anonymous audit event names no object, subject, changes or note.")
-        day = on or datetime.now(UTC).date()
-        return AuditEvent.objects.create(
-            at=datetime.combine(day, time.min, tzinfo=UTC),
-            actor=None,
-            actor_label="anonymous",
-            ip_address=None,
-            kind=kind,
-            object_type=object_type or "",
-            object_id="",
-            object_label=(object_label or "")[:300],
-        )
-    if on is not None:
-        raise ValueError("`on` is only for anonymous events; the others keep the exact time.")
+    """Append one event to the trail, with who, from where, when and what changed. For an
+    act whose author must stay unknown, use `record_anonymous` instead."""
     origin = current_origin()
     actor_person = actor if getattr(actor, "pk", None) else None
     if actor_person is not None:
@@ -94,3 +73,60 @@ def record(
         changes={key: _plain(value) for key, value in (changes or {}).items()},
         note=note[:500],
     )
+
+
+# --- Anonymous acts ---------------------------------------------------------------------------
+
+
+def record_anonymous(
+    *, kind: str, object_type: str, object_label: str, on: date | None = None
+) -> None:
+    """Count one anonymous act of `kind` on the day `on` (today in the company's time zone
+    when not given; pass a coarser date, such as the start of a window, when even the day
+    would say too much). Nothing names an actor, an address, an object or a person, and
+    nothing enters the trail now: the day's tally goes in after the day is over
+    (`flush_anonymous`), as one event that cannot be placed among the others."""
+    day = on or anonymity.company_today()
+    label = (object_label or "")[:300]
+    same = AnonymousTally.objects.filter(
+        day=day, kind=kind, object_type=object_type, object_label=label
+    )
+    if not same.update(count=F("count") + 1):
+        try:
+            with transaction.atomic():
+                AnonymousTally.objects.create(
+                    day=day, kind=kind, object_type=object_type, object_label=label, count=1
+                )
+        except IntegrityError:
+            # Someone else started the day's tally at the same moment: add to theirs.
+            same.update(count=F("count") + 1)
+    anonymity.rewrite_shuffled(AnonymousTally.objects.filter(day=day))
+
+
+def flush_anonymous(today: date) -> int:
+    """Write every tally of a day before `today` into the trail, one event each, dated
+    00:00 UTC of its day, with no actor and no address; delete the tallies. Run daily by
+    `tandem send-reminders`; returns how many events it wrote. Safe to run again."""
+    written = 0
+    with transaction.atomic():
+        due = list(
+            AnonymousTally.objects.select_for_update()
+            .filter(day__lt=today)
+            .order_by("day", "kind", "object_type", "object_label")
+        )
+        for tally in due:
+            AuditEvent.objects.create(
+                at=datetime.combine(tally.day, time.min, tzinfo=UTC),
+                actor=None,
+                actor_label="anonymous",
+                ip_address=None,
+                kind=tally.kind,
+                object_type=tally.object_type,
+                object_id="",
+                object_label=f"{tally.count} × {tally.object_label}"[:300],
+                changes={"count": tally.count, "day": tally.day.isoformat()},
+                note="Anonymous: counted per day, written to the log after the day ended.",
+            )
+            written += 1
+        AnonymousTally.objects.filter(pk__in=[t.pk for t in due]).delete()
+    return written

@@ -20,6 +20,7 @@ def log(request: AuthedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, kinds=queries.kinds(request.user))
     page = None
     cursor_error = ""
+    status = 200
     if form.is_bound and not form.is_valid():
         pass  # the form shows what is wrong; no list until it is fixed
     else:
@@ -35,8 +36,10 @@ def log(request: AuthedHttpRequest) -> HttpResponse:
         try:
             page = queries.events_page(qs, cursor=request.GET.get("after") or None)
         except queries.BadCursor as error:
+            # A page link we did not make: say so with a 400, and show no rows (showing the
+            # first page instead would hide that the link was wrong).
             cursor_error = str(error)
-            page = queries.events_page(qs, cursor=None)
+            status = 400
     params = request.GET.copy()
     params.pop("after", None)
     context = {
@@ -47,4 +50,4 @@ def log(request: AuthedHttpRequest) -> HttpResponse:
         "first_page": "after" in request.GET,
     }
     template = "audit/_results.html" if request.htmx else "audit/log.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)

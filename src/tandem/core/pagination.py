@@ -12,12 +12,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import secrets
 from datetime import UTC, datetime
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from tandem.core import anonymity
 
 MAX_ID = 2**63 - 1
 # The longest isoformat() we write is 32 characters ("2026-01-01T00:00:00.000000+00:00").
 MAX_STAMP_LENGTH = 40
 INVALID = "This page link is not valid; start again from the first page."
+# A sealed cursor is 12 bytes of nonce, the JSON pair and a 16-byte tag, in base64: about
+# 100 characters. Anything much longer was not made here.
+MAX_SEALED_LENGTH = 200
+NONCE = 12
 
 
 class BadCursor(ValueError):
@@ -64,3 +74,43 @@ def decode_time_cursor(cursor: str, *, message: str = INVALID) -> tuple[datetime
     except (binascii.Error, ValueError, TypeError, OverflowError, UnicodeDecodeError) as error:
         raise BadCursor(message) from error
     return when, pk
+
+
+# --- Sealed cursors ---------------------------------------------------------------------------
+# Where even the sort key and id of the last row shown must stay unknown to the reader (the
+# HR audit log: ids and times would place anonymous events among the others), the cursor
+# is the same pair encrypted and authenticated (AES-GCM, a key derived from the anonymity
+# key per purpose). It reads as noise, and a cursor that was changed or made up fails the
+# authentication and is refused like any other bad cursor.
+
+
+def _box(purpose: str) -> AESGCM:
+    return AESGCM(anonymity.derive(f"cursor:{purpose}"))
+
+
+def encode_sealed_cursor(key: datetime, pk: int, *, purpose: str) -> str:
+    """An opaque cursor after a row sorted by the time `key`, then by id."""
+    nonce = secrets.token_bytes(NONCE)
+    raw = json.dumps([key.isoformat(), pk], separators=(",", ":")).encode()
+    sealed = nonce + _box(purpose).encrypt(nonce, raw, purpose.encode())
+    return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
+
+
+def decode_sealed_time_cursor(
+    cursor: str, *, purpose: str, message: str = INVALID
+) -> tuple[datetime, int]:
+    """The (time, id) inside a sealed cursor, checked as `decode_time_cursor` checks one;
+    BadCursor for anything this server did not seal for `purpose`."""
+    try:
+        if len(cursor) > MAX_SEALED_LENGTH:
+            raise ValueError
+        # validate=True: a character outside the alphabet is an error, not silently dropped.
+        padded = (cursor + "=" * (-len(cursor) % 4)).encode("ascii")
+        data = base64.b64decode(padded, altchars=b"-_", validate=True)
+        if len(data) <= NONCE:
+            raise ValueError
+        raw = _box(purpose).decrypt(data[:NONCE], data[NONCE:], purpose.encode())
+    except (binascii.Error, ValueError, TypeError, UnicodeEncodeError, InvalidTag) as error:
+        raise BadCursor(message) from error
+    plain = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return decode_time_cursor(plain, message=message)

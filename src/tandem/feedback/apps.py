@@ -14,3 +14,4 @@ class FeedbackConfig(AppConfig):
         from tandem.feedback import inbox, rules, services  # noqa: F401
 
         register(services.send_request_reminders)
+        register(services.release_upward_feedback)

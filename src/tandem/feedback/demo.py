@@ -290,14 +290,18 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     markers: list[UpwardMarker] = []
     batches: list[UpwardBatch] = []
 
-    def write(manager: int, writers: list[int], start: date) -> None:
+    def write(manager: int, writers: list[int], start: date, *, released: bool = False) -> None:
         for author in writers:
-            digest = marker_digest(
-                author_id=author, manager_id=manager, window_start=start, round_=0
-            )
-            markers.append(
-                UpwardMarker(id=uuid.uuid4(), digest=digest, manager_id=manager, window_start=start)
-            )
+            # A released round keeps no markers (the release deletes them).
+            if not released:
+                digest = marker_digest(
+                    author_id=author, manager_id=manager, window_start=start, round_=0
+                )
+                markers.append(
+                    UpwardMarker(
+                        id=uuid.uuid4(), digest=digest, manager_id=manager, window_start=start
+                    )
+                )
             messages.append(
                 UpwardFeedback(
                     id=uuid.uuid4(),
@@ -315,6 +319,7 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
                 manager,
                 rng.sample(team, k=min(len(team), minimum + rng.randrange(3))),
                 previous_start,
+                released=True,
             )
             batches.append(
                 UpwardBatch(
@@ -335,4 +340,5 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
             message.batch_id = released.get((message.manager_id, previous_start))
     rng.shuffle(messages)
     _bulk(UpwardFeedback, messages, progress)
+    rng.shuffle(markers)
     _bulk(UpwardMarker, markers, progress)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,10 +13,9 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from tandem.access.rules import actor_for, can, scope
-from tandem.core import pagination
+from tandem.core import anonymity, pagination
 from tandem.core.pagination import BadCursor
 from tandem.feedback.models import (
     REACTION_EMOJI,
@@ -492,9 +489,11 @@ def home_summary(user: Any) -> dict[str, Any]:
 # everyone and does not depend on when the first message was written.
 WINDOW_EPOCH = date(2024, 1, 1)
 
-# The key for the writers' markers is derived from SECRET_KEY, so a copy of the database
-# alone cannot recompute whose marker is whose.
-MARKER_KEY_SALT = "tandem.feedback.upward"
+# The writers' markers are keyed with the anonymity key (tandem.core.anonymity): a dedicated
+# random secret, never SECRET_KEY and never a constant, so the code and the settings alone
+# cannot recompute whose marker is whose. Markers live only while their round is open: the
+# release deletes them (docs/anonymity.md).
+MARKER_PURPOSE = "upward-feedback-marker"
 
 
 def week_of(day: date) -> date:
@@ -511,11 +510,9 @@ def window_of(day: date, days: int) -> tuple[date, date]:
 
 
 def marker_digest(*, author_id: int, manager_id: int, window_start: date, round_: int) -> str:
-    """HMAC-SHA256 of (author, manager, window, round) under a key derived from SECRET_KEY:
-    the same for the same person in the same window and round, meaningless without the key."""
-    key = salted_hmac(MARKER_KEY_SALT, "upward-marker-key", algorithm="sha256").digest()
-    message = f"{author_id}:{manager_id}:{window_start.isoformat()}:{round_}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    """HMAC-SHA256 of (author, manager, window, round) under the anonymity key: the same for
+    the same person in the same window and round, meaningless without the key."""
+    return anonymity.digest(MARKER_PURPOSE, author_id, manager_id, window_start.isoformat(), round_)
 
 
 def upward_round(manager_id: int, window_start: date) -> int:

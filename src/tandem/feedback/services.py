@@ -6,8 +6,6 @@ input raises ValidationError naming the field, before anything is saved.
 
 from __future__ import annotations
 
-import random
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -20,7 +18,8 @@ from django.utils import timezone
 
 from tandem.access.rules import SYSTEM, can, require
 from tandem.audit.context import origin
-from tandem.audit.services import record
+from tandem.audit.services import record, record_anonymous
+from tandem.core import anonymity
 from tandem.feedback.models import (
     REASON_LIMIT,
     TEXT_LIMIT,
@@ -40,7 +39,7 @@ from tandem.feedback.models import (
 from tandem.feedback.queries import marker_digest, upward_round, window_of
 from tandem.notifications.services import notify
 from tandem.org.models import CompanyValue, Person, PersonStatus
-from tandem.program.models import ANONYMITY_FLOOR, Program
+from tandem.program.models import Program
 
 MAX_ASKED = 20
 MAX_VALUES = 5
@@ -387,26 +386,13 @@ def send_request_reminders(today: date) -> int:
 # --- Anonymous upward feedback ---------------------------------------------------------------
 
 
-def _shuffle_pool(manager_id: int, start: date) -> None:
-    """Re-insert the manager's waiting messages in random order under new random keys, so
-    neither key order nor the rows' place on disk follows the order people wrote in."""
-    pool = UpwardFeedback.objects.filter(
-        manager_id=manager_id, batch__isnull=True, window_start=start
-    )
-    texts = list(pool.values_list("text", flat=True))
-    pool.delete()
-    random.SystemRandom().shuffle(texts)
-    UpwardFeedback.objects.bulk_create(
-        UpwardFeedback(id=uuid.uuid4(), manager_id=manager_id, window_start=start, text=text)
-        for text in texts
-    )
-
-
 @transaction.atomic
 def write_upward_feedback(*, by: Any, text: str, today: date | None = None) -> None:
     """Write anonymous feedback to your manager. Returns nothing: there is nothing to
     refer back to, on purpose. Writing again in the same window adds a message but counts
-    the writer once. Releases the window's batch once enough different people wrote."""
+    the writer once. The batch is released by the next daily run once enough different
+    people wrote (`release_upward_feedback`), never by this write, so nothing — the release,
+    its notification, its audit event — is stamped with the moment the last writer wrote."""
     require(by, "upward.write")
     program = Program.current()
     if not program.upward_feedback_enabled:
@@ -424,8 +410,8 @@ def write_upward_feedback(*, by: Any, text: str, today: date | None = None) -> N
     )
     if manager is None or manager.status == PersonStatus.LEFT:
         raise ValidationError({"manager": "You have no manager to write to."})
-    today = today or timezone.localdate()
-    start, end = window_of(today, program.upward_feedback_window_days)
+    today = today or anonymity.company_today()
+    start, _ = window_of(today, program.upward_feedback_window_days)
     round_ = upward_round(manager.pk, start)
     UpwardFeedback.objects.create(manager=manager, window_start=start, text=text)
     digest = marker_digest(
@@ -434,28 +420,64 @@ def write_upward_feedback(*, by: Any, text: str, today: date | None = None) -> N
     UpwardMarker.objects.get_or_create(
         manager=manager, window_start=start, round=round_, digest=digest
     )
-    _shuffle_pool(manager.pk, start)
-    # The audit trail says only that someone wrote in this window: no actor, no address,
-    # no exact time, and never to whom, what, or which message.
-    record(
-        actor=None,
-        anonymous=True,
-        on=start,
-        kind="feedback.upward_write",
-        object_type="feedback.upward",
-        object_label="Anonymous upward feedback",
+    # Neither the messages waiting nor the markers may keep the order they were written in
+    # (by key, or by their place in the table): both are rewritten in random order.
+    anonymity.rewrite_shuffled(
+        UpwardFeedback.objects.filter(manager=manager, batch__isnull=True, window_start=start)
     )
-    writers = UpwardMarker.objects.filter(manager=manager, window_start=start, round=round_)
-    if writers.aggregate(n=Count("digest", distinct=True))["n"] >= max(
-        program.anonymity_minimum, ANONYMITY_FLOOR
-    ):
-        _release(manager, start, end, round_, today)
+    anonymity.rewrite_shuffled(
+        UpwardMarker.objects.filter(manager=manager, window_start=start, round=round_)
+    )
+    # The audit trail counts the write in the window's tally: no actor, no address, no
+    # time, no row of its own, and never to whom, what, or which message.
+    record_anonymous(
+        kind="feedback.upward_write",
+        on=start,
+        object_type="feedback.upward",
+        object_label="anonymous upward feedback written",
+    )
+
+
+def release_upward_feedback(today: date) -> int:
+    """The daily release: every waiting pool whose round counts at least the anonymity
+    minimum of different writers becomes a batch, released today; its markers are deleted
+    (a released round needs no more counting, and a marker kept is a marker someone with the
+    key could test). Markers of windows that ended without a release go too. Registered with
+    `tandem.core.reminders`, so it runs at the time of day `tandem send-reminders` runs,
+    whatever time the last writer wrote. Returns how many batches it released."""
+    program = Program.current()
+    minimum = anonymity.group_minimum(program.anonymity_minimum)
+    current_start, _ = window_of(today, program.upward_feedback_window_days)
+    ready = (
+        UpwardMarker.objects.values("manager_id", "window_start", "round")
+        .annotate(writers=Count("digest", distinct=True))
+        .filter(writers__gte=minimum)
+        .order_by("manager_id", "window_start", "round")
+    )
+    released = 0
+    for pool in list(ready):
+        with transaction.atomic():
+            manager = Person.objects.select_for_update().filter(pk=pool["manager_id"]).first()
+            markers = UpwardMarker.objects.filter(
+                manager_id=pool["manager_id"],
+                window_start=pool["window_start"],
+                round=pool["round"],
+            )
+            writers = markers.aggregate(n=Count("digest", distinct=True))["n"]
+            if manager is None or writers < minimum:
+                continue
+            start = pool["window_start"]
+            end = start + timedelta(days=program.upward_feedback_window_days)
+            _release(manager, start, end, pool["round"], today)
+            markers.delete()
+            released += 1
+    UpwardMarker.objects.filter(window_start__lt=current_start).delete()
+    return released
 
 
 def _release(manager: Person, start: date, end: date, round_: int, today: date) -> UpwardBatch:
-    """Release the window's pool as one batch. Runs in the request of whoever wrote last, so
-    nothing here may carry that request's address: the audit event is recorded as the system
-    with no origin, and the batch keeps the release date only."""
+    """Release the window's pool as one batch, from the daily run: the audit event is the
+    system's, with no origin, and the batch keeps the release date only."""
     batch = UpwardBatch.objects.create(
         manager=manager, window_start=start, window_end=end, round=round_, released_on=today
     )

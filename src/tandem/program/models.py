@@ -11,8 +11,11 @@ from datetime import date
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-# Below three people, "anonymous" stops meaning anything: the floor is not configurable.
-ANONYMITY_FLOOR = 3
+from tandem.core import anonymity
+
+# Below three people, "anonymous" stops meaning anything: the floor is not configurable
+# (one number for every anonymous channel, kept in tandem.core.anonymity).
+ANONYMITY_FLOOR = anonymity.FLOOR
 
 
 class Purpose(models.TextChoices):
@@ -74,7 +77,11 @@ FEEDBACK_SWITCHES = (
     "upward_feedback_window_days",
     "one_on_one_cadence",
 )
-REVIEW_SWITCHES = ("review_ratings_enabled", "review_reminder_days_before")
+REVIEW_SWITCHES = (
+    "review_ratings_enabled",
+    "review_reminder_days_before",
+    "hr_reads_upward_reviews",
+)
 SWITCHES = (*GOAL_SWITCHES, *FEEDBACK_SWITCHES, *REVIEW_SWITCHES)
 
 
@@ -167,6 +174,14 @@ class Program(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(14)],
         help_text="People with an open review or nomination are reminded once this many days "
         "before its phase closes, and once on the last day.",
+    )
+    hr_reads_upward_reviews = models.BooleanField(
+        "HR may read upward reviews one by one",
+        default=False,
+        help_text="Off by default: HR reads upward reviews like the managers do, as answers "
+        "per question once enough people answered, never who wrote what. On: HR admins and "
+        "HR partners read each upward review and its writer's state (with the writer's name "
+        "unless the cycle hides names from HR).",
     )
 
     updated_at = models.DateTimeField(auto_now=True)
@@ -272,11 +287,25 @@ class Program(models.Model):
             if self.review_ratings_enabled
             else "Reviews are written answers only: no ratings."
         )
+        minimum = anonymity.group_minimum(self.anonymity_minimum)
+        hr = (
+            "HR may read each upward review one by one, and who wrote it."
+            if self.hr_reads_upward_reviews
+            else "HR reads them the same way: HR cannot see who wrote what."
+        )
         return [
             (
                 "Reviews",
                 f"{ratings} Each review form says who will read your answers and what they "
                 f"are used for. You are reminded {self.review_reminder_days_before} days "
                 "before a deadline and on the last day.",
+            ),
+            (
+                "Upward reviews",
+                "What you write about your manager in a review cycle is anonymous. Your "
+                "manager and their managers read it only after the writing phase has closed, "
+                f"and only once at least {minimum} people answered: answers are shown per "
+                "question, in shuffled order, never as one person's review, with no names, "
+                f"no dates and no sign of who has written. {hr}",
             ),
         ]

@@ -4,9 +4,10 @@ writing the review, so nobody has to go back over a year of memory.
 Everything is read through the other apps' query functions and the access scopes, as the
 READER (the reviewer): a peer sees the reviewee's public goals and public praise, not the
 private feedback their manager may read; a 1:1's action items only reach the two people
-in it. For the manager review it also holds the self review and the submitted peer,
-upward and skip-level reviews about the person, with authors shown only where
-`review.see_author` allows ("Peer 1", "Peer 2" otherwise).
+in it. For the manager review it also holds the self review and the submitted peer and
+skip-level reviews about the person that the reader may read as rows (always with their
+authors); upward reviews never reach the packet as rows — the page shows them as an
+anonymous group (`queries.anonymous`).
 
 Each list is capped (`LIMIT`) with "and N more" and a link to the full page, so the
 packet costs the same number of queries for a new joiner and for a ten-year veteran.
@@ -227,23 +228,20 @@ AUTHOR_WORD = {
 
 
 def author_labels(reader: Any, reviews: list[Review]) -> dict[int, str]:
-    """The name to show for each review's author, or "Peer 1", "Peer 2"… when the reader may
-    not see it. Numbers follow the reviews' order, so they are stable on one page."""
-    counters: dict[str, int] = {}
-    labels: dict[int, str] = {}
-    for review in reviews:
-        if can(reader, "review.see_author", review):
-            labels[review.pk] = review.reviewer.display_name
-        else:
-            word = AUTHOR_WORD.get(Relationship(review.relationship), "Reviewer")
-            counters[word] = counters.get(word, 0) + 1
-            labels[review.pk] = f"{word} {counters[word]}"
-    return labels
+    """The name to show for each review's author. A reader who may not know a writer never
+    gets that review as a row (`reviews.rules`), so the stand-in word is only a safety net
+    and carries no number: a number would follow some order, and orders can be matched."""
+    return {
+        review.pk: review.reviewer.display_name
+        if can(reader, "review.see_author", review)
+        else AUTHOR_WORD.get(Relationship(review.relationship), "Reviewer")
+        for review in reviews
+    }
 
 
 def reviews_about(reader: Any, review: Review) -> list[Review]:
-    """The other reviews about the same participant that the reader may read: the self
-    review and submitted peer, upward and skip-level reviews (one query)."""
+    """The other reviews about the same participant that the reader may read as rows: the
+    self review and submitted peer and skip-level reviews (one query; never upward ones)."""
     return list(
         scope(reader, Review.objects.filter(participant_id=review.participant_id))
         .exclude(pk=review.pk)

@@ -3,7 +3,9 @@
 
 - *Progress*: one row per participant the viewer follows (HR what they cover, a manager
   their subtree): name, e-mail, department and manager at launch, each relationship's
-  state, nominations, shared, acknowledged, overdue reviews.
+  state, nominations, shared, acknowledged, overdue reviews. Upward reviews are anonymous:
+  while their phase is open the column says only "enough so far" or "not yet enough"
+  (docs/anonymity.md), unless the program lets HR follow them.
 - *Results* (HR only, `cycle.export_results`): one row per participant with the overall
   score, its components, and the manager's and the self review's rating and comment on
   every question. Only submitted (or shared, acknowledged) reviews are exported: a draft
@@ -21,6 +23,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import (
+    Count,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -29,20 +32,23 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tandem.access.rules import require
+from tandem.access.rules import actor_for, require
 from tandem.audit.services import record
-from tandem.core import exports
+from tandem.core import anonymity, exports
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import scores, versions
+from tandem.program.models import Program
+from tandem.reviews import phases, rules, scores, versions
 from tandem.reviews.models import (
     DONE_STATES,
     Cycle,
     CycleForm,
     Participant,
+    PhaseKind,
     QuestionKind,
     Relationship,
     Review,
@@ -86,13 +92,33 @@ def _state_of(relationship: str) -> Subquery:
 def progress_rows_queryset(user: Any, cycle: Cycle, today: date | None = None) -> QuerySet[Any]:
     # The `<relationship>_total/_done` counts and the nominations are the participant's
     # progress counters (reviews.tally); open reviews of a closed phase are total - done.
+    # For a viewer who may not follow upward reviews, late upward reviews are not counted
+    # and the upward column says only "enough" or "not yet enough" while the phase is open
+    # (answers counted to the start of today; docs/anonymity.md).
+    hide_upward = rules.upward_states_hidden(actor_for(user), cycle)
     overdue: Any = Value(0)
     for relationship in overdue_relationships(cycle, today):
+        if relationship == Relationship.UPWARD and hide_upward:
+            continue
         overdue = overdue + F(f"{relationship}_total") - F(f"{relationship}_done")
+    upward_early = Subquery(
+        Review.objects.filter(
+            participant=OuterRef("pk"),
+            relationship=Relationship.UPWARD,
+            state__in=DONE_STATES,
+            submitted_at__lt=anonymity.counted_before(),
+        )
+        .order_by()
+        .values("participant")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
     return (
         followed_participants(user, cycle)
         .select_related("person")
         .annotate(
+            upward_early=Coalesce(upward_early, 0),
             self_state=_state_of(Relationship.SELF),
             manager_state=_state_of(Relationship.MANAGER),
             nominations_count=ExpressionWrapper(
@@ -104,7 +130,33 @@ def progress_rows_queryset(user: Any, cycle: Cycle, today: date | None = None) -
     )
 
 
-def progress_rows(participants: QuerySet[Any]) -> Iterator[list[Any]]:
+@dataclass(frozen=True)
+class UpwardColumn:
+    """How the upward column reads for one viewer: counts, or only enough / not yet."""
+
+    hidden: bool  # the viewer may not follow upward reviews and their phase is open
+    minimum: int
+
+
+def upward_column(user: Any, cycle: Cycle, today: date | None = None) -> UpwardColumn:
+    phase = phases.phases_of(cycle).get(PhaseKind.PEER)
+    open_now = phases.window_state(phase, today) != "closed"
+    return UpwardColumn(
+        hidden=open_now and rules.upward_states_hidden(actor_for(user), cycle),
+        minimum=anonymity.group_minimum(Program.current().anonymity_minimum),
+    )
+
+
+def _counted(p: Any, relationship: str, upward: UpwardColumn) -> str:
+    total = getattr(p, f"{relationship}_total")
+    if relationship == Relationship.UPWARD and upward.hidden:
+        if not total:
+            return "none"
+        return "enough so far" if p.upward_early >= upward.minimum else "not yet enough"
+    return f"{getattr(p, f'{relationship}_done')} of {total}"
+
+
+def progress_rows(participants: QuerySet[Any], upward: UpwardColumn) -> Iterator[list[Any]]:
     for p in participants.iterator(chunk_size=2000):
         yield [
             p.person.display_name,
@@ -113,7 +165,7 @@ def progress_rows(participants: QuerySet[Any]) -> Iterator[list[Any]]:
             p.manager_name,
             STATE_LABELS.get(p.self_state, "None"),
             STATE_LABELS.get(p.manager_state, "None"),
-            *(f"{getattr(p, f'{r}_done')} of {getattr(p, f'{r}_total')}" for r in COUNTED),
+            *(_counted(p, r, upward) for r in COUNTED),
             p.nominations_count or 0,
             p.shared_at is not None,
             p.acknowledged_at is not None,
@@ -259,8 +311,13 @@ def _progress(request: AuthedHttpRequest, cycle_id: int, kind: str) -> HttpRespo
         obj=cycle,
         changes={"format": kind, "rows": followed_participants(request.user, cycle).count()},
     )
+    upward = upward_column(request.user, cycle, timezone.localdate())
     return _respond(
-        kind, cycle=cycle, what="progress", header=PROGRESS_HEADER, rows=progress_rows(participants)
+        kind,
+        cycle=cycle,
+        what="progress",
+        header=PROGRESS_HEADER,
+        rows=progress_rows(participants, upward),
     )
 
 

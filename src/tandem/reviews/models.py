@@ -371,6 +371,11 @@ class Participant(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledgement_comment = models.TextField(blank=True)
+    # The day the daily run released the anonymous answers about this person (upward
+    # reviews, and peer reviews whose writers a reader may not know), once the phase they
+    # are written in had closed (reviews.anonymous). From then on those answers are final:
+    # a late one would stand out against what readers already saw.
+    anonymous_released_on = models.DateField(null=True, blank=True)
 
     # Derived from submitted ratings by reviews.scores; `score_parts` says which components
     # counted and with what weight after redistribution.

@@ -1,7 +1,8 @@
-"""The daily hooks of reviews: automatic reminders before deadlines, and releasing reviews
-on the cycle's "share all on" date. HR's one-click reminder is a task (`tasks.py`).
+"""The daily hooks of reviews: automatic reminders before deadlines, releasing reviews on
+the cycle's "share all on" date, and releasing anonymous answers once their phase closed.
+HR's one-click reminder is a task (`tasks.py`).
 
-Both are registered with `tandem.core.reminders`, so `tandem send-reminders` or the daily
+All three are registered with `tandem.core.reminders`, so `tandem send-reminders` or the daily
 `run_reminders` task runs them with today's date; running them twice a day sends and shares
 nothing twice. For each phase of each running cycle, people with something open in it get
 ONE reminder `program.review_reminder_days_before` days before it closes (key "3" for three
@@ -23,6 +24,7 @@ from tandem.program.models import Program
 from tandem.reviews.models import CycleStatus, Phase
 from tandem.reviews.queries.progress import REMINDABLE_PHASES, open_work
 from tandem.reviews.services import reminders as service
+from tandem.reviews.services.anonymous import release_groups
 from tandem.reviews.services.sharing import release_due
 
 
@@ -83,3 +85,10 @@ def send_review_reminders(today: date) -> int:
 def release_reviews_due(today: date) -> int:
     """Share the reviews whose cycle releases them today (`services.sharing.release_due`)."""
     return release_due(today)
+
+
+@register
+def release_anonymous_answers(today: date) -> int:
+    """Release the upward and anonymous peer answers of phases that closed before today
+    (`services.anonymous.release_groups`)."""
+    return release_groups(today)

@@ -5,13 +5,20 @@
   participants in their departments (department as frozen at launch).
 - A reviewer reads and writes their own review.
 - The person reviewed reads their self review; their manager review once it is shared;
-  peer and skip-level reviews once shared if the cycle says so (names hidden when peers
-  are anonymous to them). Upward reviews about a manager reach that manager only as an
-  anonymous summary, never as rows.
+  peer and skip-level reviews once shared if the cycle says so.
 - Managers above the person reviewed (in the reporting tree at launch, or now) read the
-  submitted reviews about them, with peer names; never the upward reviewers' names.
+  submitted reviews about them, with peer names.
 - Everyone else, including a manager outside the chain and a peer reading another
   review, sees nothing.
+
+One anonymity rule over all of it (docs/anonymity.md): **a reader who may not know who
+wrote a review never gets that review as a row** — not its page, its id, its state or its
+times. Upward reviews are anonymous to everyone but their writer (and to HR only while the
+program switch `hr_reads_upward_reviews` is off, or the cycle hides names from HR); peer
+reviews are anonymous to the person reviewed when the cycle says so, and to HR when the
+cycle hides names from HR. Those readers get the answers only as an anonymous group
+(`reviews.queries.anonymous`): per question, shuffled, once released and only above the
+minimum group size.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from django.db.models import Q, QuerySet
 
 from tandem.access.rules import Actor, rule, scope_for
 from tandem.org.models import Person
+from tandem.program.models import Program
 from tandem.reviews.models import (
     DONE_STATES,
     Cycle,
@@ -57,6 +65,42 @@ def is_above(actor: Actor, participant: Participant) -> bool:
 
 def _hr_reads(actor: Actor, participant: Participant) -> bool:
     return actor.is_hr_admin or _partner_covers(actor, participant)
+
+
+def program_for(actor: Actor | None) -> Program:
+    """The program's switches, read once per request: kept on the actor (itself kept on the
+    request's user), so a list asks the database once, not once per row."""
+    if actor is None:
+        return Program.current()
+    cached = actor.__dict__.get("_program")
+    if cached is None:
+        cached = Program.current()
+        actor.__dict__["_program"] = cached
+    return cached
+
+
+def hr_reads_upward(actor: Actor) -> bool:
+    """Whether the program lets HR read upward reviews one by one."""
+    return actor.is_hr and bool(program_for(actor).hr_reads_upward_reviews)
+
+
+def anonymous_to(actor: Actor, review: Review) -> bool:
+    """Whether `actor` may not know who wrote `review` — and so never gets it as a row."""
+    if review.reviewer_id == actor.person.pk:
+        return False
+    relationship = review.relationship
+    if relationship in (Relationship.SELF, Relationship.MANAGER, Relationship.SKIP_LEVEL):
+        return False
+    participant = review.participant
+    hr = _hr_reads(actor, participant)
+    if relationship == Relationship.UPWARD:
+        return not (hr and hr_reads_upward(actor) and not review.cycle.peer_names_hidden_from_hr)
+    # Peer reviews.
+    if review.reviewee_id == actor.person.pk:
+        return review.cycle.peers_anonymous_to_reviewee
+    if is_above(actor, participant):
+        return False
+    return not hr or review.cycle.peer_names_hidden_from_hr
 
 
 # --- Building blocks and cycles -------------------------------------------------------------
@@ -148,7 +192,10 @@ def _review_write(actor: Actor, review: Review) -> bool:
 
 @rule("review.reopen")
 def _review_reopen(actor: Actor, review: Review) -> bool:
-    """Reopening a submitted review for changes: HR admins and the covering HR partner."""
+    """Reopening a submitted review for changes: HR admins and the covering HR partner, for
+    a review whose writer they may know (an anonymous one never reaches them as a row)."""
+    if anonymous_to(actor, review):
+        return False
     return actor.is_hr_admin or _partner_covers(actor, review.participant)
 
 
@@ -165,15 +212,44 @@ def _reviewee_reads(review: Review) -> bool:
             and review.cycle.reviewee_sees_peer_reviews
             and review.state in DONE_STATES
         )
-    return False  # upward: an anonymous summary only
+    return False  # upward: an anonymous group only
+
+
+def upward_states_hidden(actor: Actor | None, cycle: Cycle) -> bool:
+    """Whether `actor` must not follow upward reviews' states in `cycle` (progress figures,
+    overdue lists, exports, reminders by hand): everyone but HR whom the program lets read
+    upward reviews in a cycle that does not hide names from HR."""
+    if actor is None:
+        return True
+    return not (actor.is_hr and hr_reads_upward(actor) and not cycle.peer_names_hidden_from_hr)
+
+
+def hidden_channels(actor: Actor, participant: Participant) -> set[str]:
+    """The relationships whose writers are anonymous to `actor` in reviews about
+    `participant` (a writer's own review aside): what `anonymous_to` decides, per channel."""
+    cycle = participant.cycle
+    hidden: set[str] = set()
+    hr = _hr_reads(actor, participant)
+    if not (hr and hr_reads_upward(actor) and not cycle.peer_names_hidden_from_hr):
+        hidden.add(Relationship.UPWARD)
+    if participant.person_id == actor.person.pk:
+        if cycle.peers_anonymous_to_reviewee:
+            hidden.add(Relationship.PEER)
+    elif not is_above(actor, participant) and (not hr or cycle.peer_names_hidden_from_hr):
+        hidden.add(Relationship.PEER)
+    return hidden
 
 
 @rule("review.view")
 def _review_view(actor: Actor, review: Review) -> bool:
     """Reading a review: its writer, HR reading the department, the person reviewed as the
-    cycle's sharing rules say, and managers above once it is submitted."""
+    cycle's sharing rules say, and managers above once it is submitted — never a reader to
+    whom the writer is anonymous (upward reviews; anonymous peers): they read the answers
+    only in the anonymous group."""
     if review.reviewer_id == actor.person.pk:
         return True
+    if anonymous_to(actor, review):
+        return False
     participant = review.participant
     if _hr_reads(actor, participant):
         return True
@@ -184,20 +260,18 @@ def _review_view(actor: Actor, review: Review) -> bool:
 
 @rule("review.see_author")
 def _review_see_author(actor: Actor, review: Review) -> bool:
-    """Whether the reviewer's name is shown to this reader of the review."""
-    if review.reviewer_id == actor.person.pk:
-        return True
-    if review.relationship in (Relationship.SELF, Relationship.MANAGER, Relationship.SKIP_LEVEL):
-        return True
-    hr = _hr_reads(actor, review.participant)
-    if review.relationship == Relationship.UPWARD:
-        return hr and not review.cycle.peer_names_hidden_from_hr
-    # Peer reviews.
-    if review.reviewee_id == actor.person.pk:
-        return not review.cycle.peers_anonymous_to_reviewee
-    if is_above(actor, review.participant):
-        return True
-    return hr and not review.cycle.peer_names_hidden_from_hr
+    """Whether the reviewer's name is shown to this reader: always, for a review they may
+    read as a row (those who may not know the writer read no rows, only the anonymous group)."""
+    return not anonymous_to(actor, review)
+
+
+@rule("participant.anonymous_group")
+def _participant_anonymous_group(actor: Actor, participant: Participant) -> bool:
+    """Reading the anonymous answers about a person (upward reviews, anonymous peer reviews)
+    as a group: the person (once their reviews are shared), their managers (at launch or
+    now) and HR reading their department. Which groups each may read, and when, is decided
+    in `reviews.queries.anonymous`."""
+    return _participant_view(actor, participant)
 
 
 # --- Scopes ------------------------------------------------------------------------------
@@ -263,24 +337,43 @@ def scope_nominations(
     return queryset.filter(visible)
 
 
+def _hr_anonymous_q(actor: Actor) -> Q:
+    """Reviews whose writer HR may not know: upward ones unless the program lets HR read
+    them (and the cycle does not hide names from HR), peer ones when the cycle hides names
+    from HR."""
+    upward = Q(relationship=Relationship.UPWARD)
+    if hr_reads_upward(actor):
+        upward &= Q(cycle__peer_names_hidden_from_hr=True)
+    return upward | Q(relationship=Relationship.PEER, cycle__peer_names_hidden_from_hr=True)
+
+
 @scope_for(Review)
 def scope_reviews(actor: Actor, queryset: QuerySet[Review], **_: Any) -> QuerySet[Review]:
     """The same decisions as `review.view`, as one filter."""
-    if actor.is_hr_admin:
-        return queryset
     me = actor.person.pk
+    own = Q(reviewer_id=me)
+    if actor.is_hr_admin:
+        return queryset.filter(own | ~_hr_anonymous_q(actor))
+    shared_to_reviewee = Q(
+        participant__shared_at__isnull=False,
+        cycle__reviewee_sees_peer_reviews=True,
+        state__in=DONE_STATES,
+    )
     as_reviewee = Q(reviewee_id=me) & (
         Q(relationship=Relationship.SELF)
         | Q(relationship=Relationship.MANAGER, state__in=SHARED_STATES)
-        | Q(
-            relationship__in=[Relationship.PEER, Relationship.SKIP_LEVEL],
-            participant__shared_at__isnull=False,
-            cycle__reviewee_sees_peer_reviews=True,
-            state__in=DONE_STATES,
+        | (Q(relationship=Relationship.SKIP_LEVEL) & shared_to_reviewee)
+        | (
+            Q(relationship=Relationship.PEER, cycle__peers_anonymous_to_reviewee=False)
+            & shared_to_reviewee
         )
     )
-    visible = Q(reviewer_id=me) | as_reviewee
-    visible |= Q(state__in=DONE_STATES) & _above_q(actor, "participant__")
+    above = (
+        Q(state__in=DONE_STATES)
+        & _above_q(actor, "participant__")
+        & ~Q(relationship=Relationship.UPWARD)
+    )
+    visible = own | as_reviewee | above
     if actor.is_hr_partner:
-        visible |= _partner_q(actor, "participant__")
+        visible |= _partner_q(actor, "participant__") & ~_hr_anonymous_q(actor)
     return queryset.filter(visible)

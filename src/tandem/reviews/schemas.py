@@ -238,6 +238,52 @@ class ReviewCountOut(Schema):
     count: int
 
 
+class AnonymousStatusOut(Schema):
+    relationship: str
+    label: str
+    status: str = Field(
+        description="not_yet / enough (phase open, counted to the start of today), closed "
+        "(released by the next daily run), released (answers readable), withheld (fewer "
+        "than the minimum answered)"
+    )
+    status_text: str
+    minimum: int = Field(description="The fewest answers that are ever shown")
+    answered: int | None = Field(description="How many answered; null while the phase is open")
+
+
+class AnonymousItemOut(Schema):
+    key: str
+    name: str
+    rating: int | None
+    rating_label: str
+    comment: str
+
+
+class AnonymousAnswerOut(Schema):
+    rating: int | None
+    rating_label: str
+    comment: str
+    items: list[AnonymousItemOut]
+
+
+class AnonymousQuestionOut(Schema):
+    key: str
+    kind: str
+    prompt: str
+    answers: list[AnonymousAnswerOut] = Field(
+        description="One per person who answered, in an order that says nothing about who"
+    )
+
+
+class AnonymousSectionOut(Schema):
+    title: str
+    questions: list[AnonymousQuestionOut]
+
+
+class AnonymousGroupOut(AnonymousStatusOut):
+    sections: list[AnonymousSectionOut] = Field(description="Empty until released")
+
+
 class ParticipantOut(Schema):
     """A person reviewed in a cycle, as they were at launch (or when added late)."""
 
@@ -258,7 +304,14 @@ class ParticipantOut(Schema):
         description="For the person themselves only once their reviews are shared"
     )
     score_parts: dict[str, Any] | None
-    reviews: list[ReviewCountOut] = Field(description="How many reviews are in each state")
+    reviews: list[ReviewCountOut] = Field(
+        description="How many reviews are in each state, for the kinds of review whose writers "
+        "you may know; the others are in `anonymous`"
+    )
+    anonymous: list[AnonymousStatusOut] = Field(
+        description="Kinds of review whose writers are anonymous to you and that you may read "
+        "as a group: never per-writer states or counts while the phase is open"
+    )
 
 
 class ParticipantPageOut(Schema):
@@ -313,8 +366,10 @@ class ReviewOut(Schema):
     cycle: CycleRef
     participant_id: int
     reviewee: PersonRef
-    reviewer: PersonRef | None = Field(description="null when hidden from you (anonymous)")
-    reviewer_label: str = Field(description='The reviewer\'s name, or e.g. "Peer 1" when hidden')
+    reviewer: PersonRef | None = Field(
+        description="Always set: a review whose writer you may not know is never listed"
+    )
+    reviewer_label: str = Field(description="The reviewer's name")
     relationship: str
     relationship_label: str
     state: str
@@ -426,13 +481,17 @@ class PhaseFigureOut(Schema):
     window: str = Field(description="open, not_yet, closed or none")
     due_on: date | None
     total: int
-    done: int
-    in_progress: int
-    not_started: int
-    overdue: int = Field(description="Still open after the phase closed")
+    done: int | None = Field(description="null while counts_hidden")
+    in_progress: int | None = Field(description="null while counts_hidden")
+    not_started: int | None = Field(description="null while counts_hidden")
+    overdue: int | None = Field(description="Still open after the phase closed")
     waiting: int
     waiting_label: str
     percent: int | None = Field(description="done / total, 0..100; null when there are none")
+    counts_hidden: bool = Field(
+        description="Upward reviews while their phase is open, for callers who may not follow "
+        "their writers: only the total is given (docs/anonymity.md)"
+    )
 
 
 class GroupFigureOut(Schema):

@@ -6,15 +6,26 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from ninja.errors import ValidationError
 
 from tandem.access.rules import NotAllowed, actor_for, can, scope
+from tandem.core import anonymity as core_anonymity
 from tandem.core import pagination
 from tandem.core.api import ERRORS, MAX_ID, ErrorOut
 from tandem.org.models import Person
-from tandem.reviews.models import Cycle, Nomination, NominationStatus, Participant, Review
+from tandem.reviews import rules
+from tandem.reviews.models import (
+    DONE_STATES,
+    Cycle,
+    Nomination,
+    NominationStatus,
+    Participant,
+    Relationship,
+    Review,
+)
+from tandem.reviews.queries import anonymous
 from tandem.reviews.queries import nominations as nomination_queries
 
 NOT_FOUND: dict[int, Any] = {404: ErrorOut, **ERRORS}
@@ -66,24 +77,74 @@ def cycle_for(request: HttpRequest, cycle_id: int) -> Cycle:
 # --- Participants and nominations -----------------------------------------------------------
 
 
-def _review_counts(participant_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """{participant id: [{relationship, state, count}]} for a page, in one query."""
+def _review_counts(
+    participant_ids: list[int],
+) -> tuple[dict[int, list[dict[str, Any]]], dict[tuple[int, str], anonymous.Counts]]:
+    """{participant id: [{relationship, state, count}]} for a page, and per (participant,
+    relationship) the done answers in all and before today (for anonymous groups): one
+    query."""
     counts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    done: dict[tuple[int, str], anonymous.Counts] = defaultdict(anonymous.Counts)
     if not participant_ids:
-        return counts
+        return counts, done
+    cutoff = core_anonymity.counted_before()
     rows = (
         Review.objects.filter(participant_id__in=participant_ids)
         .values_list("participant_id", "relationship", "state")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), early=Count("pk", filter=Q(submitted_at__lt=cutoff)))
         .order_by("participant_id", "relationship", "state")
     )
-    for participant_id, relationship, state, n in rows:
+    for participant_id, relationship, state, n, early in rows:
         counts[participant_id].append({"relationship": relationship, "state": state, "count": n})
-    return counts
+        if state in DONE_STATES:
+            tally = done[(participant_id, relationship)]
+            tally.done += n
+            tally.before_today += early
+    return counts, done
+
+
+def anonymous_status_out(group: anonymous.GroupView) -> dict[str, Any]:
+    return {
+        "relationship": group.relationship,
+        "label": group.label,
+        "status": group.status,
+        "status_text": group.text,
+        "minimum": group.minimum,
+        "answered": group.answered,
+    }
+
+
+def _anonymous_out(
+    user: Any,
+    participant: Participant,
+    present: set[str],
+    done: dict[tuple[int, str], anonymous.Counts],
+) -> list[dict[str, Any]]:
+    out = []
+    for channel in anonymous.readable_channels(user, participant):
+        if channel not in present:
+            continue
+        counts = done.get((participant.pk, channel), anonymous.Counts())
+        program = rules.program_for(actor_for(user))
+        status, minimum, answered = anonymous.status_of(channel, participant, counts, program)
+        group = anonymous.GroupView(
+            relationship=channel,
+            label=anonymous.LABELS[Relationship(channel)],
+            status=status,
+            minimum=minimum,
+            answered=answered,
+        )
+        out.append(anonymous_status_out(group))
+    return out
 
 
 def _participant_out(
-    user: Any, participant: Participant, counts: list[dict[str, Any]], *, hr_admin: bool
+    user: Any,
+    participant: Participant,
+    counts: list[dict[str, Any]],
+    *,
+    hr_admin: bool,
+    groups: list[dict[str, Any]],
 ) -> dict[str, Any]:
     me = actor_for(user)
     own = me is not None and participant.person_id == me.person.pk
@@ -115,13 +176,40 @@ def _participant_out(
         "overall_score": participant.overall_score if sees_score else None,
         "score_parts": participant.score_parts if sees_score else None,
         "reviews": counts,
+        "anonymous": groups,
     }
 
 
-def participants_out(user: Any, rows: list[Participant]) -> list[dict[str, Any]]:
-    counts = _review_counts([p.pk for p in rows])
+def participants_out(
+    user: Any, rows: list[Participant], *, cycle: Cycle | None = None
+) -> list[dict[str, Any]]:
+    """The participants with their review counts — never per-writer states of a kind of
+    review whose writers are anonymous to `user`: those come as an anonymous status. A
+    fixed few queries for the page: the counts, and (when `cycle`, with its phases, is not
+    given) the cycles with their phases; the program once per request when needed."""
+    actor = actor_for(user)
+    counts, done = _review_counts([p.pk for p in rows])
+    if cycle is not None:
+        by_id = {cycle.pk: cycle}
+    else:
+        ids = {p.cycle_id for p in rows}
+        by_id = (
+            {c.pk: c for c in Cycle.objects.filter(pk__in=ids).prefetch_related("phases")}
+            if rows
+            else {}
+        )
+    for participant in rows:
+        participant.cycle = by_id[participant.cycle_id]
     hr_admin = can(user, "reviews.manage")
-    return [_participant_out(user, p, counts.get(p.pk, []), hr_admin=hr_admin) for p in rows]
+    out = []
+    for p in rows:
+        hidden = rules.hidden_channels(actor, p) if actor is not None else set(Relationship)
+        mine = counts.get(p.pk, [])
+        known = [c for c in mine if c["relationship"] not in hidden]
+        present = {c["relationship"] for c in mine}
+        groups = _anonymous_out(user, p, present, done)
+        out.append(_participant_out(user, p, known, hr_admin=hr_admin, groups=groups))
+    return out
 
 
 def participant_for(request: HttpRequest, participant_id: int) -> Participant:

@@ -83,8 +83,10 @@ def _relationship_words(cycle: Cycle, relationship: str) -> str:
         "HR, and by the person reviewed once the manager shares them.",
         Relationship.PEER: f"Peer reviews are read by the person's managers (with the peer's "
         f"name) and {hr}; {reviewee_reads}.",
-        Relationship.UPWARD: f"Upward reviews are read by {hr}; the manager reviewed sees only "
-        "an anonymous summary, never who wrote what.",
+        Relationship.UPWARD: "Upward reviews are anonymous: the manager reviewed, their "
+        "managers and HR read the answers only per question, shuffled, once the phase has "
+        "closed and enough people answered — never who wrote what (HR one by one only if the "
+        "program allows it).",
         Relationship.SKIP_LEVEL: "Skip-level reviews are read by the person's managers and HR; "
         + (
             "the person reviewed reads them once the reviews are shared."
@@ -342,7 +344,7 @@ def list_cycle_participants(
             Q(person__sort_name__gt=sort_name) | Q(person__sort_name=sort_name, pk__gt=pk)
         )
     rows = list(
-        participants.select_related("person").order_by("person__sort_name", "pk")[
+        participants.select_related("person", "department").order_by("person__sort_name", "pk")[
             : filters.limit + 1
         ]
     )
@@ -350,7 +352,7 @@ def list_cycle_participants(
     if len(rows) > filters.limit:
         rows = rows[: filters.limit]
         following = pagination.encode_cursor(rows[-1].person.sort_name, rows[-1].pk)
-    return {"items": participants_out(request.user, rows), "next_cursor": following}
+    return {"items": participants_out(request.user, rows, cycle=cycle), "next_cursor": following}
 
 
 @router.get(
@@ -380,6 +382,7 @@ def _group_out(group: progress_queries.GroupFigure) -> dict[str, Any]:
 
 
 def _figure_out(figure: progress_queries.PhaseFigure) -> dict[str, Any]:
+    hidden = figure.counts_hidden
     return {
         "key": figure.key,
         "label": figure.label,
@@ -387,13 +390,14 @@ def _figure_out(figure: progress_queries.PhaseFigure) -> dict[str, Any]:
         "window": figure.window,
         "due_on": figure.phase.due_on if figure.phase is not None else None,
         "total": figure.total,
-        "done": figure.done,
-        "in_progress": figure.in_progress,
-        "not_started": figure.not_started,
-        "overdue": figure.overdue,
-        "waiting": figure.waiting,
+        "done": None if hidden else figure.done,
+        "in_progress": None if hidden else figure.in_progress,
+        "not_started": None if hidden else figure.not_started,
+        "overdue": None if hidden else figure.overdue,
+        "waiting": 0 if hidden else figure.waiting,
         "waiting_label": figure.waiting_label,
-        "percent": figure.percent,
+        "percent": None if hidden else figure.percent,
+        "counts_hidden": hidden,
     }
 
 

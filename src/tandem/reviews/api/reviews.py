@@ -2,13 +2,13 @@
 check (409 on a lost update), submitting, reopening (HR), and the actions around them:
 proposing and approving peers, declining, replacing, sharing and acknowledging.
 
-A review's author comes back null, with a label such as "Peer 1", whenever
-`review.see_author` says the caller may not know it.
+A review whose writer the caller may not know (upward reviews, anonymous peers) is not
+listed at all: its answers come as an anonymous group from
+`/reviews/participants/{id}/anonymous-answers` (docs/anonymity.md).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +24,7 @@ from tandem.reviews import phases, versions
 from tandem.reviews.api.common import (
     NOT_FOUND,
     after_id,
+    anonymous_status_out,
     caller,
     cycle_for,
     id_page,
@@ -42,10 +43,12 @@ from tandem.reviews.models import (
     Review,
     ReviewState,
 )
+from tandem.reviews.queries import anonymous
 from tandem.reviews.queries import nominations as nomination_queries
 from tandem.reviews.queries import writing as writing_queries
 from tandem.reviews.schemas import (
     AcknowledgeIn,
+    AnonymousGroupOut,
     ApprovePeersIn,
     ConflictOut,
     NominationFilters,
@@ -77,29 +80,15 @@ def _reviews(user: Any) -> QuerySet[Review]:
 
 
 def _labels(user: Any, reviews: list[Review]) -> dict[int, str]:
-    """The author's name, or "Peer 2" numbered by the order the reviews about that person
-    were created in, so a label stays the same on every page and every call."""
-    hidden = [r for r in reviews if not can(user, "review.see_author", r)]
-    labels = {r.pk: r.reviewer.display_name for r in reviews}
-    if not hidden:
-        return labels
-    siblings = (
-        Review.objects.filter(
-            participant_id__in={r.participant_id for r in hidden},
-            relationship__in={r.relationship for r in hidden},
-        )
-        .order_by("pk")
-        .values_list("participant_id", "relationship", "pk")
-    )
-    numbers: dict[int, int] = {}
-    counters: dict[tuple[int, str], int] = defaultdict(int)
-    for participant_id, relationship, pk in siblings:
-        counters[(participant_id, relationship)] += 1
-        numbers[pk] = counters[(participant_id, relationship)]
-    for review in hidden:
-        word = AUTHOR_WORD.get(Relationship(review.relationship), "Reviewer")
-        labels[review.pk] = f"{word} {numbers.get(review.pk, 1)}"
-    return labels
+    """The author's name. A review whose writer the caller may not know never reaches them
+    as a row (`reviews.rules`), so a label standing in for a name is only a safety net and
+    carries no number: numbers would follow some order, and orders can be matched."""
+    return {
+        r.pk: r.reviewer.display_name
+        if can(user, "review.see_author", r)
+        else AUTHOR_WORD.get(Relationship(r.relationship), "Reviewer")
+        for r in reviews
+    }
 
 
 def _due_on(review: Review) -> Any:
@@ -226,8 +215,8 @@ def list_reviews(request: HttpRequest, filters: Query[ReviewFilters]) -> dict[st
     summary="One review: its questions, answers, state and version",
 )
 def get_review(request: HttpRequest, review_id: int) -> dict[str, Any]:
-    """The author is null (with a label such as "Peer 1") when you may not know who wrote
-    it; `version` is what a draft save must send back."""
+    """A review whose writer you may not know is answered 404, like a missing one; `version`
+    is what a draft save must send back."""
     return _review_detail(request, _review(request, review_id, details=True))
 
 
@@ -303,6 +292,69 @@ def reopen_review(request: HttpRequest, review_id: int, payload: ReasonIn) -> di
     review = _review(request, review_id, details=True)
     sharing.reopen(review, reason=payload.reason, by=request.user)
     return _review_detail(request, review)
+
+
+# --- Anonymous answers ---------------------------------------------------------------------
+
+
+def _rating(value: Any) -> int | None:
+    try:
+        return None if value in (None, "") else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _group_out(group: anonymous.GroupView) -> dict[str, Any]:
+    return {
+        **anonymous_status_out(group),
+        "sections": [
+            {
+                "title": section.title,
+                "questions": [
+                    {
+                        "key": question.key,
+                        "kind": question.kind,
+                        "prompt": question.prompt,
+                        "answers": [
+                            {
+                                "rating": _rating(answer.rating),
+                                "rating_label": answer.rating_label,
+                                "comment": answer.comment,
+                                "items": [
+                                    {
+                                        "key": item.key,
+                                        "name": item.name,
+                                        "rating": _rating(item.rating),
+                                        "rating_label": item.rating_label,
+                                        "comment": item.comment,
+                                    }
+                                    for item in answer.items
+                                    if item.rating not in (None, "") or item.comment
+                                ],
+                            }
+                            for answer in question.answers
+                        ],
+                    }
+                    for question in section.questions
+                ],
+            }
+            for section in group.sections
+        ],
+    }
+
+
+@router.get(
+    "/reviews/participants/{participant_id}/anonymous-answers",
+    response={200: list[AnonymousGroupOut], **NOT_FOUND},
+    summary="Anonymous answers about one person, per question (upward and anonymous peers)",
+)
+def list_anonymous_answers(request: HttpRequest, participant_id: int) -> list[dict[str, Any]]:
+    """The kinds of review whose writers are anonymous to you, as groups: nothing but a
+    status ("not yet enough" / "enough") while the phase is open; once released, and only
+    if at least the minimum answered, the answers per question in an order that says
+    nothing about who wrote them. No ids, names, states or times of any writer."""
+    participant = participant_for(request, participant_id)
+    return [_group_out(group) for group in anonymous.groups_for(request.user, participant)]
 
 
 # --- Nominations -----------------------------------------------------------------------------

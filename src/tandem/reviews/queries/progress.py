@@ -45,6 +45,7 @@ from django.utils import timezone
 
 from tandem.access.rules import NotAllowed, actor_for, require, scope
 from tandem.core import pagination
+from tandem.reviews import rules
 from tandem.reviews.models import (
     OPEN_STATES,
     PHASE_FOR_RELATIONSHIP,
@@ -137,6 +138,9 @@ class PhaseFigure:
     overdue: int = 0
     waiting_label: str = ""
     waiting: int = 0
+    # Upward reviews while their phase is open, for a viewer who may not follow their
+    # states: no counts (they would move when one writer submits), only the total.
+    counts_hidden: bool = False
 
     @property
     def not_started(self) -> int:
@@ -161,11 +165,15 @@ class Progress:
 
     @property
     def reviews_total(self) -> int:
-        return sum(f.total for f in self.phases if f.key in Relationship.values)
+        return sum(
+            f.total for f in self.phases if f.key in Relationship.values and not f.counts_hidden
+        )
 
     @property
     def reviews_done(self) -> int:
-        return sum(f.done for f in self.phases if f.key in Relationship.values)
+        return sum(
+            f.done for f in self.phases if f.key in Relationship.values and not f.counts_hidden
+        )
 
     @property
     def overdue(self) -> int:
@@ -217,6 +225,7 @@ def completion(user: Any, cycle: Cycle, today: date | None = None) -> Progress:
     forms and phases, and one aggregate of the participants' counters."""
     today = today or timezone.localdate()
     phases = phases_of(cycle)
+    upward_hidden = rules.upward_states_hidden(actor_for(user), cycle)
     taking_part = set(cycle.forms.values_list("relationship", flat=True))
     relationships = [r for r in Relationship.values if r in taking_part]
     overdue = overdue_relationships(cycle, today)
@@ -244,15 +253,35 @@ def completion(user: Any, cycle: Cycle, today: date | None = None) -> Progress:
                 waiting=people["nominations_waiting"],
             )
         total, done = people[f"{relationship}_total"], people[f"{relationship}_done"]
+        kind = PHASE_FOR_RELATIONSHIP[Relationship(relationship)]
+        if (
+            relationship == Relationship.UPWARD
+            and upward_hidden
+            and window_state(phases.get(kind), today) != "closed"
+        ):
+            add(
+                relationship,
+                RELATIONSHIP_LABELS[relationship],
+                kind,
+                total=total,
+                counts_hidden=True,
+                waiting_label="counted once the phase has closed (the writers are anonymous)",
+            )
+            continue
         add(
             relationship,
             RELATIONSHIP_LABELS[relationship],
-            PHASE_FOR_RELATIONSHIP[Relationship(relationship)],
+            kind,
             total=total,
             done=done,
             in_progress=people[f"{relationship}_started"],
             # Every review is open or done, so once its phase closed the open ones are late.
-            overdue=total - done if relationship in overdue else 0,
+            # Upward reviews never count as late for a viewer who may not follow them: the
+            # late ones would name who has not written.
+            overdue=total - done
+            if relationship in overdue
+            and not (relationship == Relationship.UPWARD and upward_hidden)
+            else 0,
         )
     if PhaseKind.SHARING in phases or people["shared"]:
         add(
@@ -301,21 +330,23 @@ class GroupFigure:
         return percent(self.done, self.total)
 
 
-def _group_counts() -> dict[str, Any]:
+def _group_counts(*, upward: bool = True) -> dict[str, Any]:
     """People, shared, and the reviews done of all and of the manager reviews, summed from
-    the participants' counters."""
+    the participants' counters (without upward reviews for a viewer who may not follow
+    their states: in a small group the sum would move when one writer submits)."""
     return {
         "people": Count("pk"),
         "shared": Count("pk", filter=Q(shared_at__isnull=False)),
-        "total": Sum(_all_relationships("total")),
-        "done": Sum(_all_relationships("done")),
+        "total": Sum(_all_relationships("total", upward=upward)),
+        "done": Sum(_all_relationships("done", upward=upward)),
         "manager_total": Sum("manager_total"),
         "manager_done": Sum("manager_done"),
     }
 
 
-def _all_relationships(what: str) -> Any:
-    return reduce(operator.add, (F(f"{r}_{what}") for r in Relationship.values))
+def _all_relationships(what: str, *, upward: bool = True) -> Any:
+    kinds = [r for r in Relationship.values if upward or r != Relationship.UPWARD]
+    return reduce(operator.add, (F(f"{r}_{what}") for r in kinds))
 
 
 def _figure(row: dict[str, Any], name: str) -> GroupFigure:
@@ -337,7 +368,7 @@ def by_department(user: Any, cycle: Cycle) -> list[GroupFigure]:
         followed_participants(user, cycle)
         .annotate(key=Coalesce("department_id", 0))
         .values("key", "department_name")
-        .annotate(**_group_counts())
+        .annotate(**_group_counts(upward=not rules.upward_states_hidden(actor_for(user), cycle)))
         .order_by("department_name", "key")[:DEPARTMENT_LIMIT]
     )
     return [_figure(row, row["department_name"] or "No department") for row in rows]
@@ -360,9 +391,10 @@ def by_manager(
         people = people.filter(manager_name__gte=name).filter(
             Q(manager_name__gt=name) | Q(key__gt=pk)
         )
+    upward = not rules.upward_states_hidden(actor_for(user), cycle)
     page = list(
         people.values("key", "manager_name")
-        .annotate(**_group_counts())
+        .annotate(**_group_counts(upward=upward))
         .order_by("manager_name", "key")[: limit + 1]
     )
     next_cursor = None
@@ -403,6 +435,9 @@ def overdue_reviews(
     """Open reviews whose phase closed before today, by reviewer name: one query a page."""
     today = today or timezone.localdate()
     overdue = overdue_relationships(cycle, today)
+    if rules.upward_states_hidden(actor_for(user), cycle):
+        # A late upward review would name who has not written about their manager.
+        overdue.pop(Relationship.UPWARD, None)
     if relationship:
         overdue = {r: d for r, d in overdue.items() if r == relationship}
     if not overdue:
@@ -585,6 +620,7 @@ def open_work(
     phases: Iterable[str],
     participants: QuerySet[Participant] | None = None,
     relationship: str | None = None,
+    exclude: Iterable[str] = (),
 ) -> Work:
     """{person id: Counter(what → how many)} for everything open in `phases`, about the
     participants given (all active participants of the cycle when None). At most one
@@ -598,7 +634,7 @@ def open_work(
     relationships = [
         r
         for r, kind in PHASE_FOR_RELATIONSHIP.items()
-        if kind in kinds and relationship in (None, r)
+        if kind in kinds and relationship in (None, r) and r not in set(exclude)
     ]
     if relationships:
         writing = (

@@ -106,8 +106,10 @@ def audience(review: Review) -> str:
         )
     elif relationship == Relationship.UPWARD:
         who = (
-            f"HR reads this {hr_names}; {name}'s own managers read it without your name; "
-            f"{name} never reads it as such."
+            f"{name}, {name}'s managers and HR read your answers only together with those of "
+            "the others who answered — per question, in shuffled order, after the phase has "
+            "closed and only if enough people answered — never as your review and never with "
+            "your name (HR reads it one by one only if the company's program allows it)."
         )
     else:
         reviewee = (

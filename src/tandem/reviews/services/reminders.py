@@ -22,11 +22,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from tandem.access.rules import require
+from tandem.access.rules import actor_for, require
 from tandem.audit.services import record
 from tandem.core.queue import enqueue_on_commit
 from tandem.notifications.services import Message, notify_many
-from tandem.reviews.models import PHASE_FOR_RELATIONSHIP, Cycle, CycleStatus, PhaseKind
+from tandem.reviews import rules
+from tandem.reviews.models import (
+    PHASE_FOR_RELATIONSHIP,
+    Cycle,
+    CycleStatus,
+    PhaseKind,
+    Relationship,
+)
 from tandem.reviews.phases import phases_of, window_state
 from tandem.reviews.queries.progress import (
     REMINDABLE_PHASES,
@@ -110,6 +117,17 @@ def remind(
         raise ValidationError({"relationship": "Choose a kind of review to remind people of."})
     if phase is not None and phase not in REMINDABLE_PHASES:
         raise ValidationError({"phase": "Choose a phase to remind people of."})
+    # Who has an open upward review must stay unknown to whoever may not follow upward
+    # reviews: how many were reminded (and whether a given person was) would say it.
+    # Their writers get the automatic reminders before the deadline instead.
+    hide_upward = rules.upward_states_hidden(actor_for(by), cycle)
+    if relationship == Relationship.UPWARD and hide_upward:
+        raise ValidationError(
+            {
+                "relationship": "Upward reviews are anonymous: their writers are reminded "
+                "automatically before the deadline, never by hand."
+            }
+        )
     open_phases = remindable_phases(cycle)
     kinds = {p.kind for p in open_phases}
     wanted = set(kinds)
@@ -125,6 +143,7 @@ def remind(
         phases=wanted,
         participants=followed_participants(by, cycle),
         relationship=relationship,
+        exclude=(Relationship.UPWARD,) if hide_upward else (),
     )
     if people is not None:
         keep = set(people)

@@ -8,7 +8,11 @@ the second UPDATE waits for the first's row lock, then re-checks the condition a
 the new version; on SQLite the IMMEDIATE transaction serialises them the same way.
 
 Drafts are not audited per keystroke: the first save records "review.started", the
-submit "review.submitted".
+submit "review.submitted". For a review whose writer is anonymous to HR (upward reviews,
+and peer reviews in a cycle that hides peer names from HR) both are only counted in the
+day's anonymous tally (`audit.services.record_anonymous`): no actor, no review, no time.
+Once the anonymous answers about the person were released (`services.anonymous`), their
+peer and upward reviews no longer change.
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from tandem.access.rules import require
-from tandem.audit.services import record
+from tandem.audit.services import record, record_anonymous
 from tandem.reviews import answers as answer_rules
 from tandem.reviews import evidence, phases, states, tally
-from tandem.reviews.models import Review, ReviewState, SubmittedRating
+from tandem.reviews.models import Relationship, Review, ReviewState, SubmittedRating
 
 # The browser reports seconds with typing or focus since the last save; an idle tab left
 # open overnight must not count, so one save adds at most this much.
@@ -66,9 +70,19 @@ def _active_seconds(raw: Any) -> int:
 
 def _check_writable(review: Review, *, event: str, state: str) -> str:
     target = states.next_state(state, event)
-    if review.participant.removed_at is not None:
+    participant = review.participant
+    if participant.removed_at is not None:
         raise ValidationError(
             {"answers": "This person was removed from the cycle; the review can no longer change."}
+        )
+    released = participant.anonymous_released_on
+    if released is not None and review.relationship in (Relationship.PEER, Relationship.UPWARD):
+        raise ValidationError(
+            {
+                "answers": f"The peer and upward answers about {review.reviewee.display_name} "
+                f"were released on {released:%d %b %Y}; a late answer would stand out among "
+                "them, so this review can no longer change."
+            }
         )
     phases.require_open(
         review.cycle, phases.phase_for_relationship(review.relationship), field="answers"
@@ -154,8 +168,24 @@ def save_draft(
     if target != row["state"]:
         tally.refresh(cycle_id=review.cycle_id, participant_ids=[review.participant_id])
     if row["started_at"] is None:
-        record(actor=by, kind="review.started", obj=review, subject=review.reviewee)
+        _audit(review, by=by, kind="review.started", changes=None)
     return review
+
+
+def writer_hidden_from_hr(review: Review) -> bool:
+    """Whether HR may not know who writes `review`, so its audit record names nobody."""
+    if review.relationship == Relationship.UPWARD:
+        return True
+    return review.relationship == Relationship.PEER and review.cycle.peer_names_hidden_from_hr
+
+
+def _audit(review: Review, *, by: Any, kind: str, changes: dict[str, Any] | None) -> None:
+    if writer_hidden_from_hr(review):
+        what = Relationship(review.relationship).label.lower()
+        verb = "started" if kind == "review.started" else "submitted"
+        record_anonymous(kind=kind, object_type="reviews.review", object_label=f"{what} {verb}")
+        return
+    record(actor=by, kind=kind, obj=review, subject=review.reviewee, changes=changes)
 
 
 @transaction.atomic
@@ -179,13 +209,7 @@ def submit(
     from tandem.reviews.scores import refresh_participant
 
     refresh_participant(review.participant)
-    record(
-        actor=by,
-        kind="review.submitted",
-        obj=review,
-        subject=review.reviewee,
-        changes={"state": [row["state"], review.state]},
-    )
+    _audit(review, by=by, kind="review.submitted", changes={"state": [row["state"], review.state]})
     return review
 
 

@@ -29,6 +29,7 @@ from tandem.reviews.forms.writing import (
     answers_from_post,
 )
 from tandem.reviews.models import Relationship, Review
+from tandem.reviews.queries import anonymous
 from tandem.reviews.queries import writing as queries
 from tandem.reviews.services import sharing, writing
 
@@ -85,6 +86,9 @@ def _page_context(
             audience=queries.audience(review),
             packet=packet,
             others=queries.read_views(user, others, goals),
+            groups=anonymous.groups_for(user, review.participant)
+            if review.relationship == Relationship.MANAGER
+            else [],
             sections=queries.questions_view(
                 review.template_version.content,
                 values if values is not None else review.answers,
@@ -303,6 +307,7 @@ def _participant_context(
         "error_list": extra.get("error_list", []),
         "manager_relationship": Relationship.MANAGER,
         "score_lines": _score_lines(user, participant),
+        "groups": anonymous.groups_for(user, participant),
     }
     return context
 

@@ -24,9 +24,12 @@ SECRET_KEY = env_str("TANDEM_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("TANDEM_SECRET_KEY must be set when TANDEM_DEBUG is false")
 
-# The key that marks who already wrote anonymously (docs/anonymity.md). Unset: a random key
-# generated on first start and kept in the database, so every server shares it.
+# The key that marks who already wrote anonymously (docs/anonymity.md); never kept in the
+# database, so a copy of the database cannot be tested against it. Unset: a random key
+# generated on first use into ANONYMITY_KEY_PATH, on this server; with more than one server,
+# give every server the same TANDEM_ANONYMITY_KEY (or TANDEM_ANONYMITY_KEY_FILE).
 ANONYMITY_KEY = env_str("TANDEM_ANONYMITY_KEY", "")
+ANONYMITY_KEY_PATH = VAR_DIR / "anonymity.key"
 if ANONYMITY_KEY and len(ANONYMITY_KEY) < 32:
     raise ImproperlyConfigured("TANDEM_ANONYMITY_KEY must be at least 32 random characters")
 

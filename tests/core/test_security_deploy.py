@@ -39,6 +39,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
     env.update(
         TANDEM_DEBUG="false",
         TANDEM_SECRET_KEY=secrets.token_urlsafe(60),
+        TANDEM_ANONYMITY_KEY=secrets.token_urlsafe(48),
         TANDEM_ALLOWED_HOSTS="tandem.example.com",
         TANDEM_VAR_DIR=str(tmp_path / "var"),
     )

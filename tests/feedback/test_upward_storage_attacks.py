@@ -21,7 +21,6 @@ from django.utils.crypto import salted_hmac
 
 from tandem.audit.models import AuditEvent
 from tandem.core import anonymity
-from tandem.core.models import InstanceSecret
 from tandem.feedback import queries, services
 from tandem.feedback.models import UpwardBatch, UpwardFeedback, UpwardMarker
 from tandem.notifications.models import Notification
@@ -74,7 +73,7 @@ def _write_one_per_hour(reports, *, start_hour=9):  # type: ignore[no-untyped-de
 def _candidate_keys() -> list[bytes]:
     """Every key an attacker with the code, the settings and the tables can derive: the
     secret key (this one and the development constant), the old salted derivation, their
-    hashes, the empty key — and the secret the database holds."""
+    hashes, the empty key. (The anonymity key itself is never in a table.)"""
     secrets = [settings.SECRET_KEY, _DEV_SECRET, ""]
     keys: list[bytes] = []
     for secret in secrets:
@@ -86,8 +85,6 @@ def _candidate_keys() -> list[bytes]:
             ).digest()
         )
         keys.append(hashlib.sha256(b"tandem-anonymity-key\x00" + raw).digest())
-    for stored in InstanceSecret.objects.values_list("value", flat=True):
-        keys += [stored.encode(), anonymity.base64.urlsafe_b64decode(stored.encode())]
     return keys
 
 
@@ -103,7 +100,18 @@ def _digests(key: bytes, author: int, manager: int, window: date, round_: int) -
     }
 
 
-def test_no_marker_can_be_recomputed_from_the_code_the_settings_or_the_tables(env_key, team):
+@pytest.fixture(params=["generated", "environment"])
+def key_source(request, settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Both ways a deployment gets its key: generated into a file of the server's own, or
+    given in the environment."""
+    settings.ANONYMITY_KEY_PATH = tmp_path / "anonymity.key"
+    settings.ANONYMITY_KEY = ENV_KEY if request.param == "environment" else ""
+    anonymity.forget_key()
+    yield request.param
+    anonymity.forget_key()
+
+
+def test_no_marker_can_be_recomputed_from_the_code_the_settings_or_the_tables(key_source, team):
     manager, reports = team
     _write_one_per_hour(reports)
     markers = set(UpwardMarker.objects.values_list("digest", flat=True))
@@ -117,14 +125,29 @@ def test_no_marker_can_be_recomputed_from_the_code_the_settings_or_the_tables(en
                 assert not found, f"the marker of {person} is recomputed"
 
 
-def test_the_marker_key_is_random_per_installation_and_never_the_secret_key(settings):
+def test_the_marker_key_is_random_per_installation_and_never_the_secret_key(settings, tmp_path):
     settings.ANONYMITY_KEY = ""
+    settings.ANONYMITY_KEY_PATH = tmp_path / "first" / "anonymity.key"
     anonymity.forget_key()
     first = anonymity.key()
-    assert first not in _candidate_keys()[:-2]  # not derivable from the settings or code
-    InstanceSecret.objects.all().delete()
+    assert first not in _candidate_keys()  # not derivable from the settings or the code
+    assert settings.ANONYMITY_KEY_PATH.stat().st_mode & 0o077 == 0, "readable by its owner only"
+    settings.ANONYMITY_KEY_PATH = tmp_path / "second" / "anonymity.key"
     anonymity.forget_key()
     assert anonymity.key() != first, "a new installation generates a new key"
+    anonymity.forget_key()
+
+
+def test_the_anonymity_key_is_kept_in_no_table(settings, tmp_path, team):
+    settings.ANONYMITY_KEY = ""
+    settings.ANONYMITY_KEY_PATH = tmp_path / "anonymity.key"
+    anonymity.forget_key()
+    _write_one_per_hour(team[1])
+    secret = settings.ANONYMITY_KEY_PATH.read_text().strip()
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            assert secret not in repr(cursor.fetchall()), f"the key is stored in {table}"
     anonymity.forget_key()
 
 

@@ -4,9 +4,9 @@ Anonymous upward feedback, anonymous peer reviews, upward reviews — and later 
 keep their writers unknown with the same few pieces, all here:
 
 - **The key** (`key`, `digest`): a dedicated random secret, given in the environment
-  (`TANDEM_ANONYMITY_KEY`) or generated on first start and kept in the database so every
-  server shares it. Never SECRET_KEY, never a constant. Markers ("this person already
-  wrote") are HMACs under it; shuffles are seeded from it.
+  (`TANDEM_ANONYMITY_KEY`) or generated on first use into a file of the server's own
+  (`var/anonymity.key`). Never in the database, never SECRET_KEY, never a constant.
+  Markers ("this person already wrote") are HMACs under it; shuffles are seeded from it.
 - **The minimum group** (`group_minimum`, `enough`): a group's answers are shown only when
   at least so many people answered, never fewer than `FLOOR`.
 - **Per-question shuffles** (`shuffled`): a group's answers are shown per question, in an
@@ -29,21 +29,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import random
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Warning as CheckWarning
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.utils import timezone
 
 T = TypeVar("T")
 
 # Below three people "anonymous" stops meaning anything: no setting goes lower.
 FLOOR = 3
-SECRET_NAME = "anonymity"  # noqa: S105 (the row's name, not a secret)
 
 _cached: dict[str, bytes] = {}
 
@@ -51,21 +55,23 @@ _cached: dict[str, bytes] = {}
 # --- The key ----------------------------------------------------------------------------------
 
 
-def _stored_key() -> bytes:
-    """The installation's generated key: read from the database, created on first use if
-    the migration that makes it did not run (a database flushed by a test)."""
-    from tandem.core.models import InstanceSecret
-
-    value = InstanceSecret.objects.filter(name=SECRET_NAME).values_list("value", flat=True).first()
-    if value is None:
+def _generated_key() -> bytes:
+    """The key this server generated for itself: read from ANONYMITY_KEY_PATH, written there
+    (readable by its owner only) on first use. Two processes starting at once agree: the
+    file is created exclusively, and the loser reads the winner's."""
+    path = Path(settings.ANONYMITY_KEY_PATH)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with transaction.atomic():
-                value = InstanceSecret.objects.create(
-                    name=SECRET_NAME, value=new_secret_value()
-                ).value
-        except IntegrityError:
-            # Another server made it first: use theirs, so both agree.
-            value = InstanceSecret.objects.get(name=SECRET_NAME).value
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w", encoding="ascii") as file:
+                file.write(new_secret_value() + "\n")
+    value = path.read_text(encoding="ascii").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{path} is empty; delete it to generate a new key.")
     return base64.urlsafe_b64decode(value.encode())
 
 
@@ -75,13 +81,14 @@ def new_secret_value() -> str:
 
 
 def key() -> bytes:
-    """The anonymity key: from TANDEM_ANONYMITY_KEY when set, else the generated one."""
+    """The anonymity key: from TANDEM_ANONYMITY_KEY when set, else this server's generated
+    one."""
     configured = getattr(settings, "ANONYMITY_KEY", "")
     if configured:
         return hashlib.sha256(b"tandem-anonymity-key\x00" + configured.encode()).digest()
-    if "stored" not in _cached:
-        _cached["stored"] = _stored_key()
-    return _cached["stored"]
+    if "generated" not in _cached:
+        _cached["generated"] = _generated_key()
+    return _cached["generated"]
 
 
 def forget_key() -> None:
@@ -180,3 +187,19 @@ def unordered(items: Iterable[T]) -> list[T]:
     result = list(items)
     secrets.SystemRandom().shuffle(result)
     return result
+
+
+@register(Tags.security, deploy=True)
+def check_anonymity_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """`tandem check --deploy`: a generated key serves one server only."""
+    if getattr(settings, "ANONYMITY_KEY", ""):
+        return []
+    return [
+        CheckWarning(
+            "TANDEM_ANONYMITY_KEY is not set: the anonymity key is generated into "
+            f"{settings.ANONYMITY_KEY_PATH} on this server.",
+            hint="Fine for one server whose var/ directory persists. With more than one "
+            "server, give every server the same TANDEM_ANONYMITY_KEY (docs/anonymity.md).",
+            id="tandem.W001",
+        )
+    ]

@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        # Registers the start-up check that every queued task path names a task.
-        from tandem.core import queue  # noqa: F401
+        # Registers the start-up checks: every queued task path names a task; the
+        # anonymity key of a deployment.
+        from tandem.core import anonymity, queue  # noqa: F401

@@ -1,4 +1,5 @@
-"""Request-wide plumbing: who is acting from where, the viewer's time zone, no caching."""
+"""Request-wide plumbing: who is acting from where, the viewer's time zone, no caching,
+the size of a request body."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ import zoneinfo
 from collections.abc import Callable
 
 from axes.helpers import get_client_ip_address
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from tandem.audit.context import origin
+from tandem.core.api import error_json, too_large_detail
 
 
 class RequestContextMiddleware:
@@ -45,3 +50,38 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private, max-age=0"
         return response
+
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+class BodyLimitMiddleware:
+    """A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (TANDEM_MAX_BODY_MB) is answered 413 —
+    in the API's error shape under /api/, as a plain page elsewhere — before anything else
+    reads it. Left to Django, the first reader (CSRF, or the view) raises RequestDataTooBig
+    and the answer is a 400, or under debug a traceback.
+
+    Forms are parsed here (Django counts their fields, not their files, so an HRIS upload up
+    to TANDEM_IMPORT_MAX_MB still passes); any other body is read, once, into memory."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            if request.content_type in FORM_TYPES:
+                request.POST  # noqa: B018 (parsing is the point)
+            elif request.method not in ("GET", "HEAD", "OPTIONS"):
+                request.body  # noqa: B018
+        except RequestDataTooBig:
+            return self.too_large(request)
+        except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError) as error:
+            if request.path.startswith("/api/"):
+                return error_json(400, str(error))
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    def too_large(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return error_json(413, too_large_detail())
+        return render(request, "413.html", {"detail": too_large_detail()}, status=413)

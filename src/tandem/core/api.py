@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Path, Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, Throttled, ValidationError, ValidationErrorContext
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.operation import Operation
@@ -103,7 +103,9 @@ def too_large_detail() -> str:
 def error_json(status: int, detail: str, errors: Iterable[Mapping[str, Any]] = ()) -> JsonResponse:
     """An error in the one shape, for code outside the API's operations (middleware, the
     catch-all for unknown /api/ addresses)."""
-    return JsonResponse(error_body(detail, errors), status=status)
+    return JsonResponse(
+        error_body(detail, errors), status=status, content_type="application/json; charset=utf-8"
+    )
 
 
 @csrf_exempt
@@ -152,8 +154,6 @@ DateTimeIn = Annotated[datetime, BeforeValidator(_text_first), Strict(False)]
 Choice = Annotated[T, Strict(False)]
 """One of an enum's values, written as its text (`Choice[GoalLevel]`)."""
 IdIn = Annotated[int, Field(ge=1, le=MAX_ID)]
-PathId = Annotated[int, Path(..., ge=1, le=MAX_ID)]
-"""An id in the path: a whole number from 1 to MAX_ID (anything else: 404 or 422)."""
 
 
 # --- Parsing -------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads the body (CSRF does, for forms): an oversized one is a 413.
     "tandem.core.middleware.BodyLimitMiddleware",
+    "tandem.core.middleware.QueryTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a timed-out session is told why it was signed out.
     "tandem.access.middleware.SessionTimeoutMiddleware",

@@ -1,5 +1,5 @@
 """Request-wide plumbing: who is acting from where, the viewer's time zone, no caching,
-the size of a request body."""
+the size of a request body, text in query strings."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils.cache import add_never_cache_headers
 
 from tandem.audit.context import origin
 from tandem.core.api import error_json, too_large_detail
+from tandem.core.validation import NOT_TEXT, unstorable
 
 
 class RequestContextMiddleware:
@@ -85,3 +86,22 @@ class BodyLimitMiddleware:
         if request.path.startswith("/api/"):
             return error_json(413, too_large_detail())
         return render(request, "413.html", {"detail": too_large_detail()}, status=413)
+
+
+class QueryTextMiddleware:
+    """A page's query string holds text: a NUL in any parameter is answered 400 naming it,
+    before a view puts it in a query (PostgreSQL refuses NUL in text: a 500). The API names
+    the parameter in its own 422 (core.api.StrictJsonParser), so /api/ is left to it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            for name, values in request.GET.lists():
+                if unstorable(name) or any(unstorable(v) for v in values):
+                    return HttpResponseBadRequest(
+                        f"The address parameter “{name}” {NOT_TEXT}.",
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return self.get_response(request)

@@ -54,4 +54,3 @@ def test_a_multipart_body_without_a_boundary_is_a_400_not_a_500(client: Client) 
     )
     assert response.status_code == 400
     assert set(response.json()) == {"detail", "errors"}
-

@@ -74,8 +74,10 @@ class FormReader(HTMLParser):
             self.form.text_fields.append(a["name"])
         elif tag == "select":
             self.select = a["name"]
-        elif tag == "option" and self.select and (
-            "selected" in a or self.select not in self.form.fields
+        elif (
+            tag == "option"
+            and self.select
+            and ("selected" in a or self.select not in self.form.fields)
         ):
             self.form.fields[self.select] = a.get("value", "")
 

@@ -291,12 +291,12 @@ class Api(NinjaAPI):
         self.add_exception_handler(TooManyFieldsSent, self._too_many_fields)
         self.add_exception_handler(TooManyFilesSent, self._too_many_fields)
 
-    def _invalid_input(self, request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def _invalid_input(self, request: HttpRequest, exc: Any) -> HttpResponse:
         body = error_body("", exc.errors)
         body["detail"] = _summary(body["errors"])
         return self.create_response(request, body, status=422)
 
-    def _rule_broken(self, request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    def _rule_broken(self, request: HttpRequest, exc: Any) -> HttpResponse:
         """A service's ValidationError: each message under the body field it names."""
         if hasattr(exc, "error_dict"):
             errors = [
@@ -312,7 +312,7 @@ class Api(NinjaAPI):
         body["detail"] = _summary(body["errors"])
         return self.create_response(request, body, status=422)
 
-    def _http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def _http_error(self, request: HttpRequest, exc: Any) -> HttpResponse:
         status = exc.status_code
         if status == 400 and exc.__cause__ is not None:
             # ninja's "Cannot parse request body", with the parser's reason.
@@ -331,11 +331,11 @@ class Api(NinjaAPI):
             response["Retry-After"] = str(int(exc.wait))
         return response
 
-    def _not_found(self, request: HttpRequest, exc: Http404) -> HttpResponse:
+    def _not_found(self, request: HttpRequest, exc: Any) -> HttpResponse:
         return self.error(request, 404, "Not found.")
 
-    def _too_large(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+    def _too_large(self, request: HttpRequest, exc: Any) -> HttpResponse:
         return self.error(request, 413, too_large_detail())
 
-    def _too_many_fields(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+    def _too_many_fields(self, request: HttpRequest, exc: Any) -> HttpResponse:
         return self.error(request, 400, str(exc) or "Too many fields.")

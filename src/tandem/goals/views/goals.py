@@ -404,7 +404,7 @@ def comment(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
             messages.success(request, "Comment posted.")
             return redirect(reverse("goals:detail", args=[goal.pk]) + "#comments")
     elif form.has_error("body", "null_characters_not_allowed"):
-        messages.error(request, "Comment: " + " ".join(form.errors["body"]))
+        messages.error(request, "Comment: " + " ".join(str(e) for e in form.errors["body"]))
     else:
         messages.error(request, "Comment: write something first (up to 5000 characters).")
     return redirect(reverse("goals:detail", args=[goal.pk]) + "#comment-form")

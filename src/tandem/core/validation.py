@@ -5,8 +5,11 @@ One rule for text, wherever it comes from (a form, a JSON body, a query string, 
 import): it may not hold NUL or an unpaired UTF-16 surrogate. PostgreSQL refuses NUL in text
 columns, and a lone surrogate (JSON can spell one, `"\\udfff"`) is not Unicode: it cannot be
 encoded as UTF-8, so storing or showing it fails. `unstorable` finds either; each layer turns
-it into its own 4xx naming the field (forms: `TextValidator`; the API: `core.api`; imports:
-the importer's cell check; services: `clean_text`).
+it into its own 4xx naming the field: the API (`core.api`: bodies and query strings), page
+query strings (`core.middleware.QueryTextMiddleware`), HRIS imports (the importer's cell
+check) and services (`clean_text`). Page forms need nothing more: a form-encoded body cannot
+carry a surrogate (Django decodes bad UTF-8 as U+FFFD), and every Django CharField refuses
+NUL beside the field.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.deconstruct import deconstructible
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -43,24 +45,6 @@ def first_unstorable(value: Any) -> str | None:
             if found is not None:
                 return found
     return None
-
-
-@deconstructible
-class TextValidator:
-    """A form field's check: typed text may not hold NUL or an unpaired surrogate."""
-
-    message = f"This field {NOT_TEXT}."
-    code = "not_text"
-
-    def __call__(self, value: Any) -> None:
-        if first_unstorable(value) is not None:
-            raise ValidationError(self.message, code=self.code)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, TextValidator)
-
-    def __hash__(self) -> int:
-        return hash(self.code)
 
 
 def clean_text(value: Any, *, field: str, label: str, limit: int, required: bool = True) -> str:

@@ -219,6 +219,16 @@ def test_a_body_that_is_not_json_is_a_400_in_the_error_shape(
     assert not Goal.objects.exists()
 
 
+def test_a_multipart_body_is_a_400_in_the_error_shape(
+    bearer_for: Callable[[Person], Client],
+) -> None:
+    client = bearer_for(PersonFactory())
+    response = client.generic(
+        "POST", "/api/v1/goals", b"--x\r\n", content_type="multipart/form-data"
+    )
+    assert assert_error(response, 400)["errors"][0]["type"] == "json_invalid"
+
+
 def test_a_25_mb_body_is_a_413_in_the_error_shape(bearer_for: Callable[[Person], Client]) -> None:
     PeriodFactory()
     text = "x" * (25 * 1024 * 1024)

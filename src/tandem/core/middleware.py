@@ -53,26 +53,28 @@ class NoStoreMiddleware:
         return response
 
 
-FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-
-
 class BodyLimitMiddleware:
     """A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (TANDEM_MAX_BODY_MB) is answered 413 —
     in the API's error shape under /api/, as a plain page elsewhere — before anything else
     reads it. Left to Django, the first reader (CSRF, or the view) raises RequestDataTooBig
     and the answer is a 400, or under debug a traceback.
 
-    Forms are parsed here (Django counts their fields, not their files, so an HRIS upload up
-    to TANDEM_IMPORT_MAX_MB still passes); any other body is read, once, into memory."""
+    A page's multipart form is parsed here (Django counts its fields, not its files, so an
+    HRIS upload up to TANDEM_IMPORT_MAX_MB still passes); any other body is read into memory
+    once, where its reader (the form, the API's JSON parser) finds it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
-            if request.content_type in FORM_TYPES:
+            if request.method in ("GET", "HEAD", "OPTIONS"):
+                pass
+            elif request.content_type == "multipart/form-data" and not request.path.startswith(
+                "/api/"
+            ):
                 request.POST  # noqa: B018 (parsing is the point)
-            elif request.method not in ("GET", "HEAD", "OPTIONS"):
+            else:
                 request.body  # noqa: B018
         except RequestDataTooBig:
             return self.too_large(request)

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install install-dev lint typecheck schema bench clean
+.PHONY: run test install install-dev lint typecheck schema fuzz bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ lint: install-dev
 
 schema: install-dev
 	$(BIN)/tandem export-openapi > src/tandem/openapi.json
+
+# schemathesis against a live server on a throwaway database (.ci/fuzz-api says how).
+fuzz: install-dev
+	.ci/fuzz-api
 
 bench: install-dev
 	$(BIN)/python bench/org.py

@@ -1,19 +1,24 @@
-"""The JSON API, /api/v1/. Each app adds its Router; errors are JSON naming the field."""
+"""The JSON API, /api/v1/. Each app adds its Router; every error is an `ErrorOut`
+(`core/api.py`), naming the field when it is about one."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 
 from tandem.access.auth import ActiveSessionAuth, TokenAuth
 from tandem.access.rules import NotAllowed
+from tandem.core.api import Api
 
-api = NinjaAPI(
+api = Api(
     title="Tandem API",
     version="1",
     description="Performance management: people, goals, feedback, reviews. Authenticate with "
-    "your browser session or `Authorization: Bearer <personal token>`.",
+    "your browser session or `Authorization: Bearer <personal token>`.\n\n"
+    "Every error is answered in one shape, `ErrorOut`: `detail` (a sentence) and `errors` "
+    "(each bad input with its `loc`, `msg` and `type`). Bodies are JSON objects, read "
+    "strictly: each value must have its documented JSON type. Text may not contain NUL or "
+    "unpaired surrogates (422). Bodies larger than the server's limit (4 MB by default, "
+    "`TANDEM_MAX_BODY_MB`) are answered 413.",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
@@ -23,19 +28,8 @@ api = NinjaAPI(
 
 @api.exception_handler(NotAllowed)
 def _not_found(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
-    return api.create_response(request, {"detail": "Not found."}, status=404)
-
-
-@api.exception_handler(ValidationError)
-def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    if hasattr(exc, "error_dict"):
-        errors = [
-            {"loc": ["body", field], "msg": " ".join(messages)}
-            for field, messages in exc.message_dict.items()
-        ]
-    else:
-        errors = [{"loc": ["body"], "msg": " ".join(exc.messages)}]
-    return api.create_response(request, {"detail": errors}, status=422)
+    # Denied and missing are answered alike, so a 404 never tells what exists.
+    return api.error(request, 404, "Not found.")
 
 
 def _register_routers() -> None:

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF does, for forms): an oversized one is a 413.
+    "tandem.core.middleware.BodyLimitMiddleware",
+    "tandem.core.middleware.QueryTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a timed-out session is told why it was signed out.
     "tandem.access.middleware.SessionTimeoutMiddleware",
@@ -292,9 +295,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-# --- Uploads ------------------------------------------------------------------------------
+# --- Request bodies and uploads ------------------------------------------------------------
+# The largest body Tandem reads into memory: a JSON body, or a form's fields (files not
+# counted). A bigger one is answered 413 (core.middleware.BodyLimitMiddleware). 4 MB holds the
+# largest form there is (a review of 20 questions, each 10,000 characters of non-Latin text)
+# with room to spare.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TANDEM_MAX_BODY_MB", 4, minimum=1) * 1024 * 1024
+# Uploaded files (the HRIS import) are not counted above; they have their own limit, checked
+# by the import form and the importer.
 IMPORT_MAX_BYTES = env_int("TANDEM_IMPORT_MAX_MB", 20, minimum=1) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
 # --- API ---------------------------------------------------------------------------------

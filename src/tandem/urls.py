@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from tandem.access.urls import auth_urlpatterns
 from tandem.api import api
+from tandem.core import api as core_api
 from tandem.core import views as core_views
 from tandem.site import views as site_views
 
@@ -19,4 +20,7 @@ urlpatterns = [
     path("", include("tandem.meetings.urls")),
     path("", include("tandem.reviews.urls")),
     path("api/v1/", api.urls),
+    # Last: any other /api/ address (a path id that is not a number among them) is answered
+    # in the API's error shape, not with the HTML 404 page.
+    re_path(r"^api/", core_api.not_found, name="api-not-found"),
 ]

@@ -70,6 +70,8 @@ MATRIX: tuple[Row, ...] = (
     Row("api:openapi-view", "docs", lambda o: url("api:openapi-view"), public(200)),
     # Ninja's root only exists so the API can find its own prefix; it is a 404 for everyone.
     Row("api:api-root", "root", lambda o: url("api:api-root"), public(404)),
+    # Any other /api/ address (a path id that is not a number) is a JSON 404 for everyone.
+    Row("api-not-found", "a path id not a number", lambda o: "/api/v1/goals/abc", public(404)),
     # --- Everyone signed in -----------------------------------------------------------------
     Row("home", "page", lambda o: url("home"), expect()),
     Row("org:directory", "page", lambda o: url("org:directory"), expect()),

@@ -132,7 +132,7 @@ def test_bad_filters_are_422s_naming_the_field(client_for, world):
     ):
         response = client.get(f"/api/v1/goals?{query}")
         assert response.status_code == 422, query
-        assert field in json.dumps(response.json()["detail"]), query
+        assert field in json.dumps(response.json()["errors"]), query
 
 
 def test_the_list_costs_the_same_queries_with_more_goals(

@@ -135,11 +135,11 @@ def _b64(value: object) -> str:
 def test_it_rejects_a_tampered_cursor_naming_the_field(client_for, cursor):
     response = client_for(PersonFactory()).get("/api/v1/people", {"cursor": cursor})
     assert response.status_code == 422, response.content
-    assert response.json()["detail"][0]["loc"] == ["query", "cursor"]
+    assert response.json()["errors"][0]["loc"] == ["query", "cursor"]
 
 
 @pytest.mark.parametrize("limit", ["0", "500", "-1", "ten"])
 def test_it_rejects_a_limit_out_of_range_naming_the_field(client_for, limit):
     response = client_for(PersonFactory()).get("/api/v1/people", {"limit": limit})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "limit"
+    assert response.json()["errors"][0]["loc"][-1] == "limit"

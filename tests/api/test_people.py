@@ -53,7 +53,7 @@ def test_it_filters_people_by_status(client_for):
 def test_it_rejects_an_unknown_status_naming_the_field(client_for):
     response = client_for(PersonFactory()).get("/api/v1/people", {"status": "retired"})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "status"
+    assert response.json()["errors"][0]["loc"][-1] == "status"
 
 
 @pytest.mark.parametrize(
@@ -101,20 +101,20 @@ def test_it_answers_a_search_with_a_nul_byte_without_error(client_for):
 def test_it_rejects_an_overlong_search_naming_the_field(client_for):
     response = client_for(PersonFactory()).get("/api/v1/people", {"q": "x" * 201})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "q"
+    assert response.json()["errors"][0]["loc"][-1] == "q"
 
 
 def test_it_rejects_a_department_that_is_not_a_number_naming_the_field(client_for):
     response = client_for(PersonFactory()).get("/api/v1/people", {"department": "sales"})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "department"
+    assert response.json()["errors"][0]["loc"][-1] == "department"
 
 
 @pytest.mark.parametrize("field", ["department", "manager"])
 def test_it_rejects_an_id_too_large_for_the_database_naming_the_field(client_for, field):
     response = client_for(PersonFactory()).get("/api/v1/people", {field: 10**30})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == field
+    assert response.json()["errors"][0]["loc"][-1] == field
 
 
 # --- Private fields ---------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_it_answers_404_for_an_id_too_large_for_the_database(client_for):
 def test_it_rejects_a_person_id_that_is_not_a_number_naming_the_field(client_for):
     response = client_for(PersonFactory()).get("/api/v1/people/ana")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "person_id"
+    assert response.json()["errors"][0]["loc"][-1] == "person_id"
 
 
 def test_it_shows_one_person_with_department_and_manager(client_for):

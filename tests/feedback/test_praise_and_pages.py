@@ -103,7 +103,7 @@ def test_reactions_through_the_api_are_idempotent(cast):
         f"/api/v1/praise/{item.pk}/reactions", {"kind": "nope"}, content_type="application/json"
     )
     assert bad.status_code == 422
-    assert bad.json()["detail"][0]["loc"] == ["body", "kind"]
+    assert bad.json()["errors"][0]["loc"] == ["body", "kind"]
 
 
 def test_nobody_reacts_to_private_feedback_through_the_api(cast):
@@ -121,7 +121,7 @@ def test_giving_praise_through_the_api_names_bad_fields(cast):
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][1] in {"recipient_id", "text"}
+    assert response.json()["errors"][0]["loc"][1] in {"recipient_id", "text"}
 
 
 def test_the_profile_page_loads_the_timeline_section(cast):

@@ -156,7 +156,7 @@ def test_the_api_creates_a_request_and_names_bad_fields(cast, client_for):
         content_type="application/json",
     )
     assert bad.status_code == 422
-    assert bad.json()["detail"][0]["loc"] == ["body", "asked_ids"]
+    assert bad.json()["errors"][0]["loc"] == ["body", "asked_ids"]
     good = client.post(
         "/api/v1/feedback-requests",
         {"asked_ids": [cast.giver.pk], "visibility": "private"},

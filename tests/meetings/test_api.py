@@ -19,7 +19,7 @@ def _send(client, method: str, url: str, body: dict | None = None):  # type: ign
 
 
 def _fields(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [error["loc"][-1] for error in response.json()["detail"]]
+    return [error["loc"][-1] for error in response.json()["errors"]]
 
 
 def test_a_manager_starts_a_series_through_the_api(bearer_for):

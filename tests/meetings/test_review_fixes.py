@@ -49,7 +49,7 @@ def test_a_meetings_cursor_outside_utc_is_a_422_naming_the_cursor(bearer_for, st
         f"/api/v1/one-on-ones/series/{series.pk}/meetings", {"cursor": _cursor(stamp)}
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "cursor"
+    assert response.json()["errors"][0]["loc"][-1] == "cursor"
 
 
 def test_moving_a_meeting_to_the_end_of_time_is_a_422_naming_the_field(bearer_for):

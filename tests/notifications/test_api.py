@@ -36,7 +36,7 @@ def test_the_list_pages_with_next_cursor(bearer_for):
 def test_a_bad_cursor_is_a_422_naming_the_field(bearer_for):
     response = bearer_for(PersonFactory()).get("/api/v1/notifications?cursor=garbage")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["query", "cursor"]
+    assert response.json()["errors"][0]["loc"] == ["query", "cursor"]
 
 
 def test_unread_only_filters(bearer_for):

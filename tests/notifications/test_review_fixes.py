@@ -33,4 +33,4 @@ def test_a_cursor_outside_utc_shows_the_first_page_with_a_message(client_for, st
 def test_a_cursor_outside_utc_is_a_422_naming_the_cursor(bearer_for, stamp):
     response = bearer_for(PersonFactory()).get("/api/v1/notifications", {"cursor": _cursor(stamp)})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"][-1] == "cursor"
+    assert response.json()["errors"][0]["loc"][-1] == "cursor"

@@ -695,3 +695,15 @@ def test_updating_two_thousand_people_takes_a_bounded_number_of_queries(
         result = run(csv_bytes(rows))
 
     assert result.updated == 2000
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\udfff"], ids=["NUL", "lone surrogate"])
+def test_a_cell_that_is_not_text_is_a_problem_naming_its_row_and_column(bad: str) -> None:
+    rows = [
+        {"employee_id": "1", "email": "ada@example.com", "first_name": "Ada", "last_name": "L"},
+        {"employee_id": "2", "email": "al@example.com", "first_name": "Al", "last_name": f"T{bad}"},
+    ]
+    result = import_people(rows=rows, by=SYSTEM, file_name="people")
+    assert problems_of(result) == [(3, "last_name")]
+    assert "not text" in result.problems[0].message
+    assert not Person.objects.exists()

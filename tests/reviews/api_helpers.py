@@ -74,7 +74,7 @@ def send(client: Client, method: str, url: str, body: dict[str, Any] | None = No
 
 
 def error_fields(response: Any) -> list[Any]:
-    return [error["loc"][-1] for error in response.json()["detail"]]
+    return [error["loc"][-1] for error in response.json()["errors"]]
 
 
 __all__ = ["BASE", "Relationship", "Team", "bearer", "error_fields", "make_team", "send"]

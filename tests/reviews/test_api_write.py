@@ -78,7 +78,7 @@ def test_a_rating_outside_the_scale_is_a_422_naming_the_question(team):
         bearer(team.report), "PATCH", _url(review), {"answers": {"q1": {"rating": 9}}, "version": 0}
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "answers", "q1"]
+    assert response.json()["errors"][0]["loc"] == ["body", "answers", "q1"]
     assert _stored(review) == ({}, 0, ReviewState.NOT_STARTED)
 
 
@@ -109,7 +109,7 @@ def test_writing_after_the_phase_closed_is_a_422_and_the_draft_stays(team):
     )
     assert response.status_code == 422
     assert error_fields(response) == ["answers"]
-    assert "closed" in response.json()["detail"][0]["msg"]
+    assert "closed" in response.json()["errors"][0]["msg"]
     assert _stored(review)[0]["q2"]["comment"] == "Kept"  # type: ignore[index]
 
 
@@ -346,7 +346,7 @@ def test_sharing_before_the_sharing_phase_opens_is_a_422(team):
         bearer(team.manager), "POST", f"{BASE}/participants/{team.participant.pk}/share"
     )
     assert response.status_code == 422
-    assert "opens on" in response.json()["detail"][0]["msg"]
+    assert "opens on" in response.json()["errors"][0]["msg"]
 
 
 def test_a_peer_cannot_share_or_acknowledge(team):

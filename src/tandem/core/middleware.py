@@ -1,4 +1,5 @@
-"""Request-wide plumbing: who is acting from where, the viewer's time zone, no caching."""
+"""Request-wide plumbing: who is acting from where, the viewer's time zone, no caching,
+the size of a request body, text in query strings."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ import zoneinfo
 from collections.abc import Callable
 
 from axes.helpers import get_client_ip_address
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from tandem.audit.context import origin
+from tandem.core.api import error_json, too_large_detail
+from tandem.core.validation import NOT_TEXT, unstorable
 
 
 class RequestContextMiddleware:
@@ -47,3 +53,59 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private, max-age=0"
         return response
+
+
+class BodyLimitMiddleware:
+    """A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (TANDEM_MAX_BODY_MB) is answered 413 —
+    in the API's error shape under /api/, as a plain page elsewhere — before anything else
+    reads it. Left to Django, the first reader (CSRF, or the view) raises RequestDataTooBig
+    and the answer is a 400, or under debug a traceback.
+
+    A page's multipart form is parsed here (Django counts its fields, not its files, so an
+    HRIS upload up to TANDEM_IMPORT_MAX_MB still passes); any other body is read into memory
+    once, where its reader (the form, the API's JSON parser) finds it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            if request.method in ("GET", "HEAD", "OPTIONS"):
+                pass
+            elif request.content_type == "multipart/form-data" and not request.path.startswith(
+                "/api/"
+            ):
+                request.POST  # noqa: B018 (parsing is the point)
+            else:
+                request.body  # noqa: B018
+        except RequestDataTooBig:
+            return self.too_large(request)
+        except (TooManyFieldsSent, TooManyFilesSent, MultiPartParserError) as error:
+            if request.path.startswith("/api/"):
+                return error_json(400, str(error))
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    def too_large(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return error_json(413, too_large_detail())
+        return render(request, "413.html", {"detail": too_large_detail()}, status=413)
+
+
+class QueryTextMiddleware:
+    """A page's query string holds text: a NUL in any parameter is answered 400 naming it,
+    before a view puts it in a query (PostgreSQL refuses NUL in text: a 500). The API names
+    the parameter in its own 422 (core.api.StrictJsonParser), so /api/ is left to it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            for name, values in request.GET.lists():
+                if unstorable(name) or any(unstorable(v) for v in values):
+                    return HttpResponseBadRequest(
+                        f"The address parameter “{name}” {NOT_TEXT}.",
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return self.get_response(request)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
-from tandem.core.api import MAX_ID
+from tandem.core.api import MAX_ID, DateIn, IdIn, InSchema
 from tandem.org.schemas import PersonRef
 
 
@@ -39,15 +39,15 @@ class FeedbackPageOut(Schema):
     next_cursor: str | None
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(InSchema):
     recipient_id: int = Field(ge=1, le=MAX_ID)
     text: str
     visibility: str = Field(description="private | with_manager | public (praise)")
-    value_ids: list[int] = Field(default_factory=list, max_length=20)
+    value_ids: list[IdIn] = Field(default_factory=list, max_length=20)
     goal_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
-class ReactionIn(Schema):
+class ReactionIn(InSchema):
     kind: str = Field(description="applause | heart | celebrate | insight")
     on: bool = Field(True, description="false takes your reaction back")
 
@@ -76,26 +76,26 @@ class FeedbackRequestsOut(Schema):
     mine: list[FeedbackRequestOut]
 
 
-class FeedbackRequestIn(Schema):
+class FeedbackRequestIn(InSchema):
     subject_id: int | None = Field(
         None, ge=1, le=MAX_ID, description="Someone in your team; empty for yourself"
     )
-    asked_ids: list[int] = Field(max_length=50)
+    asked_ids: list[IdIn] = Field(max_length=50)
     questions: str = ""
-    due_date: date | None = None
+    due_date: DateIn | None = None
     visibility: str
 
 
-class AnswerIn(Schema):
+class AnswerIn(InSchema):
     text: str
-    value_ids: list[int] = Field(default_factory=list, max_length=20)
+    value_ids: list[IdIn] = Field(default_factory=list, max_length=20)
 
 
-class DeclineIn(Schema):
+class DeclineIn(InSchema):
     reason: str
 
 
-class UpwardIn(Schema):
+class UpwardIn(InSchema):
     text: str
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, Strict
 
-from tandem.core.api import MAX_ID
+from tandem.core.api import MAX_ID, Choice, DecimalIn, IdIn, InSchema
 from tandem.goals.models import GoalLevel, Health, KeyResultKind, Visibility
 from tandem.org.schemas import DepartmentRef, PersonRef
 
@@ -97,43 +97,43 @@ class GoalFilters(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-class KeyResultIn(Schema):
+class KeyResultIn(InSchema):
     title: str = Field(min_length=1, max_length=200)
-    kind: KeyResultKind = KeyResultKind.NUMBER
+    kind: Choice[KeyResultKind] = KeyResultKind.NUMBER
     unit: str = Field("", max_length=20)
-    start_value: Decimal = Field(Decimal(0), ge=-MAX_VALUE, le=MAX_VALUE)
-    target_value: Decimal = Field(Decimal(1), ge=-MAX_VALUE, le=MAX_VALUE)
-    stretch_value: Decimal | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
-    current_value: Decimal | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
-    weight: Decimal = Field(Decimal(1), ge=0, le=Decimal("9999.99"))
+    start_value: DecimalIn = Field(Decimal(0), ge=-MAX_VALUE, le=MAX_VALUE)
+    target_value: DecimalIn = Field(Decimal(1), ge=-MAX_VALUE, le=MAX_VALUE)
+    stretch_value: DecimalIn | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
+    current_value: DecimalIn | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
+    weight: DecimalIn = Field(Decimal(1), ge=0, le=Decimal("9999.99"))
     milestones: list[str] = Field(default_factory=list, max_length=50)
 
 
-class KeyResultPatch(Schema):
+class KeyResultPatch(InSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
     unit: str | None = Field(None, max_length=20)
-    start_value: Decimal | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
-    target_value: Decimal | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
-    stretch_value: Decimal | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
-    current_value: Decimal | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
-    weight: Decimal | None = Field(None, ge=0, le=Decimal("9999.99"))
+    start_value: DecimalIn | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
+    target_value: DecimalIn | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
+    stretch_value: DecimalIn | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
+    current_value: DecimalIn | None = Field(None, ge=-MAX_VALUE, le=MAX_VALUE)
+    weight: DecimalIn | None = Field(None, ge=0, le=Decimal("9999.99"))
     reason: str = Field("", max_length=500)
 
 
-class GoalIn(Schema):
+class GoalIn(InSchema):
     title: str = Field(min_length=1, max_length=200)
-    level: GoalLevel = GoalLevel.INDIVIDUAL
+    level: Choice[GoalLevel] = GoalLevel.INDIVIDUAL
     owner: int | None = Field(None, ge=1, le=MAX_ID, description="Person id; default: you")
     period: int | None = Field(None, ge=1, le=MAX_ID, description="Period id; default: current")
     parent: int | None = Field(None, ge=1, le=MAX_ID, description="Goal id to align to")
     department: int | None = Field(None, ge=1, le=MAX_ID, description="Department id")
     description: str = Field("", max_length=10_000)
-    visibility: Visibility = Visibility.PUBLIC
-    manual_progress: Decimal | None = Field(None, ge=0, le=1)
+    visibility: Choice[Visibility] = Visibility.PUBLIC
+    manual_progress: DecimalIn | None = Field(None, ge=0, le=1)
     key_results: list[KeyResultIn] = Field(default_factory=list, max_length=20)
 
 
-class GoalPatch(Schema):
+class GoalPatch(InSchema):
     """Only the fields sent are changed. `parent: null` removes the alignment."""
 
     title: str | None = Field(None, min_length=1, max_length=200)
@@ -142,13 +142,13 @@ class GoalPatch(Schema):
     period: int | None = Field(None, ge=1, le=MAX_ID)
     parent: int | None = Field(None, ge=1, le=MAX_ID)
     department: int | None = Field(None, ge=1, le=MAX_ID)
-    visibility: Visibility | None = None
-    manual_progress: Decimal | None = Field(None, ge=0, le=1)
+    visibility: Choice[Visibility] | None = None
+    manual_progress: DecimalIn | None = Field(None, ge=0, le=1)
     reason: str = Field("", max_length=500, description="Why (kept in the goal's history)")
 
 
-class GoalCloseIn(Schema):
-    score: Decimal = Field(
+class GoalCloseIn(InSchema):
+    score: DecimalIn = Field(
         description="On the company's scoring scale (0.0–1.0, 0–100 or 1–5); stored as 0..1"
     )
     reflection: str = Field("", max_length=10_000)
@@ -172,14 +172,14 @@ class CheckInPageOut(Schema):
     next_cursor: str | None
 
 
-class CheckInIn(Schema):
-    health: Health
+class CheckInIn(InSchema):
+    health: Choice[Health]
     confidence: int = Field(ge=0, le=10)
     note: str = Field("", max_length=10_000)
-    values: dict[int, Decimal] = Field(
+    values: dict[Annotated[IdIn, Strict(False)], DecimalIn] = Field(
         default_factory=dict, description="New current value per key result id"
     )
-    milestones_done: list[int] = Field(default_factory=list, description="Milestone ids")
+    milestones_done: list[IdIn] = Field(default_factory=list, description="Milestone ids")
 
 
 class TreeNodeOut(Schema):

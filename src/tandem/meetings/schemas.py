@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from tandem.core.api import DateIn, DateTimeIn, IdIn, InSchema
 from tandem.org.schemas import PersonRef
 
 
@@ -27,12 +28,12 @@ class SeriesPageOut(Schema):
     next_cursor: str | None
 
 
-class SeriesIn(Schema):
-    report: int | None = Field(None, description="The direct report's person id")
+class SeriesIn(InSchema):
+    report: IdIn | None = Field(None, description="The direct report's person id")
     cadence: str | None = Field(
         None, description="weekly, fortnightly or monthly (default: the program's)"
     )
-    first_start: datetime | None = Field(
+    first_start: DateTimeIn | None = Field(
         None, description="The first meeting; without an offset it is read in your time zone"
     )
     duration_minutes: int | None = 30
@@ -54,9 +55,9 @@ class MeetingPageOut(Schema):
     next_cursor: str | None
 
 
-class MeetingPatch(Schema):
+class MeetingPatch(InSchema):
     shared_notes: str | None = None
-    starts_at: datetime | None = Field(None, description="Move this one meeting")
+    starts_at: DateTimeIn | None = Field(None, description="Move this one meeting")
 
 
 class PrivateNoteOut(Schema):
@@ -66,7 +67,7 @@ class PrivateNoteOut(Schema):
     updated_at: datetime | None
 
 
-class PrivateNoteIn(Schema):
+class PrivateNoteIn(InSchema):
     text: str = ""
 
 
@@ -79,11 +80,11 @@ class AgendaItemOut(Schema):
     author: PersonRef | None
 
 
-class AgendaItemIn(Schema):
+class AgendaItemIn(InSchema):
     text: str | None = None
 
 
-class AgendaItemPatch(Schema):
+class AgendaItemPatch(InSchema):
     text: str | None = None
     done: bool | None = None
     position: int | None = Field(None, ge=1, le=10_000)
@@ -100,14 +101,14 @@ class ActionItemOut(Schema):
     done_at: datetime | None
 
 
-class ActionItemIn(Schema):
+class ActionItemIn(InSchema):
     text: str | None = None
-    owner: int | None = Field(None, description="Person id: one of the two participants")
-    due_date: date | None = None
+    owner: IdIn | None = Field(None, description="Person id: one of the two participants")
+    due_date: DateIn | None = None
 
 
-class ActionItemPatch(Schema):
+class ActionItemPatch(InSchema):
     text: str | None = None
-    owner: int | None = None
-    due_date: date | None = None
+    owner: IdIn | None = None
+    due_date: DateIn | None = None
     done: bool | None = None

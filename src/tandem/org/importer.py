@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from tandem.core.validation import NOT_TEXT, unstorable
 from tandem.org.models import PersonStatus
 
 # --- Columns ------------------------------------------------------------------------------
@@ -748,6 +749,8 @@ def _parse_row(
     for column in columns.index:
         raw = cell(column)
         try:
+            if isinstance(raw, str) and unstorable(raw):
+                raise CellError(f"This cell {NOT_TEXT}.")
             if column == "email":
                 values[column] = parse_email(raw)
             elif column in ("start_date", "end_date"):

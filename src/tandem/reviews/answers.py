@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from tandem.core.validation import NOT_TEXT, unstorable
 from tandem.reviews import versions
 from tandem.reviews.models import QuestionKind
 
@@ -62,7 +63,9 @@ def _comment(question: Mapping[str, Any], raw: Any, where: str = "") -> str:
         return ""
     if not isinstance(raw, str):
         raise ValueError(f"{_prompt(question)}{where}: the comment must be text.")
-    text = raw.replace("\x00", "").replace("\r\n", "\n")
+    if unstorable(raw):
+        raise ValueError(f"{_prompt(question)}{where}: the comment {NOT_TEXT}.")
+    text = raw.replace("\r\n", "\n")
     if len(text) > COMMENT_MAX:
         raise ValueError(
             f"{_prompt(question)}{where}: keep the comment under {COMMENT_MAX:,} characters "

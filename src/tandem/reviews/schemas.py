@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from tandem.core.api import MAX_ID
+from tandem.core.api import MAX_ID, ErrorOut, InSchema
 from tandem.org.schemas import PersonRef
 
 MAX_TEXT = 20_000
@@ -421,7 +421,7 @@ class ReviewFilters(Schema):
 MAX_VERSION = 2**31 - 1
 
 
-class ReviewDraftIn(Schema):
+class ReviewDraftIn(InSchema):
     answers: dict[str, Any] = Field(
         description="Only the questions that changed; each replaces its stored answer"
     )
@@ -431,27 +431,27 @@ class ReviewDraftIn(Schema):
     )
 
 
-class ReviewSubmitIn(Schema):
+class ReviewSubmitIn(InSchema):
     answers: dict[str, Any] | None = Field(None, description="Last changes, saved before submit")
     version: int = Field(ge=0, le=MAX_VERSION, description="The version you read")
     active_seconds: int = Field(0, ge=0, le=86_400)
 
 
-class ConflictOut(Schema):
-    """409: someone saved the review since the version you sent; nothing was changed."""
+class ConflictOut(ErrorOut):
+    """409: someone saved the review since the version you sent; nothing was changed. The
+    one error shape, plus the version to reload."""
 
-    detail: str
     current_version: int = Field(description="Reload the review at this version, then merge")
 
 
 PersonId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-class PeersIn(Schema):
+class PeersIn(InSchema):
     peers: list[PersonId] = Field(max_length=50, description="Person ids, in the order you prefer")
 
 
-class ApprovePeersIn(Schema):
+class ApprovePeersIn(InSchema):
     peers: list[PersonId] | None = Field(
         None,
         max_length=50,
@@ -459,15 +459,15 @@ class ApprovePeersIn(Schema):
     )
 
 
-class ReasonIn(Schema):
+class ReasonIn(InSchema):
     reason: str = Field(max_length=500)
 
 
-class ReplacePeerIn(Schema):
+class ReplacePeerIn(InSchema):
     peer: int = Field(ge=1, le=MAX_ID, description="The person who reviews instead")
 
 
-class AcknowledgeIn(Schema):
+class AcknowledgeIn(InSchema):
     comment: str = Field("", max_length=5_000, description="Optional, read by your manager")
 
 

@@ -403,6 +403,8 @@ def comment(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
         else:
             messages.success(request, "Comment posted.")
             return redirect(reverse("goals:detail", args=[goal.pk]) + "#comments")
+    elif form.has_error("body", "null_characters_not_allowed"):
+        messages.error(request, "Comment: " + " ".join(str(e) for e in form.errors["body"]))
     else:
         messages.error(request, "Comment: write something first (up to 5000 characters).")
     return redirect(reverse("goals:detail", args=[goal.pk]) + "#comment-form")

@@ -19,7 +19,7 @@ from ninja import Query, Router, Status
 from ninja.errors import ValidationError
 
 from tandem.access.rules import NotAllowed, can, scope
-from tandem.core.api import ERRORS, MAX_ID
+from tandem.core.api import ERRORS, MAX_ID, error_body
 from tandem.reviews import phases, versions
 from tandem.reviews.api.common import (
     NOT_FOUND,
@@ -232,7 +232,8 @@ def _answer_errors(review: Review, error: DjangoValidationError) -> ValidationEr
 
 def _conflict(review: Review, error: writing.DraftConflict) -> Status[dict[str, Any]]:
     current = Review.objects.filter(pk=review.pk).values_list("version", flat=True).first()
-    return Status(409, {"detail": " ".join(error.messages), "current_version": current or 0})
+    body = error_body(" ".join(error.messages))
+    return Status(409, {**body, "current_version": current or 0})
 
 
 def _write(

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tandem.access.rules import SYSTEM, require
 from tandem.audit.services import record
+from tandem.core.validation import NOT_TEXT, unstorable
 from tandem.notifications.services import Message, notify, notify_many
 from tandem.reviews import phases, states, tally
 from tandem.reviews.models import (
@@ -163,7 +164,9 @@ def acknowledge(participant: Participant, *, comment: Any = "", by: Any) -> Part
         comment = ""
     if not isinstance(comment, str):
         raise ValidationError({"comment": "The comment must be text."})
-    comment = comment.replace("\x00", "").strip()
+    if unstorable(comment):
+        raise ValidationError({"comment": f"The comment {NOT_TEXT}."})
+    comment = comment.strip()
     if len(comment) > ACK_COMMENT_MAX:
         raise ValidationError(
             {
@@ -208,7 +211,9 @@ def reopen(review: Review, *, reason: Any, by: Any) -> Review:
     """HR reopens a submitted review: the version before is kept, ratings are withdrawn,
     and the reviewer writes again (within the phase window, which HR may extend)."""
     require(by, "review.reopen", review)
-    reason = reason.replace("\x00", "").strip() if isinstance(reason, str) else ""
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if unstorable(reason):
+        raise ValidationError({"reason": f"The reason {NOT_TEXT}."})
     if not reason:
         raise ValidationError({"reason": "Say why the review is reopened; the reviewer reads it."})
     if len(reason) > REASON_MAX:

@@ -31,6 +31,11 @@ def gunicorn_argv(*, bind: str, workers: int, timeout: int, extra: list[str]) ->
         "-",
         "--forwarded-allow-ips",
         env_str("TANDEM_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        # gunicorn's most (its default is 4094): an API page link (`cursor`, up to 500
+        # characters) with a search (`q`) in non-Latin letters, percent-encoded, is longer
+        # than 4 KB and must reach Tandem, which answers it (or a 422) in JSON.
+        "--limit-request-line",
+        "8190",
         *extra,
     ]
 

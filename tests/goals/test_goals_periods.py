@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from tandem.access.rules import NotAllowed
 from tandem.goals.models import Period, PeriodKind
 from tandem.goals.queries import goals as queries
+from tandem.goals.reminders import keep_goal_periods
 from tandem.goals.services.periods import bounds, close_period, create_period, ensure_periods
 from tandem.program.models import Program
 from tests.factories import PersonFactory, hr_admin
@@ -103,3 +104,20 @@ def test_the_periods_page_counts_each_periods_goals(client_for):
     response = client_for(hr_admin()).get(reverse("goals:periods"))
     assert response.status_code == 200
     assert "<td>2</td>" in response.content.decode()
+
+
+def test_goal_pages_create_no_period_when_none_exists(client_for):
+    person = PersonFactory()
+    client = client_for(person)
+
+    for page in ("/goals/", "/goals/company/", "/goals/new/"):
+        assert client.get(page).status_code == 200
+    assert not Period.objects.exists()
+    assert "No goal period is open yet" in client.get("/goals/new/").text
+
+
+@pytest.mark.time_machine(datetime(2027, 5, 12, 9, tzinfo=UTC))
+def test_the_nightly_run_opens_the_current_and_the_next_period_once(db):
+    keep_goal_periods(date(2027, 5, 12))
+    keep_goal_periods(date(2027, 5, 12))
+    assert sorted(Period.objects.values_list("name", flat=True)) == ["Q2 2027", "Q3 2027"]

@@ -8,6 +8,7 @@ that finds who has not checked in, so a second run the same week costs one query
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
@@ -15,8 +16,9 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
 from tandem.core.reminders import register
-from tandem.goals.models import WeeklyCheckIn
+from tandem.goals.models import Period, WeeklyCheckIn
 from tandem.goals.queries.checkins import week_start_of
+from tandem.goals.services.periods import ensure_periods
 from tandem.notifications.queries import with_dedupe_key
 from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus
@@ -63,6 +65,22 @@ def people_to_remind(week_start: date) -> QuerySet[Person]:
         .exclude(Exists(with_dedupe_key(key)))
         .order_by("pk")
     )
+
+
+logger = logging.getLogger(__name__)
+
+
+@register
+def keep_goal_periods(today: date) -> int:
+    """The current and the next goal period exist (the program's quarters, halves or
+    years): pages never create them. Upkeep, not a reminder: it counts as 0 sent, and logs
+    how many periods it opened."""
+    before = Period.objects.count()
+    ensure_periods(today)
+    opened = Period.objects.count() - before
+    if opened:
+        logger.info("goal periods: opened %d for %s", opened, today.isoformat())
+    return 0
 
 
 @register

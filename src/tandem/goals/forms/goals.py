@@ -35,6 +35,12 @@ WHO_SEES = {
 }
 
 
+NO_OPEN_PERIOD = (
+    "No goal period is open yet. Tandem opens the current one with its nightly run; HR "
+    "admins can open it now on the Periods page."
+)
+
+
 def open_periods() -> QuerySet[Period]:
     return Period.objects.filter(closed_at__isnull=True).order_by("start_date", "name")
 
@@ -169,6 +175,8 @@ class GoalForm(forms.Form):
         self.user = user
         choice_field(self, "level").choices = [c for c in GoalLevel.choices if c[0] in levels]
         model_field(self, "period").queryset = open_periods()
+        if not open_periods().exists():
+            self.fields["period"].help_text = NO_OPEN_PERIOD
         model_field(self, "parent").queryset = queries.visible_goals(user).filter(state="active")
         level = self.data.get("level") or self.initial.get("level") or levels[-1]
         if level not in GoalLevel.values:

@@ -152,6 +152,14 @@ def goals_for(
     return queryset.select_related("owner", "period", "parent").order_by("level", "title", "id")
 
 
+def latest_period(today: date | None = None) -> Period | None:
+    """The period that started last (by today), else the first one to come: what goal pages
+    show when no period contains today (the daily run has not created it yet)."""
+    today = today or timezone.localdate()
+    started = Period.objects.filter(start_date__lte=today).order_by("-start_date", "pk").first()
+    return started or Period.objects.order_by("start_date", "pk").first()
+
+
 def my_goals(user: Any, period: Period | None) -> QuerySet[Goal]:
     if period is None:
         return Goal.objects.none()

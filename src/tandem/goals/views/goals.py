@@ -37,17 +37,16 @@ from tandem.program.models import Program
 
 
 def _period_now(request: AuthedHttpRequest) -> Period | None:
-    """The period asked for (?period=id), else the current one; the program's periods are
-    made on first use so a new installation has a period to set goals in."""
+    """The period asked for (?period=id), else the current one, else the latest that has
+    started. A page never creates periods (a GET writes nothing): the daily run of `tandem
+    send-reminders` keeps the current and the next period in place, and HR admins can
+    create them on the Periods page."""
     raw = request.GET.get("period", "")
     if raw.isdigit():
         chosen = queries.period_for(int(raw))
         if chosen is not None:
             return chosen
-    current = queries.current_period()
-    if current is None:
-        current, _ = period_services.ensure_periods()
-    return current
+    return queries.current_period() or queries.latest_period()
 
 
 def _url_or_empty(name: str) -> str:

@@ -194,7 +194,7 @@ def test_a_reminder_goes_once_shortly_before_the_due_date(db):
 
 
 # The command runs for the real today, so today is pinned to a Wednesday: on the program's
-# check-in weekday (Friday) the check-in reminder would send too, and on a Monday the digest.
+# check-in weekday (Friday) the check-in reminder would send too.
 @pytest.mark.time_machine(datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
 @pytest.mark.dates
 def test_send_reminders_runs_every_registered_reminder(db):

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.access.models import Invitation, InvitationVia
 from tandem.access.rules import SYSTEM
@@ -385,6 +386,17 @@ def test_the_people_list_says_who_was_invited_and_who_has_signed_in(client_for: 
     assert page.count(">Invited<") == 1
     assert page.count(">Not invited<") == 1
     assert page.count(">Signed in<") == 2  # Bo, and HR who just signed in
+
+
+def test_the_people_list_says_when_an_invitation_expired(client_for: Any, settings: Any) -> None:
+    settings.INVITATION_TIMEOUT = 24 * 3600
+    (ana,) = imported("Ana")
+    Invitation.objects.create(person=ana, sent_at=timezone.now() - timedelta(days=2))
+
+    page = client_for(hr_admin()).get(reverse("org:hr_people"), {"sign_in": "invited"}).text
+
+    assert ">Invitation expired<" in page
+    assert "Send again to the 1 person" in page
 
 
 def test_the_not_invited_filter_offers_to_invite_everyone_it_shows(

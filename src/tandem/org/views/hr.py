@@ -211,7 +211,10 @@ def person_create(request: AuthedHttpRequest) -> HttpResponse:
             show_errors(form, error)
         else:
             messages.success(
-                request, f"{person.display_name} was added. This is recorded in the audit log."
+                request,
+                f"{person.display_name} was added. This is recorded in the audit log. They "
+                "have no password yet: send them an invitation below when they should start "
+                "using Tandem.",
             )
             return redirect("org:hr_person_edit", person_id=person.pk)
     return render(request, "org/hr_person_create.html", {"form": form})

@@ -158,6 +158,9 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = env_int("TANDEM_PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
+# An invitation (a link at which someone without a password chooses one) lives longer than a
+# reset link: it is read when a welcome e-mail is, often days later (access.tokens).
+INVITATION_TIMEOUT = env_int("TANDEM_INVITATION_DAYS", 7, minimum=1) * 24 * 3600
 # Throttling of password reset e-mails: at most so many per e-mail address and per client
 # address within a sliding window (access.services.request_password_reset).
 PASSWORD_RESET_PER_ADDRESS = env_int("TANDEM_PASSWORD_RESET_PER_ADDRESS", 3, minimum=1)

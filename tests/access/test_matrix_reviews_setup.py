@@ -221,6 +221,12 @@ MATRIX: tuple[Row, ...] = (
     ),
     Row(
         "reviews:cycle_launch",
+        "the confirmation of a draft",
+        lambda o: url("reviews:cycle_launch", pk(o, "setup_draft")),
+        HR,
+    ),
+    Row(
+        "reviews:cycle_launch",
         "a draft that is not ready",
         lambda o: url("reviews:cycle_launch", pk(o, "setup_draft")),
         REDIRECT,

@@ -37,7 +37,9 @@ def _launch(page: Page, cycle_name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(cycle_name)
     progress = page.get_by_role("status").filter(has_text=re.compile("launched", re.IGNORECASE))
     expect(progress).to_contain_text("Not launched yet")
-    page.get_by_role("button", name="Launch", exact=True).click()
+    page.get_by_role("link", name="Review and launch…").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Launch “{cycle_name}”?")
+    page.get_by_role("button", name=re.compile(r"^Launch and tell \d+ (person|people)$")).click()
     expect(progress).to_contain_text("Launched on")
     expect(page.get_by_role("heading", level=1)).to_contain_text("In progress")
 

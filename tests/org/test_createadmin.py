@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 from unittest import mock
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ def run(*args: str) -> str:
 
 
 def sign_in_link(output: str) -> str:
-    return next(line.strip() for line in output.splitlines() if "/password-reset/" in line)
+    return next(line.strip() for line in output.splitlines() if "/welcome/" in line)
 
 
 def test_it_creates_the_first_hr_admin_of_an_empty_installation() -> None:
@@ -61,6 +62,12 @@ def test_the_printed_link_lets_them_choose_a_password_and_sign_in() -> None:
         "/login/", {"username": "ada@example.com", "password": "a long new password 7"}
     )
     assert signed_in.status_code == 302
+
+
+def test_the_printed_link_says_how_long_it_works(settings: Any) -> None:
+    settings.INVITATION_TIMEOUT = 3 * 24 * 3600
+
+    assert "it works for 3 days" in run("ada@example.com", "--link")
 
 
 def test_it_refuses_someone_who_has_left() -> None:

@@ -60,3 +60,32 @@ def launch(cycle: Cycle, by: Person, capture: Any) -> Cycle:
         cycles.launch_cycle(cycle, by=by)
     cycle.refresh_from_db()
     return cycle
+
+
+def edit_page_data(cycle: Cycle, **changes: Any) -> dict[str, Any]:
+    """What the cycle's set-up page posts when HR changes nothing but `changes` (field
+    names as the page has them: "settings-use_for", "forms-manager"…): every part of the
+    one form, filled in with the cycle as it is, the way a browser sends it."""
+    from django import forms
+
+    from tandem.reviews.views.setup import _cycle_forms
+
+    data: dict[str, Any] = {}
+    for form in _cycle_forms(cycle).values():
+        for field in form:
+            value = field.value()
+            if isinstance(field.field, forms.BooleanField):
+                if value:
+                    data[field.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[field.html_name] = [str(v) for v in value]
+            elif isinstance(value, date):
+                data[field.html_name] = value.isoformat()
+            else:
+                data[field.html_name] = "" if value is None else str(value)
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data

@@ -3,13 +3,20 @@ re-runs, and who takes part after launch (late joiners, leavers, a new manager).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
+from tandem.access.rules import SYSTEM
 from tandem.audit.models import AuditEvent
 from tandem.notifications.models import Notification
+from tandem.org.models import Department
+from tandem.org.services.imports import import_people
 from tandem.org.services.people import change_manager
 from tandem.program.models import Program
 from tandem.reviews import versions
@@ -17,9 +24,11 @@ from tandem.reviews.models import (
     CycleForm,
     CycleStatus,
     Participant,
+    QuestionKind,
     Relationship,
     Review,
     ReviewState,
+    TemplateQuestion,
     TemplateVersion,
 )
 from tandem.reviews.services import cycles
@@ -256,6 +265,139 @@ def test_a_template_without_questions_cannot_launch(hr: Any, team: dict[str, Any
     with pytest.raises(ValidationError) as error:
         cycles.launch_cycle(cycle, by=hr)
     assert "no questions" in error.value.message_dict["forms"][0]
+
+
+def test_a_score_of_the_manager_rating_needs_a_question_marked_overall(
+    hr: Any, team: dict[str, Any]
+) -> None:
+    cycle = _cycle(hr, team, kinds=(QuestionKind.TEXT,))
+    with pytest.raises(ValidationError) as error:
+        cycles.launch_cycle(cycle, by=hr)
+    message = error.value.message_dict["score"][0]
+    assert message.startswith("The overall score is the manager's rating")
+    assert "Mark one of its rating questions" in message
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.DRAFT
+
+
+def test_a_weighted_score_with_the_manager_rating_needs_it_too(
+    hr: Any, team: dict[str, Any]
+) -> None:
+    cycle = _cycle(
+        hr,
+        team,
+        kinds=(QuestionKind.TEXT,),
+        score_method="weighted",
+        weight_goals=50,
+        weight_manager=50,
+    )
+    assert "weighted 50% on the manager's rating" in cycles.launch_problems(cycle)["score"]
+
+
+def test_a_score_without_the_manager_rating_needs_no_overall_question(
+    hr: Any, team: dict[str, Any]
+) -> None:
+    cycle = _cycle(
+        hr,
+        team,
+        kinds=(QuestionKind.TEXT,),
+        score_method="weighted",
+        weight_goals=100,
+        weight_manager=0,
+    )
+    assert "score" not in cycles.launch_problems(cycle)
+
+
+def test_with_ratings_switched_off_no_overall_question_is_needed(
+    hr: Any, team: dict[str, Any]
+) -> None:
+    Program.objects.create(pk=1, review_ratings_enabled=False)
+    cycle = _cycle(hr, team, kinds=(QuestionKind.TEXT,))
+    assert cycles.launch_problems(cycle) == {}
+
+
+def test_a_rating_question_saved_without_a_scale_before_stops_the_launch(
+    hr: Any, team: dict[str, Any]
+) -> None:
+    cycle = _cycle(hr, team)
+    self_form = cycle.forms.get(relationship=Relationship.SELF)
+    TemplateQuestion.objects.filter(section__template=self_form.template).update(
+        scale=None, is_overall=False
+    )
+    problem = cycles.launch_problems(cycle)["questions"]
+    assert problem.startswith("Self review: the rating question")
+    assert "has no rating scale" in problem
+
+
+@pytest.mark.parametrize(
+    "relationships",
+    [
+        (Relationship.SELF, Relationship.MANAGER),
+        (Relationship.MANAGER, Relationship.UPWARD, Relationship.SKIP_LEVEL),
+    ],
+)
+def test_the_launch_preview_counts_what_the_launch_creates(
+    hr: Any,
+    team: dict[str, Any],
+    relationships: tuple[str, ...],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    cycle = _cycle(hr, team, relationships=relationships)
+    preview = cycles.launch_preview(cycle)
+
+    launch(cycle, hr, django_capture_on_commit_callbacks)
+
+    made = Review.objects.filter(cycle=cycle)
+    assert preview.people == Participant.objects.filter(cycle=cycle).count()
+    assert preview.reviews == {r: made.filter(relationship=r).count() for r in relationships}
+    assert preview.reviewers == made.values("reviewer_id").distinct().count()
+    assert preview.reviewers == Notification.objects.filter(kind="reviews.assigned").count()
+
+
+def test_launching_to_imported_reviewers_sends_each_an_email_they_can_act_on(
+    hr: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    result = import_people(
+        by=SYSTEM,
+        rows=[
+            {
+                "employee_id": "E1",
+                "email": "lead@example.com",
+                "first_name": "Lee",
+                "last_name": "Lead",
+                "department": "Imported",
+            },
+            {
+                "employee_id": "E2",
+                "email": "ana@example.com",
+                "first_name": "Ana",
+                "last_name": "Ng",
+                "department": "Imported",
+                "manager_employee_id": "E1",
+            },
+        ],
+    )
+    assert result.applied
+    cycle = draft_cycle(hr, departments=[Department.objects.get(name="Imported")])
+
+    launch(cycle, hr, django_capture_on_commit_callbacks)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.com", "lead@example.com"]
+    for message in mail.outbox:
+        link = re.search(r"https?://[^/\s]+(/welcome/\S+)", message.body)
+        assert link, message.body
+        visitor = Client()
+        page = visitor.get(link.group(1), follow=True)
+        landed = visitor.post(
+            page.redirect_chain[-1][0],
+            {
+                "new_password1": "a-long-new-passphrase-7",
+                "new_password2": "a-long-new-passphrase-7",
+            },
+            follow=True,
+        )
+        assert landed.request["PATH_INFO"] == reverse("reviews:mine")
+        assert landed.status_code == 200 and "Spring review" in landed.text
 
 
 # --- After launch ----------------------------------------------------------------------------

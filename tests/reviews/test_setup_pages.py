@@ -19,10 +19,10 @@ from tandem.reviews.models import (
     Template,
     TemplateQuestion,
 )
-from tandem.reviews.services import cycles
+from tandem.reviews.services import cycles, setup
 from tests.factories import DepartmentFactory, PersonFactory
 from tests.reviews.factories import RatingScaleFactory, template_with_questions
-from tests.reviews.setup_helpers import draft_cycle, launch
+from tests.reviews.setup_helpers import draft_cycle, edit_page_data, launch
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +103,53 @@ def test_adding_a_question_with_a_scale_to_free_text_shows_the_message(client: A
     assert TemplateQuestion.objects.filter(section=section).count() == 2
 
 
+def test_a_rating_question_with_no_scale_chosen_asks_to_choose_and_saves_nothing(
+    client: Any,
+) -> None:
+    section = template_with_questions(Relationship.SELF).sections.get()
+    response = client.post(
+        reverse("reviews:template_question_add", args=[section.pk]),
+        {"kind": QuestionKind.RATING, "prompt": "How did it go?", "allow_comment": "on"},
+    )
+    assert response.status_code == 200
+    assert "Choose a rating scale, or “No rating: written comments only”." in response.text
+    assert section.questions.count() == 2
+
+
+def test_comments_only_is_a_choice_a_goals_question_can_make(client: Any) -> None:
+    section = template_with_questions(Relationship.SELF).sections.get()
+    response = client.post(
+        reverse("reviews:template_question_add", args=[section.pk]),
+        {
+            "kind": QuestionKind.GOALS,
+            "prompt": "Your goals?",
+            "scale": "none",
+            "allow_comment": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert section.questions.get(prompt="Your goals?").scale is None
+
+
+def test_comments_only_for_a_rating_question_says_to_use_free_text(client: Any) -> None:
+    section = template_with_questions(Relationship.SELF).sections.get()
+    response = client.post(
+        reverse("reviews:template_question_add", args=[section.pk]),
+        {"kind": QuestionKind.RATING, "prompt": "How?", "scale": "none", "allow_comment": "on"},
+    )
+    assert "make it a free-text question" in response.text
+    assert section.questions.count() == 2
+
+
+def test_editing_a_comments_only_question_shows_that_choice(client: Any, hr: Any) -> None:
+    section = template_with_questions(Relationship.SELF).sections.get()
+    question = setup.add_question(
+        section, by=hr, kind=QuestionKind.VALUES, prompt="Values?", scale=None
+    )
+    page = client.get(reverse("reviews:template_question_edit", args=[question.pk])).text
+    assert '<option value="none" selected>No rating: written comments only</option>' in page
+
+
 def test_a_question_is_added_from_its_page(client: Any) -> None:
     section = template_with_questions(Relationship.SELF).sections.get()
     response = client.post(
@@ -132,33 +179,98 @@ def test_a_new_cycle_is_a_draft(client: Any) -> None:
 
 def test_weights_that_do_not_add_up_show_the_message_and_save_nothing(client: Any, hr: Any) -> None:
     cycle = draft_cycle(hr)
-    data = {
-        "part": "settings",
-        "settings-use_for": "development",
-        "settings-peers_min": 2,
-        "settings-peers_max": 5,
-        "settings-peer_review_cap": 5,
-        "settings-score_method": "weighted",
-        "settings-weight_goals": 30,
-        "settings-weight_competencies": 0,
-        "settings-weight_manager": 40,
-        "settings-weight_self": 10,
-        "settings-weight_peers": 10,
-    }
+    data = edit_page_data(
+        cycle,
+        **{
+            "basics-name": "Renamed",
+            "settings-score_method": "weighted",
+            "settings-weight_goals": "30",
+            "settings-weight_competencies": "0",
+            "settings-weight_manager": "40",
+            "settings-weight_self": "10",
+            "settings-weight_peers": "10",
+        },
+    )
     response = client.post(reverse("reviews:cycle_edit", args=[cycle.pk]), data)
     assert response.status_code == 200
     assert "The weights add up to 90; they must add up to 100." in response.content.decode()
     cycle.refresh_from_db()
-    assert cycle.score_method == "manager_rating"
+    assert (cycle.score_method, cycle.name) == ("manager_rating", "Spring review")
 
 
 def test_an_unknown_email_in_the_rules_is_named(client: Any, hr: Any) -> None:
     cycle = draft_cycle(hr)
     response = client.post(
         reverse("reviews:cycle_edit", args=[cycle.pk]),
-        {"part": "people", "people-additions": "nobody@example.com"},
+        edit_page_data(cycle, **{"people-additions": "nobody@example.com"}),
     )
     assert "No one has the e-mail nobody@example.com." in response.content.decode()
+
+
+def test_the_cycle_page_is_one_form_with_one_save_button(client: Any, hr: Any) -> None:
+    cycle = draft_cycle(hr)
+    page = client.get(reverse("reviews:cycle_edit", args=[cycle.pk])).content.decode()
+    assert page.count("<form") == 1 + page.count('action="/logout/"')
+    assert page.count('type="submit"') == 1 + page.count('action="/logout/"')
+
+
+def test_a_setting_changed_before_choosing_templates_is_saved_with_them(
+    client: Any, hr: Any
+) -> None:
+    cycle = draft_cycle(hr, relationships=[Relationship.SELF])
+    template = template_with_questions(Relationship.MANAGER)
+    response = client.post(
+        reverse("reviews:cycle_edit", args=[cycle.pk]),
+        edit_page_data(
+            cycle,
+            **{"settings-use_for": "pay_promotion", "forms-manager": str(template.pk)},
+        ),
+    )
+    assert response.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.use_for == "pay_promotion"
+    assert cycle.forms.get(relationship=Relationship.MANAGER).template == template
+
+
+def test_a_mistake_in_one_part_saves_no_part_and_keeps_what_was_typed(client: Any, hr: Any) -> None:
+    cycle = draft_cycle(hr)
+    template = template_with_questions(Relationship.PEER)
+    response = client.post(
+        reverse("reviews:cycle_edit", args=[cycle.pk]),
+        edit_page_data(
+            cycle,
+            **{
+                "basics-name": "Autumn 2026",
+                "forms-peer": str(template.pk),
+                "people-additions": "nobody@example.com",
+            },
+        ),
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was saved" in page and 'value="Autumn 2026"' in page
+    cycle.refresh_from_db()
+    assert cycle.name == "Spring review"
+    assert not cycle.forms.filter(relationship=Relationship.PEER).exists()
+
+
+def test_a_refusal_by_a_later_part_undoes_the_earlier_parts(client: Any, hr: Any) -> None:
+    cycle = draft_cycle(hr)
+    someone = PersonFactory()
+    response = client.post(
+        reverse("reviews:cycle_edit", args=[cycle.pk]),
+        edit_page_data(
+            cycle,
+            **{
+                "basics-name": "Autumn 2026",
+                "people-additions": someone.email,
+                "people-removals": someone.email,
+            },
+        ),
+    )
+    assert "is both added and left out" in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.name == "Spring review" and cycle.manual_additions == []
 
 
 def test_the_forms_part_picks_templates(client: Any, hr: Any) -> None:
@@ -171,7 +283,7 @@ def test_the_forms_part_picks_templates(client: Any, hr: Any) -> None:
     template = template_with_questions(Relationship.MANAGER)
     response = client.post(
         reverse("reviews:cycle_edit", args=[cycle.pk]),
-        {"part": "forms", "forms-manager": str(template.pk)},
+        edit_page_data(cycle, **{"forms-manager": str(template.pk)}),
     )
     assert response.status_code == 302
     assert cycle.forms.get().template == template
@@ -202,16 +314,80 @@ def test_the_setup_page_previews_participants_and_offers_the_launch(client: Any,
     assert reverse("reviews:cycle_launch", args=[cycle.pk]) in page
 
 
+def _confirm(client: Any, cycle: Cycle, capture: Any, **data: Any) -> Any:
+    page = client.get(reverse("reviews:cycle_launch", args=[cycle.pk])).context
+    fields = {"people": page["preview"].people, "reviews": page["preview"].total_reviews}
+    with capture(execute=True):
+        return client.post(reverse("reviews:cycle_launch", args=[cycle.pk]), {**fields, **data})
+
+
 def test_launching_from_the_page_shows_launched(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    cycle = draft_cycle(hr, departments=[_team(3)])
+    response = _confirm(client, cycle, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reviews:cycle_setup", args=[cycle.pk])
+    fragment = client.get(reverse("reviews:cycle_launch_progress", args=[cycle.pk]))
+    assert "Launched" in fragment.content.decode()
+    assert "hx-trigger" not in fragment.content.decode()
+
+
+def test_the_launch_page_says_what_launching_does_before_anything_is_sent(
+    client: Any, hr: Any
+) -> None:
+    cycle = draft_cycle(
+        hr, departments=[_team(3)], relationships=[Relationship.SELF, Relationship.MANAGER]
+    )
+    page = client.get(reverse("reviews:cycle_launch", args=[cycle.pk])).content.decode()
+    assert "3 people take part" in page
+    assert "5 reviews" in page and "3 self reviews, 2 manager reviews" in page
+    assert "3 people are told" in page and "3 by e-mail now" in page
+    assert "never signed in" not in page
+    assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.DRAFT
+
+
+def test_the_launch_page_counts_reviewers_who_never_signed_in(client: Any, hr: Any) -> None:
+    department = DepartmentFactory()
+    boss = PersonFactory(department=department, password=None)
+    PersonFactory(department=department, manager=boss, password=None)
+    PersonFactory(department=department, manager=boss)
+    cycle = draft_cycle(hr, departments=[department])
+    page = client.get(reverse("reviews:cycle_launch", args=[cycle.pk])).content.decode()
+    assert "2 of them have never signed in" in page
+    assert "their e-mail is also their invitation" in page
+
+
+def test_pressing_launch_without_the_confirmation_launches_nothing(
     client: Any, hr: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     cycle = draft_cycle(hr, departments=[_team(3)])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reviews:cycle_launch", args=[cycle.pk]))
-    assert response.status_code == 302
-    fragment = client.get(reverse("reviews:cycle_launch_progress", args=[cycle.pk]))
-    assert "Launched" in fragment.content.decode()
-    assert "hx-trigger" not in fragment.content.decode()
+    assert response["Location"] == reverse("reviews:cycle_launch", args=[cycle.pk])
+    assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.DRAFT
+
+
+def test_a_launch_whose_numbers_changed_since_is_shown_again(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    department = _team(3)
+    cycle = draft_cycle(hr, departments=[department])
+    response = _confirm(client, cycle, django_capture_on_commit_callbacks, people=2)
+    assert response["Location"] == reverse("reviews:cycle_launch", args=[cycle.pk])
+    assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.DRAFT
+    page = client.get(response["Location"]).content.decode()
+    assert "the cycle now has 3 people" in page
+
+
+def test_a_draft_that_is_not_ready_lists_what_is_missing_and_offers_no_launch(
+    client: Any, hr: Any
+) -> None:
+    cycle = draft_cycle(hr, relationships=[Relationship.MANAGER], kinds=[QuestionKind.TEXT])
+    page = client.get(reverse("reviews:cycle_launch", args=[cycle.pk])).content.decode()
+    assert "It cannot launch yet" in page
+    assert "has none. Mark one of its rating questions" in page
+    assert 'name="people"' not in page
 
 
 def test_while_launching_the_progress_polls_every_two_seconds(client: Any, hr: Any) -> None:
@@ -289,6 +465,7 @@ def test_setup_pages_have_a_fixed_query_budget(
         (reverse("reviews:template_edit", args=[template.pk]), 14),
         (reverse("reviews:cycle_edit", args=[draft.pk]), 16),
         (reverse("reviews:cycle_setup", args=[draft.pk]), 18),
+        (reverse("reviews:cycle_launch", args=[draft.pk]), 19),
         (reverse("reviews:cycle_setup", args=[running.pk]), 12),
         (reverse("reviews:cycle_participants", args=[running.pk]), 10),
         (reverse("reviews:cycle_phases", args=[running.pk]), 8),

@@ -40,9 +40,21 @@ def test_hr_builds_a_template_with_sections_and_questions(hr: Any) -> None:
     assert prompts == ["Overall?", "What went well?"]
 
 
-def test_a_rating_question_without_a_scale_takes_comments_only(hr: Any) -> None:
+def test_a_rating_question_without_a_scale_is_refused_and_says_what_to_do(hr: Any) -> None:
+    with pytest.raises(ValidationError) as error:
+        setup.add_question(
+            _section(hr), by=hr, kind=QuestionKind.RATING, prompt="How was it?", scale=None
+        )
+    assert error.value.message_dict["scale"] == [
+        "A rating question needs a rating scale: choose one. For written answers only, make "
+        "it a free-text question."
+    ]
+    assert not TemplateQuestion.objects.exists()
+
+
+def test_a_values_question_may_take_written_comments_only(hr: Any) -> None:
     question = setup.add_question(
-        _section(hr), by=hr, kind=QuestionKind.RATING, prompt="How was it?", scale=None
+        _section(hr), by=hr, kind=QuestionKind.VALUES, prompt="Our values?", scale=None
     )
     assert question.scale is None and question.allow_comment
 

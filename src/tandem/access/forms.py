@@ -8,7 +8,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.template import loader
 
+from tandem.access.services import invite_instead_of_reset
 from tandem.core.tasks import send_email
+from tandem.org.models import Person
 
 
 class SignInForm(AuthenticationForm):
@@ -38,6 +40,17 @@ class QueuedPasswordResetForm(PasswordResetForm):
         transaction.on_commit(
             partial(send_email.enqueue, subject=subject, body=body, to=[to_email])
         )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Reset links for people with a password (Django's default), and an invitation for
+        an active person who has none yet (created by an import or by HR): "Forgot your
+        password?" is where they go when they cannot get in, and a reset link would refuse
+        them. The page's answer is the same either way, and whether the address exists."""
+        super().save(*args, **kwargs)
+        email = self.cleaned_data["email"]
+        for person in Person.objects.filter(email__iexact=email.strip(), is_active=True):
+            if not person.has_usable_password():
+                invite_instead_of_reset(person)
 
 
 class TokenForm(forms.Form):

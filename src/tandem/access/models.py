@@ -1,9 +1,11 @@
-"""Roles beyond "employee" and "manager", personal API tokens and live sign-in sessions."""
+"""Roles beyond "employee" and "manager", personal API tokens, live sign-in sessions and
+invitations."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -118,3 +120,41 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"password reset request at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class InvitationVia(models.TextChoices):
+    HR = "hr", "Sent by HR"
+    COMMAND_LINE = "cli", "Sent from the command line"
+    NOTIFICATION = "notification", "With a notification e-mail"
+    SELF = "self", "Asked for on the password reset page"
+
+
+class Invitation(models.Model):
+    """The last time someone without a password was e-mailed a link to choose one: their
+    way into Tandem. People created by an HRIS import (or by HR) have no password until they
+    follow such a link; HR invites them, and every e-mail Tandem sends them before then
+    carries a link too (org.services.invitations). One row per person: `sent_at` is the
+    latest link's time (it works for TANDEM_INVITATION_DAYS from then), `times` how many
+    were sent in all."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitation"
+    )
+    first_sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via = models.CharField(max_length=12, choices=InvitationVia.choices, default=InvitationVia.HR)
+    times = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"invitation of {self.person_id} sent {self.sent_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.sent_at + timedelta(seconds=settings.INVITATION_TIMEOUT)
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()

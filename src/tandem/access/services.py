@@ -1,22 +1,23 @@
-"""Writes about access: roles, API tokens, sign-in sessions, the password reset throttle."""
+"""Writes about access: roles, API tokens, sign-in sessions, set-password links, the
+password reset throttle."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
 
 from tandem.access.models import (
     ApiToken,
@@ -26,6 +27,7 @@ from tandem.access.models import (
     SignInSession,
 )
 from tandem.access.rules import require
+from tandem.access.tokens import invitation_token_generator
 from tandem.audit.services import record
 from tandem.org.models import Department, Person
 
@@ -131,15 +133,46 @@ def end_all_access(*, person: Person) -> tuple[int, int]:
     return len(keys), revoked
 
 
-def set_password_link(person: Person) -> str:
-    """A one-time link at which `person` chooses a password: Django's password-reset
-    token, which stops working once the password changes (or after
-    PASSWORD_RESET_TIMEOUT). It works for people who never had a password (created by an
-    import or by `tandem createadmin`), whom "Forgot your password?" does not serve."""
+def set_password_link(person: Person, *, next_path: str = "") -> str:
+    """A one-time link at which `person` chooses a password and is signed in: the
+    invitation link (access.tokens), for people who have no password yet (created by an
+    import, by HR or by `tandem createadmin`), whom "Forgot your password?" cannot serve
+    with a reset link. It works for TANDEM_INVITATION_DAYS and stops working once used.
+    `next_path` (a path inside Tandem) is where they land once the password is chosen."""
     uid = urlsafe_base64_encode(force_bytes(person.pk))
-    token = default_token_generator.make_token(person)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return f"{settings.SITE_URL}{path}"
+    token = invitation_token_generator.make_token(person)
+    path = reverse("invitation_accept", kwargs={"uidb64": uid, "token": token})
+    query = f"?{urlencode({'next': next_path})}" if is_local_path(next_path) else ""
+    return f"{settings.SITE_URL.rstrip('/')}{path}{query}"
+
+
+def is_local_path(path: str) -> bool:
+    """A path inside Tandem ("/reviews/"), never another site ("//evil.example", "https:…")."""
+    return path.startswith("/") and not path.startswith("//") and "\\" not in path
+
+
+# Someone without a password who asks "Forgot your password?" gets an invitation instead of
+# a reset link. Writing one needs the company's program (what Tandem is for), which access
+# may not import: org registers the sender from its AppConfig.ready().
+ResetInvitationSender = Callable[[Person], None]
+_reset_invitation_senders: list[ResetInvitationSender] = []
+
+
+def send_invitations_on_reset(sender: ResetInvitationSender) -> None:
+    """Register the function that invites someone without a password who asked for a reset."""
+    if sender not in _reset_invitation_senders:
+        _reset_invitation_senders.append(sender)
+
+
+def invite_instead_of_reset(person: Person) -> None:
+    """Called by the password reset form, inside its throttle, for an active person with no
+    usable password."""
+    if not _reset_invitation_senders:
+        raise ImproperlyConfigured(
+            "No invitation sender is registered; org.apps.OrgConfig.ready() registers it."
+        )
+    for sender in _reset_invitation_senders:
+        sender(person)
 
 
 # --- Password reset throttle -----------------------------------------------------------------

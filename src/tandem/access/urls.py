@@ -18,6 +18,11 @@ auth_urlpatterns = [
         name="password_reset_confirm",
     ),
     path(
+        "welcome/<uidb64>/<token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path(
         "password-reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",

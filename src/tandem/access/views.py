@@ -11,7 +11,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,12 @@ from tandem.access import queries, services
 from tandem.access.auth import client_ip
 from tandem.access.forms import QueuedPasswordResetForm, SignInForm, TokenForm
 from tandem.access.rules import require
+from tandem.access.services import is_local_path
+from tandem.access.tokens import invitation_token_generator
 from tandem.core.http import AuthedHttpRequest
+
+# Where an accepted invitation leads, kept in the session between the link and the form.
+WELCOME_NEXT = "tandem_welcome_next"
 
 
 class SignInView(auth_views.LoginView):
@@ -66,6 +73,45 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self) -> dict[str, Any]:
         # Links are built from TANDEM_SITE_URL, not from the request's Host header.
         return {"site_url": settings.SITE_URL.rstrip("/")}
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The link of an invitation: someone without a password chooses one and is signed in,
+    landing on the page the e-mail was about (`?next=`, a path inside Tandem).
+
+    Django's confirm view keeps the token out of the address (it moves it to the session and
+    redirects), so it never reaches another site in a Referer header. An expired or used
+    link, or one of someone who has left, gets a page that says so and how to get a new one.
+    """
+
+    token_generator = invitation_token_generator
+    template_name = "registration/invitation_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = super().dispatch(request, *args, **kwargs)
+        wanted = request.GET.get("next", "")
+        if self.validlink is False and response.status_code == 302 and is_local_path(wanted):
+            # A valid link, moved into the session: remember where it leads too.
+            request.session[WELCOME_NEXT] = wanted
+        return response
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        # Leavers are never let in, whatever link they kept.
+        return user if user is not None and user.is_active else None
+
+    def get_success_url(self) -> str:
+        wanted = self.request.session.pop(WELCOME_NEXT, "")
+        return wanted if is_local_path(wanted) else reverse("home")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "person": self.user if self.validlink else None,
+            "invitation_days": settings.INVITATION_TIMEOUT // 86400,
+        }
 
 
 def locked_out(

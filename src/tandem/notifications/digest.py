@@ -30,6 +30,7 @@ from tandem.core.tasks import send_email
 from tandem.notifications.kinds import Delivery, kind_label
 from tandem.notifications.models import Notification
 from tandem.org.models import Person
+from tandem.org.services.invitations import sign_in_paragraph
 
 BATCH_SIZE = 500
 LISTED_PER_PERSON = 25
@@ -106,13 +107,25 @@ def _send_batch(ids: list[int], *, cutoff: dt.datetime, today: dt.date) -> tuple
             by_person.setdefault(notification.person_id, []).append(notification)
         # People who left since are not e-mailed; their items are still marked as done.
         people = Person.objects.filter(pk__in=list(totals), is_active=True).only(
-            "pk", "email", "first_name", "preferred_name", "last_name", "time_zone"
+            "pk",
+            "email",
+            "first_name",
+            "preferred_name",
+            "last_name",
+            "time_zone",
+            "password",
+            "status",
+            "is_active",
         )
         sent_people = sent_items = 0
         for person in people:
             subject, body = digest_message(
                 person, by_person.get(person.pk, []), total=totals[person.pk], today=today
             )
+            # Someone with no password yet gets their way in with it (an invitation link).
+            way_in = sign_in_paragraph(person=person, about=subject)
+            if way_in:
+                body = f"{body}\n\n{way_in}"
             send_email.enqueue(subject, body, [person.email])
             sent_people += 1
             sent_items += totals[person.pk]

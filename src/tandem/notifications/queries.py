@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Expression, Q, QuerySet
+from django.db.models import Count, Expression, Q, QuerySet
 from django.http import Http404
 
 from tandem.access.rules import can, scope
@@ -90,3 +90,20 @@ def with_dedupe_key(key: str | Expression) -> QuerySet[Notification]:
     """Notifications sent under a dedupe key: `key` is the key, or an expression that builds
     it from an outer query's row, for `Exists(with_dedupe_key(…))`."""
     return Notification.objects.filter(dedupe_key=key)
+
+
+def delivery_counts(kind: str, people: QuerySet[Any]) -> dict[str, int]:
+    """How `people` (a queryset of persons) hear about `kind`: {delivery: how many}, each
+    person's own choice or the kind's default. Two queries, whatever the number of people:
+    for the "who gets e-mails" line of a confirmation page before a bulk send."""
+    total = people.count()
+    chosen = dict(
+        NotificationSetting.objects.filter(kind=kind, person__in=people.values("pk"))
+        .values("delivery")
+        .annotate(n=Count("pk"))
+        .values_list("delivery", "n")
+        .order_by()
+    )
+    counts = {delivery: chosen.get(delivery, 0) for delivery in Delivery.values}
+    counts[KINDS[kind].default] += total - sum(chosen.values())
+    return counts

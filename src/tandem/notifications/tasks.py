@@ -13,6 +13,7 @@ from django_tasks import task
 
 from tandem.notifications import digest
 from tandem.notifications.models import Notification
+from tandem.org.services.invitations import sign_in_paragraph
 
 
 @task()
@@ -44,11 +45,21 @@ def _deliver(notification_id: int) -> bool:
         # Who and what happened (the body, else the title), and the link: never the text
         # itself, which stays in Tandem (the services that notify keep it out of `body`).
         said = notification.body or f"{notification.title}."
+        # Someone who has no password yet (created by an import) could not open the link:
+        # the e-mail then carries their way in too (an invitation link landing on the page).
+        way_in = sign_in_paragraph(
+            person=person, next_path=notification.url, about=notification.title
+        )
+        parts = [
+            f"Hello {person.preferred_name or person.first_name},",
+            said,
+            link,
+            *([way_in] if way_in else []),
+            f"Choose which e-mails you get: {settings.SITE_URL}/notifications/settings/",
+        ]
         send_mail(
             subject=notification.title,
-            message=f"Hello {person.preferred_name or person.first_name},\n\n{said}\n\n"
-            f"{link}\n\nChoose which e-mails you get: "
-            f"{settings.SITE_URL}/notifications/settings/",
+            message="\n\n".join(parts),
             from_email=None,
             recipient_list=[notification.person.email],
         )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -166,3 +168,72 @@ def departments(user: Any) -> QuerySet[Department]:
         .annotate(people=Count("members", filter=~Q(members__status=PersonStatus.LEFT)))
         .order_by("path")
     )
+
+
+# --- Signing in: who can, who was invited ---------------------------------------------------
+
+# The HR people list's "Sign-in" filter.
+NOT_INVITED = "not_invited"
+INVITED = "invited"
+SIGNED_IN = "signed_in"
+SIGN_IN_CHOICES = [
+    ("", "Anyone"),
+    (NOT_INVITED, "Not invited yet"),
+    (INVITED, "Invited, not signed in yet"),
+    (SIGNED_IN, "Has signed in"),
+]
+
+
+def without_password() -> Q:
+    """People who cannot sign in yet: no usable password. An import or HR creates people
+    so; they choose a password at an invitation's link."""
+    return Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
+
+def invitable() -> Q:
+    """People an invitation may go to: no password yet, and still here (leavers never)."""
+    return without_password() & Q(is_active=True) & ~Q(status=PersonStatus.LEFT)
+
+
+def with_sign_in(people: QuerySet[Person], state: str) -> QuerySet[Person]:
+    """`people` narrowed to one state of the "Sign-in" filter ("" leaves them all)."""
+    if state == NOT_INVITED:
+        return people.filter(invitable(), invitation__isnull=True)
+    if state == INVITED:
+        return people.filter(invitable(), invitation__isnull=False)
+    if state == SIGNED_IN:
+        return people.filter(last_login__isnull=False)
+    return people
+
+
+@dataclass(frozen=True)
+class SignInState:
+    """Where someone stands with signing in, as the HR pages show it."""
+
+    code: str  # signed_in, can_sign_in, invited, expired, not_invited, left
+    label: str
+    since: datetime | None = None
+
+    @property
+    def can_invite(self) -> bool:
+        return self.code in ("invited", "expired", "not_invited")
+
+    @property
+    def invited(self) -> bool:
+        return self.code in ("invited", "expired")
+
+
+def sign_in_state(person: Person) -> SignInState:
+    """From the person's row and their invitation (select_related("invitation") for lists)."""
+    if person.status == PersonStatus.LEFT or not person.is_active:
+        return SignInState("left", "No access (left)")
+    if person.last_login is not None:
+        return SignInState("signed_in", "Signed in", person.last_login)
+    if person.has_usable_password():
+        return SignInState("can_sign_in", "Has a password, not signed in yet")
+    invitation = getattr(person, "invitation", None)
+    if invitation is None:
+        return SignInState("not_invited", "Not invited yet")
+    if invitation.expired:
+        return SignInState("expired", "Invitation expired", invitation.sent_at)
+    return SignInState("invited", "Invited", invitation.sent_at)

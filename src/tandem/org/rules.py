@@ -53,6 +53,13 @@ def _person_manage(actor: Actor, person: Person) -> bool:
     return actor.is_hr_admin or _partner_covers(actor, person)
 
 
+@rule("person.invite")
+def _person_invite(actor: Actor, person: Person) -> bool:
+    """E-mailing someone an invitation (a link to choose their password): HR admins and the
+    covering HR partner."""
+    return actor.is_hr_admin or _partner_covers(actor, person)
+
+
 @rule("person.create")
 def _person_create(actor: Actor, department: Department | None) -> bool:
     """Adding a person: HR admins anywhere, HR partners into a department they cover."""

@@ -12,9 +12,11 @@ urlpatterns = [
     path("team/", people.team, name="team"),
     path("hr/people/", hr.people, name="hr_people"),
     path("hr/people/new/", hr.person_create, name="hr_person_create"),
+    path("hr/people/invite/", hr.people_invite, name="hr_people_invite"),
     path("hr/people/<int:person_id>/edit/", hr.person_edit, name="hr_person_edit"),
     path("hr/people/<int:person_id>/manager/", hr.person_manager, name="hr_person_manager"),
     path("hr/people/<int:person_id>/status/", hr.person_status, name="hr_person_status"),
+    path("hr/people/<int:person_id>/invite/", hr.person_invite, name="hr_person_invite"),
     path("hr/departments/", hr.departments, name="hr_departments"),
     path("hr/departments/new/", hr.department_create, name="hr_department_create"),
     path(

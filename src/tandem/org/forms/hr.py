@@ -16,7 +16,9 @@ from django.urls import reverse_lazy
 
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import actor_for, scope
+from tandem.access.services import is_local_path
 from tandem.org.models import Department, Person, PersonStatus, validate_time_zone
+from tandem.org.queries import SIGN_IN_CHOICES
 from tandem.org.services.people import check_manager
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -134,6 +136,12 @@ class PeopleFilterForm(UserFormMixin, Form):
         label="Reports to",
         help_text="A manager's work e-mail or employee id.",
     )
+    sign_in = forms.ChoiceField(
+        label="Sign-in",
+        choices=SIGN_IN_CHOICES,
+        required=False,
+        help_text="People created by an import have no password until they accept an invitation.",
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -141,6 +149,33 @@ class PeopleFilterForm(UserFormMixin, Form):
         department = self.fields["department"]
         assert isinstance(department, forms.ModelChoiceField)
         department.queryset = departments_for(user).only("id", "name", "depth", "path")
+
+    def filters(self) -> dict[str, Any]:
+        """What people_queryset takes (the form is valid). The status "" (current people)
+        and "all" are not statuses: the caller narrows for "" itself."""
+        data = self.cleaned_data
+        status = data["status"]
+        return {
+            "q": data["q"].strip(),
+            "department_id": data["department"].pk if data["department"] else None,
+            "manager_id": data["manager"].pk if data["manager"] else None,
+            "status": status if status in PersonStatus.values else None,
+        }
+
+
+class InviteForm(Form):
+    """HR's "Invite" and "Send again" buttons. Nothing is typed: the buttons say whether an
+    earlier invitation may be sent again, and which page to go back to."""
+
+    again = forms.BooleanField(required=False)
+    back = forms.CharField(required=False, max_length=2000)
+
+    def back_path(self) -> str:
+        """The page to return to, if it is a page of Tandem."""
+        if not self.is_valid():
+            return ""
+        back = self.cleaned_data["back"]
+        return back if is_local_path(back) else ""
 
 
 class PersonForm(UserFormMixin, Form):

@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from tandem.access import services as access_services
 from tandem.access.models import Role, RoleGrant
@@ -32,6 +35,7 @@ from tandem.org.forms.hr import (
     CompanyForm,
     DepartmentForm,
     GrantRoleForm,
+    InviteForm,
     ManagerForm,
     PeopleFilterForm,
     PersonCreateForm,
@@ -42,6 +46,7 @@ from tandem.org.forms.hr import (
     values_in_order,
 )
 from tandem.org.models import Company, CompanyValue, Department, Person, PersonStatus
+from tandem.org.services import invitations
 from tandem.org.services import people as services
 
 SUGGESTION_LIMIT = 10
@@ -98,22 +103,19 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
 
     form = PeopleFilterForm(request.GET or None, user=request.user)
     filters: dict[str, Any] = {}
-    status = ""
+    status = sign_in = ""
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        status = data["status"]
-        filters = {
-            "q": data["q"].strip(),
-            "department_id": data["department"].pk if data["department"] else None,
-            "manager_id": data["manager"].pk if data["manager"] else None,
-            "status": status if status in PersonStatus.values else None,
-        }
+        filters = form.filters()
+        status, sign_in = form.cleaned_data["status"], form.cleaned_data["sign_in"]
     elif form.is_bound:
         filters = {"department_id": -1}  # show nothing until the filters make sense
     people = queries.people_queryset(request.user, include_subdepartments=True, **filters)
     if status == "":
         people = people.exclude(status=PersonStatus.LEFT)
-    people = scope(request.user, people, purpose="manage")
+    people = queries.with_sign_in(scope(request.user, people, purpose="manage"), sign_in)
+    # "Invite these N people" / "Send again": offered when the list shows exactly them.
+    to_invite = people.count() if sign_in in (queries.NOT_INVITED, queries.INVITED) else 0
+    people = people.select_related("invitation")
 
     cursor = request.GET.get("cursor") or None
     bad_cursor = ""
@@ -124,6 +126,8 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
         page = queries.people_page(people, cursor=None)
         cursor = None
 
+    for person in page.people:
+        person.sign_in = queries.sign_in_state(person)  # type: ignore[attr-defined]
     kept = [(k, str(v)) for k, v in request.GET.items() if k != "cursor" and v]
     next_url = f"?{urlencode([*kept, ('cursor', page.next_cursor)])}" if page.next_cursor else ""
     first_url = f"?{urlencode(kept)}" if cursor else ""
@@ -137,8 +141,61 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
             "first_url": first_url,
             "bad_cursor": bad_cursor,
             "filtered": any(v for k, v in request.GET.items() if k != "cursor"),
+            "to_invite": to_invite,
+            "invite_state": sign_in,
+            "kept": kept,
+            "here": request.get_full_path(),
         },
     )
+
+
+@login_required
+@require_POST
+def people_invite(request: AuthedHttpRequest) -> HttpResponse:
+    """Invite everyone the people list's filters pick (sign-in "not invited yet"), or send
+    the invitation again to everyone invited who has not come in ("invited"). Queued: the
+    e-mails go out in the background, in chunks."""
+    require(request.user, "hr.access")
+    form = PeopleFilterForm(request.POST, user=request.user)
+    state = request.POST.get("sign_in", "")
+    back = InviteForm(request.POST).back_path() or reverse("org:hr_people")
+    if not form.is_valid() or state not in (queries.NOT_INVITED, queries.INVITED):
+        messages.error(request, "Nobody was invited: choose who on the people list first.")
+        return redirect(back)
+    count = invitations.invite_people(by=request.user, filters=form.filters(), state=state)
+    if not count:
+        messages.info(
+            request, "Nobody to invite: everyone picked was invited already or can sign in."
+        )
+    else:
+        people = f"{count} {'person' if count == 1 else 'people'}"
+        messages.success(
+            request,
+            f"Invitations are on their way to {people}. They are sent in the background; "
+            "the list shows each person as invited once their e-mail is queued.",
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def person_invite(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """E-mail one person an invitation, or send it again."""
+    person = person_to_manage(request, person_id)
+    form = InviteForm(request.POST)
+    back = form.back_path() or reverse("org:hr_person_edit", args=[person.pk])
+    again = form.is_valid() and form.cleaned_data["again"]
+    try:
+        invitations.invite_person(person=person, by=request.user, again=again)
+    except ValidationError as error:
+        messages.error(request, f"Not sent: {' '.join(error.messages)}")
+    else:
+        messages.success(
+            request,
+            f"An invitation is on its way to {person.display_name} ({person.email}). Its "
+            f"link works for {settings.INVITATION_TIMEOUT // 86400} days.",
+        )
+    return redirect(back)
 
 
 @login_required
@@ -154,7 +211,10 @@ def person_create(request: AuthedHttpRequest) -> HttpResponse:
             show_errors(form, error)
         else:
             messages.success(
-                request, f"{person.display_name} was added. This is recorded in the audit log."
+                request,
+                f"{person.display_name} was added. This is recorded in the audit log. They "
+                "have no password yet: send them an invitation below when they should start "
+                "using Tandem.",
             )
             return redirect("org:hr_person_edit", person_id=person.pk)
     return render(request, "org/hr_person_create.html", {"form": form})
@@ -176,7 +236,15 @@ def person_edit(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, f"{person.display_name}'s record was saved.")
             return redirect("org:hr_person_edit", person_id=person.pk)
     return render(
-        request, "org/hr_person_edit.html", {"form": form, "person": person, "name": name}
+        request,
+        "org/hr_person_edit.html",
+        {
+            "form": form,
+            "person": person,
+            "name": name,
+            "sign_in": queries.sign_in_state(person),
+            "invitation_days": settings.INVITATION_TIMEOUT // 86400,
+        },
     )
 
 

@@ -7,6 +7,7 @@ confirms a preview (action=confirm). The work happens in org.services.imports.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -18,6 +19,7 @@ from tandem.core.http import AuthedHttpRequest
 from tandem.org.forms.imports import ConfirmForm, UploadForm
 from tandem.org.models import ImportBatch, ImportBatchStatus
 from tandem.org.services import imports as import_service
+from tandem.org.services import invitations
 from tandem.org.services.imports import ImportResult
 
 
@@ -60,12 +62,21 @@ def _show(request: AuthedHttpRequest, raw_id: str) -> HttpResponse:
         raise Http404("No such import.") from None
     batch = import_service.batch_for(request.user, batch_id)
     result = ImportResult.from_json(batch.preview)
-    template = (
-        "org/import_result.html"
-        if batch.status == ImportBatchStatus.APPLIED
-        else "org/import_preview.html"
+    if batch.status != ImportBatchStatus.APPLIED:
+        return render(request, "org/import_preview.html", {"batch": batch, "result": result})
+    # People an import creates have no password: the result offers to invite them.
+    to_invite = invitations.people_to_invite(request.user).count()
+    return render(
+        request,
+        "org/import_result.html",
+        {
+            "batch": batch,
+            "result": result,
+            "to_invite": to_invite,
+            "invitation_days": settings.INVITATION_TIMEOUT // 86400,
+            "here": request.get_full_path(),
+        },
     )
-    return render(request, template, {"batch": batch, "result": result})
 
 
 def _confirm(request: AuthedHttpRequest) -> HttpResponse:

@@ -19,7 +19,9 @@ from tandem.reviews.models import (
     UseFor,
 )
 from tandem.reviews.services.setup import MAX_POINTS
+from tandem.reviews.versions import RATED_KINDS
 
+COMMENTS_ONLY = "none"  # the scale choice that means written comments, no rating
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_EMAILS = 500
 
@@ -87,12 +89,11 @@ class QuestionForm(forms.Form):
         label="Help for the writer", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     required = forms.BooleanField(label="An answer is required", required=False, initial=True)
-    scale = forms.ModelChoiceField(
+    scale = forms.ChoiceField(
         label="Rating scale",
-        queryset=RatingScale.objects.none(),
         required=False,
-        empty_label="No rating (comments only)",
-        help_text="For rating, competency, goal and value questions. Free text has no scale.",
+        help_text="A rating question needs a scale. Competency, goal and value questions are "
+        "rated on a scale, or take written comments only: choose which. Free text has no scale.",
     )
     allow_comment = forms.BooleanField(label="Allow a comment", required=False, initial=True)
     items = forms.CharField(
@@ -108,7 +109,33 @@ class QuestionForm(forms.Form):
 
     def __init__(self, *args: Any, scales: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scale"].queryset = scales  # type: ignore[attr-defined]
+        self.scales = {str(scale.pk): scale for scale in scales}
+        field = self.fields["scale"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "Choose…"),
+            (COMMENTS_ONLY, "No rating: written comments only"),
+            *((pk, scale.name) for pk, scale in self.scales.items()),
+        ]
+
+    @staticmethod
+    def scale_initial(kind: str, scale: RatingScale | None) -> str:
+        """The scale choice of a saved question: its scale, or "comments only"."""
+        if scale is not None:
+            return str(scale.pk)
+        return COMMENTS_ONLY if kind in RATED_KINDS else ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        choice = cleaned.get("scale") or ""
+        if cleaned.get("kind") in RATED_KINDS and not choice:
+            # Never guess "comments only": a forgotten scale would silently take no ratings.
+            self.add_error(
+                "scale",
+                "Choose a rating scale, or “No rating: written comments only”.",
+            )
+        cleaned["scale"] = self.scales.get(choice)
+        return cleaned
 
     @staticmethod
     def items_text(items: list[dict[str, str]]) -> str:
@@ -242,6 +269,14 @@ class CycleSettingsForm(forms.Form):
         widget=DATE,
         help_text="Leave empty to let each manager share when the sharing phase opens.",
     )
+
+
+class LaunchForm(forms.Form):
+    """The launch confirmation: the numbers HR saw, so a launch whose numbers changed since
+    (rules, people or templates edited meanwhile) is shown again instead of sent."""
+
+    people = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    reviews = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
 class PhasesForm(forms.Form):

@@ -9,7 +9,7 @@ date change; the people and their reviews change through `add_participant`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,6 +24,7 @@ from tandem.audit.services import diff, record, snapshot
 from tandem.core.queue import enqueue_on_commit
 from tandem.core.validation import clean_text
 from tandem.org.models import Department, Person
+from tandem.program.models import Program
 from tandem.reviews.models import (
     PHASE_ORDER,
     Cycle,
@@ -31,6 +32,7 @@ from tandem.reviews.models import (
     CycleStatus,
     Phase,
     PhaseKind,
+    QuestionKind,
     Relationship,
     ScoreMethod,
     Template,
@@ -38,7 +40,9 @@ from tandem.reviews.models import (
     UseFor,
 )
 from tandem.reviews.services.launch import (
+    LaunchPreview,
     add_participant,
+    launch_preview,
     reassign_manager_review,
     remove_participant,
     run_launch,
@@ -48,16 +52,19 @@ from tandem.reviews.services.setup import NAME_MAX, TEXT_MAX
 
 __all__ = [
     "PREVIEW_NAMES",
+    "LaunchPreview",
     "Preview",
     "add_participant",
     "close_cycle",
     "create_cycle",
     "launch_cycle",
+    "launch_preview",
     "launch_problems",
     "preview_participants",
     "reassign_manager_review",
     "remove_participant",
     "run_launch",
+    "save_setup",
     "selected_people",
     "set_forms",
     "set_participant_rules",
@@ -227,6 +234,26 @@ def _draft(cycle: Cycle, field: str) -> None:
         raise ValidationError(
             {field: "The cycle is launched; change who takes part from its participants page."}
         )
+
+
+@transaction.atomic
+def save_setup(
+    cycle: Cycle,
+    *,
+    by: Any,
+    settings: Mapping[str, Any],
+    rules: Mapping[str, Any] | None = None,
+    forms: Mapping[str, Template | None] | None = None,
+) -> Cycle:
+    """The cycle page's one Save: its settings, who takes part (`set_participant_rules`'s
+    arguments) and its templates, all or nothing. A refusal of any part names its field and
+    leaves every part as it was, so nothing HR typed is half-saved or dropped."""
+    update_cycle(cycle, by=by, **settings)
+    if rules is not None:
+        set_participant_rules(cycle, by=by, **rules)
+    if forms is not None:
+        set_forms(cycle, by=by, forms=forms)
+    return Cycle.objects.get(pk=cycle.pk)
 
 
 # --- Who takes part --------------------------------------------------------------------------
@@ -441,11 +468,15 @@ def launch_problems(cycle: Cycle) -> dict[str, str]:
     relationships = {form.relationship for form in forms}
     if not relationships & {Relationship.SELF, Relationship.MANAGER}:
         problems["forms"] = "Choose a template for the self review or the manager review."
-    with_questions = set(
+    # Every question of the chosen templates (a few dozen), in their order: one query.
+    questions = list(
         TemplateQuestion.objects.filter(
             section__template_id__in=[form.template_id for form in forms]
-        ).values_list("section__template_id", flat=True)
+        )
+        .order_by("section__position", "position", "pk")
+        .values("section__template_id", "kind", "prompt", "scale_id", "is_overall")
     )
+    with_questions = {question["section__template_id"] for question in questions}
     for form in forms:
         if form.template_id not in with_questions:
             problems.setdefault(
@@ -453,12 +484,60 @@ def launch_problems(cycle: Cycle) -> dict[str, str]:
                 f"{form.get_relationship_display()}: the template “{form.template.name}” has "
                 "no questions yet.",
             )
+    if Program.current().review_ratings_enabled:
+        problems.update(_rating_problems(cycle, forms, questions))
     dated = set(Phase.objects.filter(cycle=cycle).values_list("kind", flat=True))
     missing = [k for k in PHASE_ORDER if k not in dated and k not in OPTIONAL_PHASES]
     if missing:
         problems["phases"] = f"{PhaseKind(missing[0]).label}: give the dates of this phase."
     if not selected_people(cycle).exists():
         problems["participants"] = "The rules pick nobody; widen them or add people by hand."
+    return problems
+
+
+def uses_manager_rating(cycle: Cycle) -> bool:
+    """Whether the overall score needs the manager's rating (reviews/scores.py): the
+    manager-rating score, or a weighted one that gives the manager's rating a weight."""
+    if cycle.score_method == ScoreMethod.MANAGER_RATING:
+        return True
+    return cycle.score_method == ScoreMethod.WEIGHTED and cycle.weight_manager > 0
+
+
+def _rating_problems(
+    cycle: Cycle, forms: Sequence[CycleForm], questions: Sequence[Mapping[str, Any]]
+) -> dict[str, str]:
+    """What the ratings need: a scale on every rating question, and the manager template's
+    question marked "overall" when the score is made of the manager's rating."""
+    problems: dict[str, str] = {}
+    by_template = {form.template_id: form for form in forms}
+    rating = [q for q in questions if q["kind"] == QuestionKind.RATING]
+    unrated = next((q for q in rating if q["scale_id"] is None), None)
+    if unrated is not None:
+        form = by_template[unrated["section__template_id"]]
+        problems["questions"] = (
+            f"{form.get_relationship_display()}: the rating question “{unrated['prompt']}” in "
+            f"the template “{form.template.name}” has no rating scale. Choose a scale, or make "
+            "it a free-text question."
+        )
+    manager = next((f for f in forms if f.relationship == Relationship.MANAGER), None)
+    if manager is not None and uses_manager_rating(cycle):
+        marked = any(
+            q["is_overall"] and q["scale_id"] is not None
+            for q in rating
+            if q["section__template_id"] == manager.template_id
+        )
+        if not marked:
+            score = (
+                "the manager's rating"
+                if cycle.score_method == ScoreMethod.MANAGER_RATING
+                else f"weighted {cycle.weight_manager}% on the manager's rating"
+            )
+            problems["score"] = (
+                f"The overall score is {score}, which is the manager review's question marked "
+                f"“overall”, and the manager template “{manager.template.name}” has none. Mark "
+                "one of its rating questions “This is the overall rating”, or choose a score "
+                "without the manager's rating."
+            )
     return problems
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,8 +27,10 @@ from django.utils.formats import date_format
 from tandem.access.rules import require
 from tandem.audit.services import record
 from tandem.core.queue import enqueue_on_commit
+from tandem.notifications.queries import delivery_counts
 from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus
+from tandem.org.queries import without_password
 from tandem.program.models import Program
 from tandem.reviews import tally, versions
 from tandem.reviews.models import (
@@ -179,6 +181,73 @@ def _reviews(
         )
         for spec in specs
     ]
+
+
+@dataclass(frozen=True)
+class LaunchPreview:
+    """What a launch would do today, for the confirmation page: counted in SQL (a fixed
+    number of queries at any size), with the same rules as `review_specs`."""
+
+    people: int
+    reviews: dict[str, int]  # by relationship, for those taking part (peers come later)
+    reviewers: int  # people told by a "reviews to write" notification
+    delivery: dict[str, int]  # how those reviewers hear about it (notifications.kinds)
+    without_password: int  # reviewers who never chose a password: their e-mail invites them
+
+    @property
+    def total_reviews(self) -> int:
+        return sum(self.reviews.values())
+
+
+def launch_preview(cycle: Cycle) -> LaunchPreview:
+    """How many people take part, the reviews that would be created, who is told and how."""
+    people = selected_people(cycle)
+    taking_part = people.values("pk")
+    relationships = set(cycle.forms.values_list("relationship", flat=True))
+    managed = Q(manager__isnull=False) & ~Q(manager__status=PersonStatus.LEFT)
+    upward = managed & Q(manager_id__in=taking_part)
+    skip = (
+        managed
+        & Q(manager__manager__isnull=False)
+        & ~Q(manager__manager_id=F("pk"))
+        & ~Q(manager__manager__status=PersonStatus.LEFT)
+    )
+    counts = people.aggregate(
+        everyone=Count("pk"),
+        managed=Count("pk", filter=managed),
+        upward=Count("pk", filter=upward),
+        skip=Count("pk", filter=skip),
+    )
+    per_relationship = {
+        Relationship.SELF: counts["everyone"],
+        Relationship.MANAGER: counts["managed"],
+        Relationship.UPWARD: counts["upward"],
+        Relationship.SKIP_LEVEL: counts["skip"],
+    }
+    reviews = {
+        relationship.value: per_relationship[relationship]
+        for relationship in per_relationship
+        if relationship.value in relationships
+    }
+    # Who writes them: the same people as review_specs names, each once.
+    writes = Q(pk__in=[])
+    if Relationship.SELF in relationships:
+        writes |= Q(pk__in=taking_part)
+    if Relationship.UPWARD in relationships:
+        writes |= Q(pk__in=people.filter(upward).values("pk"))
+    if Relationship.MANAGER in relationships:
+        writes |= Q(pk__in=people.filter(managed).values("manager_id"))
+    if Relationship.SKIP_LEVEL in relationships:
+        writes |= Q(pk__in=people.filter(skip).values("manager__manager_id"))
+    reviewers = Person.objects.filter(writes, is_active=True).exclude(status=PersonStatus.LEFT)
+    delivery = delivery_counts("reviews.assigned", reviewers)
+    return LaunchPreview(
+        people=counts["everyone"],
+        reviews=reviews,
+        reviewers=sum(delivery.values()),
+        delivery=delivery,
+        without_password=reviewers.filter(without_password()).count(),
+    )
 
 
 # --- Freezing the forms --------------------------------------------------------------------

@@ -440,6 +440,14 @@ def _question_fields(
         if scale is not None and scale.archived_at is not None and scale.pk != old_scale_id:
             raise ValidationError({"scale": f"The scale “{scale.name}” is archived; pick another."})
         fields["scale"] = scale
+        if scale is None and kind == QuestionKind.RATING:
+            # A rating without a scale would quietly become a comment box; say so instead.
+            raise ValidationError(
+                {
+                    "scale": "A rating question needs a rating scale: choose one. For written "
+                    "answers only, make it a free-text question."
+                }
+            )
         if scale is None and not fields["allow_comment"]:
             raise ValidationError(
                 {"allow_comment": "Without a rating scale the question needs a comment box."}

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from tandem.reviews.forms.setup import (
     CycleFormsForm,
     CycleRulesForm,
     CycleSettingsForm,
+    LaunchForm,
     MoveForm,
     PhasesForm,
     QuestionForm,
@@ -38,7 +40,14 @@ from tandem.reviews.forms.setup import (
     SectionForm,
     TemplateForm,
 )
-from tandem.reviews.models import Cycle, CycleStatus, Phase, Template, TemplateSection
+from tandem.reviews.models import (
+    Cycle,
+    CycleStatus,
+    Phase,
+    Relationship,
+    Template,
+    TemplateSection,
+)
 from tandem.reviews.queries import setup as queries
 from tandem.reviews.services import cycles as cycle_services
 from tandem.reviews.services import setup as setup_services
@@ -335,7 +344,7 @@ def template_question_edit(request: AuthedHttpRequest, question_id: int) -> Http
                 "prompt": question.prompt,
                 "help_text": question.help_text,
                 "required": question.required,
-                "scale": question.scale,
+                "scale": QuestionForm.scale_initial(question.kind, question.scale),
                 "allow_comment": question.allow_comment,
                 "items": QuestionForm.items_text(question.items or []),
                 "is_overall": question.is_overall,
@@ -384,15 +393,14 @@ def cycle_new(request: AuthedHttpRequest) -> HttpResponse:
 
 
 SETTINGS_FIELDS = list(CycleSettingsForm.base_fields)
-PARTS = ("basics", "people", "forms", "settings")
 
 
-def _cycle_forms(cycle: Cycle, bound: dict[str, forms.Form]) -> dict[str, forms.Form]:
-    grouped = queries.templates_by_relationship()
-    current = {form.relationship: str(form.template_id) for form in queries.cycle_forms(cycle)}
-    return {
-        "basics": bound.get("basics")
-        or CycleBasicsForm(
+def _cycle_forms(cycle: Cycle, data: Any = None) -> dict[str, forms.Form]:
+    """The parts of the cycle page, bound to `data` (a POST) or showing the cycle. A
+    launched cycle has no people or templates part: those are frozen."""
+    parts: dict[str, forms.Form] = {
+        "basics": CycleBasicsForm(
+            data,
             initial={
                 "name": cycle.name,
                 "description": cycle.description,
@@ -401,75 +409,79 @@ def _cycle_forms(cycle: Cycle, bound: dict[str, forms.Form]) -> dict[str, forms.
             },
             prefix="basics",
         ),
-        "people": bound.get("people")
-        or CycleRulesForm(initial=CycleRulesForm.initial_for(cycle), prefix="people"),
-        "forms": bound.get("forms")
-        or CycleFormsForm(templates=grouped, initial=current, prefix="forms"),
-        "settings": bound.get("settings")
-        or CycleSettingsForm(
-            initial={name: getattr(cycle, name) for name in SETTINGS_FIELDS}, prefix="settings"
-        ),
     }
-
-
-def _save_part(request: AuthedHttpRequest, cycle: Cycle, part: str) -> forms.Form:
-    """Bind and save one part of the cycle page; the form carries any errors."""
-    by = request.user
-    form: forms.Form
-    if part == "basics":
-        form = CycleBasicsForm(request.POST, prefix="basics")
-    elif part == "people":
-        form = CycleRulesForm(request.POST, prefix="people")
-    elif part == "forms":
-        form = CycleFormsForm(
-            request.POST, templates=queries.templates_by_relationship(), prefix="forms"
+    if not cycle.is_launched:
+        current = {form.relationship: str(form.template_id) for form in queries.cycle_forms(cycle)}
+        parts["people"] = CycleRulesForm(
+            data, initial=CycleRulesForm.initial_for(cycle), prefix="people"
         )
-    else:
-        form = CycleSettingsForm(request.POST, prefix="settings")
-    if not form.is_valid():
-        return form
-    data = form.cleaned_data
+        parts["forms"] = CycleFormsForm(
+            data, templates=queries.templates_by_relationship(), initial=current, prefix="forms"
+        )
+    parts["settings"] = CycleSettingsForm(
+        data, initial={name: getattr(cycle, name) for name in SETTINGS_FIELDS}, prefix="settings"
+    )
+    return parts
+
+
+# Where a service's message about something that is not a field of the page goes.
+PART_OF = {"weights": "settings", "forms": "forms"}
+
+
+def _save_cycle(request: AuthedHttpRequest, cycle: Cycle, parts: dict[str, forms.Form]) -> bool:
+    """Save every part of the page, or none: the page is one form with one Save button, so
+    a change in one part is never lost because another part was saved. Each part's errors
+    are shown on it, with everything typed kept."""
+    valid = [form.is_valid() for form in parts.values()]  # every part, so each shows its errors
+    if not all(valid):
+        return False
+    chosen = parts.get("forms")
     try:
-        if part == "people":
-            cycle_services.set_participant_rules(
-                cycle,
-                by=by,
-                departments=data["departments"],
-                started_before=data["started_before"],
-                exclude_on_leave=data["exclude_on_leave"],
-                additions=data["additions"],
-                removals=data["removals"],
-            )
-        elif part == "forms":
-            assert isinstance(form, CycleFormsForm)
-            cycle_services.set_forms(cycle, by=by, forms=form.chosen())
-        else:
-            cycle_services.update_cycle(cycle, by=by, **data)
+        cycle_services.save_setup(
+            cycle,
+            by=request.user,
+            settings={**parts["basics"].cleaned_data, **parts["settings"].cleaned_data},
+            rules=parts["people"].cleaned_data if "people" in parts else None,
+            forms=chosen.chosen() if isinstance(chosen, CycleFormsForm) else None,
+        )
     except ValidationError as error:
-        show_errors(form, error)
-    return form
+        _show_on_parts(error, parts)
+        return False
+    return True
+
+
+def _show_on_parts(error: ValidationError, parts: dict[str, forms.Form]) -> None:
+    """Each message beside the field it names, in whichever part has it."""
+    if not hasattr(error, "error_dict"):
+        show_errors(parts["basics"], error)
+        return
+    for name, messages_ in error.message_dict.items():
+        holder = next((form for form in parts.values() if name in form.fields), None)
+        if holder is not None:
+            holder.add_error(name, messages_)
+        else:
+            parts.get(PART_OF.get(name, ""), parts["basics"]).add_error(None, messages_)
 
 
 @login_required
 @GET_POST
 def cycle_edit(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = queries.cycle_for(request.user, cycle_id)
-    bound: dict[str, forms.Form] = {}
+    parts = _cycle_forms(cycle, request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        part = request.POST.get("part", "")
-        if part not in PARTS:
-            messages.error(request, "Nothing was saved: that part of the page is unknown.")
-            return redirect("reviews:cycle_edit", cycle.pk)
-        form = _save_part(request, cycle, part)
-        if not form.errors:
-            messages.success(request, "Saved.")
-            return redirect(f"{reverse('reviews:cycle_edit', args=[cycle.pk])}#{part}")
-        bound[part] = form
+        if _save_cycle(request, cycle, parts):
+            messages.success(request, "The cycle's set-up is saved.")
+            return redirect("reviews:cycle_setup", cycle.pk)
         cycle.refresh_from_db()
     return render(
         request,
         "reviews/setup/cycle_edit.html",
-        {"cycle": cycle, "forms": _cycle_forms(cycle, bound), "launched": cycle.is_launched},
+        {
+            "cycle": cycle,
+            "forms": parts,
+            "launched": cycle.is_launched,
+            "failed": request.method == "POST",
+        },
     )
 
 
@@ -499,15 +511,61 @@ def cycle_setup(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@GET_POST
 def cycle_launch(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
+    """GET: what launching would do (people, reviews, who is told and how, who has never
+    signed in), or what is missing first. POST: the confirmed launch; refused when the
+    numbers confirmed are no longer today's."""
     cycle = queries.cycle_for(request.user, cycle_id)
+    if cycle.status != CycleStatus.DRAFT:
+        return redirect("reviews:cycle_setup", cycle.pk)
+    if request.method == "POST":
+        return _launch_confirmed(request, cycle)
+    problems = cycle_services.launch_problems(cycle)
+    preview = cycle_services.launch_preview(cycle)
+    return render(
+        request,
+        "reviews/setup/launch_confirm.html",
+        {
+            "cycle": cycle,
+            "problems": problems,
+            "preview": preview,
+            "reviews": [
+                (Relationship(relationship).label, count)
+                for relationship, count in preview.reviews.items()
+            ],
+            "peers": cycle.forms.filter(relationship=Relationship.PEER).exists(),
+            "form": LaunchForm(
+                initial={"people": preview.people, "reviews": preview.total_reviews}
+            ),
+            "invitation_days": settings.INVITATION_TIMEOUT // 86400,
+        },
+    )
+
+
+def _launch_confirmed(request: AuthedHttpRequest, cycle: Cycle) -> HttpResponse:
+    again = redirect("reviews:cycle_launch", cycle.pk)
+    form = LaunchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not launched: check what launching does below, then confirm.")
+        return again
+    preview = cycle_services.launch_preview(cycle)
+    confirmed = (form.cleaned_data["people"], form.cleaned_data["reviews"])
+    if confirmed != (preview.people, preview.total_reviews):
+        messages.error(
+            request,
+            f"Not launched: the cycle now has {preview.people} people and "
+            f"{preview.total_reviews} reviews, not the {confirmed[0]} and {confirmed[1]} you "
+            "confirmed (someone changed it or the people data meanwhile). Check below and "
+            "confirm again.",
+        )
+        return again
     try:
         cycle_services.launch_cycle(cycle, by=request.user)
     except ValidationError as error:
         messages.error(request, f"Not launched: {_first_error(error)}")
-    else:
-        messages.success(request, "The launch has started; this page shows its progress.")
+        return again
+    messages.success(request, "The launch has started; this page shows its progress.")
     return redirect("reviews:cycle_setup", cycle.pk)
 
 

@@ -12,6 +12,7 @@ import getpass
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -64,7 +65,11 @@ class Command(BaseCommand):
             person.save(update_fields=["password"])
             self.stdout.write("Password set: they can sign in now.")
         else:
-            self.stdout.write("They choose a password at this one-time link (valid 3 days):")
+            days = settings.INVITATION_TIMEOUT // 86400
+            self.stdout.write(
+                f"They choose a password at this one-time link (it works for {days} "
+                f"day{'s' if days != 1 else ''}; `tandem invite {person.email}` e-mails one):"
+            )
             self.stdout.write(f"  {set_password_link(person)}")
 
     def _ask_password(self, person: Any) -> str:

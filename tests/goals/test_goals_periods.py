@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tandem.access.rules import NotAllowed
-from tandem.goals.models import Period, PeriodKind
+from tandem.goals.models import Goal, Period, PeriodKind
 from tandem.goals.queries import goals as queries
 from tandem.goals.reminders import keep_goal_periods
 from tandem.goals.services.periods import bounds, close_period, create_period, ensure_periods
@@ -114,6 +114,18 @@ def test_goal_pages_create_no_period_when_none_exists(client_for):
         assert client.get(page).status_code == 200
     assert not Period.objects.exists()
     assert "No goal period is open yet" in client.get("/goals/new/").text
+
+
+@pytest.mark.time_machine(datetime(2027, 5, 12, 9, tzinfo=UTC))
+def test_the_first_goal_saved_before_any_period_exists_opens_the_current_one(client_for):
+    person = PersonFactory()
+    response = client_for(person).post(
+        "/goals/new/",
+        {"title": "Ship the first release", "level": "individual", "visibility": "public"},
+    )
+    goal = Goal.objects.get(title="Ship the first release")
+    assert response.status_code == 302
+    assert goal.period.name == "Q2 2027"
 
 
 @pytest.mark.time_machine(datetime(2027, 5, 12, 9, tzinfo=UTC))

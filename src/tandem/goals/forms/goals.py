@@ -36,8 +36,8 @@ WHO_SEES = {
 
 
 NO_OPEN_PERIOD = (
-    "No goal period is open yet. Tandem opens the current one with its nightly run; HR "
-    "admins can open it now on the Periods page."
+    "No goal period is open yet: saving this goal opens the current one, as the program "
+    "defines its periods."
 )
 
 
@@ -177,6 +177,7 @@ class GoalForm(forms.Form):
         model_field(self, "period").queryset = open_periods()
         if not open_periods().exists():
             self.fields["period"].help_text = NO_OPEN_PERIOD
+            self.fields["period"].required = False
         model_field(self, "parent").queryset = queries.visible_goals(user).filter(state="active")
         level = self.data.get("level") or self.initial.get("level") or levels[-1]
         if level not in GoalLevel.values:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from tandem.goals.forms.goals import (
     KeyResultFields,
     KeyResultForm,
     PeriodForm,
+    open_periods,
 )
 from tandem.goals.models import Goal, GoalLevel, KeyResultKind, Milestone, Period
 from tandem.goals.queries import goals as queries
@@ -131,6 +132,17 @@ def _parent_from(request: AuthedHttpRequest) -> Goal | None:
     return queries.visible_goals(request.user).filter(pk=int(raw)).first()
 
 
+def _with_period_opened(request: AuthedHttpRequest) -> QueryDict:
+    """The posted goal, with the current period when the form offered none: a company that
+    has not had its first nightly run yet can still write its first goal (saving is a
+    write, so it may open the period a page view never does)."""
+    data = request.POST.copy()
+    if not data.get("period") and not open_periods().exists():
+        current, _following = period_services.ensure_periods()
+        data["period"] = str(current.pk)
+    return data
+
+
 @login_required
 def create(request: AuthedHttpRequest) -> HttpResponse:
     owner = _owner_from(request)
@@ -147,7 +159,11 @@ def create(request: AuthedHttpRequest) -> HttpResponse:
     if keep is not None:
         initial["parent"] = keep.pk
     form = GoalForm(
-        request.POST or None, user=request.user, levels=levels, keep_parent=keep, initial=initial
+        _with_period_opened(request) if request.method == "POST" else None,
+        user=request.user,
+        levels=levels,
+        keep_parent=keep,
+        initial=initial,
     )
     kr_form = KeyResultFields(request.POST or None, prefix="kr")
     if request.method == "POST" and form.is_valid() and kr_form.is_valid():

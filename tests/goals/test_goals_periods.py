@@ -121,7 +121,12 @@ def test_the_first_goal_saved_before_any_period_exists_opens_the_current_one(cli
     person = PersonFactory()
     response = client_for(person).post(
         "/goals/new/",
-        {"title": "Ship the first release", "level": "individual", "visibility": "public"},
+        {
+            "title": "Ship the first release",
+            "level": "individual",
+            "visibility": "public",
+            "kr-kind": "number",
+        },
     )
     goal = Goal.objects.get(title="Ship the first release")
     assert response.status_code == 302

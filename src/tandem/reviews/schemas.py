@@ -411,6 +411,11 @@ class ReviewFilters(Schema):
     state: str | None = Field(
         None, pattern="^(not_started|in_progress|submitted|shared|acknowledged|reopened|open)$"
     )
+    work: Literal["to_do", "history"] | None = Field(
+        None,
+        description="to_do: reviews that can be written now (cycle running, writing phase "
+        "open, not submitted); history: all the others, which can no longer change",
+    )
     cursor: str | None = Field(None, max_length=40, description="next_cursor of the last page")
     limit: int = Field(50, ge=1, le=200)
 

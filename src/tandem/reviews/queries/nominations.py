@@ -110,6 +110,10 @@ class NominationPage:
     peer_phase: Phase | None
     nomination_window: str
     approval_open: bool
+    # A declined peer can be replaced until peer reviews are due (`phases.ACTIONS`).
+    replace_open: bool = False
+    # Why nothing can change any more, when the cycle finished (one true sentence).
+    closed_note: str = ""
     approved: list[PeerRow] = field(default_factory=list)
     proposed: list[PeerRow] = field(default_factory=list)
     declined: list[PeerRow] = field(default_factory=list)
@@ -146,14 +150,8 @@ def participant_for_nominations(user: Any, participant_id: int) -> Participant:
 
 
 def approval_is_open(cycle: Cycle, today: date | None = None) -> bool:
-    """Managers approve during the nomination phase and, late, during the peer phase."""
-    if cycle.status != CycleStatus.ACTIVE:
-        return False
-    found = phases.phases_of(cycle)
-    return any(
-        phases.window_state(found.get(kind), today) == "open"
-        for kind in (PhaseKind.NOMINATION, PhaseKind.PEER)
-    )
+    """Managers approve while the nomination phase is open (the service checks the same)."""
+    return phases.refusal(cycle, "nomination.approve", today=today) is None
 
 
 def nomination_page(user: Any, participant: Participant) -> NominationPage:
@@ -186,6 +184,8 @@ def nomination_page(user: Any, participant: Participant) -> NominationPage:
             else "closed"
         ),
         approval_open=approval_is_open(cycle),
+        replace_open=phases.refusal(cycle, "nomination.replace") is None,
+        closed_note=phases.not_running(cycle, "peers can no longer change") or "",
     )
     by_status = {
         NominationStatus.APPROVED: page.approved,

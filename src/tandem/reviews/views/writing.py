@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.access.rules import can, require
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import evidence, scores, states
+from tandem.reviews import evidence, phases, scores, states
 from tandem.reviews.answers import missing_required
 from tandem.reviews.forms.writing import (
     AcknowledgeForm,
@@ -48,7 +48,13 @@ def _flat(errors: dict[str, list[str]]) -> list[str]:
 
 
 def _is_writing(request: AuthedHttpRequest, review: Review) -> bool:
-    return review.reviewer_id == request.user.pk and review.is_open
+    """The form is offered only when the server would take what is typed: the reviewer's
+    own open review, in a running cycle, in its open writing phase."""
+    return (
+        review.reviewer_id == request.user.pk
+        and review.is_open
+        and phases.writing_refusal(review) is None
+    )
 
 
 def _page_context(
@@ -74,7 +80,8 @@ def _page_context(
         "errors": errors or {},
         "error_list": _flat(errors or {}),
         "version": review.version if version is None else version,
-        "may_reopen": can(user, "review.reopen", review) and not review.is_open,
+        "may_reopen": queries.may_reopen(user, review),
+        "locked_note": queries.locked_note(review),
         "may_see_history": queries.may_see_history(user, review),
         # The way to the participant's page, where the manager shares the review.
         "may_view_participant": can(user, "participant.view", review.participant),
@@ -254,7 +261,9 @@ def review_reopen(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
             "state_label": states.label(review.state),
             "window": queries.window(review),
             "due_on": queries.due_on(review),
-            "may_reopen": states.can_happen(review.state, "reopen"),
+            "may_reopen": queries.may_reopen(request.user, review),
+            "why_not": phases.not_running(review.cycle, "reviews can no longer be reopened")
+            or "Only a submitted, shared or acknowledged review can be reopened.",
         },
     )
 

@@ -97,6 +97,7 @@ def release_all(cycle: Cycle, *, by: Any) -> int:
     """Share every submitted manager review of the cycle at once (HR). Set-based: a few
     UPDATEs and one bulk notification, whatever the size of the company."""
     require(by, "reviews.manage", cycle)
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     phases.require_action(cycle, "review.release", field="release")
     now = timezone.now()
     due = Review.objects.filter(

@@ -317,6 +317,10 @@ def _participant_context(
         "manager_relationship": Relationship.MANAGER,
         "score_lines": _score_lines(user, participant),
         "groups": anonymous.groups_for(user, participant),
+        "closed_note": phases.not_running(
+            participant.cycle, "nothing more is shared or acknowledged"
+        )
+        or "",
     }
     return context
 
@@ -362,16 +366,20 @@ def acknowledge(request: AuthedHttpRequest, participant_id: int) -> HttpResponse
     participant = queries.participant_for(request.user, participant_id)
     require(request.user, "participant.acknowledge", participant)
     form = AcknowledgeForm(request.POST)
+    refused: list[str] = []
     if form.is_valid():
         try:
             sharing.acknowledge(participant, comment=form.cleaned_data["comment"], by=request.user)
         except ValidationError as error:
             for name, found in _messages_of(error).items():
-                form.add_error("comment" if name == "comment" else None, found)
+                if name == "comment":
+                    form.add_error("comment", found)
+                else:
+                    refused.extend(found)
         else:
             messages.success(request, "Acknowledged. Your manager hears of it.")
             return redirect("reviews:participant", participant.pk)
-    context = _participant_context(request, participant, ack_form=form)
+    context = _participant_context(request, participant, ack_form=form, error_list=refused)
     return render(request, "reviews/writing/participant.html", context)
 
 

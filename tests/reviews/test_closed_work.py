@@ -206,3 +206,58 @@ def test_a_demo_manager_sees_the_finished_cycle_under_history_not_as_late_work()
         mine = progress.my_reviews(person, date(2026, 11, 26))
         notes = [r.closed_note for r in mine.history if r.cycle_id == finished.pk]
         assert any(note.startswith("Not submitted; the cycle closed on") for note in notes)
+
+
+def test_the_approvals_list_leaves_out_peers_that_can_no_longer_be_approved(client_for):
+    from tandem.reviews.models import NominationStatus
+    from tandem.reviews.queries import nominations as nomination_queries
+    from tests.reviews.factories import nominate, participant_of
+
+    t = make_team()
+    participant = participant_of(t.cycle, t.owner)
+    nominate(participant, PersonFactory(manager=t.manager), status=NominationStatus.PROPOSED)
+    assert nomination_queries.pending_approvals(t.manager)[1] == 1
+    close_phase(t.cycle, PhaseKind.NOMINATION)
+    assert nomination_queries.pending_approvals(t.manager) == ([], 0)
+    assert nomination_queries.pending_by_cycle(hr_admin()) == []
+
+
+def test_the_decline_page_offers_no_form_once_peer_reviews_are_due(client_for):
+    from tandem.reviews.models import Nomination
+
+    t = make_team()
+    close_phase(t.cycle, PhaseKind.NOMINATION)
+    close_phase(t.cycle, PhaseKind.PEER)
+    nomination = Nomination.objects.get(peer=t.peer)
+    page = client_for(t.peer).get(reverse("reviews:nomination_decline", args=[nomination.pk]))
+    text = page.content.decode()
+    assert "Decline the peer review</button>" not in text
+    assert "phase closed on" in text
+
+
+def test_submit_with_nothing_typed_is_refused_before_the_confirmation(client_for):
+    t = make_team()
+    close_phase(t.cycle, PhaseKind.SELF)
+    review = t.self_review
+    response = client_for(t.owner).post(
+        reverse("reviews:review_submit", args=[review.pk]), {"version": review.version}
+    )
+    text = response.content.decode()
+    assert "ask HR to extend it" in text
+    assert 'name="confirm"' not in text
+
+
+def test_the_api_says_whether_a_review_can_still_be_written_and_why_not():
+    from tests.reviews.api_helpers import BASE, bearer
+    from tests.reviews.api_helpers import make_team as api_team
+
+    t = api_team()
+    review = t.review(Relationship.SELF)
+    client = bearer(t.report)
+    before = client.get(f"{BASE}/reviews/{review.pk}").json()
+    assert (before["writable"], before["read_only_reason"]) == (True, "")
+    cycles.close_cycle(t.cycle, by=t.admin)
+    after = client.get(f"{BASE}/reviews/{review.pk}").json()
+    assert after["writable"] is False
+    assert "closed on" in after["read_only_reason"]
+    assert "answers can no longer change" in after["read_only_reason"]

@@ -398,6 +398,14 @@ class ReviewDetailOut(ReviewOut):
     )
     active_seconds: int | None = Field(description="Time spent writing; the reviewer and HR")
     started_at: datetime | None
+    writable: bool = Field(
+        description="Whether you can save and submit this review now (you write it, it is "
+        "not submitted, the cycle runs and its writing phase is open)"
+    )
+    read_only_reason: str = Field(
+        description="Why the answers can no longer change (the cycle closed, the writing "
+        "phase closed or has not opened, …); empty when they can"
+    )
 
 
 class ReviewFilters(Schema):

@@ -179,6 +179,10 @@ def _review_detail(request: HttpRequest, review: Review) -> dict[str, Any]:
         "who_reads": [writing_queries.audience(review)],
         "active_seconds": review.active_seconds if writer_or_hr else None,
         "started_at": review.started_at,
+        "writable": review.reviewer_id == caller(request).pk
+        and review.is_open
+        and phases.writing_refusal(review) is None,
+        "read_only_reason": writing_queries.locked_note(review),
     }
 
 

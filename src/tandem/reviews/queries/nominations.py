@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.access.rules import NotAllowed, actor_for, can, scope
 from tandem.org.models import Person, PersonStatus
@@ -301,11 +302,26 @@ def _subtree(user: Any) -> Q:
     return below & ~Q(person_id=me.pk)
 
 
+def _approving_now(cycle_ref: str) -> Exists:
+    """The cycle's nomination phase is open today: only then can peers be approved."""
+    today = timezone.localdate()
+    return Exists(
+        Phase.objects.filter(
+            cycle_id=OuterRef(cycle_ref),
+            kind=PhaseKind.NOMINATION,
+            opens_on__lte=today,
+            due_on__gte=today,
+        )
+    )
+
+
 def pending_approvals(user: Any, cycle: Cycle | None = None) -> tuple[list[Approval], int]:
     """Participants in the user's subtree (at launch or now) whose proposed peers wait for
-    approval, with counts; at most 100, and how many there are in all."""
+    approval while it can still be given (running cycle, nomination phase open), with
+    counts; at most 100, and how many there are in all."""
     participants = scope(user, Participant.objects.all()).filter(
         _subtree(user),
+        _approving_now("cycle_id"),
         removed_at__isnull=True,
         cycle__status=CycleStatus.ACTIVE,
         nominations__status=NominationStatus.PROPOSED,
@@ -333,11 +349,12 @@ def pending_approvals(user: Any, cycle: Cycle | None = None) -> tuple[list[Appro
 
 
 def pending_by_cycle(user: Any) -> list[PendingCycle]:
-    """HR admins: each running cycle with proposed nominations, for "approve all"."""
+    """HR admins: each running cycle in its nomination phase with proposed nominations, for
+    "approve all"."""
     if not can(user, "reviews.manage"):
         return []
     cycles = (
-        scope(user, Cycle.objects.filter(status=CycleStatus.ACTIVE))
+        scope(user, Cycle.objects.filter(_approving_now("pk"), status=CycleStatus.ACTIVE))
         .annotate(
             proposed=Count("nominations", filter=Q(nominations__status=NominationStatus.PROPOSED))
         )

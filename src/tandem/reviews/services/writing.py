@@ -81,6 +81,12 @@ def _check_writable(review: Review, *, event: str, state: str) -> str:
     return target
 
 
+def check_writable(review: Review, *, event: str) -> None:
+    """Refuse, as `save_draft` or `submit` would, before anything is asked of the writer
+    (the submit confirmation is not shown for a review that cannot be submitted)."""
+    _check_writable(review, event=event, state=_fresh(review)["state"])
+
+
 def _fresh(review: Review) -> dict[str, Any]:
     row = (
         Review.objects.filter(pk=review.pk)

@@ -195,6 +195,8 @@ def review_submit(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
                 active_seconds=meta.cleaned_data.get("active_seconds") or 0,
                 by=request.user,
             )
+        else:
+            writing.check_writable(review, event="submit")
     except ValidationError as error:
         errors = _messages_of(error)
         posted = meta.cleaned_data.get("version") if meta.is_valid() else review.version

@@ -170,29 +170,5 @@ def writing_refusal(review: Review, *, today: date | None = None) -> str | None:
     return refusal(review.cycle, write_action(review.relationship), today=today)
 
 
-def require_open(
-    cycle: Cycle, kind: str, *, today: date | None = None, field: str = "phase"
-) -> Phase:
-    """The open phase of `kind`, or a ValidationError naming what is wrong, in plain words."""
-    label = PhaseKind(kind).label.lower()
-    stopped = not_running(cycle)
-    if stopped:
-        raise ValidationError({field: stopped})
-    phase = phases_of(cycle).get(kind)
-    state = window_state(phase, today)
-    if phase is None or state == "none":
-        raise ValidationError({field: f"This cycle has no {label} phase."})
-    if state == "not_yet":
-        opens = date_format(phase.opens_on, "j F Y")
-        raise ValidationError({field: f"The {label} phase opens on {opens}."})
-    if state == "closed":
-        due = date_format(phase.due_on, "j F Y")
-        raise ValidationError(
-            {field: f"The {label} phase closed on {due}; ask HR to extend it to make changes."}
-        )
-    assert phase is not None
-    return phase
-
-
 def phase_for_relationship(relationship: str) -> str:
     return PHASE_FOR_RELATIONSHIP[relationship]  # type: ignore[index]

@@ -103,7 +103,7 @@ def open_review_to_write(page: Page, about: str, relationship: str) -> None:
     """From "Reviews": the row of the review to write, by whom it is about."""
     open_nav(page, "Reviews")
     expect(page.get_by_role("heading", level=1)).to_have_text("My reviews")
-    to_write = page.get_by_role("region", name="Reviews you write")
+    to_write = page.get_by_role("region", name="To do")
     row = to_write.get_by_role("row").filter(has_text=relationship)
     row.get_by_role("link", name=about, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(f"^{relationship} of "))

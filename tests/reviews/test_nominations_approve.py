@@ -132,11 +132,13 @@ def test_the_manager_cannot_add_the_reviewee_themselves() -> None:
         approve_peers(t.participant, by=t.manager, peers=[t.reviewee.pk, *t.ids(0)])
 
 
-def test_approval_is_allowed_late_in_the_peer_phase() -> None:
+def test_approval_is_refused_once_the_nomination_phase_closed() -> None:
     t = _proposed(team(), 0, 1)
     close_phase(t.cycle, "nomination")
-    approve_peers(t.participant, by=t.manager)
-    assert _peer_reviewers(t) == sorted(t.ids(0, 1))
+    with pytest.raises(ValidationError) as error:
+        approve_peers(t.participant, by=t.manager)
+    assert "nomination and approval phase closed on" in error.value.message_dict["peers"][0]
+    assert _peer_reviewers(t) == []
 
 
 def test_approval_is_refused_once_nomination_and_peer_phases_closed() -> None:

@@ -188,11 +188,11 @@ def test_the_query_count_does_not_grow_with_the_cycle():
 
 
 @pytest.mark.dates
-def test_my_reviews_lists_open_ones_first_with_due_dates(cycle_and_people):
+def test_my_reviews_lists_open_ones_to_do_and_submitted_ones_in_history(cycle_and_people):
     cycle, people = cycle_and_people
     mine = progress.my_reviews(people["m2"])
-    assert [r.is_open for r in mine.to_write] == [True, True, False]
-    assert mine.to_write[-1].reviewee == people["c"]  # submitted: last
-    assert mine.to_write[0].due_on == timezone.localdate() + timedelta(days=14)
+    assert [r.is_open for r in mine.to_do] == [True, True]
+    assert [r.reviewee for r in mine.history] == [people["c"]]  # submitted
+    assert mine.to_do[0].due_on == timezone.localdate() + timedelta(days=14)
     (own,) = mine.about_me
     assert own.manager_review_words == "Your manager has not started your review yet."

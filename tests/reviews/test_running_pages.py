@@ -90,7 +90,8 @@ def test_my_reviews_has_a_fixed_query_budget(size, client_for, django_assert_max
 
 def test_my_reviews_has_a_helpful_empty_state(client_for):
     text = client_for(PersonFactory()).get(reverse("reviews:mine")).content.decode()
-    assert "You have no reviews to write" in text
+    assert "Nothing to write right now" in text
+    assert "Reviews you submit, and reviews of cycles that have finished" in text
     assert "You are not part of a review cycle yet" in text
 
 

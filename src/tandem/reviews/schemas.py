@@ -398,6 +398,14 @@ class ReviewDetailOut(ReviewOut):
     )
     active_seconds: int | None = Field(description="Time spent writing; the reviewer and HR")
     started_at: datetime | None
+    writable: bool = Field(
+        description="Whether you can save and submit this review now (you write it, it is "
+        "not submitted, the cycle runs and its writing phase is open)"
+    )
+    read_only_reason: str = Field(
+        description="Why the answers can no longer change (the cycle closed, the writing "
+        "phase closed or has not opened, …); empty when they can"
+    )
 
 
 class ReviewFilters(Schema):
@@ -410,6 +418,11 @@ class ReviewFilters(Schema):
     participant: int | None = Field(None, ge=1, le=MAX_ID, description="Participant id")
     state: str | None = Field(
         None, pattern="^(not_started|in_progress|submitted|shared|acknowledged|reopened|open)$"
+    )
+    work: Literal["to_do", "history"] | None = Field(
+        None,
+        description="to_do: reviews that can be written now (cycle running, writing phase "
+        "open, not submitted); history: all the others, which can no longer change",
     )
     cursor: str | None = Field(None, max_length=40, description="next_cursor of the last page")
     limit: int = Field(50, ge=1, le=200)

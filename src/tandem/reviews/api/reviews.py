@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError
 
@@ -45,6 +46,7 @@ from tandem.reviews.models import (
 )
 from tandem.reviews.queries import anonymous
 from tandem.reviews.queries import nominations as nomination_queries
+from tandem.reviews.queries import progress as progress_queries
 from tandem.reviews.queries import writing as writing_queries
 from tandem.reviews.schemas import (
     AcknowledgeIn,
@@ -177,6 +179,10 @@ def _review_detail(request: HttpRequest, review: Review) -> dict[str, Any]:
         "who_reads": [writing_queries.audience(review)],
         "active_seconds": review.active_seconds if writer_or_hr else None,
         "started_at": review.started_at,
+        "writable": review.reviewer_id == caller(request).pk
+        and review.is_open
+        and phases.writing_refusal(review) is None,
+        "read_only_reason": writing_queries.locked_note(review),
     }
 
 
@@ -201,6 +207,10 @@ def list_reviews(request: HttpRequest, filters: Query[ReviewFilters]) -> dict[st
         reviews = reviews.filter(state__in=OPEN_STATES)
     elif filters.state:
         reviews = reviews.filter(state=filters.state)
+    if filters.work is not None:
+        live = progress_queries.can_still_write(timezone.localdate())
+        reviews = progress_queries.with_phase_dates(reviews)
+        reviews = reviews.filter(live) if filters.work == "to_do" else reviews.exclude(live)
     after = after_id(filters.cursor)
     if after is not None:
         reviews = reviews.filter(pk__gt=after)

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.access.rules import NotAllowed, actor_for, can, scope
 from tandem.org.models import Person, PersonStatus
@@ -110,6 +111,10 @@ class NominationPage:
     peer_phase: Phase | None
     nomination_window: str
     approval_open: bool
+    # A declined peer can be replaced until peer reviews are due (`phases.ACTIONS`).
+    replace_open: bool = False
+    # Why nothing can change any more, when the cycle finished (one true sentence).
+    closed_note: str = ""
     approved: list[PeerRow] = field(default_factory=list)
     proposed: list[PeerRow] = field(default_factory=list)
     declined: list[PeerRow] = field(default_factory=list)
@@ -146,14 +151,8 @@ def participant_for_nominations(user: Any, participant_id: int) -> Participant:
 
 
 def approval_is_open(cycle: Cycle, today: date | None = None) -> bool:
-    """Managers approve during the nomination phase and, late, during the peer phase."""
-    if cycle.status != CycleStatus.ACTIVE:
-        return False
-    found = phases.phases_of(cycle)
-    return any(
-        phases.window_state(found.get(kind), today) == "open"
-        for kind in (PhaseKind.NOMINATION, PhaseKind.PEER)
-    )
+    """Managers approve while the nomination phase is open (the service checks the same)."""
+    return phases.refusal(cycle, "nomination.approve", today=today) is None
 
 
 def nomination_page(user: Any, participant: Participant) -> NominationPage:
@@ -186,6 +185,8 @@ def nomination_page(user: Any, participant: Participant) -> NominationPage:
             else "closed"
         ),
         approval_open=approval_is_open(cycle),
+        replace_open=phases.refusal(cycle, "nomination.replace") is None,
+        closed_note=phases.not_running(cycle, "peers can no longer change") or "",
     )
     by_status = {
         NominationStatus.APPROVED: page.approved,
@@ -301,11 +302,26 @@ def _subtree(user: Any) -> Q:
     return below & ~Q(person_id=me.pk)
 
 
+def _approving_now(cycle_ref: str) -> Exists:
+    """The cycle's nomination phase is open today: only then can peers be approved."""
+    today = timezone.localdate()
+    return Exists(
+        Phase.objects.filter(
+            cycle_id=OuterRef(cycle_ref),
+            kind=PhaseKind.NOMINATION,
+            opens_on__lte=today,
+            due_on__gte=today,
+        )
+    )
+
+
 def pending_approvals(user: Any, cycle: Cycle | None = None) -> tuple[list[Approval], int]:
     """Participants in the user's subtree (at launch or now) whose proposed peers wait for
-    approval, with counts; at most 100, and how many there are in all."""
+    approval while it can still be given (running cycle, nomination phase open), with
+    counts; at most 100, and how many there are in all."""
     participants = scope(user, Participant.objects.all()).filter(
         _subtree(user),
+        _approving_now("cycle_id"),
         removed_at__isnull=True,
         cycle__status=CycleStatus.ACTIVE,
         nominations__status=NominationStatus.PROPOSED,
@@ -333,11 +349,12 @@ def pending_approvals(user: Any, cycle: Cycle | None = None) -> tuple[list[Appro
 
 
 def pending_by_cycle(user: Any) -> list[PendingCycle]:
-    """HR admins: each running cycle with proposed nominations, for "approve all"."""
+    """HR admins: each running cycle in its nomination phase with proposed nominations, for
+    "approve all"."""
     if not can(user, "reviews.manage"):
         return []
     cycles = (
-        scope(user, Cycle.objects.filter(status=CycleStatus.ACTIVE))
+        scope(user, Cycle.objects.filter(_approving_now("pk"), status=CycleStatus.ACTIVE))
         .annotate(
             proposed=Count("nominations", filter=Q(nominations__status=NominationStatus.PROPOSED))
         )

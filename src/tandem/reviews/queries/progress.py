@@ -31,7 +31,6 @@ from django.db.models import (
     DateField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -42,6 +41,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tandem.access.rules import NotAllowed, actor_for, require, scope
 from tandem.core import pagination
@@ -520,40 +520,96 @@ MANAGER_REVIEW_WORDS = {
 }
 
 
+HISTORY_PAGE = 25
+
+
 @dataclass
 class MyReviews:
-    to_write: list[Any]  # reviews, with due_on, days_left, days_late
+    """The person's review work, split by what can still be done.
+
+    `to_do`: reviews they can write now (cycle running, writing phase open, not submitted),
+    soonest due first. `upcoming`: the same whose phase has not opened yet. `history`:
+    everything else, read-only, newest first, one page of `HISTORY_PAGE` at a time —
+    submitted, shared and acknowledged reviews, and reviews never submitted whose phase or
+    cycle closed (each with the true reason in `closed_note`)."""
+
+    to_do: list[Any]  # reviews, with due_on, days_left
+    upcoming: list[Any]  # reviews, with opens_on
+    history: list[Any]  # reviews, with closed_note ("" for a submitted one)
     about_me: list[Any]  # participants, with manager_review_words
-    more: bool = False
+    more: bool = False  # more to-do and upcoming than listed
+    history_next: str = ""  # the cursor of the next history page
 
     @property
     def open_count(self) -> int:
-        return sum(1 for review in self.to_write if review.is_open)
+        return len(self.to_do)
 
 
-def my_reviews(user: Any, today: date | None = None) -> MyReviews:
-    """The reviews `user` writes (open ones first, soonest due first) and their own
-    participations with the state of their manager review: two queries."""
-    today = today or timezone.localdate()
-    writes = (
-        with_phase_dates(
-            Review.objects.filter(
-                reviewer_id=user.pk,
-                cycle__status__in=[CycleStatus.ACTIVE, CycleStatus.CLOSED],
-                participant__removed_at__isnull=True,
-            )
+def _my_writes(user: Any) -> QuerySet[Review]:
+    return with_phase_dates(
+        Review.objects.filter(
+            reviewer_id=user.pk,
+            cycle__status__in=[CycleStatus.ACTIVE, CycleStatus.CLOSED],
+            participant__removed_at__isnull=True,
         )
-        .annotate(
-            closed=Case(
-                When(state__in=list(OPEN_STATES), then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .select_related("cycle", "reviewee", "participant")
-        .order_by("closed", F("due_on").asc(nulls_last=True), "-cycle__period_end", "pk")
+    ).select_related("cycle", "reviewee", "participant")
+
+
+def can_still_write(today: date) -> Q:
+    """Open reviews in a running cycle whose writing phase has not closed (`opens_on` and
+    `due_on` from `with_phase_dates`)."""
+    return Q(
+        state__in=list(OPEN_STATES),
+        cycle__status=CycleStatus.ACTIVE,
+        due_on__isnull=False,
+        due_on__gte=today,
     )
-    to_write = list(writes[: MY_REVIEWS_LIMIT + 1])
+
+
+def history_cursor(raw: str | None) -> int | None:
+    """The review id a history page starts after; BadCursor for anything else."""
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise BadCursor("This page link is broken; start again from the first page.")
+    return int(raw)
+
+
+def _history_note(review: Any, today: date) -> str:
+    """Why a never-submitted review in the history can no longer be written."""
+    if review.state not in OPEN_STATES:
+        return ""
+    cycle = review.cycle
+    if cycle.status != CycleStatus.ACTIVE:
+        day = timezone.localdate(cycle.closed_at) if cycle.closed_at else None
+        return (
+            f"Not submitted; the cycle closed on {date_format(day, 'j M Y')}."
+            if day
+            else ("Not submitted; the cycle is finished.")
+        )
+    due = review.due_on
+    if due is None:
+        return "Not submitted; this cycle has no phase for it."
+    return f"Not submitted; the phase closed on {date_format(due, 'j M Y')}; ask HR to extend it."
+
+
+def my_reviews(
+    user: Any, today: date | None = None, *, history_after: int | None = None
+) -> MyReviews:
+    """The reviews `user` writes, split into to do, coming up and history (`MyReviews`),
+    and their own participations with the state of their manager review: three queries,
+    whatever the number of cycles and reviews."""
+    today = today or timezone.localdate()
+    live = can_still_write(today)
+    current = list(
+        _my_writes(user)
+        .filter(live)
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[: MY_REVIEWS_LIMIT + 1]
+    )
+    history_rows = _my_writes(user).exclude(live)
+    if history_after is not None:
+        history_rows = history_rows.filter(pk__lt=history_after)
+    history = list(history_rows.order_by("-pk")[: HISTORY_PAGE + 1])
     manager_review = Review.objects.filter(
         participant=OuterRef("pk"), relationship=Relationship.MANAGER
     ).order_by("pk")
@@ -580,14 +636,20 @@ def my_reviews(user: Any, today: date | None = None) -> MyReviews:
         participant.manager_review_words = MANAGER_REVIEW_WORDS.get(  # type: ignore[attr-defined]
             state, MANAGER_REVIEW_WORDS[None]
         )
-    for review in to_write:
+    more = len(current) > MY_REVIEWS_LIMIT
+    current = current[:MY_REVIEWS_LIMIT]
+    for review in current:
         due = review.due_on  # type: ignore[attr-defined]
-        review.days_left = (due - today).days if due else None  # type: ignore[attr-defined]
-        review.days_late = max(-(review.days_left or 0), 0)  # type: ignore[attr-defined]
+        review.days_left = (due - today).days  # type: ignore[attr-defined]
+    for review in history[:HISTORY_PAGE]:
+        review.closed_note = _history_note(review, today)  # type: ignore[attr-defined]
     return MyReviews(
-        to_write=to_write[:MY_REVIEWS_LIMIT],
+        to_do=[r for r in current if r.opens_on is not None and r.opens_on <= today],  # type: ignore[attr-defined]
+        upcoming=[r for r in current if r.opens_on is None or r.opens_on > today],  # type: ignore[attr-defined]
+        history=history[:HISTORY_PAGE],
         about_me=about_me,
-        more=len(to_write) > MY_REVIEWS_LIMIT,
+        more=more,
+        history_next=str(history[HISTORY_PAGE - 1].pk) if len(history) > HISTORY_PAGE else "",
     )
 
 

@@ -377,12 +377,35 @@ def can_share_now(user: Any, participant: Participant, managers: list[Review]) -
         return False
     if not any(r.state == ReviewState.SUBMITTED for r in managers):
         return False
-    return phases.window_state(phases.phases_of(participant.cycle).get("sharing")) == "open"
+    return phases.refusal(participant.cycle, "review.share") is None
 
 
 def can_acknowledge_now(user: Any, participant: Participant, managers: list[Review]) -> bool:
-    return can(user, "participant.acknowledge", participant) and any(
-        r.state == ReviewState.SHARED for r in managers
+    return (
+        can(user, "participant.acknowledge", participant)
+        and any(r.state == ReviewState.SHARED for r in managers)
+        and phases.refusal(participant.cycle, "review.acknowledge") is None
+    )
+
+
+def locked_note(review: Review) -> str:
+    """The one true sentence a review page says when the review can no longer change: the
+    cycle closed (and when), the person left it, the anonymous answers were released, or
+    its writing phase is not open (then, and only then, HR can extend it). Empty when it
+    can still change, or when it was submitted in a running cycle (its state says so)."""
+    stopped = phases.not_running(review.cycle, "answers can no longer change")
+    if stopped:
+        return stopped
+    if not review.is_open:
+        return ""
+    return phases.writing_refusal(review) or ""
+
+
+def may_reopen(user: Any, review: Review) -> bool:
+    return (
+        can(user, "review.reopen", review)
+        and states.can_happen(review.state, "reopen")
+        and phases.refusal(review.cycle, "review.reopen") is None
     )
 
 

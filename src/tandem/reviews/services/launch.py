@@ -32,7 +32,7 @@ from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus
 from tandem.org.queries import without_password
 from tandem.program.models import Program
-from tandem.reviews import tally, versions
+from tandem.reviews import phases, tally, versions
 from tandem.reviews.models import (
     DONE_STATES,
     PHASE_FOR_RELATIONSHIP,
@@ -487,8 +487,7 @@ def _reason(reason: Any) -> str:
 
 
 def _running(cycle: Cycle) -> None:
-    if cycle.status != CycleStatus.ACTIVE:
-        raise ValidationError({"cycle": f"The cycle “{cycle.name}” is not running."})
+    phases.require_action(cycle, "cycle.participants", field="cycle")
 
 
 @transaction.atomic
@@ -550,6 +549,7 @@ def remove_participant(participant: Participant, *, reason: str, by: Any) -> Par
     """A leaver: kept with the reason; their open reviews stay but no longer count."""
     require(by, "reviews.manage", participant.cycle)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    _running(participant.cycle)
     text = _reason(reason)
     if participant.removed_at is not None:
         raise ValidationError({"person": "This person was already removed from the cycle."})

@@ -32,7 +32,6 @@ from tandem.reviews import phases, tally
 from tandem.reviews.models import (
     Cycle,
     CycleForm,
-    CycleStatus,
     Nomination,
     NominationStatus,
     Participant,
@@ -139,17 +138,6 @@ def _require_participating(participant: Participant, field: str) -> None:
         raise ValidationError({field: "This person is no longer part of the cycle."})
 
 
-def _require_approval_window(cycle: Cycle, field: str) -> None:
-    """Managers approve in the nomination phase and, late, in the peer phase."""
-    try:
-        phases.require_open(cycle, PhaseKind.NOMINATION, field=field)
-    except ValidationError:
-        try:
-            phases.require_open(cycle, PhaseKind.PEER, field=field)
-        except ValidationError:
-            phases.require_open(cycle, PhaseKind.NOMINATION, field=field)
-
-
 def _peer_version(cycle: Cycle, field: str) -> TemplateVersion:
     form = (
         CycleForm.objects.select_related("version")
@@ -210,8 +198,8 @@ def propose_peers(participant: Participant, peers: Iterable[PeerRef], *, by: Any
     ids = _ids(peers, field)
     participant = _locked(participant)
     cycle = participant.cycle
+    phases.require_action(cycle, "nomination.propose", field=field)
     _require_participating(participant, field)
-    phases.require_open(cycle, PhaseKind.NOMINATION, field=field)
     existing = _existing(participant)
     approved = {pk for pk, n in existing.items() if n.status == NominationStatus.APPROVED}
     before = {pk for pk, n in existing.items() if n.status == NominationStatus.PROPOSED}
@@ -333,8 +321,8 @@ def approve_peers(
     field = "peers"
     participant = _locked(participant)
     cycle = participant.cycle
+    phases.require_action(cycle, "nomination.approve", field=field)
     _require_participating(participant, field)
-    _require_approval_window(cycle, field)
     version = _peer_version(cycle, field)
     existing = _existing(participant)
     approved = {pk for pk, n in existing.items() if n.status == NominationStatus.APPROVED}
@@ -470,9 +458,7 @@ def approve_all_pending(cycle: Cycle, *, by: Any) -> BulkApproval:
     require(by, "reviews.manage", cycle)
     field = "cycle"
     cycle = Cycle.objects.select_for_update().prefetch_related("phases").get(pk=cycle.pk)
-    if cycle.status != CycleStatus.ACTIVE:
-        raise ValidationError({field: f"The cycle “{cycle.name}” is not running."})
-    _require_approval_window(cycle, field)
+    phases.require_action(cycle, "nomination.approve", field=field)
     version = _peer_version(cycle, field)
     if connection.vendor == "postgresql":
         # Proposals made in the last minutes are not in the statistics yet; the planner would
@@ -564,8 +550,7 @@ def decline(nomination: Nomination, *, reason: str, by: Any) -> Nomination:
         .select_related("cycle", "participant__person", "participant__manager", "peer")
         .get(pk=nomination.pk)
     )
-    if nomination.cycle.status != CycleStatus.ACTIVE:
-        raise ValidationError({"reason": f"The cycle “{nomination.cycle.name}” is not running."})
+    phases.require_action(nomination.cycle, "nomination.decline", field="reason")
     if nomination.status != NominationStatus.APPROVED:
         raise ValidationError(
             {"reason": "Only a peer review you were asked to write can be declined."}
@@ -614,8 +599,8 @@ def replace_peer(nomination: Nomination, new_peer: PeerRef, *, by: Any) -> Nomin
     participant = _locked(nomination.participant)
     cycle = participant.cycle
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    phases.require_action(cycle, "nomination.replace", field=field)
     _require_participating(participant, field)
-    _require_approval_window(cycle, field)
     version = _peer_version(cycle, field)
     (new_id,) = _ids([new_peer], field)
     old_review = None

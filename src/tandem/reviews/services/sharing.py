@@ -27,7 +27,6 @@ from tandem.reviews.models import (
     Cycle,
     CycleStatus,
     Participant,
-    PhaseKind,
     Relationship,
     Review,
     ReviewRevision,
@@ -56,9 +55,9 @@ def _manager_reviews(participant: Participant) -> list[Review]:
 def share(participant: Participant, *, by: Any) -> Participant:
     """The manager shares the submitted manager review with the person reviewed."""
     require(by, "participant.share", participant)
+    phases.require_action(participant.cycle, "review.share", field="share")
     if participant.removed_at is not None:
         raise ValidationError({"share": "This person was removed from the cycle."})
-    phases.require_open(participant.cycle, PhaseKind.SHARING, field="share")
     reviews = _manager_reviews(participant)
     submitted = [r for r in reviews if r.state == ReviewState.SUBMITTED]
     if not submitted:
@@ -98,8 +97,8 @@ def release_all(cycle: Cycle, *, by: Any) -> int:
     """Share every submitted manager review of the cycle at once (HR). Set-based: a few
     UPDATEs and one bulk notification, whatever the size of the company."""
     require(by, "reviews.manage", cycle)
-    if cycle.status != CycleStatus.ACTIVE:
-        raise ValidationError({"release": f"The cycle “{cycle.name}” is not running."})
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    phases.require_action(cycle, "review.release", field="release")
     now = timezone.now()
     due = Review.objects.filter(
         cycle=cycle,
@@ -160,6 +159,7 @@ def release_due(today: date | None = None) -> int:
 def acknowledge(participant: Participant, *, comment: Any = "", by: Any) -> Participant:
     """The person reviewed says they have read their review, with an optional comment."""
     require(by, "participant.acknowledge", participant)
+    phases.require_action(participant.cycle, "review.acknowledge", field="state")
     if comment is None:
         comment = ""
     if not isinstance(comment, str):
@@ -211,6 +211,7 @@ def reopen(review: Review, *, reason: Any, by: Any) -> Review:
     """HR reopens a submitted review: the version before is kept, ratings are withdrawn,
     and the reviewer writes again (within the phase window, which HR may extend)."""
     require(by, "review.reopen", review)
+    phases.require_action(review.cycle, "review.reopen", field="state")
     reason = reason.strip() if isinstance(reason, str) else ""
     if unstorable(reason):
         raise ValidationError({"reason": f"The reason {NOT_TEXT}."})

@@ -69,25 +69,22 @@ def _active_seconds(raw: Any) -> int:
 
 
 def _check_writable(review: Review, *, event: str, state: str) -> str:
+    """The state after `event`, once the cycle, the person, the anonymous release and the
+    writing phase allow it (`phases.writing_refusal`, the check the review page makes too)."""
+    stopped = phases.not_running(review.cycle, "answers can no longer change")
+    if stopped:
+        raise ValidationError({"answers": stopped})
     target = states.next_state(state, event)
-    participant = review.participant
-    if participant.removed_at is not None:
-        raise ValidationError(
-            {"answers": "This person was removed from the cycle; the review can no longer change."}
-        )
-    released = participant.anonymous_released_on
-    if released is not None and review.relationship in (Relationship.PEER, Relationship.UPWARD):
-        raise ValidationError(
-            {
-                "answers": f"The peer and upward answers about {review.reviewee.display_name} "
-                f"were released on {released:%d %b %Y}; a late answer would stand out among "
-                "them, so this review can no longer change."
-            }
-        )
-    phases.require_open(
-        review.cycle, phases.phase_for_relationship(review.relationship), field="answers"
-    )
+    why = phases.writing_refusal(review)
+    if why:
+        raise ValidationError({"answers": why})
     return target
+
+
+def check_writable(review: Review, *, event: str) -> None:
+    """Refuse, as `save_draft` or `submit` would, before anything is asked of the writer
+    (the submit confirmation is not shown for a review that cannot be submitted)."""
+    _check_writable(review, event=event, state=_fresh(review)["state"])
 
 
 def _fresh(review: Review) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tandem.access.rules import NotAllowed, can, require, scope
 from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
+from tandem.reviews import phases
 from tandem.reviews.forms.nominations import (
     ApproveForm,
     DeclineForm,
@@ -203,6 +204,7 @@ def nomination_decline(request: AuthedHttpRequest, nomination_id: int) -> HttpRe
             )
             return redirect("home")
     state = queries.peer_review_state(nomination)
+    too_late = phases.refusal(nomination.cycle, "nomination.decline") or ""
     context = {
         "nomination": nomination,
         "participant": nomination.participant,
@@ -211,7 +213,9 @@ def nomination_decline(request: AuthedHttpRequest, nomination_id: int) -> HttpRe
         "declinable": (
             nomination.status == NominationStatus.APPROVED
             and (state is None or state in queries.DECLINABLE_STATES)
+            and not too_late
         ),
+        "too_late": too_late,
         "has_draft": state == "in_progress",
     }
     return render(request, "reviews/nominations/decline.html", context)

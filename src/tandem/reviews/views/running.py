@@ -25,9 +25,21 @@ from tandem.reviews.services import reminders as reminder_service
 @login_required
 @require_GET
 def mine(request: AuthedHttpRequest) -> HttpResponse:
-    """The reviews I write (open first, with due dates) and the ones about me."""
-    reviews = queries.my_reviews(request.user)
-    return render(request, "reviews/running/mine.html", {"reviews": reviews})
+    """The reviews I write — to do now, coming up, and a paged, read-only history — and
+    the ones about me."""
+    cursor_error = ""
+    try:
+        after = queries.history_cursor(request.GET.get("history"))
+    except queries.BadCursor as bad:
+        cursor_error, after = str(bad), None
+    reviews = queries.my_reviews(request.user, history_after=after)
+    context = {
+        "reviews": reviews,
+        "cursor_error": cursor_error,
+        "is_later_page": after is not None,
+        "next_query": urlencode({"history": reviews.history_next}) if reviews.history_next else "",
+    }
+    return render(request, "reviews/running/mine.html", context)
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.access.rules import can, require
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import evidence, scores, states
+from tandem.reviews import evidence, phases, scores, states
 from tandem.reviews.answers import missing_required
 from tandem.reviews.forms.writing import (
     AcknowledgeForm,
@@ -48,7 +48,13 @@ def _flat(errors: dict[str, list[str]]) -> list[str]:
 
 
 def _is_writing(request: AuthedHttpRequest, review: Review) -> bool:
-    return review.reviewer_id == request.user.pk and review.is_open
+    """The form is offered only when the server would take what is typed: the reviewer's
+    own open review, in a running cycle, in its open writing phase."""
+    return (
+        review.reviewer_id == request.user.pk
+        and review.is_open
+        and phases.writing_refusal(review) is None
+    )
 
 
 def _page_context(
@@ -74,7 +80,8 @@ def _page_context(
         "errors": errors or {},
         "error_list": _flat(errors or {}),
         "version": review.version if version is None else version,
-        "may_reopen": can(user, "review.reopen", review) and not review.is_open,
+        "may_reopen": queries.may_reopen(user, review),
+        "locked_note": queries.locked_note(review),
         "may_see_history": queries.may_see_history(user, review),
         # The way to the participant's page, where the manager shares the review.
         "may_view_participant": can(user, "participant.view", review.participant),
@@ -188,6 +195,8 @@ def review_submit(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
                 active_seconds=meta.cleaned_data.get("active_seconds") or 0,
                 by=request.user,
             )
+        else:
+            writing.check_writable(review, event="submit")
     except ValidationError as error:
         errors = _messages_of(error)
         posted = meta.cleaned_data.get("version") if meta.is_valid() else review.version
@@ -254,7 +263,9 @@ def review_reopen(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
             "state_label": states.label(review.state),
             "window": queries.window(review),
             "due_on": queries.due_on(review),
-            "may_reopen": states.can_happen(review.state, "reopen"),
+            "may_reopen": queries.may_reopen(request.user, review),
+            "why_not": phases.not_running(review.cycle, "reviews can no longer be reopened")
+            or "Only a submitted, shared or acknowledged review can be reopened.",
         },
     )
 
@@ -308,6 +319,10 @@ def _participant_context(
         "manager_relationship": Relationship.MANAGER,
         "score_lines": _score_lines(user, participant),
         "groups": anonymous.groups_for(user, participant),
+        "closed_note": phases.not_running(
+            participant.cycle, "nothing more is shared or acknowledged"
+        )
+        or "",
     }
     return context
 
@@ -353,16 +368,20 @@ def acknowledge(request: AuthedHttpRequest, participant_id: int) -> HttpResponse
     participant = queries.participant_for(request.user, participant_id)
     require(request.user, "participant.acknowledge", participant)
     form = AcknowledgeForm(request.POST)
+    refused: list[str] = []
     if form.is_valid():
         try:
             sharing.acknowledge(participant, comment=form.cleaned_data["comment"], by=request.user)
         except ValidationError as error:
             for name, found in _messages_of(error).items():
-                form.add_error("comment" if name == "comment" else None, found)
+                if name == "comment":
+                    form.add_error("comment", found)
+                else:
+                    refused.extend(found)
         else:
             messages.success(request, "Acknowledged. Your manager hears of it.")
             return redirect("reviews:participant", participant.pk)
-    context = _participant_context(request, participant, ack_form=form)
+    context = _participant_context(request, participant, ack_form=form, error_list=refused)
     return render(request, "reviews/writing/participant.html", context)
 
 

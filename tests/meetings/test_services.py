@@ -293,7 +293,7 @@ def test_the_owner_hears_about_an_action_item_someone_gives_them_once():
     services.update_action_item(by=manager, item=item, owner=report)
     notes = Notification.objects.filter(person=report, kind="meetings.action_item")
     assert notes.count() == 1
-    assert "gave you an action item in your 1:1. Due 05 Jan 2030." in notes.get().body
+    assert "gave you an action item in your 1:1. Due 5 Jan 2030." in notes.get().body
     assert "Share the metrics" not in notes.get().body, "the text stays in Tandem"
     services.add_action_item(by=manager, meeting=meeting, text="My own", owner=manager)
     assert not Notification.objects.filter(person=manager).exists()

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tandem.access.rules import require
 from tandem.audit.services import record
+from tandem.core.dates import day_month_year
 from tandem.core.queue import enqueue_on_commit
 from tandem.core.validation import clean_text
 from tandem.meetings import schedule
@@ -531,7 +532,7 @@ def _tell_owner(by: Any, item: ActionItem, meeting: Meeting) -> None:
     owner = item.owner
     if owner.pk == getattr(by, "pk", None):
         return
-    due = f" Due {item.due_date:%d %b %Y}." if item.due_date else ""
+    due = f" Due {day_month_year(item.due_date)}." if item.due_date else ""
     notify(
         person=owner,
         kind="meetings.action_item",

@@ -121,3 +121,15 @@ def test_a_score_on_the_percent_scale_has_no_space_before_the_percent_sign():
 )
 def test_an_amount_reads_with_its_unit(value, unit, shown):
     assert amounts.amount(value, unit) == shown
+
+
+def test_a_percentage_key_result_without_a_unit_reads_in_percent(client_for, owner, goal):
+    KeyResultFactory(
+        goal=goal,
+        kind=KeyResultKind.PERCENTAGE,
+        unit="",
+        start_value=2,
+        target_value=1,
+        current_value=Decimal("1.5"),
+    )
+    assert "1.5% — from 2 to 1" in detail(client_for, owner, goal)

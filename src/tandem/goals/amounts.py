@@ -27,3 +27,9 @@ def amount(value: Decimal, unit: str = "") -> str:
     if unit in PREFIXED:
         return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
     return f"{text} {unit}"
+
+
+def unit_of(kind: str, unit: str) -> str:
+    """The unit a key result's values read in: its own, or "%" for a percentage without
+    one."""
+    return unit.strip() or ("%" if kind == "percentage" else "")

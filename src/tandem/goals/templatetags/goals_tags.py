@@ -28,3 +28,9 @@ def kr_number(value: Decimal | None) -> str:
 def kr_amount(value: Decimal | None, unit: str = "") -> str:
     """A key result's value in its unit: "5 ms", "29%", "2,400,000 USD"."""
     return "" if value is None else amounts.amount(value, unit)
+
+
+@register.filter
+def kr_unit(key_result: Any) -> str:
+    """A key result's unit; a percentage without one is in "%"."""
+    return amounts.unit_of(key_result.kind, key_result.unit)

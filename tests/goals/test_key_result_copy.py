@@ -48,7 +48,7 @@ def test_a_decreasing_key_result_reads_from_its_start_down_to_its_target(client_
         goal=goal, unit="ms", start_value=40, target_value=5, stretch_value=4, current_value=30
     )
     text = detail(client_for, owner, goal)
-    assert "30 ms — from 40 to 5 (stretch 4 ms)" in text
+    assert "now 30 ms — from 40 to 5 (stretch 4 ms)" in text
     assert "-4" not in text
 
 
@@ -59,6 +59,7 @@ def test_a_key_results_progress_is_said_once(client_for, owner, goal):
     text = detail(client_for, owner, goal)
     assert text.count("29%") == 1
     assert "29 %" not in text
+    assert "29% · now 30 ms" in text  # the progress, then the value: one of each
 
 
 def test_a_percentage_key_result_has_no_space_before_the_percent_sign(client_for, owner, goal):
@@ -72,7 +73,7 @@ def test_a_percentage_key_result_has_no_space_before_the_percent_sign(client_for
         current_value=Decimal("45.5"),
     )
     text = detail(client_for, owner, goal)
-    assert "45.5% — from 30 to 100 (stretch 99.5%)" in text
+    assert "now 45.5% — from 30 to 100 (stretch 99.5%)" in text
     assert " %" not in text
 
 
@@ -86,7 +87,7 @@ def test_a_large_amount_reads_in_grouped_digits_not_an_exponent(client_for, owne
         current_value=1_000_000,
     )
     text = detail(client_for, owner, goal)
-    assert "1,000,000 EUR — from 0 to 2,400,000" in text
+    assert "now 1,000,000 EUR — from 0 to 2,400,000" in text
     assert "E+" not in text
 
 
@@ -132,4 +133,4 @@ def test_a_percentage_key_result_without_a_unit_reads_in_percent(client_for, own
         target_value=1,
         current_value=Decimal("1.5"),
     )
-    assert "1.5% — from 2 to 1" in detail(client_for, owner, goal)
+    assert "now 1.5% — from 2 to 1" in detail(client_for, owner, goal)

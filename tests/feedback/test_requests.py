@@ -193,6 +193,20 @@ def test_a_reminder_goes_once_shortly_before_the_due_date(db):
     assert list(sent.values_list("person_id", flat=True)) == [due_soon.person_id]
 
 
+@pytest.mark.dates
+def test_a_reminder_about_the_askers_own_request_names_them_once(db):
+    today = date(2026, 3, 10)
+    requester = PersonFactory(first_name="Vaishnavi", last_name="Toor")
+    FeedbackAskFactory(
+        request=FeedbackRequestFactory(requester=requester, due_date=date(2026, 3, 12))
+    )
+    services.send_request_reminders(today)
+    sent = Notification.objects.get(kind="feedback.request_reminder")
+    assert sent.body.startswith(
+        "Vaishnavi Toor asked for your feedback about them, due 12 Mar 2026."
+    )
+
+
 # The command runs for the real today, so today is pinned to a Wednesday: on the program's
 # check-in weekday (Friday) the check-in reminder would send too.
 @pytest.mark.time_machine(datetime(2026, 3, 11, 12, 0, tzinfo=UTC))

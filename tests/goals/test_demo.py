@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 
 from tandem.goals import demo as goals_demo
 from tandem.goals import progress as maths
@@ -99,6 +99,17 @@ def test_company_goals_carry_key_results_of_every_kind(loaded: None) -> None:
         KeyResult.objects.filter(goal__level=GoalLevel.COMPANY).values_list("kind", flat=True)
     )
     assert kinds == set(KeyResultKind.values)
+
+
+def test_stretch_targets_lie_beyond_the_target_and_stay_possible(loaded: None) -> None:
+    stretched = KeyResult.objects.filter(stretch_value__isnull=False)
+    assert stretched.filter(target_value__lt=F("start_value")).exists()  # decreasing ones too
+    for kr in stretched:
+        assert (kr.stretch_value - kr.target_value) * (kr.target_value - kr.start_value) > 0
+        if kr.start_value >= 0 and kr.target_value >= 0:
+            assert kr.stretch_value >= 0, kr.title  # latency 40 -> 5 never stretches to -4
+        if kr.kind == KeyResultKind.PERCENTAGE and max(kr.start_value, kr.target_value) <= 100:
+            assert kr.stretch_value <= 100, kr.title
 
 
 def test_every_path_depth_and_root_follow_the_parent_chain(loaded: None) -> None:

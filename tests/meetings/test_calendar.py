@@ -68,10 +68,43 @@ def test_meetings_keep_their_local_time_across_daylight_saving():
     assert later.astimezone(UTC) - start.astimezone(UTC) == timedelta(days=14, hours=-1)
 
 
-def test_monthly_meetings_keep_their_day_of_the_month():
-    start = datetime(2031, 1, 15, 10, 0, tzinfo=BERLIN)
-    assert occurrence(start, "monthly", "Europe/Berlin", 13).date().isoformat() == "2032-02-15"
+def test_monthly_meetings_keep_their_weekday_and_week_of_the_month():
+    start = datetime(2031, 1, 15, 10, 0, tzinfo=BERLIN)  # the third Wednesday
+    assert occurrence(start, "monthly", "Europe/Berlin", 13).date().isoformat() == "2032-02-18"
     after = datetime(2031, 5, 20, tzinfo=BERLIN)
     assert next_occurrence(start, "monthly", "Europe/Berlin", after).date().isoformat() == (
-        "2031-06-15"
+        "2031-05-21"
     )
+
+
+@pytest.mark.parametrize("cadence", ["weekly", "fortnightly", "monthly"])
+@pytest.mark.parametrize(
+    ("time_zone", "start"),
+    [
+        ("Europe/Berlin", (2031, 1, 6, 9, 0)),  # a Monday, DST from 30 March
+        ("America/New_York", (2031, 2, 28, 16, 30)),  # a Friday, DST from 9 March
+        ("Pacific/Auckland", (2031, 3, 24, 9, 0)),  # a Monday: Sunday in UTC
+    ],
+)
+def test_a_series_keeps_its_weekday_and_time_in_its_zone_across_daylight_saving(
+    cadence, time_zone, start
+):
+    tz = zoneinfo.ZoneInfo(time_zone)
+    first = start = datetime(*start, tzinfo=tz)
+    for k in range(-12, 25):
+        local = occurrence(first, cadence, time_zone, k).astimezone(tz)
+        assert local.weekday() == start.weekday(), (cadence, k, local)
+        assert (local.hour, local.minute) == (start.hour, start.minute)
+
+
+def test_a_monthly_invitation_repeats_on_the_same_weekday_of_the_week():
+    manager, report = pair(time_zone="Pacific/Auckland")
+    first = datetime(2031, 3, 20, 9, 0, tzinfo=zoneinfo.ZoneInfo("Pacific/Auckland"))
+    series = SeriesFactory(
+        manager=manager,
+        report=report,
+        cadence="monthly",
+        first_start=first,
+        time_zone="Pacific/Auckland",
+    )
+    assert b"RRULE:FREQ=MONTHLY;BYDAY=3TH" in series_calendar(series)

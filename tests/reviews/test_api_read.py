@@ -85,7 +85,7 @@ def test_a_cycle_shows_its_phases_forms_weights_and_who_reads_what(team):
     assert [f["relationship"] for f in body["forms"]] == ["self", "manager", "peer"]
     assert body["phases"][0] == {**body["phases"][0], "kind": "self", "window": "open"}
     assert body["scores"]["weights"]["manager"] == 100
-    assert body["who_reads"][0].startswith("What is written in this cycle is used for")
+    assert body["who_reads"][0] == "Used for development only: not for pay or promotion decisions."
     assert any("without the writer's name" in line for line in body["who_reads"])
     assert body["launch"] is None
 

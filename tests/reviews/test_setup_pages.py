@@ -464,7 +464,8 @@ def test_setup_pages_have_a_fixed_query_budget(
         (reverse("reviews:scales"), 8),
         (reverse("reviews:template_edit", args=[template.pk]), 14),
         (reverse("reviews:cycle_edit", args=[draft.pk]), 16),
-        (reverse("reviews:cycle_setup", args=[draft.pk]), 18),
+        # 19: whether the chosen templates ask for ratings, for the "used for" sentence.
+        (reverse("reviews:cycle_setup", args=[draft.pk]), 19),
         (reverse("reviews:cycle_launch", args=[draft.pk]), 19),
         (reverse("reviews:cycle_setup", args=[running.pk]), 12),
         (reverse("reviews:cycle_participants", args=[running.pk]), 10),

@@ -20,6 +20,7 @@ from tandem.access.rules import SYSTEM, can, require
 from tandem.audit.context import origin
 from tandem.audit.services import record, record_anonymous
 from tandem.core import anonymity
+from tandem.core.dates import day_month_year
 from tandem.feedback.models import (
     REASON_LIMIT,
     TEXT_LIMIT,
@@ -261,7 +262,7 @@ def create_feedback_request(
     )
     about = "them" if subject.pk == getattr(by, "pk", None) else subject.display_name
     url = reverse("feedback:request_detail", args=[feedback_request.pk])
-    due = f", by {due_date:%d %b %Y}" if due_date else ""
+    due = f", by {day_month_year(due_date)}" if due_date else ""
     for ask, person in zip(asks, people, strict=True):
         notify(
             person=person,
@@ -359,14 +360,15 @@ def send_request_reminders(today: date) -> int:
             now = timezone.now()
             for ask in batch:
                 subject = ask.request.subject
+                requester = ask.request.requester
+                about = "them" if subject.pk == requester.pk else subject.display_name
+                due_day = day_month_year(ask.due_date) if ask.due_date else ""
                 notify(
                     person=ask.person,
                     kind="feedback.request_reminder",
-                    title=f"Reminder: feedback about {subject.display_name} is due "
-                    f"{ask.due_date:%d %b %Y}",
-                    body=f"{ask.request.requester.display_name} asked for your feedback about "
-                    f"{subject.display_name}, due {ask.due_date:%d %b %Y}. Open the request in "
-                    "Tandem to answer, or decline.",
+                    title=f"Reminder: feedback about {subject.display_name} is due {due_day}",
+                    body=f"{requester.display_name} asked for your feedback about {about}, "
+                    f"due {due_day}. Open the request in Tandem to answer, or decline.",
                     url=reverse("feedback:request_detail", args=[ask.request_id]),
                     dedupe_key=f"feedback.request_reminder:{ask.pk}",
                 )

@@ -161,6 +161,23 @@ def _places(start: float, target: float) -> int:
     return 2 if span < 5 else 1
 
 
+def _stretch(kind: str, start: float, target: float, places: int) -> Decimal | None:
+    """A stretch a quarter of the way further than the target, kept inside what the
+    quantity can be: never below zero when start and target are counts or amounts (latency
+    from 40 down to 5 stretches to 4, not -4), never above 100 for a share of something
+    that stays within 100 %. None when the target already sits on that bound."""
+    low = 0.0 if min(start, target) >= 0 else None
+    high = 100.0 if kind == KeyResultKind.PERCENTAGE and max(start, target) <= 100 else None
+    value = target + (target - start) * 0.25
+    bound = low if target < start else high
+    if bound is not None and (value < bound if target < start else value > bound):
+        value = target + (bound - target) * 0.25
+    stretch = _number(value, places)
+    if (stretch - _number(target, places)) * Decimal(str(target - start)) <= 0:
+        return None
+    return stretch
+
+
 class _Generator:
     def __init__(self, *, seed: int, today: date, progress: Progress) -> None:
         self.rng = random.Random(f"goals-{seed}")  # noqa: S311 (demo data, not secrets)
@@ -371,7 +388,7 @@ class _Generator:
             places = _places(start, target)
             stretch = None
             if kind != KeyResultKind.BOOLEAN and self.rng.random() < 0.2:
-                stretch = _number(target + (target - start) * 0.25, places)
+                stretch = _stretch(kind, start, target, places)
             krs.append(
                 _KR(
                     kr_id,

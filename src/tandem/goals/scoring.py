@@ -52,7 +52,7 @@ def display(stored: Decimal | None, scale: str) -> str:
     low, high = score_range(scale)
     value = low + stored * (high - low)
     if scale == ScoringScale.PERCENT:
-        return f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP)} %"
+        return f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
     if scale == ScoringScale.FIVE_POINT:
         return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} of 5"
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"

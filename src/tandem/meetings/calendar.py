@@ -67,7 +67,9 @@ def _event(series: Series, uid: str, start: object, minutes: int, url: str) -> E
 
 def rrule_for(series: Series) -> dict[str, object]:
     if series.cadence == MeetingCadence.MONTHLY:
-        return {"freq": "monthly"}
+        local = series.first_start.astimezone(schedule.zone(series.time_zone))
+        week = min(schedule.week_of_month(local.date()), 4)
+        return {"freq": "monthly", "byday": f"{week}{schedule.WEEKDAY_CODES[local.weekday()]}"}
     return {"freq": "weekly", "interval": schedule.STEP_DAYS[MeetingCadence(series.cadence)] // 7}
 
 

@@ -26,7 +26,7 @@ from tandem.meetings.models import (
     SeriesKind,
     SeriesStatus,
 )
-from tandem.meetings.schedule import STEP_DAYS, occurrence, zone
+from tandem.meetings.schedule import LAST_MONTHLY_DAY, STEP_DAYS, occurrence, zone
 from tandem.org.demo import register_demo
 from tandem.org.models import Person, PersonStatus
 from tandem.program.models import MeetingCadence, Program
@@ -117,6 +117,20 @@ ACTION_COLUMNS = (
 )
 
 
+def _working_day(day: date, *, monthly: bool) -> date:
+    """`day`, or the nearest working day (Monday to Friday) after it — before it for a
+    monthly series that must stay on day 1–28. Every series keeps its weekday, so the
+    whole series then falls on working days."""
+    if monthly and day.day > LAST_MONTHLY_DAY:
+        day = day.replace(day=LAST_MONTHLY_DAY)
+    if day.weekday() < 5:
+        return day
+    monday = day + timedelta(days=7 - day.weekday())
+    if monthly and (monday.month != day.month or monday.day > LAST_MONTHLY_DAY):
+        return day - timedelta(days=day.weekday() - 4)  # the Friday before
+    return monday
+
+
 @register_demo
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     rng = random.Random(seed * 7 + 4)  # noqa: S311 (demo data, not secrets)
@@ -150,10 +164,9 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
         ahead = rng.randint(
             1, 28 if cadence == MeetingCadence.MONTHLY else STEP_DAYS[MeetingCadence(cadence)]
         )
-        day = today + timedelta(days=ahead)
-        if cadence == MeetingCadence.MONTHLY and day.day > 28:
-            day = day.replace(day=28)
-        upcoming = datetime.combine(day, time(rng.randint(9, 16), rng.choice((0, 30))), tzinfo=tz)
+        day = _working_day(today + timedelta(days=ahead), monthly=cadence == MeetingCadence.MONTHLY)
+        # Working hours in the manager's zone: starts 09:00–15:30, over by 16:30 at the latest.
+        upcoming = datetime.combine(day, time(rng.randint(9, 15), rng.choice((0, 30))), tzinfo=tz)
         first_possible = started or today
         past = 0
         while past < PAST_MEETINGS:

@@ -19,7 +19,8 @@ class ScheduleFields(forms.Form):
     first_start = forms.DateTimeField(
         label="First meeting",
         widget=DATETIME_WIDGET,
-        help_text="In your time zone. Later meetings keep this weekday and time.",
+        help_text="In your time zone. Later meetings keep this weekday and time; monthly "
+        "ones the same week of the month too (say, the third Thursday).",
         error_messages={"required": "Choose the date and time of the first meeting."},
     )
     duration_minutes = forms.IntegerField(

@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 
 from tandem.access.rules import actor_for, can, scope
 from tandem.core import pagination
+from tandem.core.dates import day_month, due_phrase
 from tandem.core.pagination import BadCursor
 from tandem.meetings.models import (
     ActionItem,
@@ -317,26 +318,19 @@ def talking_points(
             "-created_at", "-pk"
         )[:5]
     )
+    today = timezone.localdate()  # in the viewer's time zone
     points.extend(
         TalkingPoint(
             topic="Feedback request waiting for you",
-            text=f"About {ask.request.subject.display_name}, asked by "
-            f"{ask.request.requester.display_name}"
-            + (f", due {ask.due_date:%d %b}" if ask.due_date else ""),
+            text=_ask_text(ask, today),
+            url=reverse("feedback:request_detail", args=[ask.request_id]),
         )
         for ask in pending_asks(user, limit=3)
     )
-    today = timezone.localdate()
     for item in items:
         if item.done_at is not None:
             continue
-        when = ""
-        if item.due_date:
-            when = (
-                f" — overdue since {item.due_date:%d %b}"
-                if item.due_date < today
-                else f" — due {item.due_date:%d %b}"
-            )
+        when = f" — {due_phrase(item.due_date, today=today)}" if item.due_date else ""
         points.append(
             TalkingPoint(
                 topic="Open action item",
@@ -344,6 +338,22 @@ def talking_points(
             )
         )
     return points
+
+
+def _ask_text(ask: Any, today: Any) -> str:
+    """ "Asked by Vaishnavi Toor on 2 Dec, due 10 Dec" when she asks about herself;
+    "About Ravi Rao, asked by Vaishnavi Toor on 2 Dec, due 10 Dec" otherwise. The day it
+    was asked tells two requests from the same person apart."""
+    request = ask.request
+    asked = f"asked by {request.requester.display_name}"
+    if request.created_at:
+        asked += f" on {day_month(timezone.localdate(request.created_at))}"
+    if request.subject_id == request.requester_id:
+        text = asked[0].upper() + asked[1:]
+    else:
+        text = f"About {request.subject.display_name}, {asked}"
+    due = ask.due_date  # the request's, as the inbox and the request page show it
+    return f"{text}, {due_phrase(due, today=today)}" if due else text
 
 
 # --- History ----------------------------------------------------------------------------------

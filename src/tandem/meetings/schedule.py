@@ -7,14 +7,17 @@ into the calendar invitation (RRULE) are one definition.
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from tandem.program.models import MeetingCadence
 
 STEP_DAYS = {MeetingCadence.WEEKLY: 7, MeetingCadence.FORTNIGHTLY: 14}
-# Monthly series keep their day of the month; from the 29th on it would not exist in every
-# month (and calendars would skip those months), so the first meeting must be on 1–28.
+# Every series keeps its weekday, so a 1:1 set on a working day never lands on a weekend.
+# Monthly series meet on the same weekday of the same week of the month ("the third
+# Thursday"), as calendars do; the fifth one would not exist in every month (and calendars
+# would skip those months), so the first meeting must be on day 1–28.
 LAST_MONTHLY_DAY = 28
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def zone(name: str) -> zoneinfo.ZoneInfo:
@@ -24,9 +27,19 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
+def week_of_month(day: date) -> int:
+    """1 for the first seven days of the month, … 4 for days 22–28, 5 from the 29th."""
+    return (day.day - 1) // 7 + 1
+
+
 def _add_months(local: datetime, months: int) -> datetime:
+    """The same weekday of the same week of the month, `months` later."""
     index = local.month - 1 + months
-    return local.replace(year=local.year + index // 12, month=index % 12 + 1)
+    year, month = local.year + index // 12, index % 12 + 1
+    first = date(year, month, 1)
+    offset = (local.weekday() - first.weekday()) % 7
+    day = 1 + offset + 7 * (min(week_of_month(local), 4) - 1)
+    return local.replace(year=year, month=month, day=day)
 
 
 def occurrence(first_start: datetime, cadence: str, time_zone: str, k: int) -> datetime:

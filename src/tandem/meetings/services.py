@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tandem.access.rules import require
 from tandem.audit.services import record
+from tandem.core.dates import day_month_year
 from tandem.core.queue import enqueue_on_commit
 from tandem.core.validation import clean_text
 from tandem.meetings import schedule
@@ -53,7 +54,8 @@ MAX_AHEAD = timedelta(days=2 * 366)
 def _check_schedule(
     *, cadence: str, first_start: datetime | None, duration_minutes: int | None, time_zone: str
 ) -> tuple[str, datetime, int]:
-    """`time_zone` is the series': its meetings keep their day of the month there."""
+    """`time_zone` is the series': its meetings keep their weekday and time there (monthly:
+    the same weekday of the same week of the month)."""
     if cadence not in MeetingCadence.values:
         raise ValidationError(
             {"cadence": "Choose how often you meet: weekly, fortnightly or monthly."}
@@ -79,8 +81,9 @@ def _check_schedule(
     ):
         raise ValidationError(
             {
-                "first_start": "A monthly 1:1 needs a first meeting on day 1 to 28 of the "
-                "month, so that the day exists in every month."
+                "first_start": "A monthly 1:1 meets on the same weekday of the same week "
+                "each month (say, the third Thursday), so its first meeting must be on day 1 "
+                "to 28 of the month: a fifth Thursday does not exist in every month."
             }
         )
     if duration_minutes is None or not MIN_DURATION <= duration_minutes <= MAX_DURATION:
@@ -531,7 +534,7 @@ def _tell_owner(by: Any, item: ActionItem, meeting: Meeting) -> None:
     owner = item.owner
     if owner.pk == getattr(by, "pk", None):
         return
-    due = f" Due {item.due_date:%d %b %Y}." if item.due_date else ""
+    due = f" Due {day_month_year(item.due_date)}." if item.due_date else ""
     notify(
         person=owner,
         kind="meetings.action_item",

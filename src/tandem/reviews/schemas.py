@@ -190,7 +190,11 @@ class CycleOut(Schema):
     period_end: date
     status: str
     status_label: str
-    use_for: str
+    use_for: str = Field(
+        description="HR's choice for the cycle: development, calibration or pay_promotion. "
+        "What the results are actually used for (calibration only with a calibration step) "
+        "is the first sentence of the cycle's who_reads"
+    )
     use_for_label: str
     launched_at: datetime | None
     closed_at: datetime | None
@@ -208,7 +212,8 @@ class CycleDetailOut(CycleOut):
     settings: CycleSettingsOut
     scores: CycleScoresOut
     who_reads: list[str] = Field(
-        description="Who reads what and what it is used for, in plain words"
+        description="In plain words: first what the results are used for (the sentence every "
+        "review form shows), then who reads each kind of review"
     )
     launch: LaunchOut | None = Field(description="Background launch progress (HR admins)")
 

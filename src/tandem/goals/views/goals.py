@@ -267,7 +267,9 @@ def edit(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
         "parent": goal.parent_id,
         "visibility": goal.visibility,
         "manual_progress": (
-            (goal.manual_progress * 100).normalize() if goal.manual_progress is not None else ""
+            f"{(goal.manual_progress * 100).normalize():f}"
+            if goal.manual_progress is not None
+            else ""
         ),
         "owner_email": goal.owner.email,
         "health": goal.health,
@@ -374,13 +376,13 @@ def key_results(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
                         "title": kr.title,
                         "kind": kr.kind,
                         "unit": kr.unit,
-                        "start_value": kr.start_value.normalize(),
-                        "target_value": kr.target_value.normalize(),
-                        "stretch_value": kr.stretch_value.normalize()
+                        "start_value": f"{kr.start_value.normalize():f}",
+                        "target_value": f"{kr.target_value.normalize():f}",
+                        "stretch_value": f"{kr.stretch_value.normalize():f}"
                         if kr.stretch_value is not None
                         else "",
-                        "current_value": kr.current_value.normalize(),
-                        "weight": kr.weight.normalize(),
+                        "current_value": f"{kr.current_value.normalize():f}",
+                        "weight": f"{kr.weight.normalize():f}",
                     },
                 ),
             )

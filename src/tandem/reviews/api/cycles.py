@@ -13,7 +13,8 @@ from tandem.access.rules import NotAllowed, can, require, scope
 from tandem.core import pagination
 from tandem.core.api import ERRORS, MAX_ID
 from tandem.org.queries import SORT_NAME_LENGTH
-from tandem.reviews import phases, versions
+from tandem.program.models import Program
+from tandem.reviews import phases, purpose, versions
 from tandem.reviews.api.common import (
     NOT_FOUND,
     after_id,
@@ -58,15 +59,6 @@ router = Router(tags=["reviews"])
 
 # --- Plain words -----------------------------------------------------------------------------
 
-USE_FOR_WORDS = {
-    UseFor.DEVELOPMENT: "What is written in this cycle is used for development only: it does "
-    "not feed calibration, pay or promotion decisions.",
-    UseFor.CALIBRATION: "What is written in this cycle is used for development and in "
-    "calibration, where managers and HR compare ratings across teams.",
-    UseFor.PAY_PROMOTION: "What is written in this cycle is used for development, in "
-    "calibration, and in pay and promotion decisions.",
-}
-
 
 def _relationship_words(cycle: Cycle, relationship: str) -> str:
     hr = "HR" if not cycle.peer_names_hidden_from_hr else "HR (without the writer's name)"
@@ -83,10 +75,19 @@ def _relationship_words(cycle: Cycle, relationship: str) -> str:
         "HR, and by the person reviewed once the manager shares them.",
         Relationship.PEER: f"Peer reviews are read by the person's managers (with the peer's "
         f"name) and {hr}; {reviewee_reads}.",
-        Relationship.UPWARD: "Upward reviews are anonymous: the manager reviewed, their "
-        "managers and HR read the answers only per question, shuffled, once the phase has "
-        "closed and enough people answered — never who wrote what (HR one by one only if the "
-        "program allows it).",
+        Relationship.UPWARD: "Upward reviews are anonymous: the manager reviewed and their "
+        "managers read the answers only per question, shuffled, once the phase has closed "
+        "and enough people answered — never who wrote what. "
+        + (
+            "HR may also read each upward review one by one"
+            + (
+                ", without the writer's name."
+                if cycle.peer_names_hidden_from_hr
+                else ", with the writer's name."
+            )
+            if Program.current().hr_reads_upward_reviews
+            else "HR reads them the same way and never sees who wrote what."
+        ),
         Relationship.SKIP_LEVEL: "Skip-level reviews are read by the person's managers and HR; "
         + (
             "the person reviewed reads them once the reviews are shared."
@@ -100,7 +101,7 @@ def _relationship_words(cycle: Cycle, relationship: str) -> str:
 def who_reads(cycle: Cycle, relationships: list[str]) -> list[str]:
     """Who reads what and what it is used for, one sentence each, for the relationships."""
     return [
-        USE_FOR_WORDS[UseFor(cycle.use_for)],
+        purpose.used_for(cycle, relationships=relationships),
         *(_relationship_words(cycle, r) for r in relationships),
     ]
 

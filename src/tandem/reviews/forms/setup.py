@@ -240,7 +240,12 @@ class CycleFormsForm(forms.Form):
 
 
 class CycleSettingsForm(forms.Form):
-    use_for = forms.ChoiceField(label="What the results are used for", choices=UseFor.choices)
+    use_for = forms.ChoiceField(
+        label="What the results are used for",
+        choices=UseFor.choices,
+        help_text="Every review form says it. Calibration is mentioned only when the cycle "
+        "has calibration dates and ratings; pay or promotion as the program names them.",
+    )
     peers_anonymous_to_reviewee = forms.BooleanField(
         label="Peer names hidden from the person reviewed", required=False
     )

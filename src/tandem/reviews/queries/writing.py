@@ -19,7 +19,8 @@ from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 from tandem.access.rules import can, scope
-from tandem.reviews import evidence, phases, states
+from tandem.program.models import Program
+from tandem.reviews import evidence, phases, purpose, states
 from tandem.reviews.answers import ITEM_KINDS, goal_key
 from tandem.reviews.models import (
     Cycle,
@@ -28,7 +29,6 @@ from tandem.reviews.models import (
     Review,
     ReviewRevision,
     ReviewState,
-    UseFor,
 )
 from tandem.reviews.versions import points_of
 
@@ -81,16 +81,11 @@ def cycle_for(user: Any, cycle_id: int) -> Cycle:
 
 # --- Who reads this ---------------------------------------------------------------------------
 
-USED_FOR = {
-    UseFor.DEVELOPMENT: "Used for development only: not for pay or promotion decisions.",
-    UseFor.CALIBRATION: "Used for development and calibration.",
-    UseFor.PAY_PROMOTION: "Used for development, calibration, and pay and promotion decisions.",
-}
-
 
 def audience(review: Review) -> str:
     """The banner above the form: who will read this answer, and what it is used for."""
     cycle = review.cycle
+    program = Program.current()
     name = review.reviewee.display_name
     hr_names = "without your name" if cycle.peer_names_hidden_from_hr else "with your name"
     relationship = review.relationship
@@ -105,11 +100,17 @@ def audience(review: Review) -> str:
             "after you share it."
         )
     elif relationship == Relationship.UPWARD:
+        if program.hr_reads_upward_reviews:
+            hr = "HR may also read each upward review one by one, " + (
+                "without your name." if cycle.peer_names_hidden_from_hr else "with your name."
+            )
+        else:
+            hr = "HR reads them the same way and never sees who wrote what."
         who = (
-            f"{name}, {name}'s managers and HR read your answers only together with those of "
+            f"{name} and {name}'s managers read your answers only together with those of "
             "the others who answered — per question, in shuffled order, after the phase has "
             "closed and only if enough people answered — never as your review and never with "
-            "your name (HR reads it one by one only if the company's program allows it)."
+            f"your name. {hr}"
         )
     else:
         reviewee = (
@@ -121,7 +122,11 @@ def audience(review: Review) -> str:
         if relationship == Relationship.SKIP_LEVEL:
             reviewee = reviewee.replace("without your name", "with your name")
         who = f"{name}'s manager reads this with your name, HR {hr_names}; {reviewee}."
-    return f"{who} {USED_FOR.get(UseFor(cycle.use_for), '')}".strip()
+    ratings = purpose.version_has_ratings(review.template_version.content)
+    used_for = purpose.used_for(
+        cycle, relationships=[relationship], program=program, ratings=ratings
+    )
+    return f"{who} {used_for}"
 
 
 # --- The person as at launch ------------------------------------------------------------------

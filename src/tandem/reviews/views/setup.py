@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.access.rules import require
 from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
+from tandem.reviews import purpose
 from tandem.reviews.forms.setup import (
     AddParticipantForm,
     CycleBasicsForm,
@@ -487,13 +488,16 @@ def cycle_edit(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
 
 def _setup_context(cycle: Cycle) -> dict[str, Any]:
     draft = cycle.status == CycleStatus.DRAFT
+    phases = list(Phase.objects.filter(cycle=cycle).order_by("opens_on", "id"))
     return {
         "cycle": cycle,
         "cycle_forms": queries.cycle_forms(cycle),
-        "phases": list(Phase.objects.filter(cycle=cycle).order_by("opens_on", "id")),
+        "phases": phases,
         "preview": cycle_services.preview_participants(cycle) if draft else None,
         "problems": cycle_services.launch_problems(cycle) if draft else {},
         "percent": _percent(cycle),
+        "used_for": purpose.used_for(cycle, phases=phases),
+        "calibration_step": purpose.has_calibration_step(cycle, phases=phases),
     }
 
 

@@ -10,8 +10,8 @@ company through FILLERS, a mapping from parameter name to a query. A parameter w
 filler stops the run and names the route, so a new page cannot be skipped in silence.
 
 Each page is requested by the role that sees the most of it — the first of the HR admin,
-the executive, the manager of managers, the first-line manager, the object's manager and
-the object's owner to be answered 200 — and by the demo's typical employee. After a
+the executive, the manager of managers, the first-line manager, the IT admin, the object's
+manager and the object's owner to be answered 200 — and by the demo's typical employee. After a
 warm-up, `--repeat` requests each are timed (server time: django.test.Client in-process)
 and one more is captured for its query count. A page that answers 405 to a GET is a
 POST-only action: it is listed as skipped, with that reason.
@@ -215,9 +215,9 @@ class Fillers:
 
         from tandem.goals.models import Goal
 
-        # A department goal with many goals under it: the tree, children and detail pages.
+        # A team goal with many goals under it: the tree, children and detail pages.
         row = (
-            Goal.objects.filter(level="department", state="active")
+            Goal.objects.filter(level="team", state="active")
             .annotate(n=Count("children"))
             .order_by("-n", "pk")
             .first()
@@ -418,6 +418,7 @@ def candidates(fillers: Fillers, owner: Any) -> list[tuple[str, Any]]:
         ("executive", fillers.logins["exec"]),
         ("manager of managers", fillers.logins["director"]),
         ("first-line manager", fillers.logins["manager"]),
+        ("IT admin", fillers.logins["it"]),
     ]
     if owner is not None:
         if owner.manager_id:

@@ -457,7 +457,7 @@ def time_page(client: Any, url: str, headers: dict[str, str], repeat: int) -> di
     }
 
 
-def run_child(size: int, repeat: int, only: str | None) -> dict[str, Any]:
+def run_child(size: int, repeat: int, only: str | None, skip: str | None) -> dict[str, Any]:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
@@ -503,6 +503,9 @@ def run_child(size: int, repeat: int, only: str | None) -> dict[str, Any]:
     skipped: list[dict[str, str]] = []
     client = Client()
     for page in pages:
+        if skip and re.search(skip, page.label):
+            skipped.append({"name": page.label, "reason": f"left out of this run (--skip {skip})"})
+            continue
         if page.name in NOT_MEASURED:
             skipped.append({"name": page.label, "reason": NOT_MEASURED[page.name]})
             continue
@@ -635,6 +638,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=20, help="samples per page and role")
     parser.add_argument("--only", help="measure only the pages whose name matches this regex")
+    parser.add_argument(
+        "--skip", help="leave out the pages whose name matches this regex (listed as such)"
+    )
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
@@ -642,7 +648,7 @@ def main() -> None:
 
     sys.path.insert(0, str(ROOT / "src"))
     if args.child:
-        print(json.dumps(run_child(args.child, args.repeat, args.only)))
+        print(json.dumps(run_child(args.child, args.repeat, args.only, args.skip)))
         return
 
     from rich.console import Console
@@ -655,6 +661,7 @@ def main() -> None:
         if url.startswith("postgres"):
             ensure_postgres_database(url)
         extra = ["--only", args.only] if args.only else []
+        extra += ["--skip", args.skip] if args.skip else []
         child = subprocess.run(  # noqa: S603 (our own script, our own arguments)
             [sys.executable, __file__, "--child", str(size), "--repeat", str(args.repeat), *extra],
             env=child_env(url),

@@ -58,3 +58,12 @@ def test_the_schema_declares_bearer_and_session_authentication():
     schemes = json.loads(COMMITTED.read_text(encoding="utf-8"))["components"]["securitySchemes"]
     kinds = {(s["type"], s.get("scheme") or s.get("in")) for s in schemes.values()}
     assert kinds == {("http", "bearer"), ("apiKey", "cookie")}
+
+
+def test_the_schema_is_built_once_and_served_from_then_on(client):
+    from tandem.api import api
+
+    # Building it takes about a second; /openapi.json used to rebuild it on every request.
+    assert api.get_openapi_schema() is api.get_openapi_schema()
+    first = client.get("/api/v1/openapi.json").json()
+    assert client.get("/api/v1/openapi.json").json() == first

@@ -1,6 +1,9 @@
 from datetime import date
 
+import pytest
+
 from tandem.org.models import PersonStatus
+from tandem.site.queries import headcount_and_top_departments
 from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admin, it_admin
 
 
@@ -78,3 +81,20 @@ def test_home_counts_everyone_below_a_top_level_department(client_for):
     row = next(d for d in response.context["top_departments"] if d.name == "Engineering")
     assert row.people == 4
     assert "Platform" not in [d.name for d in response.context["top_departments"]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("depth", [1, 4])
+def test_headcount_and_department_counts_take_two_queries_however_deep_the_tree(
+    depth, django_assert_num_queries
+):
+    parent = None
+    for level in range(depth):
+        parent = DepartmentFactory(name=f"Level {level}", parent=parent)
+        PersonFactory.create_batch(2, department=parent)
+
+    with django_assert_num_queries(2):
+        headcount, top = headcount_and_top_departments()
+
+    assert [(d.name, d.people) for d in top] == [("Level 0", 2 * depth)]
+    assert headcount == {"active": 2 * depth, "on_leave": 0, "left": 0}

@@ -141,3 +141,48 @@ def test_a_reaction_goes_back_to_the_page_it_came_from(cast, client_for):
         f"/praise/{praise.pk}/react/", {"kind": "applause", "next_url": "/praise/?value=1"}
     )
     assert response["Location"] == "/praise/?value=1"
+
+
+def test_the_feedback_list_merges_every_way_one_may_read_newest_first_page_by_page(
+    cast, bearer_for
+):
+    # The list is found per way of reading (given, received, public, with-manager) and
+    # merged: interleave them in time, with feedback the reader may not see in between.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    reader = cast.manager
+    made = [
+        FeedbackFactory(giver=reader, recipient=cast.peer),
+        FeedbackFactory(giver=cast.giver, recipient=cast.outsider, visibility=Visibility.PUBLIC),
+        FeedbackFactory(giver=cast.giver, recipient=cast.outsider),  # private to others
+        FeedbackFactory(
+            giver=cast.giver,
+            recipient=cast.recipient,
+            visibility=Visibility.WITH_MANAGER,
+            recipient_manager=reader,
+        ),
+        FeedbackFactory(giver=cast.peer, recipient=reader),
+        FeedbackFactory(
+            giver=cast.giver,
+            recipient=cast.outsider,
+            visibility=Visibility.WITH_MANAGER,
+            recipient_manager=cast.giver,
+        ),
+        FeedbackFactory(giver=cast.peer, recipient=cast.giver, visibility=Visibility.PUBLIC),
+    ]
+    now = timezone.now()
+    for age, item in enumerate(made):
+        Feedback.objects.filter(pk=item.pk).update(created_at=now - timedelta(minutes=age))
+    expected = [item.pk for i, item in enumerate(made) if i not in (2, 5)]
+
+    client = bearer_for(reader)
+    seen, url = [], "/api/v1/feedback?limit=2"
+    while url:
+        page = client.get(url).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        url = f"/api/v1/feedback?limit=2&cursor={cursor}" if cursor else ""
+
+    assert seen == expected

@@ -98,6 +98,23 @@ def test_department_figures_include_sub_departments(world):
     )
 
 
+def test_the_company_and_its_departments_come_from_one_pass_with_the_same_figures(
+    world, django_assert_num_queries
+):
+    # Someone without a department counts for the company, in no department.
+    loner = PersonFactory(department=None)
+    GoalFactory(owner=loner, period=world["period"], parent=world["company"])
+    expected_company = coverage.company_coverage(world["period"])
+    expected_rows = coverage.departments_coverage(world["period"])
+
+    with django_assert_num_queries(4):  # people, goals, department paths, departments shown
+        company, rows = coverage.company_and_departments(world["period"])
+
+    assert company == expected_company
+    assert (company.people, company.aligned, company.with_goals) == (6, 4, 5)
+    assert rows == expected_rows
+
+
 def test_a_department_nobody_works_in_has_no_share(world):
     DepartmentFactory(name="Cov Empty")
     rows = {r.department.name: r.coverage for r in coverage.departments_coverage(world["period"])}

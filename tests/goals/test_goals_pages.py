@@ -202,6 +202,41 @@ def test_aligning_to_a_descendant_is_refused_on_the_edit_form(client_for, people
     assert top.parent_id is None
 
 
+def test_the_edit_form_offers_the_short_menu_of_goals_to_align_to_not_every_goal(
+    client_for, people, period
+):
+    boss, report, outsider = people
+    goal = GoalFactory(owner=report, period=period)
+    team_goal = GoalFactory(owner=boss, level=GoalLevel.TEAM, period=period, title="Team aim")
+    elsewhere = GoalFactory(owner=outsider, period=period, title="Someone else's own goal")
+
+    page = client_for(report).get(reverse("goals:edit", args=[goal.pk])).content.decode()
+
+    assert f'<option value="{team_goal.pk}"' in page
+    # Any visible goal may still be chosen (from its page), but the menu does not list them
+    # all: at 100,000 people that menu was every goal of the company, a page of 40 s.
+    assert f'<option value="{elsewhere.pk}"' not in page
+
+
+def test_the_edit_form_still_accepts_a_visible_goal_outside_the_menu(client_for, people, period):
+    boss, report, outsider = people
+    goal = GoalFactory(owner=report, period=period)
+    elsewhere = GoalFactory(owner=outsider, period=period)
+    response = client_for(report).post(
+        reverse("goals:edit", args=[goal.pk]),
+        {
+            "title": goal.title,
+            "period": period.pk,
+            "visibility": "public",
+            "owner_email": report.email,
+            "parent": elsewhere.pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    goal.refresh_from_db()
+    assert goal.parent_id == elsewhere.pk
+
+
 def test_a_comment_with_a_mention_is_posted(client_for, people, period):
     boss, report, _ = people
     goal = GoalFactory(owner=report, period=period)

@@ -107,3 +107,14 @@ def test_hr_partners_find_employee_ids_only_in_their_departments(client_for):
     client = client_for(hr_partner([mine]))
     assert "Inside" in client.get("/people/", {"q": "in-1"}).text
     assert "Elsewhere" not in client.get("/people/", {"q": "out-1"}).text
+
+
+def test_the_employee_id_search_has_an_index_on_the_upper_cased_id():
+    # HR's search compares UPPER(employee_id) (an exact, case-blind match): without an index
+    # on that expression the search's OR cannot use indexes and PostgreSQL walks every person.
+    from django.db.models.functions import Upper
+
+    from tandem.org.models import Person
+
+    indexed = [index.expressions for index in Person._meta.indexes if index.expressions]
+    assert (Upper("employee_id"),) in indexed

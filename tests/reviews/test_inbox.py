@@ -75,6 +75,27 @@ def test_the_manager_sees_one_approval_per_person_and_the_peer_a_request(team):
     assert "reviews.peer_request" in kinds(peer_one)
 
 
+def test_a_manager_who_is_also_a_proposed_peer_sees_the_approval_and_the_request(team):
+    cycle, boss, ana = team
+    nominate(participant_of(cycle, ana), boss)
+    items = [i for i in review_work(boss) if i.kind in ("reviews.approve", "reviews.peer_request")]
+    assert sorted(i.kind for i in items) == ["reviews.approve", "reviews.peer_request"]
+    assert all("Ana Able" in i.title for i in items)
+
+
+def test_approvals_name_each_participant_once_however_many_peers_they_proposed():
+    boss = PersonFactory()
+    ana = PersonFactory(first_name="Ana", last_name="Able", manager=boss)
+    bob = PersonFactory(first_name="Bob", last_name="Bell", manager=boss)
+    cycle = running_cycle([boss, ana, bob])
+    for person in (ana, bob):
+        for _ in range(3):
+            nominate(participant_of(cycle, person), PersonFactory())
+    titles = [i.title for i in review_work(boss) if i.kind == "reviews.approve"]
+    assert len(titles) == 2
+    assert any("Ana Able" in t for t in titles) and any("Bob Bell" in t for t in titles)
+
+
 def test_a_shared_review_waits_for_acknowledgement(team):
     cycle, boss, ana = team
     participant = participant_of(cycle, ana)
@@ -97,7 +118,7 @@ def test_the_provider_runs_a_fixed_number_of_queries(reports, django_assert_num_
     cycle = running_cycle(people)
     for person in people[1:]:
         nominate(participant_of(cycle, person), PersonFactory())
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         items = review_work(boss)
     assert len(items) == 1 + reports + 1 + reports  # writes, nominate, approvals
 

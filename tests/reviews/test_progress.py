@@ -125,6 +125,31 @@ def test_managers_are_paged_by_name(cycle_and_people):
     assert second.next_cursor is None
 
 
+def test_the_manager_page_is_grouped_and_sorted_as_its_index_reads(cycle_and_people):
+    # participant_manager_page (cycle, manager_name, COALESCE(manager_id, 0)) WHERE not
+    # removed lets PostgreSQL read one page of managers and stop, instead of grouping and
+    # sorting the whole cycle: the query must use those very expressions.
+    from django.db.models import F, Q
+    from django.db.models.functions import Coalesce
+
+    from tandem.reviews.models import Participant
+
+    index = next(i for i in Participant._meta.indexes if i.name == "participant_manager_page")
+    assert index.expressions == (F("cycle"), F("manager_name"), Coalesce("manager_id", 0))
+    assert index.condition == Q(removed_at__isnull=True)
+    cycle, _ = cycle_and_people
+    with CaptureQueriesContext(connection) as captured:
+        progress.by_manager(hr_admin(), cycle, limit=2)
+    grouped = next(q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"])
+    assert 'COALESCE("reviews_participant"."manager_id", 0)' in grouped
+    assert '"reviews_participant"."removed_at" IS NULL' in grouped
+    assert grouped.startswith(
+        'SELECT COALESCE("reviews_participant"."manager_id", 0) AS "key", '
+        '"reviews_participant"."manager_name" AS "manager_name"'
+    )
+    assert "ORDER BY 2 ASC, 1 ASC" in grouped  # name, then key: the index's order
+
+
 def test_a_tampered_page_link_is_refused(cycle_and_people):
     cycle, _ = cycle_and_people
     with pytest.raises(progress.BadCursor):

@@ -245,13 +245,19 @@ class Api(NinjaAPI):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(parser=StrictJsonParser(), **kwargs)
+        self._schemas: dict[str, OpenAPISchema] = {}
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
+        """The schema, built once per process (and path prefix): building it walks every
+        operation's models, about a second, and /openapi.json was answered that slowly on
+        every request. The operations are all registered at import, before any request."""
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        return ApiSchema(api=self, path_prefix=path_prefix)
+        if path_prefix not in self._schemas:
+            self._schemas[path_prefix] = ApiSchema(api=self, path_prefix=path_prefix)
+        return self._schemas[path_prefix]
 
     def error(
         self,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Path, Query, Router, Schema
 from ninja.errors import ValidationError
@@ -83,9 +84,13 @@ def feedback_out(
     }
 
 
-def _page_out(user: Any, feedback: Any, cursor: str | None, limit: int) -> dict[str, Any]:
+def _page_out(
+    user: Any, feedback: Any, cursor: str | None, limit: int, branches: list[Q] | None = None
+) -> dict[str, Any]:
     try:
-        page = queries.feedback_page(feedback, cursor=cursor, limit=limit, viewer=user)
+        page = queries.feedback_page(
+            feedback, cursor=cursor, limit=limit, viewer=user, branches=branches
+        )
     except queries.BadCursor as error:
         raise _bad_cursor(error) from None
     return {
@@ -132,7 +137,8 @@ def _values(ids: list[int]) -> list[CompanyValue]:
 )
 def list_feedback(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     feedback = queries.search(request.user, q=filters.q, about=filters.about)
-    return _page_out(request.user, feedback, filters.cursor, filters.limit)
+    branches = queries.reader_branches(request.user)
+    return _page_out(request.user, feedback, filters.cursor, filters.limit, branches)
 
 
 @router.post(

@@ -31,6 +31,7 @@ from tandem.feedback.models import (
     UpwardMarker,
     Visibility,
 )
+from tandem.feedback.rules import feedback_reader_branches, hr_reads_private
 from tandem.org.models import Company, CompanyValue, Person, PersonStatus
 from tandem.org.queries import people_queryset
 from tandem.program.models import Program
@@ -83,12 +84,20 @@ def feedback_page(
     cursor: str | None,
     limit: int = PAGE_SIZE,
     viewer: Any = None,
+    branches: list[Q] | None = None,
 ) -> FeedbackPage:
-    """One page, newest first; page 1,000 costs what page 1 costs (index seek)."""
+    """One page, newest first; page 1,000 costs what page 1 costs (index seek).
+
+    `branches` (from `reader_branches`) split the viewer's access filter, an OR, into its
+    parts: the page's first rows of each part are found apart, each from its own index,
+    then merged. PostgreSQL cannot read one index in order for the OR, so it sorted every
+    row the viewer may read (which grows with the company's public praise)."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     if cursor:
         at, pk = decode_cursor(cursor)
         feedback = feedback.filter(created_at__lte=at).filter(Q(created_at__lt=at) | Q(pk__lt=pk))
+    if branches:
+        feedback = _newest_of_branches(feedback, branches, limit + 1)
     rows = list(_with_people(feedback).order_by("-created_at", "-pk")[: limit + 1])
     items = rows[:limit]
     next_cursor = encode_cursor(items[-1].created_at, items[-1].pk) if len(rows) > limit else None
@@ -99,6 +108,28 @@ def feedback_page(
             item.reaction_list = page.reactions.get(item.pk, [])  # type: ignore[attr-defined]
         page.visible_goal_ids = visible_goal_ids(viewer, {f.goal_id for f in items if f.goal_id})
     return page
+
+
+def reader_branches(user: Any) -> list[Q]:
+    """The parts of the viewer's access filter, for `feedback_page`; none for an HR admin
+    who reads everything (there is no OR to split)."""
+    actor = actor_for(user)
+    if actor is None or hr_reads_private(actor):
+        return []
+    return feedback_reader_branches(actor)
+
+
+def _newest_of_branches(
+    feedback: QuerySet[Feedback], branches: list[Q], count: int
+) -> QuerySet[Feedback]:
+    """The `count` newest of `feedback`: the newest `count` of each branch (one indexed,
+    ordered, limited query each), merged. The rows keep every filter of `feedback`."""
+    keys: set[tuple[datetime, int]] = set()
+    for branch in branches:
+        newest = feedback.filter(branch).order_by("-created_at", "-pk")
+        keys.update(newest.values_list("created_at", "pk")[:count])
+    chosen = sorted(keys, reverse=True)[:count]
+    return Feedback.objects.filter(pk__in=[pk for _, pk in chosen])
 
 
 def visible_goal_ids(user: Any, ids: set[int]) -> set[int]:

@@ -35,15 +35,24 @@ def hr_reads_private(actor: Actor) -> bool:
     return actor.is_hr_admin and Program.current().hr_reads_private_feedback
 
 
+def feedback_reader_branches(actor: Actor, prefix: str = "") -> list[Q]:
+    """The ways `actor` may read feedback, one filter each (each served by an index of its
+    own): as the giver, the recipient, anyone for public praise, the recipient's manager."""
+    me = actor.person.pk
+    return [
+        Q(**{f"{prefix}giver_id": me}),
+        Q(**{f"{prefix}recipient_id": me}),
+        Q(**{f"{prefix}visibility": Visibility.PUBLIC}),
+        Q(**{f"{prefix}visibility": Visibility.WITH_MANAGER, f"{prefix}recipient_manager_id": me}),
+    ]
+
+
 def feedback_readers_q(actor: Actor, prefix: str = "") -> Q:
     """The feedback `actor` may read, as a filter (prefix for use across a relation)."""
-    me = actor.person.pk
-    q = (
-        Q(**{f"{prefix}giver_id": me})
-        | Q(**{f"{prefix}recipient_id": me})
-        | Q(**{f"{prefix}visibility": Visibility.PUBLIC})
-        | Q(**{f"{prefix}visibility": Visibility.WITH_MANAGER, f"{prefix}recipient_manager_id": me})
-    )
+    branches = feedback_reader_branches(actor, prefix)
+    q = branches[0]
+    for branch in branches[1:]:
+        q |= branch
     return q
 
 

@@ -630,20 +630,26 @@ def goal_coverage(
     if not (sees_company or departments is not None or is_manager):
         raise NotAllowed("goal.coverage denied")
     chosen = _coverage_period(period)
+    company: coverage_queries.Coverage | None = None
+    rows: list[coverage_queries.DepartmentRow] | None = None
+    if sees_company and departments is not None:
+        company, rows = coverage_queries.company_and_departments(chosen, departments)
+    elif sees_company:
+        company = coverage_queries.company_coverage(chosen)
+    elif departments is not None:
+        rows = coverage_queries.departments_coverage(chosen, departments)
     return {
         "period": _period_out(chosen),
-        "company": _coverage_out(coverage_queries.company_coverage(chosen))
-        if sees_company
-        else None,
+        "company": None if company is None else _coverage_out(company),
         "departments": None
-        if departments is None
+        if rows is None
         else [
             {
                 "department": _department_ref(row.department),
                 "parent_id": row.department.parent_id,
                 "coverage": _coverage_out(row.coverage),
             }
-            for row in coverage_queries.departments_coverage(chosen, departments)
+            for row in rows
         ],
         "team": _coverage_out(coverage_queries.manager_coverage(_me(request), chosen))
         if is_manager

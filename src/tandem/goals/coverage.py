@@ -134,18 +134,14 @@ def department_coverage(department: Department, period: Period) -> Coverage:
     return coverage_of(department_people(department), period)
 
 
-def _people_by_department(period: Period) -> list[tuple[int, int, int]]:
-    """(department id, active people with a goal, those with a goal reaching a company
-    goal) for each department's own people: the period's goals grouped by person first
+def _people_by_department(period: Period) -> list[tuple[int | None, int, int]]:
+    """(department id or None, active people with a goal, those with a goal reaching a
+    company goal) for each department's own people: the period's goals grouped by person first
     (the ORM writes that query), then the per-person rows counted by department — a GROUP
     BY over a subquery, which the ORM cannot express, so the outer query is written here
-    (portable SQL: COUNT, SUM, GROUP BY)."""
+    (portable SQL: COUNT, SUM, GROUP BY). People without a department form the None row."""
     per_person = (
-        Goal.objects.filter(
-            period=period,
-            owner__status=PersonStatus.ACTIVE,
-            owner__department__isnull=False,
-        )
+        Goal.objects.filter(period=period, owner__status=PersonStatus.ACTIVE)
         .order_by()
         .values("owner_id", dept=F("owner__department_id"))
         .annotate(aligned=Max(_ALIGNED_FLAG))
@@ -155,7 +151,9 @@ def _people_by_department(period: Period) -> list[tuple[int, int, int]]:
     sql = f"SELECT pp.dept, COUNT(*), SUM(pp.aligned) FROM ({inner}) pp GROUP BY 1"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(int(d), int(w), int(a or 0)) for d, w, a in cursor.fetchall()]
+        return [
+            (None if d is None else int(d), int(w), int(a or 0)) for d, w, a in cursor.fetchall()
+        ]
 
 
 @dataclass(frozen=True)
@@ -164,40 +162,44 @@ class DepartmentRow:
     coverage: Coverage
 
 
-def departments_coverage(
-    period: Period, departments: QuerySet[Department] | None = None
-) -> list[DepartmentRow]:
-    """Coverage for each department (sub-departments included), in tree order.
-
-    One GROUP BY over active people by department, then each department's counts are added
-    to every department above it through the department paths. `departments` limits the
-    rows shown (an HR partner's departments); the counts always include every sub-department.
-    """
-    headcount: dict[int, int] = dict(
+def _own_counts(period: Period) -> dict[int | None, Coverage]:
+    """Each department's own active people (None: people without a department), with the
+    two goal counts: two grouped queries, one pass over the people and one over the goals."""
+    headcount: dict[int | None, int] = dict(
         _active()
-        .filter(department__isnull=False)
         .order_by()
         .values("department_id")
         .annotate(n=Count("pk"))
         .values_list("department_id", "n")
     )
-    goals = _people_by_department(period)
-    own: dict[int, dict[str, int]] = {
-        department_id: {"people": n, "aligned": 0, "with_goals": 0}
-        for department_id, n in headcount.items()
-    }
-    for department_id, with_goals, aligned in goals:
-        found = own.setdefault(department_id, {"people": 0, "aligned": 0, "with_goals": 0})
-        found["aligned"] = int(aligned or 0)
-        found["with_goals"] = int(with_goals)
+    own = {key: Coverage(people=n, aligned=0, with_goals=0) for key, n in headcount.items()}
+    for department_id, with_goals, aligned in _people_by_department(period):
+        people = own[department_id].people if department_id in own else 0
+        own[department_id] = Coverage(people=people, aligned=aligned, with_goals=with_goals)
+    return own
+
+
+def _company_from(own: dict[int | None, Coverage]) -> Coverage:
+    return Coverage(
+        people=sum(c.people for c in own.values()),
+        aligned=sum(c.aligned for c in own.values()),
+        with_goals=sum(c.with_goals for c in own.values()),
+    )
+
+
+def _department_rows(
+    own: dict[int | None, Coverage], departments: QuerySet[Department] | None
+) -> list[DepartmentRow]:
     paths = dict(Department.objects.values_list("pk", "path"))
     totals: dict[int, list[int]] = {}
     for department_id, own_counts in own.items():
+        if department_id is None:
+            continue
         for ancestor in tree.ids_in(paths.get(department_id, "")):
             counts = totals.setdefault(ancestor, [0, 0, 0])
-            counts[0] += own_counts["people"]
-            counts[1] += own_counts["aligned"]
-            counts[2] += own_counts["with_goals"]
+            counts[0] += own_counts.people
+            counts[1] += own_counts.aligned
+            counts[2] += own_counts.with_goals
     shown = Department.objects.all() if departments is None else departments
     rows = []
     for department in shown.order_by("path"):
@@ -209,6 +211,28 @@ def departments_coverage(
             )
         )
     return rows
+
+
+def departments_coverage(
+    period: Period, departments: QuerySet[Department] | None = None
+) -> list[DepartmentRow]:
+    """Coverage for each department (sub-departments included), in tree order.
+
+    One GROUP BY over active people by department, then each department's counts are added
+    to every department above it through the department paths. `departments` limits the
+    rows shown (an HR partner's departments); the counts always include every sub-department.
+    """
+    return _department_rows(_own_counts(period), departments)
+
+
+def company_and_departments(
+    period: Period, departments: QuerySet[Department] | None = None
+) -> tuple[Coverage, list[DepartmentRow]]:
+    """The company figure and the department rows from the same two grouped passes (the
+    company is the sum of every department's own people, and of those without one): a
+    viewer who sees both no longer pays a second pass over the period's goals."""
+    own = _own_counts(period)
+    return _company_from(own), _department_rows(own, departments)
 
 
 def visible_departments(user: Any) -> QuerySet[Department] | None:

@@ -15,6 +15,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -155,6 +156,9 @@ class Person(AbstractBaseUser):
             models.Index(fields=["manager", "sort_name", "id"], name="person_manager_sort_idx"),
             models.Index(fields=["department", "sort_name", "id"], name="person_dept_sort_idx"),
             models.Index(fields=["status", "sort_name", "id"], name="person_status_sort_idx"),
+            # HR's search by employee id compares UPPER(employee_id): without this index that
+            # branch of the search's OR made PostgreSQL scan every person (issue 11).
+            models.Index(Upper("employee_id"), name="person_employee_id_upper_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,11 +1,11 @@
-"""The reviews' entries in "Things waiting for you", in three bounded queries whatever the
+"""The reviews' entries in "Things waiting for you", in four bounded queries whatever the
 person has waiting:
 
 1. reviews they write whose phase is open today (with the phase's due date);
 2. their own participations: peer nominations to make (fewer than the cycle's minimum
    while the nomination phase is open) and a shared review to acknowledge;
-3. nominations waiting for them: proposals to approve as the manager at launch, and
-   requests to be someone's peer reviewer (which they may decline).
+3. nominations waiting for them: proposals to approve as the manager at launch (one
+   query), and requests to be someone's peer reviewer, which they may decline (another).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, DateField, F, OuterRef, Q, Subquery
+from django.db.models import Count, DateField, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -134,10 +134,12 @@ def _my_participations(person: Any, today: date) -> list[InboxItem]:
     return items
 
 
-def _nominations_for_me(person: Any, today: date) -> list[InboxItem]:
-    nominations = (
+def _proposed_nominations(person_filter: Q, today: date) -> QuerySet[Nomination]:
+    """Proposed nominations of running cycles whose nomination phase is open today, soonest
+    due first, narrowed by `person_filter` before anything else is computed."""
+    return (
         Nomination.objects.filter(
-            Q(participant__manager_id=person.pk) | Q(peer_id=person.pk),
+            person_filter,
             status=NominationStatus.PROPOSED,
             cycle__status=CycleStatus.ACTIVE,
             participant__removed_at__isnull=True,
@@ -148,36 +150,50 @@ def _nominations_for_me(person: Any, today: date) -> list[InboxItem]:
         )
         .filter(_open_on(today, PhaseKind.NOMINATION))
         .select_related("participant__person", "cycle")
-        .order_by("due", "participant_id", "pk")[: PROVIDER_LIMIT * 3]
+        .order_by("due", "participant_id", "pk")
     )
+
+
+def _nominations_for_me(person: Any, today: date) -> list[InboxItem]:
+    """Proposals to approve as the manager at launch, then requests to be a peer reviewer.
+
+    Two queries, each starting from an indexed column (the participants one managed at
+    launch, the nominations naming one as the peer): one query with an OR between the two made
+    PostgreSQL walk every proposed nomination of the company (issue 11)."""
+    to_approve = _proposed_nominations(Q(participant__manager_id=person.pk), today)
     approvals: dict[int, InboxItem] = {}
-    requests: list[InboxItem] = []
-    for n in nominations:
-        name = n.participant.person.display_name
-        if n.participant.manager_id == person.pk and n.participant_id not in approvals:
-            approvals[n.participant_id] = InboxItem(
-                kind="reviews.approve",
-                title=f"Approve the peers {name} chose ({n.cycle.name})",
-                url=reverse("reviews:nominations", args=[n.participant_id]),
-                due=n.due,
-                source=SOURCE,
-            )
-        if n.peer_id == person.pk:
-            requests.append(
-                InboxItem(
-                    kind="reviews.peer_request",
-                    title=f"{name} would like you to review them ({n.cycle.name})",
-                    url=reverse("reviews:mine"),
-                    due=n.due,
-                    source=SOURCE,
-                )
-            )
+    # One item per participant: a participant has at most a cycle's peers_max proposals.
+    for n in to_approve[: PROVIDER_LIMIT * 10]:
+        if n.participant_id in approvals:
+            continue
+        approvals[n.participant_id] = InboxItem(
+            kind="reviews.approve",
+            title=f"Approve the peers {n.participant.person.display_name} chose ({n.cycle.name})",
+            url=reverse("reviews:nominations", args=[n.participant_id]),
+            due=n.due,  # type: ignore[attr-defined]
+            source=SOURCE,
+        )
+        if len(approvals) == PROVIDER_LIMIT:
+            break
+    requests = [
+        InboxItem(
+            kind="reviews.peer_request",
+            title=(
+                f"{n.participant.person.display_name} would like you to review them "
+                f"({n.cycle.name})"
+            ),
+            url=reverse("reviews:mine"),
+            due=n.due,  # type: ignore[attr-defined]
+            source=SOURCE,
+        )
+        for n in _proposed_nominations(Q(peer_id=person.pk), today)[:PROVIDER_LIMIT]
+    ]
     return [*approvals.values(), *requests][:PROVIDER_LIMIT]
 
 
 @register_provider
 def review_work(person: Any) -> list[InboxItem]:
-    """Three queries, at most PROVIDER_LIMIT items each, soonest due first (the inbox sorts
+    """Four queries, at most PROVIDER_LIMIT items each, soonest due first (the inbox sorts
     and cuts the merged list)."""
     today = timezone.localdate()
     items = [

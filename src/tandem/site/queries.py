@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
 from tandem.access.rules import actor_for, scope
 from tandem.notifications.inbox import inbox_for
+from tandem.org import tree
 from tandem.org.models import Company, Department, Person, PersonStatus
 
 
@@ -34,24 +34,37 @@ def home_context(user: Any) -> dict[str, Any]:
             .count()
         )
     if actor.is_executive or actor.is_hr_admin:
-        context["headcount"] = Person.objects.aggregate(
-            active=Count("pk", filter=Q(status=PersonStatus.ACTIVE)),
-            on_leave=Count("pk", filter=Q(status=PersonStatus.ON_LEAVE)),
-            left=Count("pk", filter=Q(status=PersonStatus.LEFT)),
-        )
-        # Everyone in the department or any department below it, in one query: the
-        # materialized path makes "below" a prefix match.
-        in_subtree = (
-            Person.objects.filter(department__path__startswith=OuterRef("path"))
-            .exclude(status=PersonStatus.LEFT)
-            .order_by()
-            .values(unit=Value(1))
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
-        context["top_departments"] = list(
-            Department.objects.filter(parent__isnull=True)
-            .annotate(people=Coalesce(Subquery(in_subtree), 0))
-            .order_by("name")[:20]
-        )
+        context["headcount"], context["top_departments"] = headcount_and_top_departments()
     return context
+
+
+def headcount_and_top_departments(
+    limit: int = 20,
+) -> tuple[dict[str, int], list[Department]]:
+    """The company's headcount by status, and the top-level departments by name, each with
+    `people`: everyone not gone in it or in any department below it.
+
+    Two queries whatever the company's size: the people counted once, grouped by department
+    and status, and every department (hundreds at most) with its path, through which each
+    count is added to the department and all those above it. (A per-department subquery
+    matching the paths scanned every person once per top-level department, and the
+    headcount was one more scan.)"""
+    counts = (
+        Person.objects.order_by().values_list("department_id", "status").annotate(n=Count("pk"))
+    )
+    headcount = dict.fromkeys(PersonStatus.values, 0)
+    per_department: dict[int, int] = {}
+    for department_id, status, n in counts:
+        headcount[status] = headcount.get(status, 0) + n
+        if status != PersonStatus.LEFT and department_id is not None:
+            per_department[department_id] = per_department.get(department_id, 0) + n
+    departments = list(Department.objects.order_by("name", "pk"))
+    paths = {d.pk: d.path for d in departments}
+    totals: dict[int, int] = {}
+    for department_id, n in per_department.items():
+        for ancestor in tree.ids_in(paths.get(department_id, "")):
+            totals[ancestor] = totals.get(ancestor, 0) + n
+    top = [d for d in departments if d.parent_id is None][:limit]
+    for department in top:
+        department.people = totals.get(department.pk, 0)  # type: ignore[attr-defined]
+    return headcount, top

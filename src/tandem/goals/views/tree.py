@@ -128,9 +128,13 @@ def coverage(request: AuthedHttpRequest) -> HttpResponse:
     period = _period(cleaned.get("period"))
     context: dict[str, Any] = {"form": form, "period": period, "is_manager": is_manager}
     if period is not None:
-        if sees_company:
+        if sees_company and departments is not None:
+            context["company_figure"], context["department_rows"] = (
+                coverage_queries.company_and_departments(period, departments)
+            )
+        elif sees_company:
             context["company_figure"] = coverage_queries.company_coverage(period)
-        if departments is not None:
+        elif departments is not None:
             context["department_rows"] = coverage_queries.departments_coverage(period, departments)
         if is_manager:
             context["team_figure"] = coverage_queries.manager_coverage(request.user, period)

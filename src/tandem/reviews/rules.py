@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from tandem.access.rules import Actor, rule, scope_for
@@ -320,20 +321,57 @@ def scope_participants(
     return queryset.filter(visible)
 
 
+# A reader who sees at most this many nominations gets them by id (see below).
+NOMINATIONS_BY_ID = 1000
+
+
 @scope_for(Nomination)
 def scope_nominations(
     actor: Actor, queryset: QuerySet[Nomination], **_: Any
 ) -> QuerySet[Nomination]:
-    """A nomination is seen by the nominated peer, the participant, their managers and HR."""
+    """A nomination is seen by the nominated peer, the participant, their managers and HR.
+
+    As one OR across the join (peer, participant, under the reader by the participant's or
+    the person's path), PostgreSQL joined every nomination of the cycle to its participant
+    and person before filtering: 754 ms for an employee's page of 50 at 100k people. So
+    each way of seeing one is first looked up on its own index (one query, under 2 ms);
+    when the reader sees at most `NOMINATIONS_BY_ID` nominations, the queryset is filtered
+    by those ids. A reader who sees more (the top of the tree, an HR partner of large
+    departments) keeps the OR: most rows match, so a page stops early. Not a subquery: at
+    the top of the tree the united ids are every nomination (2.5 s), and PostgreSQL does
+    not plan an IN over a union well once a page joins eight tables."""
     if actor.is_hr_admin:
         return queryset
-    visible = (
-        Q(peer_id=actor.person.pk)
-        | Q(participant__person_id=actor.person.pk)
-        | _above_q(actor, "participant__")
-    )
+    me = actor.person.pk
+    own = actor.person.path
+    visible = Q(peer_id=me) | Q(participant__person_id=me) | _above_q(actor, "participant__")
     if actor.is_hr_partner:
         visible |= _partner_q(actor, "participant__")
+    # The participant's own nominations cover the reader, whom `_above_q` leaves out: the
+    # union needs no exclusion.
+    branches = [
+        Nomination.objects.filter(peer_id=me),
+        Nomination.objects.filter(participant__person_id=me),
+    ]
+    if own:
+        branches += [
+            Nomination.objects.filter(participant__path__startswith=own),
+            Nomination.objects.filter(participant__person__path__startswith=own),
+        ]
+    if actor.is_hr_partner:
+        branches += [
+            Nomination.objects.filter(participant__department__path__startswith=path)
+            for path in actor.partner_department_paths
+        ]
+    cap = NOMINATIONS_BY_ID + 1
+    parts = [branch.order_by().values_list("pk", flat=True) for branch in branches]
+    if connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: each branch has its own limit, so each is planned to stop early.
+        parts = [part[:cap] for part in parts]
+    first, *rest = parts
+    ids = set(first.union(*rest)[:cap])
+    if len(ids) <= NOMINATIONS_BY_ID:
+        return queryset.filter(pk__in=sorted(ids))
     return queryset.filter(visible)
 
 

@@ -1,0 +1,78 @@
+"""Who sees a nomination: the scope looks the reader's nominations up by id when they are
+few and filters row by row when they are many; both ways give the same nominations."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.access.rules import scope
+from tandem.org.models import Department, Person
+from tandem.reviews import rules
+from tandem.reviews.models import Nomination, NominationStatus
+from tests.factories import PersonFactory, hr_partner
+from tests.reviews.factories import nominate, participant_of, running_cycle
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company():
+    sales = Department.objects.create(name="Sales", path="/s/")
+    boss = PersonFactory()
+    manager = PersonFactory(manager=boss)
+    report = PersonFactory(manager=manager, department=sales)
+    peer = PersonFactory(manager=manager)
+    other_manager = PersonFactory(manager=boss)
+    moved = PersonFactory(manager=manager)
+    outsider = PersonFactory(manager=other_manager)
+    cycle = running_cycle([report, peer, moved, outsider])
+    nominate(participant_of(cycle, report), peer, status=NominationStatus.APPROVED)
+    nominate(participant_of(cycle, peer), report)
+    nominate(participant_of(cycle, moved), outsider)
+    nominate(participant_of(cycle, outsider), boss)
+    # `moved` now reports to the other manager: under them now, under `manager` at launch.
+    Person.objects.filter(pk=moved.pk).update(path=f"{other_manager.path}{moved.pk}/")
+    return {
+        "boss": boss,
+        "manager": manager,
+        "report": report,
+        "peer": peer,
+        "other_manager": other_manager,
+        "moved": moved,
+        "outsider": outsider,
+        "partner": hr_partner([sales]),
+        "stranger": PersonFactory(),
+    }
+
+
+def _seen(person: Person) -> set[int]:
+    return set(scope(person, Nomination.objects.all()).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    "reader",
+    ["boss", "manager", "report", "peer", "other_manager", "moved", "outsider", "partner"],
+)
+def test_looking_up_by_id_sees_what_filtering_row_by_row_sees(company, reader, monkeypatch):
+    person = Person.objects.get(pk=company[reader].pk)
+    by_id = _seen(person)
+    monkeypatch.setattr(rules, "NOMINATIONS_BY_ID", 0)
+    assert by_id == _seen(person)
+    assert by_id
+
+
+def test_a_manager_sees_the_nominations_below_them_at_launch_and_now(company):
+    seen = _seen(company["other_manager"])
+    assert {n.participant.person for n in Nomination.objects.filter(pk__in=seen)} == {
+        company["moved"],
+        company["outsider"],
+    }
+
+
+def test_someone_outside_every_nomination_sees_none(company):
+    assert _seen(company["stranger"]) == set()
+
+
+def test_a_reader_with_more_nominations_than_the_limit_still_sees_them_all(company, monkeypatch):
+    monkeypatch.setattr(rules, "NOMINATIONS_BY_ID", 1)
+    assert len(_seen(company["boss"])) == 4

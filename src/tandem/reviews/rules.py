@@ -294,6 +294,35 @@ def _partner_q(actor: Actor, prefix: str) -> Q:
     return q
 
 
+# A reader who sees at most this many rows of a table gets them by id (`_few_by_id`).
+BY_ID_LIMIT = 1000
+
+
+def _few_by_id(queryset: QuerySet[Any], branches: list[QuerySet[Any]], visible: Q) -> QuerySet[Any]:
+    """`queryset` filtered to the rows of any of `branches` (each a way of seeing a row, on
+    its own index) — by id when they are at most `BY_ID_LIMIT`, else by `visible`, the same
+    rows as one filter.
+
+    As one OR across a join (peer, participant, under the reader by the participant's or
+    the person's path), PostgreSQL joined every row of the cycle to its participant and
+    person before filtering: a second for an employee's page of nominations at 100k
+    people. The branches are one query (each limited, so each is planned to stop early,
+    under 4 ms); a reader who sees few rows then gets a primary-key lookup. A reader who
+    sees many (the top of the tree, an HR partner of large departments) keeps the OR: most
+    rows match, so a page stops early. Not an IN over the union: at the top of the tree
+    that union is every row (2.5 s for nominations), and once a page joins eight tables
+    PostgreSQL (past `join_collapse_limit`) hashed the whole cycle before the few ids."""
+    cap = BY_ID_LIMIT + 1
+    parts = [branch.order_by().values_list("pk", flat=True) for branch in branches]
+    if connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        parts = [part[:cap] for part in parts]
+    first, *rest = parts
+    ids = set(first.union(*rest)[:cap])
+    if len(ids) <= BY_ID_LIMIT:
+        return queryset.filter(pk__in=sorted(ids))
+    return queryset.filter(visible)
+
+
 @scope_for(Cycle)
 def scope_cycles(actor: Actor, queryset: QuerySet[Cycle], **_: Any) -> QuerySet[Cycle]:
     """Launched and closed cycles for everyone; drafts for HR admins too."""
@@ -312,34 +341,36 @@ def scope_templates(actor: Actor, queryset: QuerySet[Template], **_: Any) -> Que
 def scope_participants(
     actor: Actor, queryset: QuerySet[Participant], **_: Any
 ) -> QuerySet[Participant]:
-    """Participants whose progress the actor may follow: themselves, their subtree, and HR's."""
+    """Participants whose progress the actor may follow: themselves, their subtree, and HR's
+    (looked up by id when few, `_few_by_id`)."""
     if actor.is_hr_admin:
         return queryset
-    visible = Q(person_id=actor.person.pk) | _above_q(actor, "")
+    me = actor.person.pk
+    own = actor.person.path
+    visible = Q(person_id=me) | _above_q(actor, "")
     if actor.is_hr_partner:
         visible |= _partner_q(actor, "")
-    return queryset.filter(visible)
-
-
-# A reader who sees at most this many nominations gets them by id (see below).
-NOMINATIONS_BY_ID = 1000
+    # The reader's own rows cover the exclusion in `_above_q`.
+    branches = [Participant.objects.filter(person_id=me)]
+    if own:
+        branches += [
+            Participant.objects.filter(path__startswith=own),
+            Participant.objects.filter(person__path__startswith=own),
+        ]
+    if actor.is_hr_partner:
+        branches += [
+            Participant.objects.filter(department__path__startswith=path)
+            for path in actor.partner_department_paths
+        ]
+    return _few_by_id(queryset, branches, visible)
 
 
 @scope_for(Nomination)
 def scope_nominations(
     actor: Actor, queryset: QuerySet[Nomination], **_: Any
 ) -> QuerySet[Nomination]:
-    """A nomination is seen by the nominated peer, the participant, their managers and HR.
-
-    As one OR across the join (peer, participant, under the reader by the participant's or
-    the person's path), PostgreSQL joined every nomination of the cycle to its participant
-    and person before filtering: 754 ms for an employee's page of 50 at 100k people. So
-    each way of seeing one is first looked up on its own index (one query, under 2 ms);
-    when the reader sees at most `NOMINATIONS_BY_ID` nominations, the queryset is filtered
-    by those ids. A reader who sees more (the top of the tree, an HR partner of large
-    departments) keeps the OR: most rows match, so a page stops early. Not a subquery: at
-    the top of the tree the united ids are every nomination (2.5 s), and PostgreSQL does
-    not plan an IN over a union well once a page joins eight tables."""
+    """A nomination is seen by the nominated peer, the participant, their managers and HR
+    (looked up by id when few, `_few_by_id`)."""
     if actor.is_hr_admin:
         return queryset
     me = actor.person.pk
@@ -363,16 +394,7 @@ def scope_nominations(
             Nomination.objects.filter(participant__department__path__startswith=path)
             for path in actor.partner_department_paths
         ]
-    cap = NOMINATIONS_BY_ID + 1
-    parts = [branch.order_by().values_list("pk", flat=True) for branch in branches]
-    if connections[queryset.db].features.supports_slicing_ordering_in_compound:
-        # PostgreSQL: each branch has its own limit, so each is planned to stop early.
-        parts = [part[:cap] for part in parts]
-    first, *rest = parts
-    ids = set(first.union(*rest)[:cap])
-    if len(ids) <= NOMINATIONS_BY_ID:
-        return queryset.filter(pk__in=sorted(ids))
-    return queryset.filter(visible)
+    return _few_by_id(queryset, branches, visible)
 
 
 def _hr_anonymous_q(actor: Actor) -> Q:

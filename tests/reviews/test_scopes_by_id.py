@@ -1,5 +1,5 @@
-"""Who sees a nomination: the scope looks the reader's nominations up by id when they are
-few and filters row by row when they are many; both ways give the same nominations."""
+"""Who sees a nomination or a participant: the scopes look the reader's rows up by id when
+they are few and filter row by row when they are many; both ways give the same rows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from tandem.access.rules import scope
 from tandem.org.models import Department, Person
 from tandem.reviews import rules
-from tandem.reviews.models import Nomination, NominationStatus
+from tandem.reviews.models import Nomination, NominationStatus, Participant
 from tests.factories import PersonFactory, hr_partner
 from tests.reviews.factories import nominate, participant_of, running_cycle
 
@@ -45,19 +45,20 @@ def company():
     }
 
 
-def _seen(person: Person) -> set[int]:
-    return set(scope(person, Nomination.objects.all()).values_list("pk", flat=True))
+def _seen(person: Person, model: type = Nomination) -> set[int]:
+    return set(scope(person, model.objects.all()).values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize(
     "reader",
     ["boss", "manager", "report", "peer", "other_manager", "moved", "outsider", "partner"],
 )
-def test_looking_up_by_id_sees_what_filtering_row_by_row_sees(company, reader, monkeypatch):
+@pytest.mark.parametrize("model", [Nomination, Participant])
+def test_looking_up_by_id_sees_what_filtering_row_by_row_sees(company, reader, model, monkeypatch):
     person = Person.objects.get(pk=company[reader].pk)
-    by_id = _seen(person)
-    monkeypatch.setattr(rules, "NOMINATIONS_BY_ID", 0)
-    assert by_id == _seen(person)
+    by_id = _seen(person, model)
+    monkeypatch.setattr(rules, "BY_ID_LIMIT", 0)
+    assert by_id == _seen(person, model)
     assert by_id
 
 
@@ -74,5 +75,17 @@ def test_someone_outside_every_nomination_sees_none(company):
 
 
 def test_a_reader_with_more_nominations_than_the_limit_still_sees_them_all(company, monkeypatch):
-    monkeypatch.setattr(rules, "NOMINATIONS_BY_ID", 1)
+    monkeypatch.setattr(rules, "BY_ID_LIMIT", 1)
     assert len(_seen(company["boss"])) == 4
+
+
+def test_a_manager_follows_the_participants_below_them_at_launch_and_now(company):
+    seen = _seen(company["other_manager"], Participant)
+    assert {p.person for p in Participant.objects.filter(pk__in=seen)} == {
+        company["moved"],
+        company["outsider"],
+    }
+
+
+def test_someone_outside_every_cycle_follows_no_participant(company):
+    assert _seen(company["stranger"], Participant) == set()

@@ -9,6 +9,7 @@ from tandem.access.rules import scope
 from tandem.org.models import Department, Person
 from tandem.reviews import rules
 from tandem.reviews.models import Nomination, NominationStatus, Participant
+from tandem.reviews.queries.nominations import pending_approvals
 from tests.factories import PersonFactory, hr_partner
 from tests.reviews.factories import nominate, participant_of, running_cycle
 
@@ -89,3 +90,22 @@ def test_a_manager_follows_the_participants_below_them_at_launch_and_now(company
 
 def test_someone_outside_every_cycle_follows_no_participant(company):
     assert _seen(company["stranger"], Participant) == set()
+
+
+def _waiting(person: Person) -> set[Person]:
+    rows, total = pending_approvals(person)
+    assert total == len(rows)
+    return {row.participant.person for row in rows}
+
+
+def test_approvals_list_people_waiting_below_the_manager_at_launch(company):
+    assert _waiting(company["manager"]) == {company["peer"], company["moved"]}
+
+
+def test_approvals_list_people_waiting_below_the_manager_now(company):
+    assert _waiting(company["other_manager"]) == {company["moved"], company["outsider"]}
+
+
+def test_approvals_leave_out_the_manager_themselves_and_people_elsewhere(company):
+    assert _waiting(company["report"]) == set()
+    assert _waiting(company["boss"]) == {company["peer"], company["moved"], company["outsider"]}

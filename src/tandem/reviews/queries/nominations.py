@@ -291,24 +291,28 @@ class PendingCycle:
     proposed: int
 
 
-def _subtree(user: Any) -> Q:
-    """Participants in the user's subtree at launch (their manager then, or under them by
-    the snapshot path) or now (under them by the person's path), never the user.
+def _subtree(user: Any, among: QuerySet[Participant]) -> Q:
+    """Participants of `among` in the user's subtree at launch (their manager then, or under
+    them by the snapshot path) or now (under them by the person's path), never the user.
 
     Each of the three is looked up on its own index and the ids are united: as one OR
     across the join, PostgreSQL scanned every participant of every cycle (423 ms, and as
-    much again for the count, on an HR admin's approvals page at 100k people)."""
+    much again for the count, on an HR admin's approvals page at 100k people). Each branch
+    is narrowed by `among` itself: united first and narrowed after, the 7,600 people under
+    an HR admin were hashed against every participant (a sequential scan of 190,000 rows,
+    150–200 ms, twice)."""
     actor = actor_for(user)
     if actor is None:
         return Q(pk__in=[])
-    me = actor.person
-    ids = Participant.objects.filter(manager_id=me.pk).order_by().values("pk")
-    if me.path:
+    me = actor.person.pk
+    path = actor.person.path
+    ids = among.filter(manager_id=me).order_by().values("pk")
+    if path:
         ids = ids.union(
-            Participant.objects.filter(path__startswith=me.path).order_by().values("pk"),
-            Participant.objects.filter(person__path__startswith=me.path).order_by().values("pk"),
+            among.filter(path__startswith=path).order_by().values("pk"),
+            among.filter(person__path__startswith=path).order_by().values("pk"),
         )
-    return Q(pk__in=ids) & ~Q(person_id=me.pk)
+    return Q(pk__in=ids) & ~Q(person_id=me)
 
 
 def _approving_now(cycle_ref: str) -> Exists:
@@ -328,15 +332,15 @@ def pending_approvals(user: Any, cycle: Cycle | None = None) -> tuple[list[Appro
     """Participants in the user's subtree (at launch or now) whose proposed peers wait for
     approval while it can still be given (running cycle, nomination phase open), with
     counts; at most 100, and how many there are in all."""
-    participants = scope(user, Participant.objects.all()).filter(
-        _subtree(user),
+    waiting = Participant.objects.filter(
         _approving_now("cycle_id"),
         removed_at__isnull=True,
         cycle__status=CycleStatus.ACTIVE,
         nominations__status=NominationStatus.PROPOSED,
     )
     if cycle is not None:
-        participants = participants.filter(cycle=cycle)
+        waiting = waiting.filter(cycle=cycle)
+    participants = scope(user, Participant.objects.all()).filter(_subtree(user, waiting))
     ids = participants.values("pk").distinct()
     counted = (
         Participant.objects.filter(pk__in=ids)

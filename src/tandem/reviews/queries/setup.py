@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from tandem.access.rules import NotAllowed, require, scope
 from tandem.core import pagination
@@ -137,12 +138,20 @@ def templates_by_relationship() -> dict[str, list[Template]]:
 
 def cycles(user: Any) -> QuerySet[Cycle]:
     _manage(user)
+    # Counted per cycle in a subquery, from the partial index of the participants not
+    # removed (`participant_manager_page`, cycle first): as a join grouped by cycle,
+    # PostgreSQL read every participant of every cycle (220 ms at 100k people).
+    present = (
+        Participant.objects.filter(cycle_id=OuterRef("pk"), removed_at__isnull=True)
+        .order_by()
+        .values("cycle_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         scope(user, Cycle.objects.all())
         .annotate(
-            participant_count=Count(
-                "participants", filter=Q(participants__removed_at__isnull=True), distinct=True
-            )
+            participant_count=Coalesce(Subquery(present, output_field=IntegerField()), Value(0))
         )
         .order_by("-period_end", "-id")
     )

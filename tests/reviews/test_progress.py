@@ -221,3 +221,37 @@ def test_my_reviews_lists_open_ones_to_do_and_submitted_ones_in_history(cycle_an
     assert mine.to_do[0].due_on == timezone.localdate() + timedelta(days=14)
     (own,) = mine.about_me
     assert own.manager_review_words == "Your manager has not started your review yet."
+
+
+@pytest.mark.parametrize("reader", ["hr", "partner", "top", "m1", "a"])
+def test_completion_and_departments_in_one_pass_match_each_on_its_own(cycle_and_people, reader):  # type: ignore[no-untyped-def]
+    cycle, people = cycle_and_people
+    nominate(participant_of(cycle, people["a"]), people["b"])
+    sales = people["a"].department
+    user = {"hr": hr_admin(), "partner": hr_partner([sales])}.get(reader) or people[reader]
+    together = progress.completion_and_departments(user, cycle)
+    assert together == (progress.completion(user, cycle), progress.by_department(user, cycle))
+
+
+def test_completion_and_departments_take_one_pass(cycle_and_people):  # type: ignore[no-untyped-def]
+    cycle, _ = cycle_and_people
+    user = hr_admin()
+    progress.completion(user, cycle)
+    with CaptureQueriesContext(connection) as apart:
+        progress.completion(user, cycle)
+        progress.by_department(user, cycle)
+    with CaptureQueriesContext(connection) as together:
+        progress.completion_and_departments(user, cycle)
+    assert len(together) == len(apart) - 1
+
+
+def test_with_more_departments_than_shown_the_completion_still_counts_everyone(
+    cycle_and_people, monkeypatch
+):  # type: ignore[no-untyped-def]
+    cycle, _ = cycle_and_people
+    user = hr_admin()
+    monkeypatch.setattr(progress, "DEPARTMENT_LIMIT", 1)
+    completion, departments = progress.completion_and_departments(user, cycle)
+    assert completion == progress.completion(user, cycle)
+    assert completion.participants == 7
+    assert len(departments) == 1

@@ -189,22 +189,27 @@ RELATIONSHIP_LABELS: dict[str, str] = {
 }
 
 
-def _participant_figures(cycle: Cycle, participants: QuerySet[Participant]) -> dict[str, int]:
+def _participant_sums(cycle: Cycle) -> dict[str, Any]:
     """People, manager reviews done, shared, acknowledged, the nominations and the reviews
-    of each relationship: one aggregate over the participants' counters."""
+    of each relationship, summed from the participants' counters."""
     sums: dict[str, Any] = {}
     for relationship in Relationship.values:
         for what in ("total", "done", "started"):
             name = f"{relationship}_{what}"
             sums[name] = Sum(name)
-    figures = participants.aggregate(
-        total=Count("pk"),
-        manager_done_people=Count("pk", filter=Q(manager_done__gt=0)),
-        shared=Count("pk", filter=Q(shared_at__isnull=False)),
-        acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+    return {
+        "total": Count("pk"),
+        "manager_done_people": Count("pk", filter=Q(manager_done__gt=0)),
+        "shared": Count("pk", filter=Q(shared_at__isnull=False)),
+        "acknowledged": Count("pk", filter=Q(acknowledged_at__isnull=False)),
         **_nomination_figures(cycle),
         **sums,
-    )
+    }
+
+
+def _participant_figures(cycle: Cycle, participants: QuerySet[Participant]) -> dict[str, int]:
+    """`_participant_sums` in one aggregate over the participants."""
+    figures = participants.aggregate(**_participant_sums(cycle))
     return {key: value or 0 for key, value in figures.items()}
 
 
@@ -220,16 +225,20 @@ def _nomination_figures(cycle: Cycle) -> dict[str, Any]:
     }
 
 
-def completion(user: Any, cycle: Cycle, today: date | None = None) -> Progress:
+def completion(
+    user: Any, cycle: Cycle, today: date | None = None, *, people: dict[str, int] | None = None
+) -> Progress:
     """Completion by phase for the participants `user` follows. Three queries: the cycle's
-    forms and phases, and one aggregate of the participants' counters."""
+    forms and phases, and one aggregate of the participants' counters (none when `people`,
+    those figures, is given: `completion_and_departments`)."""
     today = today or timezone.localdate()
     phases = phases_of(cycle)
     upward_hidden = rules.upward_states_hidden(actor_for(user), cycle)
     taking_part = set(cycle.forms.values_list("relationship", flat=True))
     relationships = [r for r in Relationship.values if r in taking_part]
     overdue = overdue_relationships(cycle, today)
-    people = _participant_figures(cycle, followed_participants(user, cycle))
+    if people is None:
+        people = _participant_figures(cycle, followed_participants(user, cycle))
     figures: list[PhaseFigure] = []
 
     def add(key: str, label: str, kind: str, **values: Any) -> None:
@@ -362,16 +371,47 @@ def _figure(row: dict[str, Any], name: str) -> GroupFigure:
     )
 
 
-def by_department(user: Any, cycle: Cycle) -> list[GroupFigure]:
-    """Per department as frozen at launch, in name order: one grouped query."""
-    rows = (
+def _department_rows(user: Any, cycle: Cycle, **more: Any) -> QuerySet[Any]:
+    return (
         followed_participants(user, cycle)
         .annotate(key=Coalesce("department_id", 0))
         .values("key", "department_name")
-        .annotate(**_group_counts(upward=not rules.upward_states_hidden(actor_for(user), cycle)))
-        .order_by("department_name", "key")[:DEPARTMENT_LIMIT]
+        # `more` first: its sums read the participants' counters, which the group counts'
+        # names (`manager_total`, `manager_done`) would shadow.
+        .annotate(
+            **more,
+            **_group_counts(upward=not rules.upward_states_hidden(actor_for(user), cycle)),
+        )
+        .order_by("department_name", "key")
     )
+
+
+def by_department(user: Any, cycle: Cycle) -> list[GroupFigure]:
+    """Per department as frozen at launch, in name order: one grouped query."""
+    rows = _department_rows(user, cycle)[:DEPARTMENT_LIMIT]
     return [_figure(row, row["department_name"] or "No department") for row in rows]
+
+
+def completion_and_departments(
+    user: Any, cycle: Cycle, today: date | None = None
+) -> tuple[Progress, list[GroupFigure]]:
+    """`completion` and `by_department` from one pass over the participants: the grouped
+    query also sums the completion figures per department, added up here. Each was a pass
+    over the cycle's participants (80–90 ms each at 100k people). With more departments
+    than the page shows, the completion figures are one aggregate of their own, as before."""
+    sums = {f"all_{key}": value for key, value in _participant_sums(cycle).items()}
+    rows = list(_department_rows(user, cycle, **sums)[: DEPARTMENT_LIMIT + 1])
+    people: dict[str, int] | None = None
+    if len(rows) <= DEPARTMENT_LIMIT:
+        people = dict.fromkeys(_participant_sums(cycle), 0)
+        for row in rows:
+            for key in people:
+                people[key] += row[f"all_{key}"] or 0
+    progress = completion(user, cycle, today, people=people)
+    departments = [
+        _figure(row, row["department_name"] or "No department") for row in rows[:DEPARTMENT_LIMIT]
+    ]
+    return progress, departments
 
 
 @dataclass

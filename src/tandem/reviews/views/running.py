@@ -79,13 +79,13 @@ def cycle(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
     except queries.BadCursor as bad:
         cursor_error, cursor = str(bad), None
         managers = queries.by_manager(request.user, found)
-    progress = queries.completion(request.user, found)
+    progress, departments = queries.completion_and_departments(request.user, found)
     remindable = {p.kind for p in queries.remindable_phases(found)}
     context: dict[str, Any] = {
         "cycle": found,
         "progress": progress,
         "phases": sorted(phases_of(found).values(), key=lambda p: (p.opens_on, p.pk)),
-        "departments": queries.by_department(request.user, found),
+        "departments": departments,
         "managers": managers,
         "cursor_error": cursor_error,
         "is_later_page": bool(cursor),

@@ -13,6 +13,8 @@ left running on a shared server opens seven accounts, not a hundred thousand.
 from __future__ import annotations
 
 import random
+import resource
+import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -535,12 +537,53 @@ class _Dept:
     head: int | None = None
 
 
+@dataclass(frozen=True)
+class DemoPart:
+    """How long one part of the demo (the org, each feature's data, the commit) took, and
+    the process's peak memory when it ended (peak resident set size, which only grows)."""
+
+    name: str
+    seconds: float
+    peak_mb: float
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident set size so far, in MB (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _Parts:
+    """Times each part of the load and tells the caller when the next one starts."""
+
+    def __init__(self, started: Callable[[str], None]) -> None:
+        self.started = started
+        self.parts: list[DemoPart] = []
+        self.name = ""
+        self.since = 0.0
+
+    def begin(self, name: str) -> None:
+        self.end()
+        self.name, self.since = name, time.perf_counter()
+        self.started(name)
+
+    def end(self) -> None:
+        if self.name:
+            seconds = time.perf_counter() - self.since
+            self.parts.append(DemoPart(self.name, seconds, peak_rss_mb()))
+            self.name = ""
+
+
+def _no_part(name: str) -> None:
+    return None
+
+
 @dataclass
 class DemoResult:
     people: int
     departments: int
     reporting_lines: int
     logins: list[DemoLogin]
+    parts: list[DemoPart] = field(default_factory=list)
 
 
 class _Names:
@@ -951,14 +994,20 @@ def load_demo(
     by: Any = SYSTEM,
     today: date | None = None,
     progress: Progress = _no_progress,
+    part_started: Callable[[str], None] = _no_part,
 ) -> DemoResult:
-    """Generate the demo company and write it in bulk. Refuses a database with people."""
+    """Generate the demo company and write it in bulk. Refuses a database with people.
+
+    `part_started(name)` is called as each part begins (org, then each feature's demo in
+    registration order, then the commit); the result says how long each took."""
     require(by, "people.import")
     if people < MIN_PEOPLE:
         raise ValueError(f"people: the demo needs at least {MIN_PEOPLE} people (got {people}).")
     if not org_is_empty():
         raise DemoRefused("The database already has people; the demo only loads into an empty one.")
     today = today or timezone.localdate()
+    parts = _Parts(part_started)
+    parts.begin("org")
     builder = _Builder(people=people, seed=seed, today=today)
     builder.build()
     names = _Names()
@@ -1080,7 +1129,9 @@ def load_demo(
             defaults={"purposes": list(PROGRAM_PURPOSES), "purpose_statement": PROGRAM_STATEMENT},
         )
         for load_feature_demo in _DEMO_LOADERS:
+            parts.begin(_part_name(load_feature_demo))
             load_feature_demo(seed=seed, today=today, progress=progress)
+        parts.begin("commit")
         record(
             actor=by,
             kind="demo.load",
@@ -1094,9 +1145,18 @@ def load_demo(
             },
             note="Demo company loaded",
         )
+    parts.end()
     return DemoResult(
         people=len(persons),
         departments=len(depts),
         reporting_lines=len(lines),
         logins=demo_logins(),
+        parts=parts.parts,
     )
+
+
+def _part_name(load: DemoLoader) -> str:
+    """A feature demo's part name: its app's (tandem.goals.demo -> goals)."""
+    module = getattr(load, "__module__", "") or ""
+    pieces = module.split(".")
+    return pieces[1] if len(pieces) > 2 and pieces[0] == "tandem" else module or "feature"

@@ -28,7 +28,7 @@ from django.utils import timezone
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import SYSTEM, require
 from tandem.audit.services import record
-from tandem.core.bulk import next_id, reset_sequences
+from tandem.core.bulk import checks_and_indexes_after, next_id, reset_sequences
 from tandem.org import tree
 from tandem.org.models import (
     Company,
@@ -1022,115 +1022,125 @@ def load_demo(
             raise DemoRefused(
                 "The database already has departments; the demo only loads into an empty one."
             )
-        person_base = next_id(Person)
-        dept_base = next_id(Department)
+        with checks_and_indexes_after():
+            person_base = next_id(Person)
+            dept_base = next_id(Department)
 
-        def pk_of(index: int) -> int:
-            return person_base + index
+            def pk_of(index: int) -> int:
+                return person_base + index
 
-        rows = builder.rows
-        depts: list[Department] = []
-        dept_paths: dict[int, str] = {}
-        for d in builder.depts:
-            pk = dept_base + d.index
-            parent_pk = dept_base + d.parent if d.parent is not None else None
-            path = tree.path_for(dept_paths.get(parent_pk) if parent_pk else None, pk)
-            dept_paths[pk] = path
-            depts.append(
-                Department(
+            rows = builder.rows
+            depts: list[Department] = []
+            dept_paths: dict[int, str] = {}
+            for d in builder.depts:
+                pk = dept_base + d.index
+                parent_pk = dept_base + d.parent if d.parent is not None else None
+                path = tree.path_for(dept_paths.get(parent_pk) if parent_pk else None, pk)
+                dept_paths[pk] = path
+                depts.append(
+                    Department(
+                        id=pk,
+                        name=d.unit.name,
+                        parent_id=parent_pk,
+                        head_id=pk_of(d.head) if d.head is not None else None,
+                        path=path,
+                        depth=tree.depth_of(path),
+                    )
+                )
+
+            paths = tree.compute_paths(
+                {
+                    pk_of(r.index): (pk_of(r.manager) if r.manager is not None else None)
+                    for r in rows
+                }
+            )
+            demo_hash = make_password(DEMO_PASSWORD)
+            emails_taken: dict[str, int] = {}
+            login_email = {key: email for key, _, email in LOGIN_ROLES}
+            alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+            now = timezone.now()
+            persons: list[Person] = []
+            for row in rows:
+                _, time_zone, locales, _ = LOCATIONS[row.location]
+                first, last = names.draw(rng, rng.choice(locales))
+                preferred = NICKNAMES.get(first, "") if rng.random() < 0.5 else ""
+                if row.login:
+                    email = login_email[row.login]
+                    password = demo_hash
+                else:
+                    local = f"{_ascii_slug(preferred or first) or 'person'}.{_ascii_slug(last)}"
+                    seen = emails_taken.get(local, 0)
+                    emails_taken[local] = seen + 1
+                    email = f"{local}{seen + 1 if seen else ''}@{DEMO_DOMAIN}"
+                    password = UNUSABLE_PASSWORD_PREFIX + "".join(rng.choices(alphabet, k=40))
+                pk = pk_of(row.index)
+                path = paths[pk]
+                person = Person(
                     id=pk,
-                    name=d.unit.name,
-                    parent_id=parent_pk,
-                    head_id=pk_of(d.head) if d.head is not None else None,
+                    email=email,
+                    employee_id=f"BF{row.index + 1:06d}",
+                    first_name=first,
+                    last_name=last,
+                    preferred_name=preferred,
+                    title=row.title,
+                    level=row.level,
+                    department_id=dept_base + row.unit,
+                    location=LOCATIONS[row.location][0],
+                    time_zone=time_zone,
+                    start_date=row.start,
+                    status=row.status,
+                    end_date=row.end,
+                    manager_id=pk_of(row.manager) if row.manager is not None else None,
+                    is_active=row.status != PersonStatus.LEFT,
                     path=path,
                     depth=tree.depth_of(path),
+                    password=password,
+                    created_at=now,
                 )
+                person.refresh_derived_fields()
+                persons.append(person)
+
+            lines = _reporting_lines(builder, rows, pk_of)
+            total = len(depts) + len(persons) + len(lines)
+            done = [0]
+            progress("departments", 0, total)
+            _bulk(Department, depts, "departments", progress, done, total)
+            _bulk(Person, persons, "people", progress, done, total)
+            _bulk(ReportingLine, lines, "reporting lines", progress, done, total)
+            reset_sequences([Person, Department])
+
+            by_login = {row.login: persons[row.index] for row in rows if row.login}
+            for key, role in (
+                ("hr", Role.HR_ADMIN),
+                ("partner", Role.HR_PARTNER),
+                ("exec", Role.EXECUTIVE),
+                ("it", Role.IT_ADMIN),
+            ):
+                grant = RoleGrant.objects.create(person=by_login[key], role=role)
+                if role == Role.HR_PARTNER:
+                    grant.departments.set(
+                        [d for d in depts if d.name in ("Sales", "Customer Success")]
+                    )
+
+            Company.objects.update_or_create(
+                pk=1, defaults={"name": COMPANY_NAME, "mission": COMPANY_MISSION}
             )
-
-        paths = tree.compute_paths(
-            {pk_of(r.index): (pk_of(r.manager) if r.manager is not None else None) for r in rows}
-        )
-        demo_hash = make_password(DEMO_PASSWORD)
-        emails_taken: dict[str, int] = {}
-        login_email = {key: email for key, _, email in LOGIN_ROLES}
-        alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-        now = timezone.now()
-        persons: list[Person] = []
-        for row in rows:
-            _, time_zone, locales, _ = LOCATIONS[row.location]
-            first, last = names.draw(rng, rng.choice(locales))
-            preferred = NICKNAMES.get(first, "") if rng.random() < 0.5 else ""
-            if row.login:
-                email = login_email[row.login]
-                password = demo_hash
-            else:
-                local = f"{_ascii_slug(preferred or first) or 'person'}.{_ascii_slug(last)}"
-                seen = emails_taken.get(local, 0)
-                emails_taken[local] = seen + 1
-                email = f"{local}{seen + 1 if seen else ''}@{DEMO_DOMAIN}"
-                password = UNUSABLE_PASSWORD_PREFIX + "".join(rng.choices(alphabet, k=40))
-            pk = pk_of(row.index)
-            path = paths[pk]
-            person = Person(
-                id=pk,
-                email=email,
-                employee_id=f"BF{row.index + 1:06d}",
-                first_name=first,
-                last_name=last,
-                preferred_name=preferred,
-                title=row.title,
-                level=row.level,
-                department_id=dept_base + row.unit,
-                location=LOCATIONS[row.location][0],
-                time_zone=time_zone,
-                start_date=row.start,
-                status=row.status,
-                end_date=row.end,
-                manager_id=pk_of(row.manager) if row.manager is not None else None,
-                is_active=row.status != PersonStatus.LEFT,
-                path=path,
-                depth=tree.depth_of(path),
-                password=password,
-                created_at=now,
+            CompanyValue.objects.all().delete()
+            CompanyValue.objects.bulk_create(
+                CompanyValue(name=name, description=description, position=position)
+                for position, (name, description) in enumerate(COMPANY_VALUES)
             )
-            person.refresh_derived_fields()
-            persons.append(person)
-
-        lines = _reporting_lines(builder, rows, pk_of)
-        total = len(depts) + len(persons) + len(lines)
-        done = [0]
-        progress("departments", 0, total)
-        _bulk(Department, depts, "departments", progress, done, total)
-        _bulk(Person, persons, "people", progress, done, total)
-        _bulk(ReportingLine, lines, "reporting lines", progress, done, total)
-        reset_sequences([Person, Department])
-
-        by_login = {row.login: persons[row.index] for row in rows if row.login}
-        for key, role in (
-            ("hr", Role.HR_ADMIN),
-            ("partner", Role.HR_PARTNER),
-            ("exec", Role.EXECUTIVE),
-            ("it", Role.IT_ADMIN),
-        ):
-            grant = RoleGrant.objects.create(person=by_login[key], role=role)
-            if role == Role.HR_PARTNER:
-                grant.departments.set([d for d in depts if d.name in ("Sales", "Customer Success")])
-
-        Company.objects.update_or_create(
-            pk=1, defaults={"name": COMPANY_NAME, "mission": COMPANY_MISSION}
-        )
-        CompanyValue.objects.all().delete()
-        CompanyValue.objects.bulk_create(
-            CompanyValue(name=name, description=description, position=position)
-            for position, (name, description) in enumerate(COMPANY_VALUES)
-        )
-        Program.objects.update_or_create(
-            pk=1,
-            defaults={"purposes": list(PROGRAM_PURPOSES), "purpose_statement": PROGRAM_STATEMENT},
-        )
-        for load_feature_demo in _DEMO_LOADERS:
-            parts.begin(_part_name(load_feature_demo))
-            load_feature_demo(seed=seed, today=today, progress=progress)
+            Program.objects.update_or_create(
+                pk=1,
+                defaults={
+                    "purposes": list(PROGRAM_PURPOSES),
+                    "purpose_statement": PROGRAM_STATEMENT,
+                },
+            )
+            for load_feature_demo in _DEMO_LOADERS:
+                parts.begin(_part_name(load_feature_demo))
+                load_feature_demo(seed=seed, today=today, progress=progress)
+            parts.begin("keys and indexes")
         parts.begin("commit")
         record(
             actor=by,

@@ -1,9 +1,10 @@
 """The demo company: a realistic organisation with history, generated from a seed.
 
 Everything is built in Python first (ids, materialized paths, derived name columns,
-reporting-line history) and then written with `bulk_create` in batches, inside one
-transaction, so 100,000 people load in minutes rather than hours. The same seed (and the
-same "today") always gives the same company.
+reporting-line history) and streamed as plain rows (`core.bulk.RowSink`: COPY on
+PostgreSQL), inside one transaction, with foreign keys and secondary indexes put back once
+the rows are in, so 100,000 people load in minutes rather than hours. The same seed (and
+the same "today") always gives the same company.
 
 Only the demo log-ins (hr@, exec@, director@, manager@, employee@, it@, partner@) can sign
 in, all with the password DEMO_PASSWORD; everyone else has an unusable password, so a demo
@@ -28,7 +29,7 @@ from django.utils import timezone
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import SYSTEM, require
 from tandem.audit.services import record
-from tandem.core.bulk import checks_and_indexes_after, next_id, reset_sequences
+from tandem.core.bulk import RowSink, checks_and_indexes_after, next_id, reset_sequences
 from tandem.org import tree
 from tandem.org.models import (
     Company,
@@ -37,6 +38,7 @@ from tandem.org.models import (
     Person,
     PersonStatus,
     ReportingLine,
+    derived_name_columns,
 )
 from tandem.program.models import Program, Purpose
 
@@ -882,35 +884,43 @@ class _Builder:
         self.assign_leave()
 
 
-T = TypeVar("T", bound=models.Model)
+PERSON_FIELDS = (
+    "id", "password", "last_login", "email", "employee_id", "first_name", "last_name",
+    "preferred_name", "title", "level", "department", "location", "time_zone", "start_date",
+    "status", "end_date", "manager", "is_active", "path", "depth", "sort_name", "search_text",
+    "created_at",
+)  # fmt: skip
 
 
-def _bulk(
-    model: type[T], objs: Sequence[T], stage: str, progress: Progress, done: list[int], total: int
-) -> None:
-    for start in range(0, len(objs), BATCH_SIZE):
-        batch = objs[start : start + BATCH_SIZE]
-        model._default_manager.bulk_create(batch, batch_size=BATCH_SIZE)
-        done[0] += len(batch)
-        progress(stage, done[0], total)
+class _Sink(RowSink):
+    """Rows for one table, BATCH_SIZE at a time, telling `written(rows so far)` after each."""
+
+    def __init__(
+        self, model: type[models.Model], names: Sequence[str], written: Callable[[int], None]
+    ) -> None:
+        super().__init__(model, names, chunk=BATCH_SIZE)
+        self.written = written
+
+    def flushed(self, written: int) -> None:
+        self.written(self.count)
+
+
+ReportingLineRow = tuple[int, int | None, date, date | None]  # person, manager, start, end
 
 
 def _reporting_lines(
     builder: _Builder, rows: list[_Row], pk_of: Callable[[int], int]
-) -> list[ReportingLine]:
+) -> Iterator[ReportingLineRow]:
     """Current and past reporting lines, consistent with start dates.
 
     Someone hired before their current manager first reported to the closest manager
     above who was already there; some others changed teams once in the past."""
     rng = builder.rng
-    lines: list[ReportingLine] = []
     last_change = builder.today - timedelta(days=30)
     for row in rows:
         final_end = row.end
         if row.manager is None:
-            lines.append(
-                ReportingLine(person_id=pk_of(row.index), manager_id=None, start_date=row.start)
-            )
+            yield (pk_of(row.index), None, row.start, None)
             continue
         manager = rows[row.manager]
         previous: int | None = None
@@ -932,32 +942,11 @@ def _reporting_lines(
                 previous = rng.choice(peers)
                 switch = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
         if switch is not None and (final_end is None or switch < final_end):
-            lines.append(
-                ReportingLine(
-                    person_id=pk_of(row.index),
-                    manager_id=pk_of(previous) if previous is not None else None,
-                    start_date=row.start,
-                    end_date=switch,
-                )
-            )
-            lines.append(
-                ReportingLine(
-                    person_id=pk_of(row.index),
-                    manager_id=pk_of(row.manager),
-                    start_date=switch,
-                    end_date=final_end,
-                )
-            )
+            before = pk_of(previous) if previous is not None else None
+            yield (pk_of(row.index), before, row.start, switch)
+            yield (pk_of(row.index), pk_of(row.manager), switch, final_end)
         else:
-            lines.append(
-                ReportingLine(
-                    person_id=pk_of(row.index),
-                    manager_id=pk_of(row.manager),
-                    start_date=row.start,
-                    end_date=final_end,
-                )
-            )
-    return lines
+            yield (pk_of(row.index), pk_of(row.manager), row.start, final_end)
 
 
 def org_is_empty() -> bool:
@@ -1059,7 +1048,8 @@ def load_demo(
             login_email = {key: email for key, _, email in LOGIN_ROLES}
             alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
             now = timezone.now()
-            persons: list[Person] = []
+            total = len(depts) + len(rows)
+            people_sink = _Sink(Person, PERSON_FIELDS, lambda n: progress("people", n, total))
             for row in rows:
                 _, time_zone, locales, _ = LOCATIONS[row.location]
                 first, last = names.draw(rng, rng.choice(locales))
@@ -1075,48 +1065,62 @@ def load_demo(
                     password = UNUSABLE_PASSWORD_PREFIX + "".join(rng.choices(alphabet, k=40))
                 pk = pk_of(row.index)
                 path = paths[pk]
-                person = Person(
-                    id=pk,
-                    email=email,
-                    employee_id=f"BF{row.index + 1:06d}",
+                sort_name, search_text = derived_name_columns(
                     first_name=first,
                     last_name=last,
                     preferred_name=preferred,
                     title=row.title,
-                    level=row.level,
-                    department_id=dept_base + row.unit,
-                    location=LOCATIONS[row.location][0],
-                    time_zone=time_zone,
-                    start_date=row.start,
-                    status=row.status,
-                    end_date=row.end,
-                    manager_id=pk_of(row.manager) if row.manager is not None else None,
-                    is_active=row.status != PersonStatus.LEFT,
-                    path=path,
-                    depth=tree.depth_of(path),
-                    password=password,
-                    created_at=now,
+                    email=email,
                 )
-                person.refresh_derived_fields()
-                persons.append(person)
-
-            lines = _reporting_lines(builder, rows, pk_of)
-            total = len(depts) + len(persons) + len(lines)
-            done = [0]
-            progress("departments", 0, total)
-            _bulk(Department, depts, "departments", progress, done, total)
-            _bulk(Person, persons, "people", progress, done, total)
-            _bulk(ReportingLine, lines, "reporting lines", progress, done, total)
+                people_sink.add(
+                    (
+                        pk,
+                        password,
+                        None,
+                        email,
+                        f"BF{row.index + 1:06d}",
+                        first,
+                        last,
+                        preferred,
+                        row.title,
+                        row.level,
+                        dept_base + row.unit,
+                        LOCATIONS[row.location][0],
+                        time_zone,
+                        row.start,
+                        row.status,
+                        row.end,
+                        pk_of(row.manager) if row.manager is not None else None,
+                        row.status != PersonStatus.LEFT,
+                        path,
+                        tree.depth_of(path),
+                        sort_name,
+                        search_text,
+                        now,
+                    )
+                )
+            progress("departments", 0, len(depts))
+            Department.objects.bulk_create(depts)
+            people_sink.flush()
+            lines_sink = _Sink(
+                ReportingLine,
+                ("person", "manager", "start_date", "end_date"),
+                lambda n: progress("reporting lines", n, n),
+            )
+            for line in _reporting_lines(builder, rows, pk_of):
+                lines_sink.add(line)
+            lines_sink.flush()
+            people_count, lines_count = people_sink.added, lines_sink.added
             reset_sequences([Person, Department])
 
-            by_login = {row.login: persons[row.index] for row in rows if row.login}
+            by_login = {row.login: pk_of(row.index) for row in rows if row.login}
             for key, role in (
                 ("hr", Role.HR_ADMIN),
                 ("partner", Role.HR_PARTNER),
                 ("exec", Role.EXECUTIVE),
                 ("it", Role.IT_ADMIN),
             ):
-                grant = RoleGrant.objects.create(person=by_login[key], role=role)
+                grant = RoleGrant.objects.create(person_id=by_login[key], role=role)
                 if role == Role.HR_PARTNER:
                     grant.departments.set(
                         [d for d in depts if d.name in ("Sales", "Customer Success")]
@@ -1148,18 +1152,18 @@ def load_demo(
             object_type="org.company",
             object_label=COMPANY_NAME,
             changes={
-                "people": len(persons),
+                "people": people_count,
                 "departments": len(depts),
-                "reporting_lines": len(lines),
+                "reporting_lines": lines_count,
                 "seed": seed,
             },
             note="Demo company loaded",
         )
     parts.end()
     return DemoResult(
-        people=len(persons),
+        people=people_count,
         departments=len(depts),
-        reporting_lines=len(lines),
+        reporting_lines=lines_count,
         logins=demo_logins(),
         parts=parts.parts,
     )

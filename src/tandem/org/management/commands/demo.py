@@ -109,10 +109,16 @@ class Command(BaseCommand):
         table = Table(title="Time and memory of each part")
         table.add_column("Part")
         table.add_column("Seconds", justify="right")
+        table.add_column("CPU seconds (this process)", justify="right")
         table.add_column("Peak memory so far (MB)", justify="right")
         for part in parts:
-            table.add_row(part.name, f"{part.seconds:.1f}", f"{part.peak_mb:,.0f}")
-        table.add_row("total", f"{seconds:.1f}", f"{demo.peak_rss_mb():,.0f}", style="bold")
+            table.add_row(
+                part.name, f"{part.seconds:.1f}", f"{part.cpu_seconds:.1f}", f"{part.peak_mb:,.0f}"
+            )
+        cpu = sum(part.cpu_seconds for part in parts)
+        table.add_row(
+            "total", f"{seconds:.1f}", f"{cpu:.1f}", f"{demo.peak_rss_mb():,.0f}", style="bold"
+        )
         console.print(table)
 
     def _print_logins(self, console: Console, logins: list[demo.DemoLogin]) -> None:

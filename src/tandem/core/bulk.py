@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -129,7 +131,8 @@ class RowSink:
     """Rows for one table, kept as plain tuples (values in the order of the field `names`)
     and written `chunk` at a time with write_rows. Foreign keys are checked at commit, so
     tables may be written in any order. On SQLite, aware datetimes (drawn in UTC) and UUIDs
-    are adapted as they are written; PostgreSQL's COPY takes them as they are."""
+    are adapted as they are written (values adapted already are left alone); PostgreSQL's
+    COPY takes them as they are."""
 
     def __init__(self, model: type[models.Model], names: Sequence[str], *, chunk: int):
         meta = model._meta
@@ -171,9 +174,9 @@ class RowSink:
             return row
         values = list(row)
         for i in self.datetimes:
-            if values[i] is not None:
+            if isinstance(values[i], datetime):  # not None, not adapted already
                 values[i] = str(values[i].replace(tzinfo=None))  # drawn in UTC
         for i in self.uuids:
-            if values[i] is not None:
+            if isinstance(values[i], UUID):
                 values[i] = values[i].hex
         return tuple(values)

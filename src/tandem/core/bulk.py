@@ -98,7 +98,9 @@ def checks_and_indexes_after() -> Iterator[None]:
         return
     yield
     with connection.cursor() as cursor:
+        # Memory to sort each index in, and to join each table with the one its key names.
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         for _, definition in indexes:
             cursor.execute(definition)
         for table, name, definition in foreign_keys:

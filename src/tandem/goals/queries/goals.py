@@ -190,6 +190,26 @@ def alignable_parents(user: Any, *, level: str, period: Period | None = None) ->
     return queryset.select_related("owner").order_by("level", "title", "id")
 
 
+def parent_menu(user: Any, *, level: str, chain_ids: list[int], limit: int) -> list[Goal]:
+    """The short "Supports" menu for a new goal of `level`: the company and team goals of
+    the open periods, and the goals of `chain_ids` (the user's managers), by level and
+    title, at most `limit`. Three bounded queries at any size: the company and team goals
+    are read in order from `goal_menu_idx` and the walk stops at `limit`; the chain's
+    goals come from the owner index; the two short id lists are then sorted together."""
+    open_goals = alignable_parents(user, level=level).filter(period__closed_at__isnull=True)
+    wide = [GoalLevel.COMPANY, GoalLevel.TEAM]
+    ids = list(open_goals.filter(level__in=wide).values_list("pk", flat=True)[:limit])
+    if chain_ids:
+        ids += open_goals.filter(owner_id__in=chain_ids).values_list("pk", flat=True)[:limit]
+    if not ids:
+        return []
+    return list(
+        Goal.objects.filter(pk__in=ids)
+        .select_related("owner")
+        .order_by("level", "title", "id")[:limit]
+    )
+
+
 def alignment_up(user: Any, goal: Goal) -> list[Goal | None]:
     """The goals above `goal`, from the top down, in one query. A parent the user may not
     see is None (shown as "a private goal")."""

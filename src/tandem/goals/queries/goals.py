@@ -13,20 +13,18 @@ from django.db.models import (
     Avg,
     Count,
     DecimalField,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from tandem.access.rules import can, scope
+from tandem.core.sql import count_rows
 from tandem.goals.models import (
     CheckIn,
     Goal,
@@ -52,21 +50,9 @@ def aligned_children() -> QuerySet[Any]:
     return Goal.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
 
 
-class CountStar(Func):
-    """`COUNT(*)` as a plain expression: a correlated count with no GROUP BY, which
-    PostgreSQL answers from the index alone (`COUNT(id)` grouped on the column read every
-    row from the table: the periods page's counts took 575 ms at 100k people, now 45)."""
-
-    template = "COUNT(*)"
-    output_field = IntegerField()
-
-
 def count_of(rows: QuerySet[Any]) -> Coalesce:
     """How many `rows` there are (a correlated subquery), 0 for none."""
-    return Coalesce(
-        Subquery(rows.annotate(c=CountStar()).values("c"), output_field=IntegerField()),
-        Value(0),
-    )
+    return count_rows(rows)
 
 
 def rollup_of(children: QuerySet[Any]) -> Subquery:

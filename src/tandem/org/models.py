@@ -159,6 +159,8 @@ class Person(AbstractBaseUser):
             # HR's search by employee id compares UPPER(employee_id): without this index that
             # branch of the search's OR made PostgreSQL scan every person (issue 11).
             models.Index(Upper("employee_id"), name="person_employee_id_upper_idx"),
+            # People still here per department, index-only (departments page and API).
+            models.Index(fields=["department", "status"], name="person_dept_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.goals.models import CheckIn, Goal, GoalComment, GoalLevel, Period, Visibility
 from tandem.goals.services import goals as services
@@ -235,6 +236,97 @@ def test_the_edit_form_still_accepts_a_visible_goal_outside_the_menu(client_for,
     assert response.status_code == 302, response.content.decode()[:2000]
     goal.refresh_from_db()
     assert goal.parent_id == elsewhere.pk
+
+
+def menu_options(page: str) -> list[int]:
+    """The goal ids of the "Supports" menu, in order."""
+    import re
+
+    menu = page[page.index('name="parent"') :]
+    menu = menu[: menu.index("</select>")]
+    return [int(pk) for pk in re.findall(r'<option value="(\d+)"', menu)]
+
+
+def test_the_new_goal_menu_leaves_out_goals_of_a_closed_period(client_for, people, period):
+    boss, report, _ = people
+    closed = PeriodFactory(
+        name="Old quarter",
+        start_date=period.start_date.replace(year=period.start_date.year - 1),
+        end_date=period.end_date.replace(year=period.end_date.year - 1),
+        closed_at=timezone.now(),
+    )
+    current = GoalFactory(owner=boss, level=GoalLevel.TEAM, period=period, title="This one")
+    old = GoalFactory(owner=boss, level=GoalLevel.TEAM, period=closed, title="Old one")
+
+    page = client_for(report).get(reverse("goals:create")).content.decode()
+
+    assert current.pk in menu_options(page) and old.pk not in menu_options(page)
+
+
+def test_the_new_goal_menu_lists_wide_goals_and_the_managers_goals_by_level_and_title(
+    client_for, people, period, monkeypatch
+):
+    boss, report, outsider = people
+    company = GoalFactory(owner=outsider, level=GoalLevel.COMPANY, period=period, title="Z")
+    team_b = GoalFactory(owner=outsider, level=GoalLevel.TEAM, period=period, title="B team")
+    team_a = GoalFactory(owner=outsider, level=GoalLevel.TEAM, period=period, title="A team")
+    boss_own = GoalFactory(owner=boss, period=period, title="Boss's own")
+    GoalFactory(owner=outsider, period=period, title="Someone else's own goal")
+
+    page = client_for(report).get(reverse("goals:create")).content.decode()
+    assert menu_options(page) == [company.pk, boss_own.pk, team_a.pk, team_b.pk]
+
+    monkeypatch.setattr("tandem.goals.forms.goals.PARENT_CHOICES_LIMIT", 2)
+    page = client_for(report).get(reverse("goals:create")).content.decode()
+    assert menu_options(page) == [company.pk, boss_own.pk]
+
+
+def test_the_new_goal_menu_takes_the_same_queries_whatever_the_number_of_goals(
+    client_for, people, period, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    boss, report, outsider = people
+    client = client_for(report)
+    GoalFactory(owner=outsider, level=GoalLevel.TEAM, period=period)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("goals:create"))
+    for _ in range(5):
+        GoalFactory(owner=outsider, level=GoalLevel.TEAM, period=period)
+        GoalFactory(owner=boss, period=period)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("goals:create"))
+
+
+def test_the_new_goal_form_still_accepts_a_visible_goal_of_a_closed_period(
+    client_for, people, period
+):
+    boss, report, _ = people
+    closed = PeriodFactory(
+        name="Old quarter",
+        start_date=period.start_date.replace(year=period.start_date.year - 1),
+        end_date=period.end_date.replace(year=period.end_date.year - 1),
+        closed_at=timezone.now(),
+    )
+    old = GoalFactory(owner=boss, level=GoalLevel.TEAM, period=closed)
+    response = client_for(report).post(
+        reverse("goals:create"),
+        {
+            "title": "Cut latency",
+            "level": "individual",
+            "period": period.pk,
+            "parent": old.pk,
+            "visibility": "public",
+            "kr-title": "p95 ms",
+            "kr-kind": "number",
+            "kr-start_value": "300",
+            "kr-target_value": "150",
+            "kr-weight": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Goal.objects.get(title="Cut latency").parent == old
 
 
 def test_a_comment_with_a_mention_is_posted(client_for, people, period):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from datetime import date
 from io import StringIO
 
@@ -262,3 +263,31 @@ def test_a_demo_log_in_signs_in_through_the_sign_in_form(loaded: demo.DemoResult
     )
     assert response.status_code == 302
     assert client.get("/people/").status_code == 200
+
+
+def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
+    names = [part.name for part in loaded.parts]
+    assert names == [
+        "org",
+        "goals",
+        "feedback",
+        "meetings",
+        "reviews",
+        "keys and indexes",
+        "commit",
+    ]
+    assert all(part.seconds >= 0 and part.cpu_seconds >= 0 for part in loaded.parts)
+    assert all(part.peak_mb > 0 for part in loaded.parts)
+
+
+def test_the_command_prints_the_time_and_memory_of_each_part() -> None:
+    out = StringIO()
+    call_command("demo", "--people", "60", "--seed", "5", stdout=out, stderr=StringIO())
+    printed = out.getvalue()
+    assert "Time and memory of each part" in printed
+    for part in ("org", "goals", "feedback", "meetings", "reviews", "commit", "total"):
+        assert f"│ {part} " in printed
+
+
+def test_loading_leaves_the_cycle_collector_as_it_was(loaded: demo.DemoResult) -> None:
+    assert gc.isenabled()

@@ -3,7 +3,8 @@ requests (answered, declined, pending), and anonymous upward feedback in release
 still-waiting batches.
 
 Runs inside the org demo's transaction (registered with org.demo.register_demo), after the people
-exist. Everything is drawn in Python from the seed and written with bulk_create. The volume
+exist. Everything is drawn in Python from the seed and streamed as plain rows (RowSink: COPY
+on PostgreSQL); the few upward-feedback rows use bulk_create. The volume
 grows with the company but more slowly than it (a few items per person up to 5,000 people,
 fewer per person beyond), so 100,000 people stay quick to load.
 """
@@ -13,13 +14,13 @@ from __future__ import annotations
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import models
 
-from tandem.core.bulk import next_id, reset_sequences
+from tandem.core.bulk import RowSink, next_id, reset_sequences
 from tandem.feedback.models import (
     AskStatus,
     Feedback,
@@ -95,6 +96,23 @@ def _bulk(model: type[models.Model], objs: list[Any], progress: Progress) -> Non
         progress(f"feedback: {model._meta.verbose_name_plural}", start + BATCH_SIZE, len(objs))
 
 
+class _Sink(RowSink):
+    """Rows for one table, BATCH_SIZE at a time, reporting progress after each write."""
+
+    def __init__(self, model: type[models.Model], names: Sequence[str], progress: Progress):
+        super().__init__(model, names, chunk=BATCH_SIZE)
+        self.label = f"feedback: {model._meta.verbose_name_plural}"
+        self.progress = progress
+
+    def flushed(self, written: int) -> None:
+        self.progress(self.label, self.count, self.count)
+
+
+FEEDBACK_FIELDS = (
+    "id", "giver", "recipient", "recipient_manager", "visibility", "text", "request", "created_at",
+)  # fmt: skip
+
+
 def volume(people: int) -> int:
     """How many feedback items a company of this size gets in the demo."""
     full = min(people, FULL_RATE_PEOPLE) * ITEMS_PER_PERSON
@@ -140,9 +158,11 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
 
     # --- Feedback and praise -------------------------------------------------------------
     feedback_base = next_id(Feedback)
-    feedback: list[Feedback] = []
-    links: list[FeedbackValue] = []
-    reactions: list[Reaction] = []
+    feedback = _Sink(Feedback, FEEDBACK_FIELDS, progress)
+    links = _Sink(
+        FeedbackValue, ("feedback", "value", "recipient", "is_public", "created_at"), progress
+    )
+    reactions = _Sink(Reaction, ("feedback", "person", "kind", "created_at"), progress)
     kinds = list(ReactionKind.values)
     focus = [pk for key, pk in logins.items() if key in ("employee", "manager", "director")]
     for index in range(volume(len(ids))):
@@ -162,53 +182,42 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
             if roll < 0.8
             else Visibility.PRIVATE
         )
-        pk = feedback_base + len(feedback)
+        pk = feedback_base + feedback.added
         created = moment(rng.randrange(HISTORY_DAYS))
         public = visibility == Visibility.PUBLIC
-        feedback.append(
-            Feedback(
-                id=pk,
-                giver_id=giver,
-                recipient_id=recipient,
-                recipient_manager_id=manager_of.get(recipient)
-                if visibility == Visibility.WITH_MANAGER
-                else None,
-                visibility=visibility,
-                text=rng.choice(PRAISE if public else FEEDBACK),
-                created_at=created,
+        feedback.add(
+            (
+                pk,
+                giver,
+                recipient,
+                manager_of.get(recipient) if visibility == Visibility.WITH_MANAGER else None,
+                str(visibility),
+                rng.choice(PRAISE if public else FEEDBACK),
+                None,
+                created,
             )
         )
         if value_ids and (public or rng.random() < 0.3):
             for value_id in rng.sample(value_ids, k=min(len(value_ids), 1 + (rng.random() < 0.3))):
-                links.append(
-                    FeedbackValue(
-                        feedback_id=pk,
-                        value_id=value_id,
-                        recipient_id=recipient,
-                        is_public=public,
-                        created_at=created,
-                    )
-                )
+                links.add((pk, value_id, recipient, public, created))
         if public:
             for reactor in {rng.choice(ids) for _ in range(rng.randrange(4))}:
-                reactions.append(
-                    Reaction(
-                        feedback_id=pk,
-                        person_id=reactor,
-                        kind=rng.choice(kinds),
-                        created_at=created,
-                    )
-                )
-    _bulk(Feedback, feedback, progress)
-    _bulk(FeedbackValue, links, progress)
-    _bulk(Reaction, reactions, progress)
+                reactions.add((pk, reactor, str(rng.choice(kinds)), created))
+    links.flush()
+    reactions.flush()
 
     # --- Requests --------------------------------------------------------------------------
     request_base = next_id(FeedbackRequest)
-    requests: list[FeedbackRequest] = []
-    asks: list[FeedbackAsk] = []
-    answers: list[Feedback] = []
-    answer_base = feedback_base + len(feedback)
+    requests = _Sink(
+        FeedbackRequest,
+        ("id", "requester", "subject", "questions", "due_date", "visibility", "created_at"),
+        progress,
+    )
+    asks = _Sink(
+        FeedbackAsk,
+        ("request", "person", "status", "due_date", "feedback", "decline_reason", "responded_at"),
+        progress,
+    )
     n_requests = min(max(len(ids) // 10, 5), 3000)
     for index in range(n_requests):
         requester = rng.choice(ids)
@@ -222,19 +231,9 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
             if pending
             else created.date() + timedelta(days=14)
         )
-        pk = request_base + len(requests)
+        pk = request_base + requests.added
         visibility = rng.choice([Visibility.PRIVATE, Visibility.WITH_MANAGER])
-        requests.append(
-            FeedbackRequest(
-                id=pk,
-                requester_id=requester,
-                subject_id=subject,
-                questions=rng.choice(QUESTIONS),
-                due_date=due,
-                visibility=visibility,
-                created_at=created,
-            )
-        )
+        requests.add((pk, requester, subject, rng.choice(QUESTIONS), due, str(visibility), created))
         chosen = {colleague_of(subject) for _ in range(3)} - {subject, requester}
         if index < 6 and focus:
             chosen = ({focus[index % len(focus)]} | chosen) - {subject, requester}
@@ -244,35 +243,34 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
             if not pending:
                 status = AskStatus.ANSWERED if rng.random() < 0.85 else AskStatus.DECLINED
             if status == AskStatus.ANSWERED:
-                answer_id = answer_base + len(answers)
-                answers.append(
-                    Feedback(
-                        id=answer_id,
-                        giver_id=person,
-                        recipient_id=subject,
-                        recipient_manager_id=manager_of.get(subject)
-                        if visibility == Visibility.WITH_MANAGER
-                        else None,
-                        visibility=visibility,
-                        text=rng.choice(FEEDBACK),
-                        request_id=pk,
-                        created_at=created + timedelta(days=rng.randrange(1, 10)),
+                # Answers are feedback too, numbered after the feedback drawn above.
+                answer_id = feedback_base + feedback.added
+                feedback.add(
+                    (
+                        answer_id,
+                        person,
+                        subject,
+                        manager_of.get(subject) if visibility == Visibility.WITH_MANAGER else None,
+                        str(visibility),
+                        rng.choice(FEEDBACK),
+                        pk,
+                        created + timedelta(days=rng.randrange(1, 10)),
                     )
                 )
-            asks.append(
-                FeedbackAsk(
-                    request_id=pk,
-                    person_id=person,
-                    status=status,
-                    due_date=due,
-                    feedback_id=answer_id,
-                    decline_reason=rng.choice(DECLINES) if status == AskStatus.DECLINED else "",
-                    responded_at=created + timedelta(days=5) if not pending else None,
+            asks.add(
+                (
+                    pk,
+                    person,
+                    str(status),
+                    due,
+                    answer_id,
+                    rng.choice(DECLINES) if status == AskStatus.DECLINED else "",
+                    created + timedelta(days=5) if not pending else None,
                 )
             )
-    _bulk(FeedbackRequest, requests, progress)
-    _bulk(Feedback, answers, progress)
-    _bulk(FeedbackAsk, asks, progress)
+    feedback.flush()
+    requests.flush()
+    asks.flush()
     reset_sequences([Feedback, FeedbackRequest])
 
     # --- Anonymous upward feedback --------------------------------------------------------------

@@ -505,9 +505,13 @@ class _Generator:
         health = ""
         last_checkin: datetime | None = None
         previous_values = {kr.id: kr.start for kr in krs}
+        # Each check-in's "values" JSON is put together from pieces encoded once (titles)
+        # or needing no escaping (ids, decimals): the same text json.dumps gives, without
+        # encoding a list of dicts per check-in.
+        heads = {kr.id: f'{{"key_result": {kr.id}, "title": {json.dumps(kr.title)}' for kr in krs}
         for number, moment in enumerate(times, start=1):
             share_of_final = number / len(times)
-            values_now: list[dict[str, Any]] = []
+            values_now: list[str] = []
             parts = []
             for kr, final in zip(krs, finals, strict=True):
                 if kr.kind == KeyResultKind.MILESTONES:
@@ -519,9 +523,7 @@ class _Generator:
                     value = self.value_at(kr, final * share_of_final)
                 old = previous_values[kr.id]
                 if value != old:
-                    values_now.append(
-                        {"key_result": kr.id, "title": kr.title, "old": str(old), "new": str(value)}
-                    )
+                    values_now.append(f'{heads[kr.id]}, "old": "{old}", "new": "{value}"}}')
                     previous_values[kr.id] = value
                 parts.append(
                     (maths.linear(start=kr.start, target=kr.target, current=value), kr.weight)
@@ -543,7 +545,7 @@ class _Generator:
                     self.randint(*confidence),
                     self.pick(content.CHECKIN_NOTES[health]),
                     at_time,
-                    json.dumps(values_now),
+                    f"[{', '.join(values_now)}]",
                 )
             )
             last_checkin = moment

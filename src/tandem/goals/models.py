@@ -152,6 +152,13 @@ class Goal(models.Model):
             models.Index(fields=["root", "period"], name="goal_root_idx"),
             # Coverage: people of a period and the root their goals reach, index-only.
             models.Index(fields=["period", "owner", "root"], name="goal_coverage_idx"),
+            # The "Supports" menu: active company and team goals by level and title, read
+            # in order and stopped after one menu's worth.
+            models.Index(
+                fields=["level", "title", "id"],
+                condition=Q(state="active", level__in=["company", "team"]),
+                name="goal_menu_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="goal_not_own_parent"),

@@ -159,6 +159,8 @@ class Person(AbstractBaseUser):
             # HR's search by employee id compares UPPER(employee_id): without this index that
             # branch of the search's OR made PostgreSQL scan every person (issue 11).
             models.Index(Upper("employee_id"), name="person_employee_id_upper_idx"),
+            # People still here per department, index-only (departments page and API).
+            models.Index(fields=["department", "status"], name="person_dept_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -192,10 +194,23 @@ class Person(AbstractBaseUser):
 
     def refresh_derived_fields(self) -> None:
         """Recompute the name columns used for ordering and search."""
-        self.sort_name = f"{self.last_name} {self.preferred_name or self.first_name}".lower()[:210]
-        # No employee id here: it is private, and search_text is matched for everyone.
-        parts = [self.first_name, self.last_name, self.preferred_name, self.title, self.email]
-        self.search_text = " ".join(p for p in parts if p).lower()[:800]
+        self.sort_name, self.search_text = derived_name_columns(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            preferred_name=self.preferred_name,
+            title=self.title,
+            email=self.email,
+        )
+
+
+def derived_name_columns(
+    *, first_name: str, last_name: str, preferred_name: str, title: str, email: str
+) -> tuple[str, str]:
+    """A person's `sort_name` and `search_text` (for writers that hold no Person)."""
+    sort_name = f"{last_name} {preferred_name or first_name}".lower()[:210]
+    # No employee id here: it is private, and search_text is matched for everyone.
+    parts = [first_name, last_name, preferred_name, title, email]
+    return sort_name, " ".join(p for p in parts if p).lower()[:800]
 
 
 class ReportingLine(models.Model):

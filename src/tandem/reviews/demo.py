@@ -32,9 +32,9 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 
-from tandem.core.bulk import next_id, reset_sequences
+from tandem.core.bulk import RowSink, next_id, reset_sequences
 from tandem.goals.queries.goals import all_goals_overlapping
 from tandem.goals.services.periods import bounds
 from tandem.org.demo import DEMO_DOMAIN, register_demo
@@ -121,58 +121,20 @@ REVISION_COLUMNS = (
 )  # fmt: skip
 
 
-class _Sink:
-    """Rows for one table, written CHUNK at a time: COPY on PostgreSQL, executemany
-    elsewhere. Foreign keys are checked at commit, so the order of tables is free."""
+class _Sink(RowSink):
+    """Rows for one table, written CHUNK at a time (core.bulk.RowSink), reporting progress
+    after each write; `put(*values)` adds one row."""
 
     def __init__(self, model: type[models.Model], names: Sequence[str], progress: Progress):
-        meta = model._meta
-        self.table = connection.ops.quote_name(str(meta.db_table))
-        fields: list[Any] = [meta.get_field(name) for name in names]
-        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        self.width = len(fields)
-        self.datetimes = [
-            i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"
-        ]
-        self.label = f"reviews: {meta.verbose_name_plural}"
+        super().__init__(model, names, chunk=CHUNK)
+        self.label = f"reviews: {model._meta.verbose_name_plural}"
         self.progress = progress
-        self.rows: list[tuple[Any, ...]] = []
-        self.count = 0
-        self.postgres = connection.vendor == "postgresql"
 
-    @property
-    def added(self) -> int:
-        return self.count + len(self.rows)
+    def put(self, *row: Any) -> None:
+        self.add(row)
 
-    def add(self, *row: Any) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        with connection.cursor() as cursor:
-            if self.postgres:
-                with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy:
-                    for row in self.rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * self.width)
-                cursor.executemany(
-                    f"INSERT INTO {self.table} ({self.columns}) VALUES ({marks})",  # noqa: S608
-                    [self._sqlite(row) for row in self.rows],
-                )
-        self.count += len(self.rows)
+    def flushed(self, written: int) -> None:
         self.progress(self.label, self.count, self.count)
-        self.rows = []
-
-    def _sqlite(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        values = list(row)
-        for i in self.datetimes:
-            if values[i] is not None:
-                values[i] = str(values[i].replace(tzinfo=None))  # drawn in UTC
-        return tuple(values)
 
 
 # --- Building blocks ---------------------------------------------------------------------
@@ -613,7 +575,7 @@ class _Generator:
             for answer in earlier.values():
                 if isinstance(answer.get("rating"), int):
                     answer["rating"] = max(1, answer["rating"] - 1)
-            self.revisions.add(
+            self.revisions.put(
                 review_id,
                 json.dumps(earlier),
                 S.SUBMITTED,
@@ -632,7 +594,7 @@ class _Generator:
                 and acknowledged_at < shared_at
             ):
                 acknowledged_at = shared_at + timedelta(hours=2)
-        self.reviews.add(
+        self.reviews.put(
             review_id,
             plan.cycle.pk,
             participant,
@@ -654,7 +616,7 @@ class _Generator:
         )
         if submitted is not None:
             for key, kind, item, value, points in ratings:
-                self.ratings.add(
+                self.ratings.put(
                     review_id,
                     plan.cycle.pk,
                     participant,
@@ -713,7 +675,7 @@ class _Generator:
     ) -> None:
         manager = self.people.get(person.manager) if person.manager else None
         shared_at = shared.shared_at if shared else None
-        self.participants.add(
+        self.participants.put(
             plan.participant_of[person.pk],
             plan.cycle.pk,
             person.pk,
@@ -750,7 +712,7 @@ class _Generator:
         start, due = plan.phases[PhaseKind.NOMINATION]
         created = _between(start, due, self.rng)
         decided_at = max(_between(*decided, self.rng), created) if decided else None
-        self.nominations.add(
+        self.nominations.put(
             plan.cycle.pk,
             plan.participant_of[person.pk],
             peer,

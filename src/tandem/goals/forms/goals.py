@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from tandem.access.rules import actor_for, can, scope
 from tandem.goals.models import (
@@ -45,17 +45,14 @@ def open_periods() -> QuerySet[Period]:
     return Period.objects.filter(closed_at__isnull=True).order_by("start_date", "name")
 
 
-def parent_choices(user: Any, *, level: str, period: Period | None, keep: Goal | None) -> list:
-    """The goals offered to align to: company and team goals of the period, and the goals
-    of the user's own manager chain, by title. Any other visible goal can be chosen from
-    its page ("Align a goal to this one"), which passes it as `keep`."""
-    queryset = queries.alignable_parents(user, level=level, period=period)
+def parent_choices(user: Any, *, level: str, keep: Goal | None) -> list:
+    """The goals offered to align to: company and team goals of the open periods, and the
+    goals of the user's own manager chain, by level and title. Any other visible goal can
+    be chosen from its page ("Align a goal to this one"), which passes it as `keep`, and
+    is accepted on saving (the field's queryset is every visible active goal)."""
     actor = actor_for(user)
-    chain_ids = actor.person.ancestor_ids if actor is not None else []
-    narrowed = queryset.filter(
-        Q(level__in=[GoalLevel.COMPANY, GoalLevel.TEAM]) | Q(owner_id__in=chain_ids)
-    )
-    rows = list(narrowed[:PARENT_CHOICES_LIMIT])
+    chain_ids = list(actor.person.ancestor_ids) if actor is not None else []
+    rows = queries.parent_menu(user, level=level, chain_ids=chain_ids, limit=PARENT_CHOICES_LIMIT)
     if keep is not None and keep.pk not in {g.pk for g in rows}:
         rows.insert(0, keep)
     choices: list[tuple[Any, str]] = [("", "Not aligned to another goal")]
@@ -182,9 +179,7 @@ class GoalForm(forms.Form):
         level = self.data.get("level") or self.initial.get("level") or levels[-1]
         if level not in GoalLevel.values:
             level = GoalLevel.INDIVIDUAL
-        self.fields["parent"].widget.choices = parent_choices(
-            user, level=level, period=None, keep=keep_parent
-        )
+        self.fields["parent"].widget.choices = parent_choices(user, level=level, keep=keep_parent)
         if not Program.current().private_goals_allowed:
             choice_field(self, "visibility").choices = [
                 c for c in Visibility.choices if c[0] == Visibility.PUBLIC
@@ -312,7 +307,7 @@ class BulkAssignForm(KeyResultFields):
         model_field(self, "period").queryset = open_periods()
         model_field(self, "parent").queryset = queries.visible_goals(user).filter(state="active")
         self.fields["parent"].widget.choices = parent_choices(
-            user, level=GoalLevel.INDIVIDUAL, period=None, keep=None
+            user, level=GoalLevel.INDIVIDUAL, keep=None
         )
         actor = actor_for(user)
         allowed = []

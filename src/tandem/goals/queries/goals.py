@@ -13,19 +13,18 @@ from django.db.models import (
     Avg,
     Count,
     DecimalField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from tandem.access.rules import can, scope
+from tandem.core.sql import count_rows
 from tandem.goals.models import (
     CheckIn,
     Goal,
@@ -52,11 +51,8 @@ def aligned_children() -> QuerySet[Any]:
 
 
 def count_of(rows: QuerySet[Any]) -> Coalesce:
-    """How many `rows` there are (a correlated subquery grouped on one column), 0 for none."""
-    return Coalesce(
-        Subquery(rows.annotate(c=Count("pk")).values("c"), output_field=IntegerField()),
-        Value(0),
-    )
+    """How many `rows` there are (a correlated subquery), 0 for none."""
+    return count_rows(rows)
 
 
 def rollup_of(children: QuerySet[Any]) -> Subquery:
@@ -188,6 +184,26 @@ def alignable_parents(user: Any, *, level: str, period: Period | None = None) ->
             period__start_date__lte=period.start_date, period__end_date__gte=period.end_date
         )
     return queryset.select_related("owner").order_by("level", "title", "id")
+
+
+def parent_menu(user: Any, *, level: str, chain_ids: list[int], limit: int) -> list[Goal]:
+    """The short "Supports" menu for a new goal of `level`: the company and team goals of
+    the open periods, and the goals of `chain_ids` (the user's managers), by level and
+    title, at most `limit`. Three bounded queries at any size: the company and team goals
+    are read in order from `goal_menu_idx` and the walk stops at `limit`; the chain's
+    goals come from the owner index; the two short id lists are then sorted together."""
+    open_goals = alignable_parents(user, level=level).filter(period__closed_at__isnull=True)
+    wide = [GoalLevel.COMPANY, GoalLevel.TEAM]
+    ids = list(open_goals.filter(level__in=wide).values_list("pk", flat=True)[:limit])
+    if chain_ids:
+        ids += open_goals.filter(owner_id__in=chain_ids).values_list("pk", flat=True)[:limit]
+    if not ids:
+        return []
+    return list(
+        Goal.objects.filter(pk__in=ids)
+        .select_related("owner")
+        .order_by("level", "title", "id")[:limit]
+    )
 
 
 def alignment_up(user: Any, goal: Goal) -> list[Goal | None]:

@@ -9,7 +9,14 @@ from typing import Any, TextIO, cast
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from tandem.audit.context import origin
@@ -66,16 +73,28 @@ class Command(BaseCommand):
             console=Console(file=sys.stderr),
             transient=False,
         )
-        task = bar.add_task("generating", total=None)
+        tasks: list[TaskID] = []
+
+        def part_started(name: str) -> None:
+            # One bar per part; the one before stops its clock where it ended.
+            if tasks:
+                bar.stop_task(tasks[-1])
+            tasks.append(bar.add_task(name, total=None))
 
         def progress(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total)
+            if tasks:
+                bar.update(tasks[-1], description=stage, completed=done, total=total)
 
         try:
             with bar, origin(ip_address=None, via="cli"):
                 result = demo.load_demo(
-                    people=options["people"], seed=options["seed"], progress=progress
+                    people=options["people"],
+                    seed=options["seed"],
+                    progress=progress,
+                    part_started=part_started,
                 )
+                if tasks:
+                    bar.stop_task(tasks[-1])
         except demo.DemoRefused as error:
             raise CommandError(f"{error} Use --if-empty to skip loading quietly.") from None
         seconds = time.perf_counter() - started
@@ -83,7 +102,24 @@ class Command(BaseCommand):
             f"Loaded the demo company: {result.people:,} people, {result.departments} "
             f"departments, {result.reporting_lines:,} reporting lines in {seconds:.1f} s."
         )
+        self._print_parts(console, result.parts, seconds)
         self._print_logins(console, result.logins)
+
+    def _print_parts(self, console: Console, parts: list[demo.DemoPart], seconds: float) -> None:
+        table = Table(title="Time and memory of each part")
+        table.add_column("Part")
+        table.add_column("Seconds", justify="right")
+        table.add_column("CPU seconds (this process)", justify="right")
+        table.add_column("Peak memory so far (MB)", justify="right")
+        for part in parts:
+            table.add_row(
+                part.name, f"{part.seconds:.1f}", f"{part.cpu_seconds:.1f}", f"{part.peak_mb:,.0f}"
+            )
+        cpu = sum(part.cpu_seconds for part in parts)
+        table.add_row(
+            "total", f"{seconds:.1f}", f"{cpu:.1f}", f"{demo.peak_rss_mb():,.0f}", style="bold"
+        )
+        console.print(table)
 
     def _print_logins(self, console: Console, logins: list[demo.DemoLogin]) -> None:
         present = [login for login in logins if login.name]

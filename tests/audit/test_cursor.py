@@ -79,7 +79,8 @@ def test_a_readable_link_naming_a_real_row_is_refused(log):
 @pytest.mark.parametrize(
     "change",
     [
-        lambda c: c[:-1] + ("A" if c[-1] != "A" else "B"),  # one character changed
+        lambda c: c[:-1] + ("A" if c[-1] != "A" else "B"),  # the last character changed
+        lambda c: ("A" if c[0] != "A" else "B") + c[1:],  # the first character changed
         lambda c: c[: len(c) // 2],  # cut short
         lambda c: c + "AAAA",  # lengthened
         lambda c: c * 4,  # far too long
@@ -102,3 +103,12 @@ def test_a_link_sealed_for_another_list_is_refused(log):
     last = _last_shown()
     other = pagination.encode_sealed_cursor(last.at, last.pk, purpose="another-list")
     assert client.get("/hr/audit/", {"after": other}).status_code == 400
+
+
+def test_a_link_differing_only_in_the_unused_bits_of_its_last_character_is_refused(log):
+    client, cursor = log
+    last = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    position = last.index(cursor[-1])
+    # The bits below the last character's used ones: flipping the lowest changes no byte.
+    twin = cursor[:-1] + last[position ^ 1]
+    assert client.get("/hr/audit/", {"after": twin}).status_code == 400

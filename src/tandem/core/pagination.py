@@ -109,6 +109,10 @@ def decode_sealed_time_cursor(
         data = base64.b64decode(padded, altchars=b"-_", validate=True)
         if len(data) <= NONCE:
             raise ValueError
+        # The last character carries unused bits: two spellings decode alike. Only the one
+        # this server wrote is a link it gave out.
+        if base64.urlsafe_b64encode(data).decode().rstrip("=") != cursor:
+            raise ValueError
         raw = _box(purpose).decrypt(data[:NONCE], data[NONCE:], purpose.encode())
     except (binascii.Error, ValueError, TypeError, UnicodeEncodeError, InvalidTag) as error:
         raise BadCursor(message) from error

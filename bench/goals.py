@@ -131,15 +131,7 @@ def run_child(size: int, repeat: int) -> dict[str, Any]:
     result: dict[str, Any] = {"size": size, "vendor": connection.vendor}
     result["build_seconds"] = build(size, err)
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-            cursor.execute("SHOW server_version")
-            result["db_version"] = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("PRAGMA optimize")
-            cursor.execute("SELECT sqlite_version()")
-            result["db_version"] = f"SQLite {cursor.fetchone()[0]}"
+    result["db_version"] = org_bench.settle_database()
 
     period = current_period(timezone.localdate())
     assert period is not None, "the demo made a current period"

@@ -173,6 +173,21 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[index]
 
 
+def settle_database() -> str:
+    """What autovacuum does after a bulk load (VACUUM ANALYZE; PRAGMA optimize on SQLite),
+    so plans are those of a settled database; returns the engine and its version."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+        cursor.execute("PRAGMA optimize")
+        cursor.execute("SELECT sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
+
+
 def run_child(size: int, repeat: int, with_import: bool) -> dict[str, Any]:
     import django
 
@@ -222,15 +237,7 @@ def run_child(size: int, repeat: int, with_import: bool) -> dict[str, Any]:
             )
         result["build_seconds"] = round(time.perf_counter() - started, 1)
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")  # what autovacuum does after a bulk load
-            cursor.execute("SHOW server_version")
-            result["db_version"] = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("PRAGMA optimize")
-            cursor.execute("SELECT sqlite_version()")
-            result["db_version"] = f"SQLite {cursor.fetchone()[0]}"
+    result["db_version"] = settle_database()
 
     rng = random.Random(SEED)
     hr = Person.objects.get(email=f"hr@{demo.DEMO_DOMAIN}")

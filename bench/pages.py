@@ -54,6 +54,7 @@ from org import (  # bench/ is not a package: org.py is found through sys.path
     label,
     machine,
     percentile,
+    settle_database,
     write_docs,
 )
 
@@ -484,15 +485,7 @@ def run_child(size: int, repeat: int, only: str | None, skip: str | None) -> dic
         raise SystemExit(f"the {label(size)} database holds {existing:,} people, not {size:,}")
 
     result: dict[str, Any] = {"size": size, "vendor": connection.vendor}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-            cursor.execute("SHOW server_version")
-            result["db_version"] = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("PRAGMA optimize")
-            cursor.execute("SELECT sqlite_version()")
-            result["db_version"] = f"SQLite {cursor.fetchone()[0]}"
+    result["db_version"] = settle_database()
 
     pages = [*url_conf_pages(), *api_operations(), *VARIANTS]
     if only:

@@ -138,3 +138,24 @@ def test_the_nightly_run_opens_the_current_and_the_next_period_once(db):
     keep_goal_periods(date(2027, 5, 12))
     keep_goal_periods(date(2027, 5, 12))
     assert sorted(Period.objects.values_list("name", flat=True)) == ["Q2 2027", "Q3 2027"]
+
+
+def test_editing_a_goal_while_no_period_is_open_says_its_period_closed_and_changes_nothing(
+    client_for,
+):
+    period = Period.objects.create(
+        name="Old", kind=PeriodKind.CUSTOM, start_date=date(2020, 1, 1), end_date=date(2020, 3, 31)
+    )
+    Period.objects.filter(pk=period.pk).update(closed_at=datetime(2020, 4, 1, tzinfo=UTC))
+    from tests.goals.factories import GoalFactory
+
+    person = PersonFactory()
+    goal = GoalFactory(owner=person, period=period, title="Before")
+    response = client_for(person).post(
+        f"/goals/{goal.pk}/edit/",
+        {"title": "After", "visibility": "public", "owner_email": person.email},
+    )
+    goal.refresh_from_db()
+    assert response.status_code == 200
+    assert "Old is closed" in response.text
+    assert (goal.title, goal.period_id) == ("Before", period.pk)

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "heroicons",
+    "template_partials",
     "axes",
     "csp",
     "ninja",

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.rules import scope
+from tandem.core import charts
 from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.feedback import queries, services
@@ -220,17 +221,38 @@ def praise_feed(request: AuthedHttpRequest) -> HttpResponse:
     value = filters.get("value")
     feed = queries.praise_feed(request.user, value_id=value.pk if value else None)
     page, error = _page(request, feed, filters.get("cursor") or None)
+    values = queries.praise_counts_per_value(queries.month_start())
     context = {
         "form": form,
         "page": page,
         "cursor_error": error,
         "next_query": _next_query(request, page.next_cursor),
         "value": value,
-        "values": queries.praise_counts_per_value(queries.month_start()),
+        "values": values,
+        "values_chart": _values_chart(values),
         "can_praise": Program.current().praise_public_allowed,
     }
     template = "feedback/_feed.html" if request.htmx else "feedback/praise_feed.html"
     return render(request, template, context)
+
+
+def _values_chart(values: list[Any]) -> charts.BarChart:
+    """Public praise this month per company value, most praised first."""
+    total = sum(v.praise for v in values)
+    if total:
+        top = max(values, key=lambda v: (v.praise, v.name))
+        summary = (
+            f"Company values named in public praise this month: {total} "
+            f"time{'s' if total != 1 else ''} across {len(values)} values; most often "
+            f"{top.name}, {top.praise} time{'s' if top.praise != 1 else ''}."
+        )
+    else:
+        summary = "No public praise this month yet."
+    return charts.bar_chart(
+        [charts.BarInput(key=str(v.pk), label=v.name, value=v.praise) for v in values],
+        sort="value",
+        summary=summary,
+    )
 
 
 @login_required

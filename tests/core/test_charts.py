@@ -226,3 +226,20 @@ def test_datetimes_count_by_their_day():
 def test_the_y_axis_is_labelled_every_quarter():
     chart = progress_line([])
     assert [label for _, label in chart.y_ticks] == ["0%", "25%", "50%", "75%", "100%"]
+
+
+def test_a_quarter_is_labelled_at_its_ends_and_the_months_inside():
+    chart = progress_line([], start=date(2026, 1, 1), end=date(2026, 3, 31))
+    assert [label for _, label, _ in chart.x_labels] == ["1 Jan", "Feb", "Mar", "31 Mar"]
+
+
+def test_month_labels_close_to_an_end_are_left_out():
+    chart = progress_line([], start=date(2026, 1, 28), end=date(2026, 3, 3))
+    assert [label for _, label, _ in chart.x_labels] == ["28 Jan", "Feb", "3 Mar"]
+
+
+def test_a_year_keeps_at_most_five_month_labels_between_its_ends():
+    chart = progress_line([], start=date(2026, 1, 1), end=date(2026, 12, 31))
+    months = [label for _, label, anchor in chart.x_labels if anchor == "middle"]
+    # Feb and Dec sit too close to the ends; Mar–Nov are nine, every other one is kept.
+    assert months == ["Mar", "May", "Jul", "Sep", "Nov"]

@@ -244,6 +244,26 @@ def _x_label(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
+def _month_starts(first: date, last: date, most: int = 5) -> list[date]:
+    """The first days of the months strictly inside (first, last), kept clear of the end
+    labels (a tenth of the span) and thinned to at most `most`, evenly."""
+    span = (last - first).days
+    margin = span / 10
+    found = []
+    year, month = first.year, first.month
+    while True:
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        day = date(year, month, 1)
+        if day >= last:
+            break
+        if margin <= (day - first).days <= span - margin:
+            found.append(day)
+    step = -(-len(found) // most) if found else 1
+    return found[::step]
+
+
 def progress_line(
     values: Sequence[tuple[date | datetime, Number]],
     *,
@@ -293,6 +313,7 @@ def progress_line(
         if span:
             x_labels = (
                 (x_of(first), _x_label(first), "start"),
+                *((x_of(day), f"{day:%b}", "middle") for day in _month_starts(first, last)),
                 (x_of(last), _x_label(last), "end"),
             )
         else:

@@ -79,3 +79,44 @@ def test_with_no_praise_this_month_the_summary_says_so(cast):
 
 def test_a_company_without_values_draws_no_chart(cast):
     assert "values-chart" not in _page(cast.outsider)
+
+
+def _page_for(person, query: str) -> str:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(person)
+    return client.get(f"/praise/{query}").text
+
+
+def test_the_last_3_months_count_praise_from_two_months_ago(cast):
+    kind = CompanyValueFactory(name="Be kind")
+    _praise(cast, [kind])
+    earlier = _praise(cast, [kind])
+    earlier.value_links.update(created_at=timezone.now() - timedelta(days=40))
+    page = _page_for(cast.outsider, "?since=quarter")
+    assert [b.value for b in bars(page, "values-chart")] == ["2"]
+    assert "Praise by value in the last 3 months" in page
+
+
+def test_the_last_3_months_leave_out_praise_from_a_year_ago(cast):
+    kind = CompanyValueFactory(name="Be kind")
+    old = _praise(cast, [kind])
+    old.value_links.update(created_at=timezone.now() - timedelta(days=200))
+    assert [b.value for b in bars(_page_for(cast.outsider, "?since=quarter"), "values-chart")] == [
+        "0"
+    ]
+    assert [b.value for b in bars(_page_for(cast.outsider, "?since=year"), "values-chart")] == ["1"]
+
+
+def test_a_made_up_period_counts_this_month(cast):
+    kind = CompanyValueFactory(name="Be kind")
+    old = _praise(cast, [kind])
+    old.value_links.update(created_at=timezone.now() - timedelta(days=70))
+    page = _page_for(cast.outsider, "?since=%27%3B--")
+    assert [b.value for b in bars(page, "values-chart")] == ["0"]
+    assert "Praise by value this month" in page
+
+
+def test_the_period_links_keep_the_value_filter(cast):
+    kind = CompanyValueFactory(name="Be kind")
+    page = _page_for(cast.outsider, f"?value={kind.pk}")
+    assert f'href="?value={kind.pk}&amp;since=year#values-chart-h"' in page

@@ -243,3 +243,18 @@ def test_a_year_keeps_at_most_five_month_labels_between_its_ends():
     months = [label for _, label, anchor in chart.x_labels if anchor == "middle"]
     # Feb and Dec sit too close to the ends; Mar–Nov are nine, every other one is kept.
     assert months == ["Mar", "May", "Jul", "Sep", "Nov"]
+
+
+def test_segments_take_the_css_class_named_for_their_series():
+    chart = bar_chart(
+        [BarInput("a", "A", parts=(1, 1))],
+        series=("Done", "Left"),
+        series_classes=("series-0", "series-2"),
+    )
+    assert [s.css for s in chart.bars[0].segments] == ["series-0", "series-2"]
+    assert chart.legend == [("Done", "series-0"), ("Left", "series-2")]
+
+
+def test_segments_are_coloured_by_their_position_by_default():
+    chart = bar_chart([BarInput("a", "A", parts=(1, 1))], series=("x", "y"))
+    assert [s.css for s in chart.bars[0].segments] == ["series-0", "series-1"]

@@ -23,7 +23,7 @@ from django.http import QueryDict
 
 Number = int | float | Decimal
 
-BAR_SORTS = {"tree": "Departments in tree order", "value": "Largest first", "name": "A to Z"}
+BAR_SORTS = {"tree": "Tree order", "value": "Largest first", "name": "A to Z"}
 # Deeper levels are drawn at this indentation; the table still says the full tree.
 MAX_DEPTH = 4
 
@@ -63,6 +63,7 @@ class Segment:
     value: Number
     start: float
     width: float
+    css: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,16 @@ class BarChart:
     series: tuple[str, ...] = ()
     sort: str = "tree"
     summary: str = ""
+    series_classes: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         return not self.bars
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        """(name, CSS class) of each series, in order."""
+        return list(zip(self.series, self.series_classes, strict=True))
 
 
 def _path_ids(path: str) -> list[str]:
@@ -133,6 +140,7 @@ def bar_chart(
     series: Sequence[str] = (),
     summary: str = "",
     normalize: bool = False,
+    series_classes: Sequence[str] = (),
 ) -> BarChart:
     """Horizontal bars, stacked when rows carry `parts` (one per `series`).
 
@@ -140,7 +148,9 @@ def bar_chart(
     fills the row); with `normalize`, each stacked bar fills the row and its segments are
     shares of its own total (completion: 30 of 40 and 3 of 4 compare as 75%). Sorted by
     value, biggest first (with `normalize`, the biggest first share); by name, A to Z; by
-    tree, indented; "given" keeps the caller's order."""
+    tree, indented; "given" keeps the caller's order. Series are coloured `series-0`,
+    `series-1`, … unless `series_classes` names their CSS classes (the design tokens:
+    series-0 ok, series-1 accent, series-2 muted, series-3 warn)."""
     if sort != "given":
         sort = bar_sort(sort)
 
@@ -159,6 +169,9 @@ def bar_chart(
         placed = [(row, 0) for row in sorted(rows, key=lambda r: (r.label.casefold(), r.key))]
     else:
         placed = [(row, 0) for row in rows]
+    classes = tuple(
+        series_classes[i] if i < len(series_classes) else f"series-{i}" for i in range(len(series))
+    )
     largest = max((float(_total(r)) for r in rows), default=0.0)
     top = float(maximum) if maximum is not None else largest
     bars = []
@@ -170,7 +183,8 @@ def bar_chart(
         for index, part in enumerate(row.parts):
             width = min(percent_of(part, scale_to), round(100 - start, 2))
             name = series[index] if index < len(series) else ""
-            segments.append(Segment(index, name, part, start, width))
+            css = classes[index] if index < len(classes) else f"series-{index}"
+            segments.append(Segment(index, name, part, start, width, css))
             start = round(start + width, 2)
         bars.append(
             Bar(
@@ -184,7 +198,7 @@ def bar_chart(
                 segments=tuple(segments),
             )
         )
-    return BarChart(tuple(bars), top, tuple(series), sort, summary)
+    return BarChart(tuple(bars), top, tuple(series), sort, summary, classes)
 
 
 def _number(value: Number) -> str:

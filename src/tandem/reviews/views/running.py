@@ -141,6 +141,7 @@ def _completion_charts(
         ],
         sort=sort,
         series=("Done", "Not done yet"),
+        series_classes=("series-0", "series-2"),  # the phases' colours for done and not started
         normalize=True,
         summary=_completion_summary(
             "Completion by department", [(r.name, r.done, r.total) for r in counted]

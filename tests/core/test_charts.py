@@ -258,3 +258,20 @@ def test_segments_take_the_css_class_named_for_their_series():
 def test_segments_are_coloured_by_their_position_by_default():
     chart = bar_chart([BarInput("a", "A", parts=(1, 1))], series=("x", "y"))
     assert [s.css for s in chart.bars[0].segments] == ["series-0", "series-1"]
+
+
+def test_bar_rows_escape_labels_and_format_widths_with_a_dot():
+    from tandem.core.templatetags.tandem_charts import bar_rows
+
+    chart = bar_chart([BarInput("a", '<b>"R&D"</b>', 1), BarInput("b", "Ops", 3)], sort="given")
+    html = str(bar_rows(chart))
+    assert "<b>" not in html and "&lt;b&gt;&quot;R&amp;D&quot;&lt;/b&gt;" in html
+    assert 'class="bar-fill" width="33.33"' in html
+
+
+def test_bar_rows_leave_out_empty_segments():
+    from tandem.core.templatetags.tandem_charts import bar_rows
+
+    chart = bar_chart([BarInput("a", "A", parts=(0, 2))], series=("Done", "Left"))
+    html = str(bar_rows(chart))
+    assert 'class="series-0"' not in html and 'class="series-1" x="0.00" width="100.00"' in html

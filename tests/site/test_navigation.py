@@ -95,8 +95,18 @@ def test_a_signed_out_visitor_gets_no_sidebar(client):
 
 
 def test_the_sidebar_asks_for_its_counts_after_the_page(client_for):
-    sidebar = _sidebar(client_for(PersonFactory()).get("/").text)
+    sidebar = _sidebar(client_for(PersonFactory()).get(reverse("org:directory")).text)
     assert f'hx-get="{reverse("nav_counts")}" hx-trigger="load"' in sidebar
+
+
+@pytest.mark.parametrize("url_name", ["home", "notifications:inbox"])
+def test_a_page_that_lists_the_inbox_draws_the_counts_itself(client_for, url_name):
+    person, asker = PersonFactory(), PersonFactory()
+    FeedbackRequest.objects.create(requester=asker, subject=asker).asks.create(person=person)
+    sidebar = _sidebar(client_for(person).get(reverse(url_name)).text)
+    assert "hx-get" not in sidebar
+    assert re.search(r'id="nav-count-feedback" class="nav-count" aria-hidden="true">1<', sidebar)
+    assert '<span id="nav-count-feedback-text" hidden>1 waiting</span>' in sidebar
 
 
 def test_the_counts_follow_the_inbox_by_feature(client_for):

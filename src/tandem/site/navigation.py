@@ -9,14 +9,25 @@ page waits for them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.urls import reverse
 
 from tandem.access.rules import Actor
 
-# The links that carry a count of things waiting (filled by `views.nav_counts`).
+# The links that carry a count of things waiting, and the inbox kinds that belong to a link
+# other than their feature's own ("reviews.approve" waits on the manager's approvals page).
 BADGED_LINKS = ("inbox", "goals", "feedback", "meetings", "reviews", "approvals")
+_KIND_LINKS = {"reviews.approve": "approvals"}
+
+
+@dataclass(frozen=True)
+class Badge:
+    key: str
+    count: int
+    more: bool  # the inbox had more than it lists: "50+"
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,11 @@ class NavLink:
     url: str
     icon: str  # a heroicons outline name
     active: bool = False
+    badge: Badge | None = None  # set when the page already knows the inbox
+
+    @property
+    def badged(self) -> bool:
+        return self.key in BADGED_LINKS
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,36 @@ def sidebar_for(actor: Actor, path: str) -> list[NavGroup]:
                 NavLink(link.key, link.label, link.url, link.icon, active=link.url == active)
                 for link in group.links
             ],
+        )
+        for group in groups
+    ]
+
+
+def badges_for(groups: list[NavGroup], inbox: Any) -> list[Badge]:
+    """The count of things waiting on each badged link of these groups: the inbox items of
+    its feature; "Inbox" counts them all."""
+    shown = {link.key for group in groups for link in group.links}
+    by_link = Counter(
+        _KIND_LINKS.get(item.kind, item.kind.split(".", 1)[0]) for item in inbox.items
+    )
+    return [
+        Badge(key, inbox.count, inbox.truncated)
+        if key == "inbox"
+        else Badge(key, by_link.get(key, 0), False)
+        for key in BADGED_LINKS
+        if key in shown
+    ]
+
+
+def with_badges(groups: list[NavGroup], inbox: Any) -> list[NavGroup]:
+    """The same groups, each badged link carrying its count (for a page that has already
+    worked out the inbox, so the sidebar need not ask for it)."""
+    badges = {badge.key: badge for badge in badges_for(groups, inbox)}
+    return [
+        NavGroup(
+            group.key,
+            group.label,
+            [replace(link, badge=badges.get(link.key)) for link in group.links],
         )
         for group in groups
     ]

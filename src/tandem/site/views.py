@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,44 +9,27 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tandem.access.rules import actor_for
-from tandem.notifications.inbox import inbox_for
+from tandem.notifications.inbox import inbox_for_request
 from tandem.site import queries
-from tandem.site.navigation import BADGED_LINKS, sidebar_for
+from tandem.site.navigation import badges_for, sidebar_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "site/home.html", queries.home_context(request.user))
-
-
-# The inbox kinds that belong to a link other than their feature's own ("reviews.approve"
-# waits on the manager's approvals page).
-_KIND_LINKS = {"reviews.approve": "approvals"}
-
-
-def _link_for(kind: str) -> str:
-    return _KIND_LINKS.get(kind, kind.split(".", 1)[0])
+    return render(request, "site/home.html", queries.home_context(request))
 
 
 @login_required
 @require_GET
 def nav_counts(request: HttpRequest) -> HttpResponse:
-    """The sidebar's badges, fetched after the page has shown (htmx, out-of-band swaps), so
-    no page waits for every feature's inbox provider. Each feature's count is what its
-    inbox items add up to; "Inbox" is all of them."""
+    """The sidebar's badges, for a page that did not work out the inbox itself: fetched
+    after the page has shown (htmx, out-of-band swaps), so no page waits for every
+    feature's inbox provider."""
     actor = actor_for(request.user)
     assert actor is not None  # signed in
-    # Only the badges this viewer's sidebar has: a manager's "Peer approvals", say.
-    shown = {link.key for group in sidebar_for(actor, request.path) for link in group.links}
-    inbox = inbox_for(request.user)
-    by_link = Counter(_link_for(item.kind) for item in inbox.items)
-    badges = [
-        {"key": key, "count": inbox.count if key == "inbox" else by_link.get(key, 0)}
-        for key in BADGED_LINKS
-        if key in shown
-    ]
-    context = {"badges": badges, "truncated": inbox.truncated}
-    return render(request, "site/_nav_counts.html", context)
+    groups = sidebar_for(actor, request.path)
+    badges = badges_for(groups, inbox_for_request(request))
+    return render(request, "site/_nav_counts.html", {"badges": badges})
 
 
 @login_required

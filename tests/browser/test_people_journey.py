@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Org, PageWatch, sign_in
+from tests.browser.conftest import Org, PageWatch, open_nav, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_a_manager_finds_a_colleague_opens_the_org_chart_and_signs_out(
         expect(team.get_by_role("link", name=report.display_name)).to_be_visible()
 
     # Search the directory.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    open_nav(page, "People")
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     page.get_by_label("Search by name, title, e-mail or department").fill("herrera")
     page.get_by_role("button", name="Search").click()
@@ -44,7 +44,7 @@ def test_a_manager_finds_a_colleague_opens_the_org_chart_and_signs_out(
 
     # The org chart opens on two levels: the CEO and their direct reports, drawn by the
     # server; each deeper level is loaded by htmx when it is first opened.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Org chart").click()
+    open_nav(page, "Org chart")
     expect(page.get_by_role("heading", level=1)).to_have_text("Org chart")
     direct = 3  # two managers and the HR admin
     toggle = page.get_by_role(
@@ -81,7 +81,7 @@ def test_a_manager_finds_a_colleague_opens_the_org_chart_and_signs_out(
     expect(children).to_be_hidden()
 
     # Sign out: the session is gone, so Tandem asks to sign in again.
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     expect(page).to_have_url(re.compile(r"/login/$"))
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login/\?next=/$"))

@@ -26,7 +26,7 @@ def test_home_profile_and_org_chart_fit_a_phone_screen(
     page = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
     marta = org.managers[0]
     sign_in(page, marta)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_visible()
     _fits_the_screen(page)
     screenshot(page, "phone-home")
 

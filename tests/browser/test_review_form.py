@@ -237,7 +237,7 @@ def test_the_evidence_panel_stays_beside_the_form_while_scrolling(
     assert 0 <= box["y"] <= 20, f"the evidence panel scrolled away: {box}"
 
 
-def test_the_demo_manager_review_fits_6000_px_on_a_phone_without_scrolling_sideways(
+def test_the_demo_manager_review_fits_6000_px_on_a_phone_with_tappable_choices(
     open_page: Callable[..., Page], org: Org, watch: PageWatch
 ) -> None:
     marta, review = _manager_review(org)
@@ -246,6 +246,11 @@ def test_the_demo_manager_review_fits_6000_px_on_a_phone_without_scrolling_sidew
     expect(page.get_by_role("button", name="Evidence")).to_be_visible()
     height = _height(page)
     _fits_the_width(page)
+    smallest = page.evaluate(
+        "() => Math.min(...[...document.querySelectorAll('.scale-choice')]"
+        ".map(e => Math.min(e.getBoundingClientRect().width, e.getBoundingClientRect().height)))"
+    )
+    assert smallest >= 44, f"a rating choice is {smallest} px: too small to tap"
     screenshot(page, "review-form-phone")
     print(f"manager review at 390 px: {height} px")
     assert height <= PHONE_BUDGET_PX, f"the manager review is {height} px tall at 390 px"

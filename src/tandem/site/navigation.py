@@ -76,7 +76,7 @@ def _groups(actor: Actor) -> list[NavGroup]:
             _link("approvals", "Peer approvals", "reviews:approvals", "check-badge"),
         ]
         if not (actor.is_hr or actor.is_executive):
-            team.append(_link("coverage", "Alignment coverage", "goals:coverage", "map"))
+            team.append(_link("coverage", "Alignment", "goals:coverage", "map"))
         groups.append(NavGroup("team", "My team", team))
     company = [
         _link("company_goals", "Company goals", "goals:company", "trophy"),
@@ -87,12 +87,12 @@ def _groups(actor: Actor) -> list[NavGroup]:
         _link("program", "Program", "program:detail", "information-circle"),
     ]
     if actor.is_executive and not actor.is_hr:
-        company.append(_link("coverage", "Alignment coverage", "goals:coverage", "map"))
+        company.append(_link("coverage", "Alignment", "goals:coverage", "map"))
     groups.append(NavGroup("company", "Company", company))
     if actor.is_hr:
         hr = [
             _link("hr_people", "HR people", "org:hr_people", "identification"),
-            _link("coverage", "Alignment coverage", "goals:coverage", "map"),
+            _link("coverage", "Alignment", "goals:coverage", "map"),
         ]
         if actor.is_hr_admin:
             hr.append(_link("review_cycles", "Review cycles", "reviews:admin", "arrow-path"))

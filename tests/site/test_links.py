@@ -1,0 +1,62 @@
+"""Never a link to a page the viewer cannot open (issue 12, "no promises on screen").
+
+Each demo log-in opens its main pages and every same-site link on them, once; none may
+answer 404 (a dead link), 403 (a link the viewer may not follow), 405 (a link to a form's
+POST address) or 500. Links are followed through redirects to where they land."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from pytest_django import DjangoDbBlocker
+
+from tests.site.demo_walk import (
+    ROLES,
+    load_demo_company,
+    main_pages,
+    same_site_links,
+    signed_in_client,
+)
+
+# Links that are not pages: signing out is a POST form, never a link.
+NOT_WALKED = ("/static/", "/logout/")
+
+
+@pytest.fixture(scope="module")
+def demo_company(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """The demo company, loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo_company()
+        yield
+        transaction.set_rollback(True)
+
+
+def _answer(client: Client, address: str) -> int:
+    response = client.get(address, follow=True)
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_link_on_the_main_pages_opens_for_the_demo(
+    role: str, demo_company: None, db: None
+) -> None:
+    client = signed_in_client(role)
+    pages = main_pages(client, role)
+    broken: list[str] = []
+    links: dict[str, str] = {}
+    for page in pages:
+        response = client.get(page)
+        if response.status_code != 200:
+            broken.append(f"main page {page} answered {response.status_code}")
+            continue
+        for link in same_site_links(response.text):
+            if not link.startswith(NOT_WALKED):
+                links.setdefault(link, page)
+    for link, found_on in links.items():
+        status = _answer(client, link)
+        if status != 200:
+            broken.append(f"{link} (linked from {found_on}) answered {status}")
+    assert not broken, f"the demo {role} meets broken links:\n" + "\n".join(broken)

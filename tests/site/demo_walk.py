@@ -29,8 +29,11 @@ COMMON_PAGES = (
     "/goals/",
     "/goals/company/",
     "/goals/tree/",
+    "/goals/weekly/",
+    "/goals/new/",
     "/feedback/",
     "/feedback/give/",
+    "/feedback/requests/new/",
     "/praise/",
     "/one-on-ones/",
     "/reviews/",
@@ -40,7 +43,7 @@ COMMON_PAGES = (
     "/program/",
     "/settings/tokens/",
 )
-MANAGER_PAGES = ("/team/", "/goals/team/", "/goals/coverage/")
+MANAGER_PAGES = ("/team/", "/goals/team/", "/goals/coverage/", "/one-on-ones/new/")
 HR_PAGES = ("/hr/people/", "/goals/coverage/")
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "employee": (),
@@ -77,6 +80,7 @@ FOUND_PAGES = (
     Found("a review form", "/reviews/", r"^/reviews/\d+/$"),
     Found("a colleague's profile", "/people/", r"^/people/\d+/$"),
     Found("a praise value", "/praise/", r"^/praise/values/\d+/$"),
+    Found("a piece of praise", "/praise/", r"^/feedback/\d+/$"),
 )
 ROLE_FOUND_PAGES: dict[str, tuple[Found, ...]] = {
     "hr": (Found("a review cycle", "/reviews/cycles/", r"^/reviews/cycles/\d+/$"),),

@@ -6,11 +6,14 @@ POST address) or 500. Links are followed through redirects to where they land.""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.urls import Resolver404, resolve
 from pytest_django import DjangoDbBlocker
 
 from tests.site.demo_walk import (
@@ -23,6 +26,10 @@ from tests.site.demo_walk import (
 
 # Links that are not pages: signing out is a POST form, never a link.
 NOT_WALKED = ("/static/", "/logout/")
+# Links of one kind (one view, the same query keys) are followed this many times: a kind
+# of link is shown by one template under one rule, so a few of them find a wrong rule, and
+# a list of 50 colleagues does not cost 50 requests.
+PER_KIND = 4
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +39,15 @@ def demo_company(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> I
         load_demo_company()
         yield
         transaction.set_rollback(True)
+
+
+def _kind(link: str) -> tuple[str, ...]:
+    parts = urlsplit(link)
+    try:
+        view = resolve(parts.path).view_name
+    except Resolver404:
+        view = parts.path  # walked, and reported as the 404 it is
+    return (view, *sorted(key for key, _ in parse_qsl(parts.query, keep_blank_values=True)))
 
 
 def _answer(client: Client, address: str) -> int:
@@ -55,7 +71,12 @@ def test_every_link_on_the_main_pages_opens_for_the_demo(
         for link in same_site_links(response.text):
             if not link.startswith(NOT_WALKED):
                 links.setdefault(link, page)
+    walked: Counter[tuple[str, ...]] = Counter()
     for link, found_on in links.items():
+        kind = _kind(link)
+        walked[kind] += 1
+        if walked[kind] > PER_KIND:
+            continue
         status = _answer(client, link)
         if status != 200:
             broken.append(f"{link} (linked from {found_on}) answered {status}")

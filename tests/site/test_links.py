@@ -1,8 +1,9 @@
 """Never a link to a page the viewer cannot open (issue 12, "no promises on screen").
 
-Each demo log-in opens its main pages and every same-site link on them, once; none may
-answer 404 (a dead link), 403 (a link the viewer may not follow), 405 (a link to a form's
-POST address) or 500. Links are followed through redirects to where they land."""
+Each demo log-in opens its main pages and the same-site links on them (each address once,
+at most PER_KIND of each kind); none may answer 404 (a dead link), 403 (a link the viewer
+may not follow), 405 (a link to a form's POST address) or 500, or send the signed-in viewer
+to the sign-in page. Links are followed through redirects to where they land."""
 
 from __future__ import annotations
 
@@ -50,9 +51,15 @@ def _kind(link: str) -> tuple[str, ...]:
     return (view, *sorted(key for key, _ in parse_qsl(parts.query, keep_blank_values=True)))
 
 
-def _answer(client: Client, address: str) -> int:
+def _answer(client: Client, address: str) -> str:
+    """What following the link gives the viewer: "" for a page, else what went wrong."""
     response = client.get(address, follow=True)
-    return response.status_code
+    if response.status_code != 200:
+        return f"answered {response.status_code}"
+    landed = response.redirect_chain[-1][0] if response.redirect_chain else address
+    if urlsplit(landed).path == "/login/":
+        return "sends a signed-in viewer to the sign-in page"
+    return ""
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -77,7 +84,21 @@ def test_every_link_on_the_main_pages_opens_for_the_demo(
         walked[kind] += 1
         if walked[kind] > PER_KIND:
             continue
-        status = _answer(client, link)
-        if status != 200:
-            broken.append(f"{link} (linked from {found_on}) answered {status}")
+        problem = _answer(client, link)
+        if problem:
+            broken.append(f"{link} (linked from {found_on}) {problem}")
     assert not broken, f"the demo {role} meets broken links:\n" + "\n".join(broken)
+
+
+def test_only_links_to_tandem_itself_are_walked() -> None:
+    html = (
+        '<a href="https://example.org/goals/">elsewhere</a> <a href="mailto:hr@example.com">'
+        'mail</a> <a href="#main">skip</a> <a href="/goals/?period=3#top">goals</a> <a>none</a>'
+    )
+    assert same_site_links(html) == ["/goals/?period=3"]
+
+
+def test_links_of_one_view_and_query_keys_are_one_kind() -> None:
+    assert _kind("/people/4/") == _kind("/people/9/")
+    assert _kind("/goals/?period=3") == _kind("/goals/?period=4")
+    assert _kind("/goals/?period=3") != _kind("/goals/")

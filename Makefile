@@ -18,8 +18,15 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(VENV)/.installed $@
 
+# The browser tests run axe-core (accessibility) from this local copy: no network at test
+# time. npm ci again when the lock changes; touched because npm keeps the tarball's dates.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(AXE)
 
 # `make run PORT=8080` serves on another port; links in e-mails and the printed sign-in
 # address follow it (TANDEM_SITE_URL, unless you set it yourself).
@@ -54,4 +61,4 @@ bench: install-dev
 	$(BIN)/python bench/org.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -31,6 +31,7 @@ from playwright.sync_api import (
 )
 
 from tandem.org.models import Person
+from tests.browser.axe import MISSING_AXE
 from tests.factories import PASSWORD, DepartmentFactory, PersonFactory, hr_admin
 
 # TANDEM_CHROMIUM points elsewhere (another distribution, or a missing path to try the skip).
@@ -71,6 +72,19 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_sep("=", "browser tests", yellow=True)
         terminalreporter.write_line(
             f"{MISSING_BROWSER}: {len(skipped)} journeys did not run. "
+            "CI sets TANDEM_REQUIRE_BROWSER=1, which turns this skip into a failure.",
+            yellow=True,
+            bold=True,
+        )
+    no_axe = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if MISSING_AXE in str(getattr(report, "longrepr", ""))
+    ]
+    if no_axe and not skipped:
+        terminalreporter.write_sep("=", "accessibility tests", yellow=True)
+        terminalreporter.write_line(
+            f"{MISSING_AXE}: {len(no_axe)} checks did not run. "
             "CI sets TANDEM_REQUIRE_BROWSER=1, which turns this skip into a failure.",
             yellow=True,
             bold=True,

@@ -176,6 +176,12 @@ def test_the_page_is_a_404_for_someone_without_people_or_a_role(client_for, worl
     assert client_for(world["nogoal"]).get(reverse("goals:coverage")).status_code == 404
 
 
+def test_the_company_goals_page_links_to_coverage_only_for_those_it_opens_for(client_for, world):
+    link = f'href="{reverse("goals:coverage")}"'
+    assert link not in client_for(world["nogoal"]).get(reverse("goals:company")).content.decode()
+    assert link in client_for(world["manager"]).get(reverse("goals:company")).content.decode()
+
+
 @pytest.mark.dates
 def test_a_tampered_page_link_is_reported_not_a_500(client_for, world):
     response = client_for(world["manager"]).get(reverse("goals:coverage") + "?cursor=%%%")

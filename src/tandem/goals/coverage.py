@@ -37,7 +37,7 @@ from django.db.models import (
     When,
 )
 
-from tandem.access.rules import actor_for
+from tandem.access.rules import actor_for, can
 from tandem.goals.models import Goal, GoalLevel, Period
 from tandem.org import queries as org_queries
 from tandem.org import tree
@@ -273,3 +273,13 @@ def unaligned_page(
 ) -> org_queries.PeoplePage:
     """One keyset page of `unaligned_people` (raises org.queries.BadCursor on a bad cursor)."""
     return org_queries.people_page(unaligned_people(manager, period), cursor=cursor, limit=limit)
+
+
+def can_see_coverage(user: Any) -> bool:
+    """Whether the coverage page opens for the user: the company figure (`org.insights`),
+    some departments (HR, executives) or a manager's own organisation. Every link to the
+    page asks this, so no one is shown a link to a page that answers "not found"."""
+    actor = actor_for(user)
+    if actor is None:
+        return False
+    return actor.is_manager or can(user, "org.insights") or visible_departments(user) is not None

@@ -19,6 +19,7 @@ from tandem.access.rules import actor_for, can, require, scope
 from tandem.core import charts
 from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
+from tandem.goals import coverage as coverage_queries
 from tandem.goals import scoring
 from tandem.goals.forms.goals import (
     BulkAssignForm,
@@ -113,7 +114,11 @@ def company(request: AuthedHttpRequest) -> HttpResponse:
             "periods": queries.periods()[:12],
             "can_create": can(request.user, "goal.create_company"),
             "tree_url": _url_or_empty("goals:tree"),
-            "coverage_url": _url_or_empty("goals:coverage"),
+            "coverage_url": (
+                _url_or_empty("goals:coverage")
+                if coverage_queries.can_see_coverage(request.user)
+                else ""
+            ),
         },
     )
 

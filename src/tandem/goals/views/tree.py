@@ -76,7 +76,7 @@ def tree(request: AuthedHttpRequest) -> HttpResponse:
         "company": Company.current(),
         "unaligned": unaligned,
         "unaligned_label": queries_tree.unaligned_label(unaligned),
-        "can_see_coverage": _coverage_roles(request.user) != (False, None, False),
+        "can_see_coverage": coverage_queries.can_see_coverage(request.user),
     }
     return render(request, "goals/tree.html", context)
 

@@ -11,6 +11,7 @@ from django.template import Context, Template
 from tandem.feedback.forms import GiveFeedbackForm, RequestFeedbackForm
 from tandem.feedback.models import FeedbackRequest
 from tandem.goals.forms.goals import GoalEditForm
+from tandem.meetings.forms import SeriesForm
 from tandem.org.forms.hr import DepartmentForm, GrantRoleForm, ManagerForm, PersonCreateForm
 from tandem.org.widgets import PersonPicker
 from tandem.reviews.forms.setup import AddParticipantForm, CycleRulesForm, ReassignForm
@@ -28,6 +29,7 @@ PERSON_FIELDS = [
     (ReassignForm, "email", False),
     (CycleRulesForm, "additions", True),
     (CycleRulesForm, "removals", True),
+    (SeriesForm, "report", False),
 ]
 
 
@@ -73,3 +75,14 @@ def test_a_request_accepts_the_pickers_one_email_per_line(client_for) -> None:
     assert response.status_code == 302, response.text[:500]
     request = FeedbackRequest.objects.get(requester=aiko)
     assert sorted(a.person_id for a in request.asks.all()) == sorted([bram.pk, chidi.pk])
+
+
+@pytest.mark.django_db
+def test_a_picker_on_a_choice_field_keeps_its_menu_and_submits_ids() -> None:
+    manager = PersonFactory()
+    report = PersonFactory(first_name="Rita", last_name="Report", manager=manager)
+    form = SeriesForm(reports=type(manager).objects.filter(manager=manager))
+    html = str(form["report"])
+    assert f'<option value="{report.pk}">Rita Report</option>' in html
+    assert 'data-picker-key="pk"' in html and "data-picker-strict" in html
+    assert "within=reports" in html

@@ -6,8 +6,6 @@ user's managers' goals); with it, any goal the user may see can be found by typi
 
 from __future__ import annotations
 
-from typing import Any
-
 from tandem.org.widgets import Picker
 
 
@@ -18,15 +16,3 @@ class GoalPicker(Picker):
 
     url_name = "goals:pick"
     noun, nouns = "goal", "goals"
-    choices: Any = ()
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        chosen = "" if value in (None, "") else str(value)
-        context["widget"]["menu"] = [
-            (str(option), str(label), str(option) == chosen) for option, label in self.choices
-        ]
-        return context
-
-    def format_value(self, value: Any) -> str | None:
-        return None if value in (None, "") else str(getattr(value, "pk", value))

@@ -20,22 +20,28 @@ from django.urls import reverse
 class Picker(forms.Widget):
     """What every picker shares: the template, the search address and its wording.
 
-    `noun`/`nouns` word the live announcements ("3 people found")."""
+    `noun`/`nouns` word the live announcements ("3 people found"). A picker on a choice
+    field (its `choices` set by the field, like a Select's) keeps that menu as its
+    no-script form and then submits only what is picked (`key`: which of an option's
+    data attributes is the value, "value" or "pk")."""
 
     template_name = "org/widgets/picker.html"
     url_name = ""
     noun, nouns = "person", "people"
+    choices: Any = ()
 
     def __init__(
         self,
         *,
         multiple: bool = False,
         filters: dict[str, str] | None = None,
+        key: str = "value",
         attrs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(attrs)
         self.multiple = multiple
         self.filters = dict(filters or {})
+        self.key = key
 
     def search_url(self) -> str:
         query = urlencode(self.filters)
@@ -48,6 +54,13 @@ class Picker(forms.Widget):
             return str(value.email)
         return super().format_value(value)
 
+    def menu(self, value: Any) -> list[tuple[str, str, bool]] | None:
+        """The no-script menu: (value, label, selected) per choice; None without choices."""
+        if not self.choices:
+            return None
+        chosen = "" if value in (None, "") else str(getattr(value, "pk", value))
+        return [(str(v), str(label), str(v) == chosen) for v, label in self.choices]
+
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         context["widget"].update(
@@ -56,7 +69,8 @@ class Picker(forms.Widget):
                 "search_url": self.search_url(),
                 "noun": self.noun,
                 "nouns": self.nouns,
-                "menu": None,  # a picker with a no-script <select> sets its options here
+                "menu": self.menu(value),
+                "key": self.key,
             }
         )
         return context
@@ -67,6 +81,6 @@ class PersonPicker(Picker):
 
     `filters` narrow the search: {"exclude": "me"} leaves the user out, {"within":
     "reports"} keeps their direct reports, {"left": "on"} includes people who left (for
-    those who may see them)."""
+    those who may see them). On a ModelChoiceField, `key="pk"` submits the person's id."""
 
     url_name = "org:people_pick"

@@ -130,7 +130,8 @@
     }
 
     function choose(option) {
-      const { value, label } = option.dataset;
+      const { label } = option.dataset;
+      const value = option.dataset[root.dataset.pickerKey || "value"];
       if (multiple) {
         const added = addChip(value, label);
         input.value = "";

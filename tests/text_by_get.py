@@ -29,6 +29,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     # Every people picker (org/widgets.py) searches as a name is typed; picker.js sends
     # only the search box, as `q`, never the form around it.
     ("org:people_pick", "q"): PEOPLE_SEARCH,
+    # The HR people list's "Reports to" filter is a people picker in a search form.
+    ("org:hr_people", "manager"): PEOPLE_SEARCH,
     ("goals:pick", "q"): 'the "Supports" picker\'s search for a goal by title words: the '
     "titles of goals the user may see, as a search box sends them, never the goal form",
     ("reviews:nomination_search", "q"): PEOPLE_SEARCH,

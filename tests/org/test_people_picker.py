@@ -160,3 +160,13 @@ def test_its_query_count_does_not_grow_with_matches(
     with django_assert_max_num_queries(5):
         response = client.get(PICK, {"q": "smi"})
     assert len(picked(response)) == 10
+
+
+def test_it_finds_a_name_with_accents_typed_without_them(client_for, viewer):
+    PersonFactory(first_name="José", last_name="Núñez", email="jose@example.com")
+    assert picked(client_for(viewer).get(PICK, {"q": "jose nun"})) == ["jose@example.com"]
+
+
+def test_it_finds_a_name_with_accents_typed_with_them(client_for, viewer):
+    PersonFactory(first_name="José", last_name="Núñez", email="jose@example.com")
+    assert picked(client_for(viewer).get(PICK, {"q": "Núñ"})) == ["jose@example.com"]

@@ -6,16 +6,20 @@ search; a goal found by a word of its title for "Supports"."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, Request, expect
 
 from tandem.feedback.models import Feedback, FeedbackRequest
 from tandem.goals.models import Goal, GoalLevel
+from tandem.meetings.models import Series
 from tests.browser.conftest import Org, PageWatch, screenshot, sign_in
 from tests.goals.factories import GoalFactory, PeriodFactory
 
 pytestmark = pytest.mark.browser
+NEXT_WEEK = (timezone.localdate() + timedelta(days=7)).strftime("%Y-%m-%dT10:00")
 
 
 def test_giving_feedback_by_keyboard_only(page: Page, org: Org, watch: PageWatch) -> None:
@@ -170,3 +174,56 @@ def test_a_goal_supports_another_found_by_a_word_of_its_title(
         "Win 1,000 new customers"
     )
     assert Goal.objects.get(title="Build the sign-up form").parent_id == company.pk
+
+
+def test_a_manager_starts_a_one_on_one_by_picking_a_report(
+    page: Page, org: Org, watch: PageWatch
+) -> None:
+    marta = org.managers[0]
+    chidi = org.reports[marta.pk][2]
+    sign_in(page, marta)
+    page.goto("/one-on-ones/new/")
+
+    report = page.get_by_role("combobox", name="Direct report")
+    report.press_sequentially("eze")
+    options = page.get_by_role("listbox", name="Suggestions").get_by_role("option")
+    expect(options).to_have_count(1)  # only Marta's own reports are searched
+    report.press("ArrowDown")
+    report.press("Enter")
+    expect(report).to_have_value("Chidi Eze")
+    page.get_by_label("First meeting").fill(NEXT_WEEK)
+    page.get_by_role("button", name="Start the 1:1").click()
+
+    expect(page.get_by_text("Your 1:1 with Chidi Eze is set up")).to_be_visible()
+    assert Series.objects.filter(manager=marta, report=chidi).exists()
+
+
+def test_a_strict_picker_refuses_text_that_was_not_picked(
+    page: Page, org: Org, watch: PageWatch
+) -> None:
+    sign_in(page, org.managers[0])
+    page.goto("/one-on-ones/new/")
+    report = page.get_by_role("combobox", name="Direct report")
+    report.press_sequentially("Nobody at all")
+    page.get_by_label("First meeting").fill(NEXT_WEEK)
+    page.get_by_role("button", name="Start the 1:1").click()
+
+    expect(report).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("status").filter(has_text="Pick a person")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/one-on-ones/new/$"))
+
+
+def test_without_javascript_the_field_still_takes_an_email(open_page, org: Org) -> None:  # type: ignore[no-untyped-def]
+    aiko = org.reports[org.managers[0].pk][0]
+    bram = org.reports[org.managers[0].pk][1]
+    page = open_page(java_script_enabled=False)
+    sign_in(page, aiko)
+    page.goto("/feedback/give/")
+
+    to = page.get_by_role("textbox", name="To")
+    to.fill(bram.email)
+    page.get_by_label("Your feedback").fill("Thanks for pairing on the flaky test.")
+    page.get_by_role("button", name="Send").click()
+
+    expect(page).to_have_url(re.compile(r"/feedback/\d+/$"))
+    assert Feedback.objects.filter(giver=aiko, recipient=bram).count() == 1

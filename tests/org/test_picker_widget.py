@@ -8,6 +8,7 @@ import pytest
 from django import forms
 from django.template import Context, Template
 
+from tandem.audit.forms import AuditFilterForm
 from tandem.feedback.forms import GiveFeedbackForm, RequestFeedbackForm
 from tandem.feedback.models import FeedbackRequest
 from tandem.goals.forms.goals import GoalEditForm
@@ -30,6 +31,8 @@ PERSON_FIELDS = [
     (CycleRulesForm, "additions", True),
     (CycleRulesForm, "removals", True),
     (SeriesForm, "report", False),
+    (AuditFilterForm, "person", False),
+    (AuditFilterForm, "actor", False),
 ]
 
 

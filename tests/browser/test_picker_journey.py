@@ -15,7 +15,7 @@ from playwright.sync_api import Page, Request, expect
 from tandem.feedback.models import Feedback, FeedbackRequest
 from tandem.goals.models import Goal, GoalLevel
 from tandem.meetings.models import Series
-from tests.browser.conftest import Org, PageWatch, screenshot, sign_in
+from tests.browser.conftest import PHONE, Org, PageWatch, screenshot, sign_in
 from tests.goals.factories import GoalFactory, PeriodFactory
 
 pytestmark = pytest.mark.browser
@@ -227,3 +227,29 @@ def test_without_javascript_the_field_still_takes_an_email(open_page, org: Org) 
 
     expect(page).to_have_url(re.compile(r"/feedback/\d+/$"))
     assert Feedback.objects.filter(giver=aiko, recipient=bram).count() == 1
+
+
+def test_on_a_phone_the_open_picker_and_its_chips_fit_and_are_easy_to_tap(
+    open_page, org: Org
+) -> None:  # type: ignore[no-untyped-def]
+    aiko = org.reports[org.managers[0].pk][0]
+    page = open_page(viewport=PHONE)
+    sign_in(page, aiko)
+    page.goto("/feedback/requests/new/")
+    ask = page.get_by_role("combobox", name="Colleagues to ask")
+    ask.press_sequentially("bra")
+    page.get_by_role("option", name=re.compile("Bram de Vries")).click()
+    ask.press_sequentially("so")
+    listbox = page.get_by_role("listbox", name="Suggestions")
+    expect(listbox).to_be_visible()
+    # Bram is a chip already: only Chidi is offered (Aiko is the one asking).
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    expect(listbox.get_by_role("option")).to_contain_text("Chidi Eze")
+    screenshot(page, "picker-phone")
+
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"]
+    box = page.get_by_role("button", name="Remove Bram de Vries").bounding_box()
+    assert box is not None and box["width"] >= 44 and box["height"] >= 44
+    option = listbox.get_by_role("option").first.bounding_box()
+    assert option is not None and option["height"] >= 44

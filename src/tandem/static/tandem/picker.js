@@ -179,6 +179,13 @@
     });
 
     list.addEventListener("htmx:afterSwap", () => {
+      if (multiple) {
+        // Whoever is already a chip is not offered again.
+        const chosen = new Set(chosenValues().map((v) => v.toLowerCase()));
+        options().forEach((option) => {
+          if (chosen.has((option.dataset.value || "").toLowerCase())) option.remove();
+        });
+      }
       const all = options();
       all.forEach((option, i) => {
         option.id = `${list.id}-${i}`;

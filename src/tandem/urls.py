@@ -9,6 +9,8 @@ from tandem.site import views as site_views
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("nav/counts/", site_views.nav_counts, name="nav_counts"),
+    path("design/", site_views.design, name="design"),
     path("", include(auth_urlpatterns)),
     path("", include("tandem.access.urls")),
     path("", include("tandem.org.urls")),

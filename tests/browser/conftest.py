@@ -252,6 +252,17 @@ def org(transactional_db: None) -> Org:
     return Org(ceo=ceo, managers=[marta, tomas], reports=reports, hr=hr)
 
 
+def open_nav(page: Page, label: str) -> None:
+    """Follow a sidebar link by its exact name."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
+
+
+def sign_out(page: Page) -> None:
+    """Through the account menu in the top bar, as a person would."""
+    page.locator(".account-menu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+
+
 def sign_in(page: Page, person: Person) -> None:
     """Through the real form, the way a person does it: open Tandem, get sent to sign in."""
     page.goto("/")

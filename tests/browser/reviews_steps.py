@@ -23,6 +23,7 @@ from tandem.reviews.models import (
     TemplateSection,
 )
 from tandem.reviews.services import cycles
+from tests.browser.conftest import open_nav
 from tests.feedback.factories import FeedbackFactory
 from tests.goals.factories import GoalFactory, PeriodFactory
 from tests.reviews.factories import RatingScaleFactory
@@ -93,10 +94,6 @@ def evidence_about(person: Person, *, feedback_from: Person) -> None:
     FeedbackFactory(
         giver=feedback_from, recipient=person, visibility="with_manager", text=FEEDBACK_TEXT
     )
-
-
-def open_nav(page: Page, label: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
 
 
 def open_review_to_write(page: Page, about: str, relationship: str) -> None:

@@ -56,9 +56,7 @@ def test_praise_with_a_value_shows_on_the_feed(page: Page, org: Org, watch: Page
     )
 
     # A reaction, through htmx, without leaving the page.
-    applause = page.get_by_role("button", name="👏 Applause")
+    applause = page.get_by_role("button", name="Applause")
     applause.click()
-    expect(page.get_by_role("button", name="👏 Applause: 1")).to_have_attribute(
-        "aria-pressed", "true"
-    )
+    expect(page.get_by_role("button", name="Applause: 1")).to_have_attribute("aria-pressed", "true")
     watch.assert_clean()

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import FilePayload, Locator, Page, expect
 
-from tests.browser.conftest import Org, PageWatch, sign_in
+from tests.browser.conftest import Org, PageWatch, open_nav, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +75,7 @@ def test_an_hr_admin_fixes_a_bad_row_previews_and_imports_new_people(
     expect(page.get_by_role("status")).to_contain_text("Imported bamboohr-export.csv")
 
     # The new people are in the directory, under the manager the file named.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    open_nav(page, "People")
     page.get_by_label("Search by name, title, e-mail or department").fill("marketing")
     page.get_by_role("button", name="Search").click()
     results = page.get_by_role("table").get_by_role("row")

@@ -26,7 +26,7 @@ def test_home_profile_and_org_chart_fit_a_phone_screen(
     page = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
     marta = org.managers[0]
     sign_in(page, marta)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_be_visible()
     _fits_the_screen(page)
     screenshot(page, "phone-home")
 
@@ -37,8 +37,7 @@ def test_home_profile_and_org_chart_fit_a_phone_screen(
 
     page.goto("/org-chart/")
     ceo_toggle = page.get_by_role("button", name=re.compile(f"to {org.ceo.display_name}$"))
-    ceo_toggle.tap()
-    expect(ceo_toggle).to_have_attribute("aria-expanded", "true")
+    expect(ceo_toggle).to_have_attribute("aria-expanded", "true")  # opens on two levels
     team_toggle = page.get_by_role("button", name=re.compile(f"to {marta.display_name}$"))
     team_toggle.tap()
     expect(team_toggle).to_have_attribute("aria-expanded", "true")

@@ -107,3 +107,46 @@ def test_my_team_lists_direct_reports_for_managers(client_for):
 
 def test_my_team_is_not_found_for_people_without_reports(client_for):
     assert client_for(PersonFactory()).get("/team/").status_code == 404
+
+
+def test_org_chart_opens_with_the_ceos_direct_reports_shown(client_for):
+    ceo = PersonFactory(first_name="Cara", preferred_name="")
+    lead = PersonFactory(first_name="Lea", preferred_name="", manager=ceo)
+    PersonFactory(first_name="Deep", preferred_name="", manager=lead)
+    text = client_for(ceo).get("/org-chart/").text
+    assert "Lea" in text
+    assert "Deep" not in text
+    assert f'aria-expanded="true" aria-controls="children-{ceo.pk}"' in text
+
+
+def test_org_chart_second_level_loads_its_own_reports_lazily(client_for):
+    ceo = PersonFactory()
+    lead = PersonFactory(manager=ceo)
+    PersonFactory(manager=lead)
+    text = client_for(ceo).get("/org-chart/").text
+    assert f'aria-expanded="false" aria-controls="children-{lead.pk}"' in text
+    assert f'hx-get="/org-chart/{lead.pk}/children/"' in text
+    assert f'<ul id="children-{lead.pk}" data-children hidden></ul>' in text
+
+
+def test_org_chart_second_level_leaves_out_people_who_left(client_for):
+    ceo = PersonFactory()
+    PersonFactory(first_name="Gone", preferred_name="", manager=ceo, status=PersonStatus.LEFT)
+    assert "Gone" not in client_for(ceo).get("/org-chart/").text
+
+
+def test_org_chart_query_count_does_not_grow_with_the_first_two_levels(
+    client_for, django_assert_max_num_queries
+):
+    ceo = PersonFactory()
+    client = client_for(ceo)
+    PersonFactory.create_batch(2, manager=ceo)
+    with django_assert_max_num_queries(10) as small:
+        client.get("/org-chart/")
+    leads = PersonFactory.create_batch(20, manager=ceo)
+    for lead in leads[:5]:
+        PersonFactory.create_batch(2, manager=lead)
+    other_root = PersonFactory()
+    PersonFactory.create_batch(3, manager=other_root)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/org-chart/")

@@ -123,7 +123,8 @@ def test_reminding_for_a_closed_phase_explains_why_nothing_was_sent(client_for):
 
 def test_the_navigation_has_a_reviews_item(client_for):
     text = client_for(PersonFactory()).get(reverse("reviews:mine")).content.decode()
-    assert f'href="{reverse("reviews:mine")}" aria-current="page">Reviews<' in text
+    assert f'href="{reverse("reviews:mine")}" aria-current="page"' in text
+    assert '<span class="nav-label">Reviews</span>' in text
 
 
 def test_the_review_link_points_to_the_review_page(client_for):

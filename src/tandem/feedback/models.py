@@ -120,17 +120,25 @@ class FeedbackValue(models.Model):
 
 
 class ReactionKind(models.TextChoices):
-    APPLAUSE = "applause", "👏 Applause"
-    HEART = "heart", "❤️ Love it"
-    CELEBRATE = "celebrate", "🎉 Celebrate"
-    INSIGHT = "insight", "💡 Inspiring"
+    APPLAUSE = "applause", "Applause"
+    HEART = "heart", "Love it"
+    CELEBRATE = "celebrate", "Celebrate"
+    INSIGHT = "insight", "Inspiring"
 
 
+# For chat messages and API clients; pages draw an icon instead (REACTION_ICONS), because a
+# machine without an emoji font shows an empty box.
 REACTION_EMOJI = {
     ReactionKind.APPLAUSE: "👏",
     ReactionKind.HEART: "❤️",
     ReactionKind.CELEBRATE: "🎉",
     ReactionKind.INSIGHT: "💡",
+}
+REACTION_ICONS = {  # heroicons names
+    ReactionKind.APPLAUSE: "hand-thumb-up",
+    ReactionKind.HEART: "heart",
+    ReactionKind.CELEBRATE: "sparkles",
+    ReactionKind.INSIGHT: "light-bulb",
 }
 
 

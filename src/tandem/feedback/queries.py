@@ -19,6 +19,7 @@ from tandem.core import anonymity, pagination
 from tandem.core.pagination import BadCursor
 from tandem.feedback.models import (
     REACTION_EMOJI,
+    REACTION_ICONS,
     AskStatus,
     Feedback,
     FeedbackAsk,
@@ -158,6 +159,7 @@ def reaction_summary(items: list[Feedback], viewer: Any) -> dict[int, list[dict[
             {
                 "kind": kind.value,
                 "emoji": REACTION_EMOJI[kind],
+                "icon": REACTION_ICONS[kind],
                 "label": kind.label,
                 "count": found.get((pk, kind.value), {}).get("n", 0),
                 "mine": bool(found.get((pk, kind.value), {}).get("mine", 0)),

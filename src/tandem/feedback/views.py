@@ -3,6 +3,7 @@ anonymous upward feedback, and the timeline section of a profile. Thin: parse, c
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.rules import scope
+from tandem.core import charts
 from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.feedback import queries, services
@@ -220,17 +222,68 @@ def praise_feed(request: AuthedHttpRequest) -> HttpResponse:
     value = filters.get("value")
     feed = queries.praise_feed(request.user, value_id=value.pk if value else None)
     page, error = _page(request, feed, filters.get("cursor") or None)
+    since_key = request.GET.get("since") or "month"
+    if since_key not in PRAISE_SINCE:
+        since_key = "month"
+    months, since_label = PRAISE_SINCE[since_key]
+    values = queries.praise_counts_per_value(_months_back(queries.month_start(), months - 1))
     context = {
         "form": form,
         "page": page,
         "cursor_error": error,
         "next_query": _next_query(request, page.next_cursor),
         "value": value,
-        "values": queries.praise_counts_per_value(queries.month_start()),
+        "values": values,
+        "values_chart": _values_chart(values, since_label),
+        "since_label": since_label,
+        "since_key": since_key,
+        "since_links": _since_links(request, since_key),
         "can_praise": Program.current().praise_public_allowed,
     }
     template = "feedback/_feed.html" if request.htmx else "feedback/praise_feed.html"
     return render(request, template, context)
+
+
+# Praise by value over: this month, or the last 3 or 12 months (each from a month's start).
+PRAISE_SINCE: dict[str, tuple[int, str]] = {
+    "month": (1, "this month"),
+    "quarter": (3, "in the last 3 months"),
+    "year": (12, "in the last 12 months"),
+}
+
+
+def _months_back(start: date, months: int) -> date:
+    index = start.year * 12 + start.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _since_links(request: AuthedHttpRequest, current: str) -> list[dict[str, Any]]:
+    links = []
+    for key, (_, label) in PRAISE_SINCE.items():
+        params = request.GET.copy()
+        params.pop("cursor", None)
+        params["since"] = key
+        links.append({"label": label, "query": params.urlencode(), "current": key == current})
+    return links
+
+
+def _values_chart(values: list[Any], since_label: str) -> charts.BarChart:
+    """Public praise per company value over the chosen months, most praised first."""
+    total = sum(v.praise for v in values)
+    if total:
+        top = max(values, key=lambda v: (v.praise, v.name))
+        summary = (
+            f"Company values named in public praise {since_label}: {total} "
+            f"time{'s' if total != 1 else ''} across {len(values)} values; most often "
+            f"{top.name}, {top.praise} time{'s' if top.praise != 1 else ''}."
+        )
+    else:
+        summary = f"No public praise {since_label} yet."
+    return charts.bar_chart(
+        [charts.BarInput(key=str(v.pk), label=v.name, value=v.praise) for v in values],
+        sort="value",
+        summary=summary,
+    )
 
 
 @login_required

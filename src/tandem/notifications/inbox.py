@@ -79,3 +79,21 @@ def inbox_for(person: Any) -> Inbox:
             found = sorted(found, key=_sort_key)[:MAX_PER_PROVIDER]
         items.extend(found)
     return Inbox(items=sorted(items, key=_sort_key), truncated=truncated)
+
+
+_REQUEST_ATTR = "_tandem_inbox"
+
+
+def inbox_for_request(request: Any) -> Inbox:
+    """The signed-in person's inbox, worked out once per request: the page that lists it
+    (home, the inbox) and the sidebar's badges share it."""
+    found = getattr(request, _REQUEST_ATTR, None)
+    if found is None:
+        found = inbox_for(request.user)
+        setattr(request, _REQUEST_ATTR, found)
+    return found
+
+
+def inbox_already_worked_out(request: Any) -> Inbox | None:
+    """The inbox this request has already worked out, if any (never works it out)."""
+    return getattr(request, _REQUEST_ATTR, None)

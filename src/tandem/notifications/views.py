@@ -16,7 +16,7 @@ from tandem.core.http import AuthedHttpRequest
 from tandem.notifications import queries, services
 from tandem.notifications.digest import DIGEST_WEEKDAY
 from tandem.notifications.forms import DeliveryPreferencesForm
-from tandem.notifications.inbox import MAX_PER_PROVIDER, inbox_for
+from tandem.notifications.inbox import MAX_PER_PROVIDER, inbox_for_request
 from tandem.notifications.kinds import DELIVERY_HELP, Delivery, kind_label
 from tandem.notifications.templatetags.tandem_notifications import remember_unread_count
 
@@ -123,7 +123,7 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def inbox(request: AuthedHttpRequest) -> HttpResponse:
     """Things waiting for you: what each feature needs you to do, soonest due first."""
-    found = inbox_for(request.user)
+    found = inbox_for_request(request)
     return render(
         request,
         "notifications/inbox.html",

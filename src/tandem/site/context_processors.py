@@ -1,45 +1,31 @@
-"""Role-aware navigation for the base layout."""
+"""The sidebar and the viewer's roles, for the base layout."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from tandem.access.rules import actor_for
+from tandem.notifications.inbox import inbox_already_worked_out
+from tandem.site.navigation import sidebar_for, with_badges
+
+# The sidebar is folded to icons when this cookie says so; the server reads it, so a page
+# never opens wide and then folds (static/tandem/shell.js writes it).
+NAV_COOKIE = "tandem_nav"
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     actor = actor_for(getattr(request, "user", None))
     if actor is None:
-        return {"nav_items": [], "actor": None}
-    items = [
-        ("Home", reverse("home")),
-        ("Inbox", reverse("notifications:inbox")),
-        ("Goals", reverse("goals:mine")),
-        ("People", reverse("org:directory")),
-        ("Org chart", reverse("org:chart")),
-        ("Company", reverse("org:company")),
-        ("Program", reverse("program:detail")),
-        *(("Feedback", reverse("feedback:mine")), ("Praise", reverse("feedback:praise_feed"))),
-        ("1:1s", reverse("meetings:index")),
-        ("Reviews", reverse("reviews:mine")),
-    ]
-    if actor.is_manager:
-        items.append(("My team", reverse("org:team")))
-    if actor.is_hr:
-        items.append(("HR", reverse("org:hr_people")))
-    if actor.is_hr_admin:
-        items.append(("Review cycles", reverse("reviews:admin")))
-        items.append(("Audit log", reverse("audit:log")))
-    if actor.is_it_admin:
-        items.append(("IT admin", reverse("access:it_tokens")))
-    current = request.path
-    # The longest matching link is the current one ("/reviews/admin/" over "/reviews/").
-    matching = [
-        url for _, url in items if current == url or (url != "/" and current.startswith(url))
-    ]
-    active = max(matching, key=len, default=None)
-    nav = [{"label": label, "url": url, "active": url == active} for label, url in items]
-    return {"nav_items": nav, "actor": actor}
+        return {"nav_groups": [], "actor": None, "nav_folded": False, "nav_counts_known": False}
+    groups = sidebar_for(actor, request.path)
+    # A page that listed the inbox (home, the inbox) draws the badges itself; any other page
+    # asks for them after it has shown (views.nav_counts).
+    inbox = inbox_already_worked_out(request)
+    return {
+        "nav_groups": with_badges(groups, inbox) if inbox is not None else groups,
+        "nav_counts_known": inbox is not None,
+        "actor": actor,
+        "nav_folded": request.COOKIES.get(NAV_COOKIE) == "folded",
+    }

@@ -7,12 +7,13 @@ from typing import Any
 from django.db.models import Count
 
 from tandem.access.rules import actor_for, scope
-from tandem.notifications.inbox import inbox_for
+from tandem.notifications.inbox import inbox_for_request
 from tandem.org import tree
 from tandem.org.models import Company, Department, Person, PersonStatus
 
 
-def home_context(user: Any) -> dict[str, Any]:
+def home_context(request: Any) -> dict[str, Any]:
+    user = request.user
     actor = actor_for(user)
     assert actor is not None
     person = actor.person
@@ -22,7 +23,7 @@ def home_context(user: Any) -> dict[str, Any]:
         if person.manager_id
         else None,
         # Every inbox provider runs a fixed number of queries (notifications/inbox.py).
-        "things_waiting": inbox_for(person),
+        "things_waiting": inbox_for_request(request),
     }
     if actor.is_manager:
         reports = scope(user, Person.objects.filter(manager=person)).select_related("department")

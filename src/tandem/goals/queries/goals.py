@@ -334,7 +334,8 @@ def timeline(user: Any, goal: Goal, limit: int = 100) -> list[TimelineEntry]:
 
 def churn_by_department(period: Period | None) -> list[dict[str, Any]]:
     """Per department: goals in the period, target/date changes after it started, and the
-    changes per goal. One grouped query; departments are the goal owners'."""
+    changes per goal, with the department's tree path. One grouped query; departments are
+    the goal owners'."""
     if period is None:
         return []
     rows = (
@@ -344,18 +345,21 @@ def churn_by_department(period: Period | None) -> list[dict[str, Any]]:
         .order_by("-churn", "owner__department_id")
     )
     found = list(rows[:200])
-    names = dict(
-        Department.objects.filter(pk__in=[r["owner__department_id"] for r in found]).values_list(
-            "pk", "name"
-        )
-    )
+    names = {
+        pk: (name, path)
+        for pk, name, path in Department.objects.filter(
+            pk__in=[r["owner__department_id"] for r in found]
+        ).values_list("pk", "name", "path")
+    }
     result = []
     for row in found:
         churn = row["churn"] or 0
+        name, path = names.get(row["owner__department_id"], ("No department", ""))
         result.append(
             {
-                "department": names.get(row["owner__department_id"], "No department"),
+                "department": name,
                 "department_id": row["owner__department_id"],
+                "path": path,
                 "goals": row["goals"],
                 "churn": churn,
                 "per_goal": (Decimal(churn) / row["goals"]).quantize(Decimal("0.01"))

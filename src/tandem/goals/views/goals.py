@@ -12,9 +12,11 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.access.rules import actor_for, can, require, scope
+from tandem.core import charts
 from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.goals import scoring
@@ -30,7 +32,7 @@ from tandem.goals.forms.goals import (
     PeriodForm,
     open_periods,
 )
-from tandem.goals.models import Goal, GoalLevel, KeyResultKind, Milestone, Period
+from tandem.goals.models import CheckIn, Goal, GoalLevel, KeyResultKind, Milestone, Period
 from tandem.goals.queries import goals as queries
 from tandem.goals.services import goals as services
 from tandem.goals.services import periods as period_services
@@ -96,6 +98,9 @@ def my_goals(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def company(request: AuthedHttpRequest) -> HttpResponse:
     period = _period_now(request)
+    churn = queries.churn_by_department(period)
+    sort = charts.bar_sort(request.GET.get("sort"))
+    churn_chart, churn = _churn_chart(churn, sort)
     return render(
         request,
         "goals/company.html",
@@ -103,12 +108,49 @@ def company(request: AuthedHttpRequest) -> HttpResponse:
             "company": Company.current(),
             "period": period,
             "goals": list(queries.company_goals(request.user, period)[:100]),
-            "churn": queries.churn_by_department(period),
+            "churn": churn,
+            "churn_chart": churn_chart,
+            "sort_links": charts.sort_links(request.GET, sort),
             "periods": queries.periods()[:12],
             "can_create": can(request.user, "goal.create_company"),
             "tree_url": _url_or_empty("goals:tree"),
             "coverage_url": _url_or_empty("goals:coverage"),
         },
+    )
+
+
+def _churn_chart(
+    rows: list[dict[str, Any]], sort: str
+) -> tuple[charts.BarChart, list[dict[str, Any]]]:
+    """Changes per goal by department as bars; the table's rows in the chart's order, each
+    with its indentation under the parent department shown above it."""
+    chart = charts.bar_chart(
+        [
+            charts.BarInput(
+                key=str(row["department_id"]),
+                label=row["department"],
+                value=row["per_goal"],
+                display=str(row["per_goal"]),
+                path=row["path"],
+            )
+            for row in rows
+        ],
+        sort=sort,
+        summary=_churn_summary(rows),
+    )
+    by_key = {str(row["department_id"]): row for row in rows}
+    return chart, [{**by_key[bar.key], "depth": bar.depth} for bar in chart.bars]
+
+
+def _churn_summary(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "No goals in this period, so no churn."
+    worst = max(rows, key=lambda row: (row["per_goal"], row["department"]))
+    changes = sum(row["churn"] for row in rows)
+    return (
+        f"Goal churn in {len(rows)} department{'s' if len(rows) != 1 else ''}: {changes} "
+        f"change{'s' if changes != 1 else ''} after the start in all; the most per goal in "
+        f"{worst['department']}, {worst['per_goal']} per goal."
     )
 
 
@@ -230,6 +272,7 @@ def detail(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
     )
     scale = Program.current().goal_scoring_scale
     can_edit = can(request.user, "goal.edit", goal)
+    checkins = queries.checkins_for(goal)
     return render(
         request,
         "goals/goal_detail.html",
@@ -238,7 +281,8 @@ def detail(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
             "key_results": key_results,
             "chain": queries.alignment_up(request.user, goal),
             "children": children,
-            "checkins": queries.checkins_for(goal),
+            "checkins": checkins,
+            "progress_chart": _progress_chart(goal, checkins),
             "timeline": queries.timeline(request.user, goal),
             "comments": queries.comments_for(request.user, goal),
             "comment_form": CommentForm(),
@@ -247,6 +291,17 @@ def detail(request: AuthedHttpRequest, goal_id: int) -> HttpResponse:
             "score": scoring.display(goal.score, scale),
             "checkin_url": _reverse_goal("goals:checkin", goal) if can_edit else "",
         },
+    )
+
+
+def _progress_chart(goal: Goal, checkins: list[CheckIn]) -> charts.LineChart:
+    """The trend of the check-ins shown (the newest 20), dated in the viewer's time zone,
+    against the straight pace from the period's first day to its last."""
+    return charts.progress_line(
+        [(timezone.localdate(c.created_at), c.progress) for c in checkins],
+        start=goal.period.start_date,
+        end=goal.period.end_date,
+        what="Progress",
     )
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from tandem.access.rules import actor_for, can
+from tandem.core import charts
 from tandem.core.http import AuthedHttpRequest
 from tandem.goals import coverage as coverage_queries
 from tandem.goals.forms.tree import CoverageFilterForm, TreeFilterForm
@@ -153,4 +154,51 @@ def coverage(request: AuthedHttpRequest) -> HttpResponse:
             if page.next_cursor:
                 params["cursor"] = page.next_cursor
                 context["next_query"] = params.urlencode()
+    if context.get("department_rows") is not None:
+        sort = charts.bar_sort(request.GET.get("sort"))
+        context["coverage_chart"], context["department_rows"] = _coverage_chart(
+            context["department_rows"], sort
+        )
+        params = request.GET.copy()
+        params.pop("cursor", None)
+        context["sort_links"] = charts.sort_links(params, sort)
     return render(request, "goals/coverage.html", context)
+
+
+def _coverage_chart(
+    rows: list[coverage_queries.DepartmentRow], sort: str
+) -> tuple[charts.BarChart, list[tuple[coverage_queries.DepartmentRow, int]]]:
+    """Coverage per department as bars, and the table's rows in the chart's order with
+    their indentation. A department with no active people draws no bar and says so."""
+    chart = charts.bar_chart(
+        [
+            charts.BarInput(
+                key=str(row.department.pk),
+                label=row.department.name,
+                value=row.coverage.percent or 0,
+                display=(
+                    "no one yet" if row.coverage.percent is None else f"{row.coverage.percent}%"
+                ),
+                path=row.department.path,
+            )
+            for row in rows
+        ],
+        sort=sort,
+        maximum=100,
+        summary=_coverage_summary(rows),
+    )
+    by_key = {str(row.department.pk): row for row in rows}
+    return chart, [(by_key[bar.key], bar.depth) for bar in chart.bars]
+
+
+def _coverage_summary(rows: list[coverage_queries.DepartmentRow]) -> str:
+    counted = [row for row in rows if row.coverage.percent is not None]
+    if not counted:
+        return "No department has active people to count yet."
+    low = min(counted, key=lambda row: (row.coverage.percent or 0, row.department.name))
+    high = max(counted, key=lambda row: (row.coverage.percent or 0, row.department.name))
+    return (
+        f"Alignment coverage by department, {len(counted)} with people: highest "
+        f"{high.department.name} at {high.coverage.percent}%, lowest {low.department.name} "
+        f"at {low.coverage.percent}%."
+    )

@@ -92,7 +92,14 @@ def person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def chart(request: AuthedHttpRequest) -> HttpResponse:
-    return render(request, "org/chart.html", {"roots": queries.chart_roots(request.user)[:100]})
+    """The org chart opens on its first two levels — the people at the top and their direct
+    reports, from two queries — and loads each deeper level when it is opened."""
+    roots = list(queries.chart_roots(request.user)[:100])
+    managers = [p for p in roots if p.report_count]  # type: ignore[attr-defined]
+    reports = queries.direct_reports_of(request.user, managers)
+    for person in roots:
+        person.chart_reports = reports.get(person.pk)  # type: ignore[attr-defined]
+    return render(request, "org/chart.html", {"roots": roots})
 
 
 @login_required

@@ -200,6 +200,20 @@ class ItemView:
     comment: str = ""
     comment_html: SafeString | str = ""
     error: str = ""
+    # A goal item on the writing page: where it stands, from the evidence packet the page
+    # already holds (`with_goal_status`), so the row costs no query of its own.
+    progress: int | None = None
+    health: str = ""
+    health_label: str = ""
+    ref: str = ""
+
+
+@dataclass
+class ScaleView:
+    """A rating scale as the page explains it once per section."""
+
+    name: str
+    points: list[dict[str, Any]]
 
 
 @dataclass
@@ -217,6 +231,7 @@ class QuestionView:
     comment_html: SafeString | str = ""
     items: list[ItemView] = field(default_factory=list)
     error: str = ""
+    scale_name: str = ""
 
     @property
     def has_items(self) -> bool:
@@ -232,6 +247,16 @@ class SectionView:
     title: str
     description: str
     questions: list[QuestionView]
+
+    @property
+    def scales(self) -> list[ScaleView]:
+        """The scales the section's questions use, each once, in the order they come: the
+        long descriptions are shown here rather than under every question."""
+        seen: dict[str, ScaleView] = {}
+        for question in self.questions:
+            if question.points and question.scale_name not in seen:
+                seen[question.scale_name] = ScaleView(question.scale_name, question.points)
+        return list(seen.values())
 
 
 def _label(points: list[dict[str, Any]], value: Any) -> str:
@@ -257,7 +282,7 @@ def questions_view(
         rows = []
         for question in section.get("questions", []):
             scale = question.get("scale") or {}
-            points = list(scale.get("points") or []) if points_of(question) else []
+            points = _with_short_labels(scale.get("points") or []) if points_of(question) else []
             answer = values.get(question["key"]) or {}
             if not isinstance(answer, Mapping):
                 answer = {}
@@ -274,6 +299,7 @@ def questions_view(
                 comment=str(answer.get("comment") or ""),
                 comment_html=render_comment(str(answer.get("comment") or "")),
                 error=_first(errors.get(question["key"])),
+                scale_name=str(scale.get("name") or ""),
             )
             if view.has_items:
                 stored = answer.get("items") or {}
@@ -312,6 +338,46 @@ def questions_view(
             )
         )
     return sections
+
+
+def _with_short_labels(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each point with a `short` label for the one-row choice: a last word most labels
+    repeat ("Meeting expectations", "Exceeding expectations") is left out there; the full
+    label stays the choice's name and the description says the rest."""
+    last = [str(p.get("label", "")).split()[-1:] for p in points]
+    words = [w[0].lower() for w in last if w]
+    common = max(set(words), key=words.count) if words else ""
+    strip = len(points) > 2 and words.count(common) * 2 > len(points)
+    shown = []
+    for point in points:
+        label = str(point.get("label", ""))
+        parts = label.split()
+        if strip and len(parts) > 1 and parts[-1].lower() == common:
+            label = " ".join(parts[:-1])
+        full = str(point.get("label", ""))
+        shown.append({**point, "short": label, "rest": full[len(label) :]})
+    return shown
+
+
+def with_goal_status(sections: list[SectionView], goals: list[evidence.Item]) -> None:
+    """Give each goal item its progress and health from the evidence packet's goal rows
+    (already read for the side panel; a goal beyond the packet's cap just shows none)."""
+    found = {goal_key(item.obj.pk): item for item in goals if item.obj is not None}
+    for section in sections:
+        for question in section.questions:
+            if question.kind != "goals":
+                continue
+            for row in question.items:
+                item = found.get(row.key)
+                if item is None:
+                    continue
+                goal = item.obj
+                row.ref = item.ref
+                row.progress = (
+                    round(float(goal.progress) * 100) if goal.progress is not None else None
+                )
+                row.health = str(goal.health or "")
+                row.health_label = goal.get_health_display() if goal.health else ""
 
 
 def _first(error: Any) -> str:

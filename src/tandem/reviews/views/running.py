@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.access.rules import can
+from tandem.core import charts
 from tandem.core.http import AuthedHttpRequest
 from tandem.reviews.models import Relationship
 from tandem.reviews.phases import current_phase, phases_of
@@ -94,7 +95,79 @@ def cycle(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
         "can_manage": can(request.user, "reviews.manage", found),
         **_page_links(request, managers.next_cursor),
     }
+    context.update(_completion_charts(request, progress, departments))
     return render(request, "reviews/running/cycle.html", context)
+
+
+DEPARTMENT_SORTS = ("name", "value")
+
+
+def _completion_charts(
+    request: AuthedHttpRequest, progress: queries.Progress, departments: list[queries.GroupFigure]
+) -> dict[str, Any]:
+    """Completion by phase (done, in progress, not started) and by department (done, not
+    done) as stacked bars, each bar its own 100%. A phase whose counts are hidden (anonymous
+    upward reviews while open) draws no bar: the table says why."""
+    shown = [f for f in progress.phases if not f.counts_hidden and f.total]
+    phase_chart = charts.bar_chart(
+        [
+            charts.BarInput(
+                key=f.key,
+                label=f.label,
+                parts=(f.done, f.in_progress, f.not_started),
+                display=f"{f.percent}%",
+            )
+            for f in shown
+        ],
+        sort="given",
+        series=("Done", "In progress", "Not started"),
+        normalize=True,
+        summary=_completion_summary(
+            "Completion by phase", [(f.label, f.done, f.total) for f in shown]
+        ),
+    )
+    sort = request.GET.get("sort")
+    sort = sort if sort in DEPARTMENT_SORTS else "name"
+    counted = [row for row in departments if row.total]
+    department_chart = charts.bar_chart(
+        [
+            charts.BarInput(
+                key=str(row.key),
+                label=row.name,
+                parts=(row.done, row.total - row.done),
+                display=f"{row.percent}%",
+            )
+            for row in counted
+        ],
+        sort=sort,
+        series=("Done", "Not done yet"),
+        series_classes=("series-0", "series-2"),  # the phases' colours for done and not started
+        normalize=True,
+        summary=_completion_summary(
+            "Completion by department", [(r.name, r.done, r.total) for r in counted]
+        ),
+    )
+    order = {bar.key: index for index, bar in enumerate(department_chart.bars)}
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return {
+        "phase_chart": phase_chart,
+        "department_chart": department_chart,
+        "departments": sorted(departments, key=lambda r: order.get(str(r.key), len(order))),
+        "department_sort_links": charts.sort_links(params, sort, keys=DEPARTMENT_SORTS),
+    }
+
+
+def _completion_summary(what: str, rows: list[tuple[str, int, int]]) -> str:
+    if not rows:
+        return f"{what}: nothing to count yet."
+    done = sum(d for _, d, _ in rows)
+    total = sum(t for _, _, t in rows)
+    lowest = min(rows, key=lambda r: (r[1] / r[2], r[0]))
+    return (
+        f"{what}: {done} of {total} reviews done in all; the least done is {lowest[0]}, "
+        f"{lowest[1]} of {lowest[2]}."
+    )
 
 
 class OverdueFilter(forms.Form):

@@ -89,6 +89,13 @@ def _page_context(
     if writing_now:
         packet = evidence.packet(user, review)
         others = [item.obj for item in packet.reviews.items] if packet.reviews else []
+        sections = queries.questions_view(
+            review.template_version.content,
+            values if values is not None else review.answers,
+            goals=goals,
+            errors=errors,
+        )
+        queries.with_goal_status(sections, packet.goals.items)
         context.update(
             audience=queries.audience(review),
             packet=packet,
@@ -96,12 +103,7 @@ def _page_context(
             groups=anonymous.groups_for(user, review.participant)
             if review.relationship == Relationship.MANAGER
             else [],
-            sections=queries.questions_view(
-                review.template_version.content,
-                values if values is not None else review.answers,
-                goals=goals,
-                errors=errors,
-            ),
+            sections=sections,
         )
     else:
         context["read"] = queries.read_views(user, [review], goals)[0]

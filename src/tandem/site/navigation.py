@@ -1,0 +1,157 @@
+"""The sidebar: what each person sees, grouped by what they come for.
+
+Groups and links follow the viewer's roles, never more: a link is listed only when the page
+behind it opens for this viewer (`tests/site/test_navigation.py` opens every one of them
+for every role). Working out the sidebar costs no query beyond the roles the request has
+already read; the counts of things waiting arrive afterwards (`views.nav_counts`), so no
+page waits for them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.urls import reverse
+
+from tandem.access.rules import Actor
+
+# The links that carry a count of things waiting, and the inbox kinds that belong to a link
+# other than their feature's own ("reviews.approve" waits on the manager's approvals page).
+BADGED_LINKS = ("inbox", "goals", "feedback", "meetings", "reviews", "approvals")
+_KIND_LINKS = {"reviews.approve": "approvals"}
+
+
+@dataclass(frozen=True)
+class Badge:
+    key: str
+    count: int
+    more: bool  # the inbox had more than it lists: "50+"
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str  # stable id: the count badge and tests find the link by it
+    label: str
+    url: str
+    icon: str  # a heroicons outline name
+    active: bool = False
+    badge: Badge | None = None  # set when the page already knows the inbox
+
+    @property
+    def badged(self) -> bool:
+        return self.key in BADGED_LINKS
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: str
+    links: list[NavLink] = field(default_factory=list)
+
+
+def _link(key: str, label: str, url_name: str, icon: str) -> NavLink:
+    return NavLink(key=key, label=label, url=reverse(url_name), icon=icon)
+
+
+def _groups(actor: Actor) -> list[NavGroup]:
+    me = NavGroup(
+        "me",
+        "Me",
+        [
+            _link("home", "Home", "home", "home"),
+            _link("inbox", "Inbox", "notifications:inbox", "inbox"),
+            _link("goals", "My goals", "goals:mine", "flag"),
+            _link("feedback", "Feedback", "feedback:mine", "chat-bubble-left-right"),
+            _link("meetings", "1:1s", "meetings:index", "calendar-days"),
+            _link("reviews", "Reviews", "reviews:mine", "clipboard-document-check"),
+        ],
+    )
+    groups = [me]
+    if actor.is_manager:
+        team = [
+            _link("team", "My team", "org:team", "user-group"),
+            _link("team_checkins", "Team check-ins", "goals:team", "chart-bar"),
+            _link("approvals", "Peer approvals", "reviews:approvals", "check-badge"),
+        ]
+        if not (actor.is_hr or actor.is_executive):
+            team.append(_link("coverage", "Alignment", "goals:coverage", "map"))
+        groups.append(NavGroup("team", "My team", team))
+    company = [
+        _link("company_goals", "Company goals", "goals:company", "trophy"),
+        _link("praise", "Praise", "feedback:praise_feed", "sparkles"),
+        _link("people", "People", "org:directory", "users"),
+        _link("org_chart", "Org chart", "org:chart", "share"),
+        _link("company", "Mission and values", "org:company", "building-office-2"),
+        _link("program", "Program", "program:detail", "information-circle"),
+    ]
+    if actor.is_executive and not actor.is_hr:
+        company.append(_link("coverage", "Alignment", "goals:coverage", "map"))
+    groups.append(NavGroup("company", "Company", company))
+    if actor.is_hr:
+        hr = [
+            _link("hr_people", "HR people", "org:hr_people", "identification"),
+            _link("coverage", "Alignment", "goals:coverage", "map"),
+        ]
+        if actor.is_hr_admin:
+            hr.append(_link("review_cycles", "Review cycles", "reviews:admin", "arrow-path"))
+            hr.append(_link("audit", "Audit log", "audit:log", "document-magnifying-glass"))
+        else:
+            hr.append(_link("review_cycles", "Review cycles", "reviews:cycles", "arrow-path"))
+        groups.append(NavGroup("hr", "HR", hr))
+    if actor.is_it_admin:
+        groups.append(
+            NavGroup("admin", "Admin", [_link("it", "IT admin", "access:it_tokens", "key")])
+        )
+    return groups
+
+
+def sidebar_for(actor: Actor, path: str) -> list[NavGroup]:
+    """The viewer's groups with the current page marked: the longest link the path starts
+    with ("/reviews/admin/" over "/reviews/"; "/" only for the home page itself)."""
+    groups = _groups(actor)
+    urls = [link.url for group in groups for link in group.links]
+    matching = [url for url in urls if path == url or (url != "/" and path.startswith(url))]
+    active = max(matching, key=len, default=None)
+    return [
+        NavGroup(
+            group.key,
+            group.label,
+            [
+                NavLink(link.key, link.label, link.url, link.icon, active=link.url == active)
+                for link in group.links
+            ],
+        )
+        for group in groups
+    ]
+
+
+def badges_for(groups: list[NavGroup], inbox: Any) -> list[Badge]:
+    """The count of things waiting on each badged link of these groups: the inbox items of
+    its feature; "Inbox" counts them all."""
+    shown = {link.key for group in groups for link in group.links}
+    by_link = Counter(
+        _KIND_LINKS.get(item.kind, item.kind.split(".", 1)[0]) for item in inbox.items
+    )
+    return [
+        Badge(key, inbox.count, inbox.truncated)
+        if key == "inbox"
+        else Badge(key, by_link.get(key, 0), False)
+        for key in BADGED_LINKS
+        if key in shown
+    ]
+
+
+def with_badges(groups: list[NavGroup], inbox: Any) -> list[NavGroup]:
+    """The same groups, each badged link carrying its count (for a page that has already
+    worked out the inbox, so the sidebar need not ask for it)."""
+    badges = {badge.key: badge for badge in badges_for(groups, inbox)}
+    return [
+        NavGroup(
+            group.key,
+            group.label,
+            [replace(link, badge=badges.get(link.key)) for link in group.links],
+        )
+        for group in groups
+    ]

@@ -26,11 +26,13 @@ PEOPLE_SEARCH = "a search for colleagues by name or e-mail: names are not privat
 ALLOWED: dict[tuple[str, str], str] = {
     ("org:directory", "q"): PEOPLE_SEARCH,
     ("org:hr_people", "q"): PEOPLE_SEARCH,
-    # The HR pages' person picker suggests colleagues as a name is typed (a <datalist>
-    # filled from the HR people list), for a manager, a department's head, a role's holder.
+    # Every people picker (org/widgets.py) searches as a name is typed; picker.js sends
+    # only the search box, as `q`, never the form around it.
+    ("org:people_pick", "q"): PEOPLE_SEARCH,
+    # The HR people list's "Reports to" filter is a people picker in a search form.
     ("org:hr_people", "manager"): PEOPLE_SEARCH,
-    ("org:hr_people", "head"): PEOPLE_SEARCH,
-    ("org:hr_people", "person"): PEOPLE_SEARCH,
+    ("goals:pick", "q"): 'the "Supports" picker\'s search for a goal by title words: the '
+    "titles of goals the user may see, as a search box sends them, never the goal form",
     ("reviews:nomination_search", "q"): PEOPLE_SEARCH,
     ("reviews:nomination_search", "rq"): PEOPLE_SEARCH,
     ("reviews:nominations", "q"): PEOPLE_SEARCH,

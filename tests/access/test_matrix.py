@@ -81,6 +81,18 @@ MATRIX: tuple[Row, ...] = (
     # --- Everyone signed in -----------------------------------------------------------------
     Row("home", "page", lambda o: url("home"), expect()),
     Row("org:directory", "page", lambda o: url("org:directory"), expect()),
+    Row(
+        "org:people_pick",
+        "a search for the colleague who left (found for nobody: pickers leave leavers out)",
+        lambda o: f"{url('org:people_pick')}?q={LEAVER_SURNAME[:5]}",
+        expect(),
+    ),
+    Row(
+        "org:people_pick",
+        "a search including people who left (HR who cover them see them)",
+        lambda o: f"{url('org:people_pick')}?q={LEAVER_SURNAME[:5]}&left=on",
+        expect(),
+    ),
     Row("org:person", "owner", lambda o: url("org:person", o.owner.pk), expect()),
     Row(
         "org:person",

@@ -60,6 +60,12 @@ MATRIX: tuple[Row, ...] = (
     Row("goals:company", "page", lambda o: url("goals:company"), expect()),
     Row("goals:create", "page", lambda o: url("goals:create"), expect()),
     Row(
+        "goals:pick",
+        "a search for the private goal's title (found only by its circle)",
+        lambda o: url("goals:pick") + "?q=matrix-core+private&level=individual",
+        expect(),
+    ),
+    Row(
         "goals:create",
         "for the owner",
         lambda o: url("goals:create") + f"?owner={o.owner.pk}",

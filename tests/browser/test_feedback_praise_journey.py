@@ -27,8 +27,8 @@ def test_praise_with_a_value_shows_on_the_feed(page: Page, org: Org, watch: Page
     expect(page.get_by_role("heading", level=1)).to_have_text("Give feedback")
 
     # Naming the recipient re-renders "who will read this" with their name (htmx).
-    page.get_by_role("textbox", name="To:").fill(aiko.email)
-    page.get_by_role("textbox", name="To:").press("Tab")
+    page.get_by_role("combobox", name="To").fill(aiko.email)
+    page.get_by_role("combobox", name="To").press("Tab")
     audience = page.locator("#audience")
     expect(audience).to_contain_text(f"on {aiko.display_name}'s profile")
     page.get_by_label("The recipient and their manager").check()

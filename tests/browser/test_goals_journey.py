@@ -64,7 +64,9 @@ def test_a_goal_cascades_from_the_company_to_a_weekly_priority_and_rolls_up(
     sign_in(page, marta)
     page.goto(f"/goals/{company_id}/")
     page.get_by_role("link", name="Set a goal that supports this one").click()
-    expect(page.get_by_label("Supports (aligned to)")).to_have_value(str(company_id))
+    expect(page.get_by_role("combobox", name="Supports (aligned to)")).to_have_value(
+        re.compile("Win 1,000 new customers")
+    )
     team_id = create_goal(
         page,
         title="Ship self-serve sign-up",
@@ -81,7 +83,9 @@ def test_a_goal_cascades_from_the_company_to_a_weekly_priority_and_rolls_up(
     sign_in(page, aiko)
     page.goto(f"/goals/{team_id}/")
     page.get_by_role("link", name="Set a goal that supports this one").click()
-    expect(page.get_by_label("Supports (aligned to)")).to_have_value(str(team_id))
+    expect(page.get_by_role("combobox", name="Supports (aligned to)")).to_have_value(
+        re.compile("Ship self-serve sign-up")
+    )
     own_id = create_goal(
         page,
         title="Build the sign-up form",

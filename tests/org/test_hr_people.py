@@ -183,16 +183,10 @@ def test_the_list_costs_the_same_queries_for_5_and_60_people(
         client.get(LIST, {"q": "a", "status": "all"})
 
 
-def test_the_list_suggests_people_for_a_picker_over_htmx(client_for):
-    admin = hr_admin()
-    PersonFactory(first_name="Beatriz", last_name="Moreno", email="bea@example.com")
-    PersonFactory(first_name="Beatriz", last_name="Gone", status=PersonStatus.LEFT)
-    response = client_for(admin).get(
-        LIST, {"suggest": "manager", "manager": "beatriz"}, HTTP_HX_REQUEST="true"
-    )
-    assert '<option value="bea@example.com">' in response.text
-    assert "Gone" not in response.text
-    assert "<html" not in response.text
+def test_the_new_person_form_offers_the_people_picker_for_the_manager(client_for):
+    response = client_for(hr_admin()).get("/hr/people/new/")
+    assert 'data-picker-url="/people/pick/"' in response.text
+    assert 'name="manager"' in response.text
 
 
 # --- Adding a person -------------------------------------------------------------------

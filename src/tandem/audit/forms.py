@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from tandem.org.widgets import PersonPicker
+
 
 class AuditFilterForm(forms.Form):
     person = forms.CharField(
@@ -13,12 +15,14 @@ class AuditFilterForm(forms.Form):
         max_length=200,
         label="About person",
         help_text="Name, e-mail or employee id of the person the record is about.",
+        widget=PersonPicker(filters={"left": "on"}),
     )
     actor = forms.CharField(
         required=False,
         max_length=200,
         label="Done by",
         help_text="Name, e-mail or employee id; or “system” / “command line”.",
+        widget=PersonPicker(filters={"left": "on"}),
     )
     date_from = forms.DateField(required=False, label="From (day)")
     date_to = forms.DateField(required=False, label="To (day, included)")

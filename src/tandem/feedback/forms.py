@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from tandem.access.rules import scope
 from tandem.feedback.models import TEXT_LIMIT, ReactionKind, Visibility
 from tandem.org.models import CompanyValue, Person
+from tandem.org.widgets import PersonPicker
 
 MAX_ID = 2**63 - 1
 TEXT_ATTRS = {"rows": 6, "maxlength": TEXT_LIMIT}
@@ -59,7 +60,8 @@ class GiveFeedbackForm(forms.Form):
         required=False,
         max_length=320,
         label="To",
-        help_text="A colleague's work e-mail, or their name.",
+        help_text="Type two letters of a colleague's name, or their work e-mail.",
+        widget=PersonPicker(filters={"exclude": "me"}),
     )
     visibility = forms.ChoiceField(
         choices=Visibility.choices,
@@ -102,9 +104,10 @@ class RequestFeedbackForm(forms.Form):
     asked = forms.CharField(
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=PersonPicker(multiple=True, filters={"exclude": "me"}),
         label="Colleagues to ask",
-        help_text="Work e-mails or names, one per line or separated by commas (up to 20).",
+        help_text="Type two letters of a name and pick; or work e-mails or names, one per "
+        "line or separated by commas (up to 20).",
     )
     questions = forms.CharField(
         required=False,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("goals/", goals.my_goals, name="mine"),
     path("goals/company/", goals.company, name="company"),
     path("goals/new/", goals.create, name="create"),
+    path("goals/pick/", goals.pick, name="pick"),
     path("goals/bulk-assign/", goals.bulk_assign, name="bulk_assign"),
     path("goals/periods/", goals.periods, name="periods"),
     path("goals/<int:goal_id>/", goals.detail, name="detail"),

@@ -9,6 +9,7 @@ from django import forms
 
 from tandem.meetings.models import Series
 from tandem.org.models import Person
+from tandem.org.widgets import PersonPicker
 from tandem.program.models import MeetingCadence
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -33,7 +34,12 @@ class SeriesForm(ScheduleFields):
         label="Direct report",
         queryset=Person.objects.none(),
         empty_label="Choose a person",
-        error_messages={"required": "Choose the person you will meet."},
+        # The search finds any direct report; one already met in a series is refused here.
+        widget=PersonPicker(filters={"within": "reports"}, key="pk"),
+        error_messages={
+            "required": "Choose the person you will meet.",
+            "invalid_choice": "Choose one of your direct reports you have no 1:1 series with.",
+        },
     )
     field_order = ["report", "cadence", "first_start", "duration_minutes"]
 

@@ -7,6 +7,7 @@ The org service (`org/services.py`) rebuilds the paths on every change.
 
 from __future__ import annotations
 
+import unicodedata
 import zoneinfo
 from datetime import date
 from typing import ClassVar
@@ -210,7 +211,19 @@ def derived_name_columns(
     sort_name = f"{last_name} {preferred_name or first_name}".lower()[:210]
     # No employee id here: it is private, and search_text is matched for everyone.
     parts = [first_name, last_name, preferred_name, title, email]
-    return sort_name, " ".join(p for p in parts if p).lower()[:800]
+    text = " ".join(p for p in parts if p).lower()
+    # "José Núñez" is found by "jose nunez" too: the text without accents follows it.
+    folded = fold_accents(text)
+    if folded != text:
+        text = f"{text} {folded}"
+    return sort_name, text[:800]
+
+
+def fold_accents(text: str) -> str:
+    """The text without its accents ("Núñez" → "Nunez"): letters decomposed (NFKD), then
+    their combining marks dropped."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class ReportingLine(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from tandem.access.rules import actor_for, can, scope
@@ -15,7 +16,7 @@ from tandem.core import pagination
 from tandem.core.pagination import BadCursor
 from tandem.core.sql import count_rows
 from tandem.org import tree
-from tandem.org.models import Department, Person, PersonStatus
+from tandem.org.models import Department, Person, PersonStatus, fold_accents
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -92,6 +93,69 @@ def _search_q(user: Any, q: str) -> Q:
             by_id &= actor.partner_scope_q()
         condition |= by_id
     return condition
+
+
+PICK_LIMIT = 10
+PICK_MIN_LENGTH = 2
+PICK_MAX_WORDS = 4
+
+
+def pick_words(q: str) -> list[str]:
+    """The words of a picker query, lower-cased and without accents (search_text holds
+    every name without its accents too); NUL bytes and the rest of a long query (nobody's
+    name is 100 characters) are dropped rather than refused."""
+    return fold_accents(q.replace("\x00", " ").lower()[:100]).split()[:PICK_MAX_WORDS]
+
+
+def people_to_pick(
+    user: Any,
+    *,
+    q: str,
+    exclude_ids: tuple[int, ...] = (),
+    manager_id: int | None = None,
+    include_left: bool = False,
+    limit: int = PICK_LIMIT,
+) -> list[Person]:
+    """Up to `limit` people the user may see whose name, title or e-mail has a word that
+    starts with each typed word ("jen al" finds Jen Alvarez; "jen.a" her e-mail), in name
+    order. Fewer than two characters find nobody: a one-letter search would list everyone."""
+    words = pick_words(q)
+    if len("".join(words)) < PICK_MIN_LENGTH:
+        return []
+    people = pick_queryset(
+        user, words=words, exclude_ids=exclude_ids, manager_id=manager_id,
+        include_left=include_left,
+    )  # fmt: skip
+    return list(people[:limit])
+
+
+def pick_queryset(
+    user: Any,
+    *,
+    words: list[str],
+    exclude_ids: tuple[int, ...] = (),
+    manager_id: int | None = None,
+    include_left: bool = False,
+) -> QuerySet[Person]:
+    """The people `people_to_pick` reads, in name order (bench/picker.py explains it).
+
+    Word starts are matched in `search_text` ("starts with" or "contains ' ' + word"), which
+    PostgreSQL's trigram index on that column serves (migration 0003). The order is on
+    LOWER(sort_name) — the same order, sort_name being lower case — so that PostgreSQL
+    cannot walk the name index and filter row by row until it has ten: for "smi" at
+    100,000 people that walk read 80,000 rows (250 ms) against 10 ms for the index."""
+    people = scope(user, Person.objects.all())
+    if not include_left:
+        people = people.exclude(status=PersonStatus.LEFT)
+    for word in words:
+        people = people.filter(
+            Q(search_text__startswith=word) | Q(search_text__contains=f" {word}")
+        )
+    if exclude_ids:
+        people = people.exclude(pk__in=exclude_ids)
+    if manager_id is not None:
+        people = people.filter(manager_id=manager_id)
+    return people.select_related("department").order_by(Lower("sort_name"), "pk")
 
 
 def people_page(

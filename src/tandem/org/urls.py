@@ -5,6 +5,7 @@ from tandem.org.views import hr, imports, people
 app_name = "org"
 urlpatterns = [
     path("people/", people.directory, name="directory"),
+    path("people/pick/", people.pick, name="people_pick"),
     path("people/<int:person_id>/", people.person, name="person"),
     path("org-chart/", people.chart, name="chart"),
     path("org-chart/<int:person_id>/children/", people.chart_children, name="chart_children"),

@@ -21,7 +21,9 @@ from tandem.goals.models import (
     Visibility,
 )
 from tandem.goals.queries import goals as queries
+from tandem.goals.widgets import GoalPicker
 from tandem.org.models import Department, Person, PersonStatus
+from tandem.org.widgets import PersonPicker
 from tandem.program.models import Program
 
 PARENT_CHOICES_LIMIT = 300
@@ -69,8 +71,18 @@ def model_field(form: forms.Form, name: str) -> forms.ModelChoiceField:
     return cast(forms.ModelChoiceField, form.fields[name])
 
 
+class GoalPickFilterForm(forms.Form):
+    """What the "Supports" picker's search may be narrowed by (the typed `q` is read apart)."""
+
+    level = forms.ChoiceField(choices=GoalLevel.choices, required=False)
+    not_under = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
 class ParentField(forms.ModelChoiceField):
-    """Any goal the user may see; the menu shows a short, relevant list."""
+    """Any goal the user may see; without JavaScript the menu shows a short, relevant list,
+    with it the picker searches every goal the user may align to."""
+
+    widget = GoalPicker
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.get_level_display()}: {obj.title}"
@@ -180,6 +192,7 @@ class GoalForm(forms.Form):
         if level not in GoalLevel.values:
             level = GoalLevel.INDIVIDUAL
         self.fields["parent"].widget.choices = parent_choices(user, level=level, keep=keep_parent)
+        self.fields["parent"].widget.filters = {"level": level}
         if not Program.current().private_goals_allowed:
             choice_field(self, "visibility").choices = [
                 c for c in Visibility.choices if c[0] == Visibility.PUBLIC
@@ -203,7 +216,10 @@ class GoalForm(forms.Form):
 
 class GoalEditForm(GoalForm):
     owner_email = forms.EmailField(
-        label="Owner's work e-mail", help_text="Hand the goal to someone else."
+        label="Owner",
+        help_text="Hand the goal to someone else: type two letters of their name and pick, "
+        "or their work e-mail.",
+        widget=PersonPicker(),
     )
     health = forms.ChoiceField(
         label="Status", choices=[("", "Not set yet"), *Health.choices], required=False
@@ -229,6 +245,7 @@ class GoalEditForm(GoalForm):
         # Setting a queryset resets the menu to every goal it holds (hundreds of thousands
         # at 100k people: a page of 40 s); keep the short menu, validate against all.
         self.fields["parent"].widget.choices = menu
+        self.fields["parent"].widget.filters = {"level": goal.level, "not_under": str(goal.pk)}
         periods = open_periods() | Period.objects.filter(pk=goal.period_id)
         model_field(self, "period").queryset = periods.distinct()
 
@@ -309,6 +326,7 @@ class BulkAssignForm(KeyResultFields):
         self.fields["parent"].widget.choices = parent_choices(
             user, level=GoalLevel.INDIVIDUAL, keep=None
         )
+        self.fields["parent"].widget.filters = {"level": GoalLevel.INDIVIDUAL}
         actor = actor_for(user)
         allowed = []
         if actor is not None and actor.is_manager:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DecimalField,
     OuterRef,
@@ -18,6 +19,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -204,6 +207,37 @@ def parent_menu(user: Any, *, level: str, chain_ids: list[int], limit: int) -> l
         .select_related("owner")
         .order_by("level", "title", "id")[:limit]
     )
+
+
+GOAL_PICK_LIMIT = 15
+
+
+def goals_to_pick(
+    user: Any, *, q: str, level: str, not_under: int | None = None, limit: int = GOAL_PICK_LIMIT
+) -> list[Goal]:
+    """For the "Supports" picker: up to `limit` goals of the open periods that a goal of
+    `level` may align to and the user may see, with a title word starting with each typed
+    word, by level (company first) and title. `not_under` leaves out a goal's own subtree
+    (a goal cannot support itself or its descendants); a goal the user cannot see leaves
+    nothing out. Two queries; fewer than two characters find nothing."""
+    words = q.replace("\x00", " ")[:100].split()[:4]
+    if len("".join(words)) < 2:
+        return []
+    goals = alignable_parents(user, level=level).filter(period__closed_at__isnull=True)
+    for word in words:
+        goals = goals.filter(Q(title__istartswith=word) | Q(title__icontains=f" {word}"))
+    if not_under is not None:
+        own = visible_goals(user).filter(pk=not_under).values_list("path", flat=True).first()
+        if own:
+            goals = goals.exclude(path__startswith=own)
+    # Company goals first, then team, then individual: the widest goals are the usual aim.
+    rank = Case(
+        When(level=GoalLevel.COMPANY, then=Value(0)),
+        When(level=GoalLevel.TEAM, then=Value(1)),
+        default=Value(2),
+    )
+    ordered = goals.select_related("owner", "department").order_by(rank, "title", "id")
+    return list(ordered[:limit])
 
 
 def alignment_up(user: Any, goal: Goal) -> list[Goal | None]:

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tandem.access.rules import actor_for, can, require, scope
 from tandem.core import charts
@@ -27,6 +27,7 @@ from tandem.goals.forms.goals import (
     CommentForm,
     GoalEditForm,
     GoalForm,
+    GoalPickFilterForm,
     KeyResultFields,
     KeyResultForm,
     PeriodForm,
@@ -614,3 +615,34 @@ def periods(request: AuthedHttpRequest) -> HttpResponse:
         {"form": form, "periods": queries.periods_with_counts()[:100], "program": program},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_GET
+@login_required
+def pick(request: AuthedHttpRequest) -> HttpResponse:
+    """The options of the "Supports" picker (goals/widgets.py): goals the user may align a
+    goal of the given level to, matching the typed title words, grouped by level. Whatever
+    is typed, the answer is a list or a friendly note, never an error."""
+    filters = GoalPickFilterForm(request.GET)
+    q = request.GET.get("q", "")
+    goals: list[Goal] = []
+    if not filters.is_valid():
+        note = "This picker cannot search that way."
+    elif len("".join(q[:100].split()[:4])) < 2:
+        note = "Type at least two letters of a goal's title."
+    else:
+        data = filters.cleaned_data
+        goals = queries.goals_to_pick(
+            request.user,
+            q=q,
+            level=data["level"] or GoalLevel.INDIVIDUAL,
+            not_under=data["not_under"],
+        )
+        note = "No goal found. Try a word of its title."
+    groups = [
+        (label, [goal for goal in goals if goal.level == level])
+        for level, label in ((GoalLevel.COMPANY, "Company"), (GoalLevel.TEAM, "Team"),
+                             (GoalLevel.INDIVIDUAL, "Individual"))
+    ]  # fmt: skip
+    groups = [(label, rows) for label, rows in groups if rows]
+    return render(request, "goals/_pick_options.html", {"groups": groups, "note": note})

@@ -42,3 +42,16 @@ class DirectoryFilterForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+
+class PickFilterForm(forms.Form):
+    """The filters a people picker may ask the search for; the typed text (`q`) is read
+    apart, since a NUL byte in it must find nobody rather than fail the form."""
+
+    exclude = forms.ChoiceField(
+        required=False, choices=[("", "Nobody"), ("me", "Me")], label="Leave out"
+    )
+    within = forms.ChoiceField(
+        required=False, choices=[("", "Everyone"), ("reports", "My direct reports")], label="Among"
+    )
+    left = forms.BooleanField(required=False, label="Include people who left")

@@ -1,18 +1,16 @@
 """Forms for the HR pages. They parse and check input; the org services do the writing.
 
-Person pickers are text inputs (work e-mail or employee id), never a <select> of everyone:
-the company may have 100,000 people. An htmx suggestion list helps while typing.
+Person pickers are the people picker (org/widgets.py), never a <select> of everyone: the
+company may have 100,000 people. What they send is a work e-mail or an employee id.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.urls import reverse_lazy
 
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import actor_for, scope
@@ -20,11 +18,9 @@ from tandem.access.services import is_local_path
 from tandem.org.models import Department, Person, PersonStatus, validate_time_zone
 from tandem.org.queries import SIGN_IN_CHOICES
 from tandem.org.services.people import check_manager
+from tandem.org.widgets import PersonPicker
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-# The names of picker fields the suggestion endpoint (the HR people list) answers for.
-PICKER_NAMES = ("manager", "head", "person")
 
 
 def find_active_person(user: Any, value: str) -> Person:
@@ -46,25 +42,15 @@ def find_active_person(user: Any, value: str) -> Person:
 class PersonPickerField(forms.CharField):
     """A person, typed as their work e-mail or employee id. Cleans to a Person (or None)."""
 
-    def __init__(self, *, name: str, **kwargs: Any) -> None:
-        assert name in PICKER_NAMES, f"Add {name!r} to PICKER_NAMES so suggestions work for it."
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 254)
         kwargs.setdefault(
-            "help_text", "Their work e-mail or employee id; suggestions appear as you type."
+            "help_text",
+            "Type two letters of their name and pick; or their work e-mail or employee id.",
         )
+        kwargs.setdefault("widget", PersonPicker())
         super().__init__(**kwargs)
         self.user: Any = None
-        self.widget.attrs.update(
-            {
-                "autocomplete": "off",
-                "list": f"{name}-options",
-                "hx-get": reverse_lazy("org:hr_people"),
-                "hx-vals": json.dumps({"suggest": name}),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": f"#{name}-options",
-                "hx-swap": "innerHTML",
-            }
-        )
 
     def clean(self, value: Any) -> Person | None:
         text = super().clean(value)
@@ -131,10 +117,10 @@ class PeopleFilterForm(UserFormMixin, Form):
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     manager = PersonPickerField(
-        name="manager",
         required=False,
         label="Reports to",
-        help_text="A manager's work e-mail or employee id.",
+        help_text="Type two letters of the manager's name and pick, or their work e-mail or "
+        "employee id.",
     )
     sign_in = forms.ChoiceField(
         label="Sign-in",
@@ -220,19 +206,18 @@ class PersonForm(UserFormMixin, Form):
 
 class PersonCreateForm(PersonForm):
     manager = PersonPickerField(
-        name="manager",
         required=False,
-        help_text="Their manager's work e-mail or employee id. Leave empty for no manager.",
+        help_text="Type two letters of their manager's name and pick, or their work e-mail or "
+        "employee id. Leave empty for no manager.",
     )
 
 
 class ManagerForm(UserFormMixin, Form):
     manager = PersonPickerField(
-        name="manager",
         required=False,
         label="New manager",
-        help_text="Their work e-mail or employee id. Leave empty if this person reports to "
-        "no one (the top of the company).",
+        help_text="Type two letters of their name and pick, or their work e-mail or employee "
+        "id. Leave empty if this person reports to no one (the top of the company).",
     )
     effective = forms.DateField(
         label="Effective from",
@@ -312,9 +297,9 @@ class DepartmentForm(UserFormMixin, Form):
         empty_label="Nothing (a top-level department)",
     )
     head = PersonPickerField(
-        name="head",
         required=False,
-        help_text="The head's work e-mail or employee id. Optional.",
+        help_text="Type two letters of the head's name and pick, or their work e-mail or "
+        "employee id. Optional.",
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -397,7 +382,7 @@ ValueFormSet = forms.formset_factory(
 
 
 class GrantRoleForm(UserFormMixin, Form):
-    person = PersonPickerField(name="person", label="Person")
+    person = PersonPickerField(label="Person")
     role = forms.ChoiceField(choices=Role.choices)
     departments = forms.ModelMultipleChoiceField(
         queryset=Department.objects.none(),

@@ -31,7 +31,6 @@ from tandem.core.forms import show_errors as show_service_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.org import queries
 from tandem.org.forms.hr import (
-    PICKER_NAMES,
     CompanyForm,
     DepartmentForm,
     GrantRoleForm,
@@ -48,8 +47,6 @@ from tandem.org.forms.hr import (
 from tandem.org.models import Company, CompanyValue, Department, Person, PersonStatus
 from tandem.org.services import invitations
 from tandem.org.services import people as services
-
-SUGGESTION_LIMIT = 10
 
 
 def show_errors(form: forms.BaseForm, error: ValidationError | ValueError) -> None:
@@ -80,27 +77,9 @@ def current_reports(request: AuthedHttpRequest, person: Person) -> list[Person]:
 # --- People ------------------------------------------------------------------------
 
 
-def suggestions(request: AuthedHttpRequest, name: str) -> HttpResponse:
-    """The htmx fragment behind every person picker: up to ten people who match."""
-    term = request.GET.get(name, "").strip()
-    people: Iterable[Person] = []
-    if len(term) >= 2:
-        people = (
-            queries.people_queryset(request.user, q=term)
-            .exclude(status=PersonStatus.LEFT)
-            .select_related("department")
-            .order_by("sort_name", "pk")[:SUGGESTION_LIMIT]
-        )
-    return render(request, "org/hr_suggestions.html", {"people": people})
-
-
 @login_required
 def people(request: AuthedHttpRequest) -> HttpResponse:
     require(request.user, "hr.access")
-    suggest = request.GET.get("suggest", "")
-    if request.htmx and suggest in PICKER_NAMES:
-        return suggestions(request, suggest)
-
     form = PeopleFilterForm(request.GET or None, user=request.user)
     filters: dict[str, Any] = {}
     status = sign_in = ""

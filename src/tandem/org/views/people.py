@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from tandem.access.rules import can, require
 from tandem.core.http import AuthedHttpRequest
 from tandem.org import queries
-from tandem.org.forms.directory import DirectoryFilterForm
+from tandem.org.forms.directory import DirectoryFilterForm, PickFilterForm
 from tandem.org.models import Company, CompanyValue
 
 
@@ -44,6 +47,32 @@ def directory(request: AuthedHttpRequest) -> HttpResponse:
     context["is_later_page"] = bool(filters.get("cursor"))
     template = "org/_directory_results.html" if request.htmx else "org/directory.html"
     return render(request, template, context)
+
+
+@require_GET
+@login_required
+def pick(request: AuthedHttpRequest) -> HttpResponse:
+    """The options of a people picker (org/widgets.py): up to ten people the user may see
+    matching what was typed, as an htmx fragment. Whatever is typed, the answer is a list or
+    a friendly note, never an error."""
+    filters = PickFilterForm(request.GET)
+    q = request.GET.get("q", "")
+    people: list[Any] = []
+    if not filters.is_valid():
+        note = "This picker cannot search that way."
+    elif len("".join(queries.pick_words(q))) < queries.PICK_MIN_LENGTH:
+        note = "Type at least two letters of a name or e-mail."
+    else:
+        data = filters.cleaned_data
+        people = queries.people_to_pick(
+            request.user,
+            q=q,
+            exclude_ids=(request.user.pk,) if data["exclude"] == "me" else (),
+            manager_id=request.user.pk if data["within"] == "reports" else None,
+            include_left=data["left"],
+        )
+        note = "No one found. Try part of a first name, last name or e-mail."
+    return render(request, "org/_pick_options.html", {"people": people, "note": note})
 
 
 @login_required

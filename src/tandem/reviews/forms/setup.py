@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from tandem.org.models import Department, Person, PersonStatus
+from tandem.org.widgets import PersonPicker
 from tandem.reviews.models import (
     PHASE_ORDER,
     Cycle,
@@ -189,14 +190,16 @@ class CycleRulesForm(forms.Form):
     )
     exclude_on_leave = forms.BooleanField(label="Leave out people on leave", required=False)
     additions = forms.CharField(
-        label="Also include (work e-mails, one per line)",
+        label="Also include",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=PersonPicker(multiple=True),
+        help_text="Type two letters of a name and pick; or work e-mails, one per line.",
     )
     removals = forms.CharField(
-        label="Leave out (work e-mails, one per line)",
+        label="Leave out",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=PersonPicker(multiple=True, filters={"left": "on"}),
+        help_text="Type two letters of a name and pick; or work e-mails, one per line.",
     )
 
     def clean_additions(self) -> list[Person]:
@@ -329,7 +332,11 @@ class PhasesForm(forms.Form):
 
 
 class AddParticipantForm(forms.Form):
-    email = forms.EmailField(label="Work e-mail of the person to add")
+    email = forms.EmailField(
+        label="Person to add",
+        widget=PersonPicker(),
+        help_text="Type two letters of their name and pick, or their work e-mail.",
+    )
     reason = forms.CharField(label="Reason (kept in the audit log)", max_length=500)
 
     def clean_email(self) -> Person:
@@ -345,7 +352,11 @@ class ReasonForm(forms.Form):
 
 
 class ReassignForm(AddParticipantForm):
-    email = forms.EmailField(label="Work e-mail of the new manager")
+    email = forms.EmailField(
+        label="New manager",
+        widget=PersonPicker(),
+        help_text="Type two letters of their name and pick, or their work e-mail.",
+    )
 
 
 class MoveForm(forms.Form):

@@ -80,6 +80,9 @@ MATRIX: tuple[Row, ...] = (
     Row("api-not-found", "a path id not a number", lambda o: "/api/v1/goals/abc", public(404)),
     # --- Everyone signed in -----------------------------------------------------------------
     Row("home", "page", lambda o: url("home"), expect()),
+    Row("nav_counts", "the sidebar's counts", lambda o: url("nav_counts"), expect()),
+    # The design system's page: IT admins (and anyone with DEBUG on, which tests are not).
+    Row("design", "page", lambda o: url("design"), expect(IT_ADMIN)),
     Row("org:directory", "page", lambda o: url("org:directory"), expect()),
     Row(
         "org:people_pick",

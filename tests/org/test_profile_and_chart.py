@@ -97,13 +97,3 @@ def test_profile_query_count_does_not_grow_with_reports_or_depth(
     PersonFactory.create_batch(20, manager=deeper)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(f"/people/{deeper.pk}/")
-
-
-def test_my_team_lists_direct_reports_for_managers(client_for):
-    manager = PersonFactory()
-    PersonFactory(first_name="Rui", preferred_name="", manager=manager)
-    assert "Rui" in client_for(manager).get("/team/").text
-
-
-def test_my_team_is_not_found_for_people_without_reports(client_for):
-    assert client_for(PersonFactory()).get("/team/").status_code == 404

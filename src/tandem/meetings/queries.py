@@ -500,7 +500,7 @@ def team_meeting_figures(
         row["series__report_id"]: row
         for row in scope(
             user,
-            Meeting.objects.filter(series__in=series.values("pk")),
+            Meeting.objects.filter(series__report_id__in=ids, series__kind=SeriesKind.DIRECT),
             purpose="metadata",
         )
         .order_by()

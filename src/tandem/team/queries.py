@@ -84,6 +84,13 @@ def _local_day(moment: datetime | None) -> date | None:
     return timezone.localdate(moment) if moment else None
 
 
+def _schedule_url(person: Person, meetings: meeting_queries.MeetingFigures) -> str:
+    """Where to act on a missing 1:1: the open series, or setting one up with this report."""
+    if meetings.series_id:
+        return reverse("meetings:series", args=[meetings.series_id])
+    return reverse("meetings:create") + f"?report={person.pk}"
+
+
 def flags_for(row: Row, *, today: date) -> list[Flag]:
     """The row's flags, each with a plain reason and where to act on it."""
     person = row.person
@@ -93,11 +100,6 @@ def flags_for(row: Row, *, today: date) -> list[Flag]:
     if meetings.known:
         last = _local_day(meetings.last_held_at)
         held_since_start = last is not None and (started is None or last >= started)
-        schedule = (
-            reverse("meetings:series", args=[meetings.series_id])
-            if meetings.series_id
-            else reverse("meetings:create") + f"?report={person.pk}"
-        )
         if (
             started is not None
             and (today - started).days < NEW_JOINER_DAYS
@@ -107,7 +109,7 @@ def flags_for(row: Row, *, today: date) -> list[Flag]:
                 Flag(
                     "new_joiner",
                     f"Joined {day_month(started)} and has had no 1:1 yet",
-                    schedule,
+                    _schedule_url(person, meetings),
                 )
             )
         else:
@@ -116,7 +118,7 @@ def flags_for(row: Row, *, today: date) -> list[Flag]:
                 reason = f"No 1:1 in {NO_ONE_ON_ONE_DAYS} days" + (
                     f" (last on {day_month(last)})" if last else " (none held yet)"
                 )
-                flags.append(Flag("no_one_on_one", reason, schedule))
+                flags.append(Flag("no_one_on_one", reason, _schedule_url(person, meetings)))
     if row.feedback.received_60 == 0 and (
         started is None or (today - started).days >= NO_FEEDBACK_DAYS
     ):
@@ -147,12 +149,15 @@ def flags_for(row: Row, *, today: date) -> list[Flag]:
     return flags
 
 
-def rows_for(user: Any, people: list[Person], *, today: date | None = None) -> list[Row]:
-    """The figures and flags of `people`: a fixed number of grouped queries."""
+def rows_for(
+    user: Any, people: list[Person], *, today: date | None = None, period: Any = None
+) -> list[Row]:
+    """The figures and flags of `people`: a fixed number of grouped queries. `period` is
+    the goals period (default: the current one)."""
     today = today or timezone.localdate()
     now = timezone.now()
     ids = [p.pk for p in people]
-    period = goal_queries.current_period(today)
+    period = period or goal_queries.current_period(today)
     goals = goal_team.team_goal_figures(
         user, ids, period, stale_before=start_of(today - timedelta(days=STALE_GOAL_DAYS - 1))
     )
@@ -204,14 +209,11 @@ def hub_page(
     page = org_queries.people_page(
         team_people(user, manager, subtree=subtree), cursor=cursor, limit=PAGE_SIZE
     )
-    rows = rows_for(user, page.people, today=today)
+    today = today or timezone.localdate()
+    period = goal_queries.current_period(today)
+    rows = rows_for(user, page.people, today=today, period=period)
     rows.sort(key=lambda r: (-len(r.flags), r.person.sort_name, r.person.pk))
-    return HubPage(
-        rows=rows,
-        next_cursor=page.next_cursor,
-        subtree=subtree,
-        period=goal_queries.current_period(today or timezone.localdate()),
-    )
+    return HubPage(rows=rows, next_cursor=page.next_cursor, subtree=subtree, period=period)
 
 
 def person_for(user: Any, person_id: int) -> Person:
@@ -248,9 +250,9 @@ class PersonDetail:
 def person_detail(user: Any, person: Person, *, today: date | None = None) -> PersonDetail:
     """Everything the hub shows about one person, in detail, with the last 90 days."""
     today = today or timezone.localdate()
-    row = rows_for(user, [person], today=today)[0]
-    since = start_of(today - timedelta(days=TIMELINE_DAYS))
     period = goal_queries.current_period(today)
+    row = rows_for(user, [person], today=today, period=period)[0]
+    since = start_of(today - timedelta(days=TIMELINE_DAYS))
     entries: list[TimelineEntry] = []
     for checkin in goal_team.recent_checkins(user, person.pk, since=since):
         entries.append(

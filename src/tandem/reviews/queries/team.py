@@ -66,6 +66,15 @@ def team_review_figures(
             ),
         )
         .select_related("cycle")
+        .only(
+            "person_id",
+            "cycle__name",
+            "shared_at",
+            "acknowledged_at",
+            "manager_total",
+            "manager_done",
+            "manager_started",
+        )
         .annotate(due_on=Subquery(due.values("due_on")[:1], output_field=DateField()))
         .order_by("person_id", "-cycle__period_end", "-cycle_id")
     )

@@ -48,6 +48,8 @@ NO_FEEDBACK_DAYS = 60
 STALE_GOAL_DAYS = 21
 TIMELINE_DAYS = 90
 MAX_ID = 2**63 - 1
+NAME_FIELDS = ("first_name", "last_name", "preferred_name")
+ROW_FIELDS = (*NAME_FIELDS, "title", "sort_name", "start_date", "status", "manager", "department")
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,13 @@ def team_people(user: Any, manager: Person, *, subtree: bool) -> QuerySet[Person
         people = people.filter(path__startswith=manager.path).exclude(pk=manager.pk)
     else:
         people = people.filter(manager_id=manager.pk)
-    return scope(user, people).select_related("manager", "department")
+    # Only what a row shows: at 50 rows a page, loading three whole people per row (the
+    # person, their manager, their department) was a visible share of the page's time.
+    return (
+        scope(user, people)
+        .select_related("manager")
+        .only(*ROW_FIELDS, *(f"manager__{name}" for name in NAME_FIELDS))
+    )
 
 
 def manager_for(user: Any, manager_id: int | None) -> Person:

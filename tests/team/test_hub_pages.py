@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tandem.feedback.models import Visibility
 from tandem.goals.models import Health
+from tandem.org.models import Person
 from tests.factories import PersonFactory
 from tests.feedback.factories import FeedbackFactory
 from tests.goals.factories import GoalFactory
@@ -264,3 +265,14 @@ def test_the_meetings_page_ignores_a_bad_report_in_the_link(raw, client_for):
 
     assert answer.status_code == 200
     assert '<option value="" selected>Choose a person</option>' in answer.text
+
+
+def test_a_manager_with_no_place_in_the_tree_sees_no_one_rather_than_everyone(client_for):
+    manager = PersonFactory()
+    report_of(manager)
+    PersonFactory()  # someone elsewhere in the company
+    Person.objects.filter(pk=manager.pk).update(path="")
+
+    rows = client_for(manager).get("/api/v1/team/?subtree=true").json()["items"]
+
+    assert rows == []

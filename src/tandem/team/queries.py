@@ -184,6 +184,8 @@ def team_people(user: Any, manager: Person, *, subtree: bool) -> QuerySet[Person
     """`manager`'s current direct reports, or everyone below them."""
     people = Person.objects.exclude(status=PersonStatus.LEFT)
     if subtree:
+        if not manager.path:
+            return Person.objects.none()  # no place in the tree: "" would match everyone
         people = people.filter(path__startswith=manager.path).exclude(pk=manager.pk)
     else:
         people = people.filter(manager_id=manager.pk)

@@ -56,3 +56,4 @@ def test_the_hub_fits_a_phone_without_scrolling_sideways(org: Org, open_page) ->
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at phone width"
+        screenshot(page, "team-" + ("person" if path.count("/") > 2 else "hub") + "-phone")

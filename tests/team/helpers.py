@@ -31,7 +31,8 @@ def days_ago(days: int, hour: int = 12) -> datetime:
 
 def report_of(manager: Person, **kwargs: Any) -> Person:
     kwargs.setdefault("start_date", TODAY - timedelta(days=400))
-    return PersonFactory(manager=manager, department=manager.department, **kwargs)
+    kwargs.setdefault("department", manager.department)
+    return PersonFactory(manager=manager, **kwargs)
 
 
 def goal(

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from tandem.feedback.models import Visibility
 from tandem.goals.models import Health
 from tandem.org.models import Person
-from tests.factories import PersonFactory
+from tests.factories import DepartmentFactory, PersonFactory, hr_partner
 from tests.feedback.factories import FeedbackFactory
 from tests.goals.factories import GoalFactory
 from tests.meetings.factories import SeriesFactory, action_item, add_meeting
@@ -276,3 +276,15 @@ def test_a_manager_with_no_place_in_the_tree_sees_no_one_rather_than_everyone(cl
     rows = client_for(manager).get("/api/v1/team/?subtree=true").json()["items"]
 
     assert rows == []
+
+
+def test_an_hr_partner_sees_only_the_people_of_a_team_in_the_departments_they_cover(client_for):
+    engineering, sales = DepartmentFactory(), DepartmentFactory()
+    partner = hr_partner([engineering])
+    manager = PersonFactory(department=engineering)
+    inside = report_of(manager)
+    report_of(manager, department=sales)
+
+    answer = client_for(partner).get(f"/api/v1/team/?manager={manager.pk}")
+
+    assert [row["person_id"] for row in answer.json()["items"]] == [inside.pk]

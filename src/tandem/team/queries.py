@@ -30,7 +30,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.access.rules import can, scope
+from tandem.access.rules import actor_for, can, scope
 from tandem.core.dates import day_month, due_phrase
 from tandem.feedback import queries as feedback_queries
 from tandem.goals.queries import goals as goal_queries
@@ -189,6 +189,15 @@ def team_people(user: Any, manager: Person, *, subtree: bool) -> QuerySet[Person
         people = people.filter(path__startswith=manager.path).exclude(pk=manager.pk)
     else:
         people = people.filter(manager_id=manager.pk)
+    actor = actor_for(user)
+    if (
+        actor is not None
+        and manager.pk != user.pk
+        and not actor.is_hr_admin
+        and not actor.manages(manager)
+    ):
+        # An HR partner looking at a team sees only its people in the departments they cover.
+        people = people.filter(actor.partner_scope_q())
     # Only what a row shows: at 50 rows a page, loading three whole people per row (the
     # person, their manager, their department) was a visible share of the page's time.
     return (

@@ -147,6 +147,9 @@ VARIANTS = [
     Page(name="org:directory", pattern="/people/", query="q=SEARCH_WORD"),
     Page(name="org:hr_people", pattern="/hr/people/", query="q=SEARCH_WORD"),
     Page(name="tandem_org_api_list_people", pattern="/api/v1/people", query="q=SEARCH_WORD"),
+    # The team hub's whole subtree: the CEO's first page is the one the issue budgets.
+    Page(name="team:hub", pattern="/team/", query="view=all"),
+    Page(name="tandem_team_api_team", pattern="/api/v1/team/", query="subtree=true"),
 ]
 
 

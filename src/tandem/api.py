@@ -39,6 +39,7 @@ def _register_routers() -> None:
     from tandem.notifications.api import router as notifications_router
     from tandem.org.api import router as org_router
     from tandem.reviews.api import router as reviews_router
+    from tandem.team.api import router as team_router
 
     api.add_router("/", org_router)
     api.add_router("/", goals_router)
@@ -46,6 +47,7 @@ def _register_routers() -> None:
     api.add_router("/", meetings_router)
     api.add_router("/", notifications_router)
     api.add_router("/", reviews_router)
+    api.add_router("/", team_router)
 
 
 _register_routers()

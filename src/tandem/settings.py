@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tandem.feedback",
     "tandem.meetings",
     "tandem.reviews",
+    "tandem.team",
     "tandem.site",
 ]
 

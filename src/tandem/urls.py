@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("tandem.feedback.urls")),
     path("", include("tandem.meetings.urls")),
     path("", include("tandem.reviews.urls")),
+    path("", include("tandem.team.urls")),
     path("api/v1/", api.urls),
     # Last: any other /api/ address (a path id that is not a number among them) is answered
     # in the API's error shape, not with the HTML 404 page.

@@ -50,6 +50,7 @@ HR = (HR_ADMIN, HR_PARTNER, OTHER_PARTNER)
 COVERING_HR = (HR_ADMIN, HR_PARTNER)  # HR who may see the owner's department
 MANAGERS = (MANAGER, SKIP_MANAGER)
 PRIVATE_VIEWERS = (OWNER, *MANAGERS, *COVERING_HR)  # who may see the owner's private fields
+TEAM_VIEWERS = (*MANAGERS, *COVERING_HR)  # a person's team hub page: not the person themself
 
 
 MATRIX: tuple[Row, ...] = (
@@ -127,7 +128,22 @@ MATRIX: tuple[Row, ...] = (
         method="POST",
     ),
     # --- Managers -------------------------------------------------------------------------
-    Row("org:team", "page", lambda o: url("org:team"), expect(MANAGERS)),
+    Row("team:hub", "page", lambda o: url("team:hub"), expect(MANAGERS)),
+    Row("team:hub", "the whole subtree", lambda o: url("team:hub") + "?view=all", expect(MANAGERS)),
+    Row(
+        "team:hub",
+        "a tampered page link",
+        lambda o: url("team:hub") + "?view=all&cursor=bm90LWEtY3Vyc29y",
+        expect(MANAGERS),
+    ),
+    Row("team:person", "owner", lambda o: url("team:person", o.owner.pk), expect(TEAM_VIEWERS)),
+    Row(
+        "team:person",
+        "the outsider, from another team",
+        lambda o: url("team:person", o.people[EMPLOYEE].pk),
+        expect((HR_ADMIN, OTHER_PARTNER)),
+    ),
+    Row("team:person", "an id no one has", lambda o: url("team:person", 2**62), expect(())),
     # --- Tokens: your own, or any as IT admin -----------------------------------------------
     Row(
         "access:revoke_token",
@@ -282,6 +298,34 @@ MATRIX: tuple[Row, ...] = (
     ),
     # --- API v1 -----------------------------------------------------------------------------
     Row("api:me", "self", lambda o: url("api:me"), api()),
+    Row("api:team", "own team", lambda o: url("api:team"), api(MANAGERS)),
+    Row(
+        "api:team",
+        "the owner's manager's team",
+        lambda o: url("api:team") + f"?manager={o.manager.pk}",
+        api((MANAGER, SKIP_MANAGER, HR_ADMIN, HR_PARTNER)),
+    ),
+    Row(
+        "api:team",
+        "another team's manager",
+        lambda o: url("api:team") + f"?manager={o.outsider_manager.pk}&subtree=true",
+        api((HR_ADMIN, OTHER_PARTNER)),
+    ),
+    Row(
+        "api:team",
+        "a tampered page link",
+        lambda o: url("api:team") + "?cursor=bm90LWEtY3Vyc29y",
+        api(MANAGERS, ok=422),
+    ),
+    Row(
+        "api:team_person", "owner", lambda o: url("api:team_person", o.owner.pk), api(TEAM_VIEWERS)
+    ),
+    Row(
+        "api:team_person",
+        "the outsider, from another team",
+        lambda o: url("api:team_person", o.people[EMPLOYEE].pk),
+        api((HR_ADMIN, OTHER_PARTNER)),
+    ),
     Row("api:list_people", "list", lambda o: url("api:list_people"), api()),
     Row("api:get_person", "owner", lambda o: url("api:get_person", o.owner.pk), api()),
     Row(

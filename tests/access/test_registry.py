@@ -84,6 +84,7 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
         "tandem.org.rules",
         "tandem.program.rules",
         "tandem.reviews.rules",
+        "tandem.team.rules",
     }
 
 

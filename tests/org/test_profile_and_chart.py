@@ -99,16 +99,6 @@ def test_profile_query_count_does_not_grow_with_reports_or_depth(
         client.get(f"/people/{deeper.pk}/")
 
 
-def test_my_team_lists_direct_reports_for_managers(client_for):
-    manager = PersonFactory()
-    PersonFactory(first_name="Rui", preferred_name="", manager=manager)
-    assert "Rui" in client_for(manager).get("/team/").text
-
-
-def test_my_team_is_not_found_for_people_without_reports(client_for):
-    assert client_for(PersonFactory()).get("/team/").status_code == 404
-
-
 def test_org_chart_opens_with_the_ceos_direct_reports_shown(client_for):
     ceo = PersonFactory(first_name="Cara", preferred_name="")
     lead = PersonFactory(first_name="Lea", preferred_name="", manager=ceo)

@@ -551,3 +551,68 @@ def marker_digest(*, author_id: int, manager_id: int, window_start: date, round_
 def upward_round(manager_id: int, window_start: date) -> int:
     """Release rounds so far in the window: messages after a release wait for the next one."""
     return UpwardBatch.objects.filter(manager_id=manager_id, window_start=window_start).count()
+
+
+# --- The team hub: counts, never text -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackFigures:
+    received_30: int = 0
+    received_60: int = 0
+    received_90: int = 0
+    given_30: int = 0
+    given_90: int = 0
+
+
+def team_feedback_figures(
+    user: Any, person_ids: list[int], *, now: datetime | None = None
+) -> dict[int, FeedbackFigures]:
+    """How much feedback each person received and gave in the last 30, 60 and 90 days,
+    counting only what the viewer may read (`visible_feedback`): praise, feedback shared
+    with them as the recipient's manager, their own; private feedback is not counted, so
+    no count reveals what a manager may not read. Anonymous upward feedback lives in its
+    own tables and is never counted here. Two grouped queries for the whole page."""
+    if not person_ids:
+        return {}
+    now = now or timezone.now()
+    since_30, since_60, since_90 = (now - timedelta(days=d) for d in (30, 60, 90))
+    visible = visible_feedback(user).filter(created_at__gte=since_90).order_by()
+    received_rows = (
+        visible.filter(recipient_id__in=person_ids)
+        .values("recipient_id")
+        .annotate(
+            r30=Count("id", filter=Q(created_at__gte=since_30)),
+            r60=Count("id", filter=Q(created_at__gte=since_60)),
+            r90=Count("id"),
+        )
+    )
+    given_rows = (
+        visible.filter(giver_id__in=person_ids)
+        .values("giver_id")
+        .annotate(g30=Count("id", filter=Q(created_at__gte=since_30)), g90=Count("id"))
+    )
+    received = {row["recipient_id"]: row for row in received_rows}
+    given = {row["giver_id"]: row for row in given_rows}
+    figures: dict[int, FeedbackFigures] = {}
+    for pk in set(received) | set(given):
+        r, g = received.get(pk, {}), given.get(pk, {})
+        figures[pk] = FeedbackFigures(
+            received_30=r.get("r30", 0),
+            received_60=r.get("r60", 0),
+            received_90=r.get("r90", 0),
+            given_30=g.get("g30", 0),
+            given_90=g.get("g90", 0),
+        )
+    return figures
+
+
+def recent_about(user: Any, person_id: int, *, since: datetime, limit: int = 50) -> list[Feedback]:
+    """Feedback the person received or gave since `since` that the viewer may read, newest
+    first (for a timeline: who, to whom, when; the page shows no text)."""
+    return list(
+        visible_feedback(user)
+        .filter(Q(recipient_id=person_id) | Q(giver_id=person_id), created_at__gte=since)
+        .select_related("giver", "recipient")
+        .order_by("-created_at", "-pk")[:limit]
+    )

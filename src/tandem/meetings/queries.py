@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from tandem.meetings.models import (
     MeetingStatus,
     PrivateNote,
     Series,
+    SeriesKind,
     SeriesStatus,
 )
 from tandem.org.models import Person, PersonStatus
@@ -459,4 +460,91 @@ def next_meetings(user: Any, *, limit: int = 3) -> list[Meeting]:
         .filter(Q(series__manager_id=user.pk) | Q(series__report_id=user.pk))
         .select_related("series__manager", "series__report")
         .order_by("starts_at", "pk")[:limit]
+    )
+
+
+# --- The team hub: each person's 1:1 figures ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingFigures:
+    # False when the viewer may not see this person's 1:1s (they take no part in them and
+    # are not an HR admin): the hub then shows nothing and raises no 1:1 flag.
+    known: bool = False
+    series_id: int | None = None  # the open 1:1 series with their manager, if any
+    last_held_at: datetime | None = None
+    next_at: datetime | None = None
+    open_actions: int = 0
+
+
+def team_meeting_figures(
+    user: Any, people: list[Person], *, now: datetime | None = None
+) -> dict[int, MeetingFigures]:
+    """Each person's 1:1s with their manager: the last held, the next scheduled, the open
+    action items. Only what the viewer may see (`scope`: the two participants; HR admins see
+    dates, not content). Three grouped queries for the whole page."""
+    if not people:
+        return {}
+    now = now or timezone.now()
+    actor = actor_for(user)
+    hr_admin = bool(actor and actor.is_hr_admin)
+    ids = [p.pk for p in people]
+    direct = Series.objects.filter(report_id__in=ids, kind=SeriesKind.DIRECT)
+    series = scope(user, direct, purpose="metadata")
+    open_series = dict(
+        series.filter(status__in=OPEN_STATUSES)
+        .order_by("report_id", "pk")
+        .values_list("report_id", "pk")
+    )
+    dates = {
+        row["series__report_id"]: row
+        for row in scope(
+            user,
+            Meeting.objects.filter(series__report_id__in=ids, series__kind=SeriesKind.DIRECT),
+            purpose="metadata",
+        )
+        .order_by()
+        .values("series__report_id")
+        .annotate(
+            last=Max("starts_at", filter=Q(status=MeetingStatus.HELD)),
+            next=Min("starts_at", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__gte=now)),
+        )
+    }
+    actions = dict(
+        ActionItem.objects.filter(
+            series__in=scope(user, direct, purpose="content").values("pk"), done_at__isnull=True
+        )
+        .order_by()
+        .values("series__report_id")
+        .annotate(open=Count("id"))
+        .values_list("series__report_id", "open")
+    )
+    figures: dict[int, MeetingFigures] = {}
+    for person in people:
+        row = dates.get(person.pk, {})
+        figures[person.pk] = MeetingFigures(
+            known=hr_admin or person.manager_id == user.pk,
+            series_id=open_series.get(person.pk),
+            last_held_at=row.get("last"),
+            next_at=row.get("next"),
+            open_actions=actions.get(person.pk, 0),
+        )
+    return figures
+
+
+def recent_meetings(
+    user: Any, person_id: int, *, since: datetime, limit: int = 50
+) -> list[Meeting]:
+    """The person's 1:1 meetings with their manager since `since` (held or scheduled) that
+    the viewer may see, newest first."""
+    return list(
+        scope(
+            user,
+            Meeting.objects.filter(
+                series__report_id=person_id, series__kind=SeriesKind.DIRECT, starts_at__gte=since
+            ),
+            purpose="metadata",
+        )
+        .select_related("series")
+        .order_by("-starts_at", "-pk")[:limit]
     )

@@ -80,9 +80,14 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
 def _new_context(request: AuthedHttpRequest, **forms_: Any) -> dict[str, Any]:
     reports = queries.reports_without_series(request.user)
     cadence = services.default_cadence()
+    initial: dict[str, Any] = {"cadence": cadence, "duration_minutes": 30}
+    # "?report=<id>" (links from the team hub and the 1:1 list) preselects that report; an id
+    # that is not one of the choices is left for the person to choose.
+    chosen = request.GET.get("report", "")
+    if chosen.isascii() and chosen.isdigit() and len(chosen) < 19:
+        initial["report"] = int(chosen)
     return {
-        "series_form": forms_.get("series_form")
-        or SeriesForm(reports=reports, initial={"cadence": cadence, "duration_minutes": 30}),
+        "series_form": forms_.get("series_form") or SeriesForm(reports=reports, initial=initial),
         "skip_form": forms_.get("skip_form")
         or SkipLevelForm(initial={"cadence": "monthly", "duration_minutes": 30}),
         "skip_manager": queries.skip_manager(request.user),

@@ -10,7 +10,6 @@ urlpatterns = [
     path("org-chart/", people.chart, name="chart"),
     path("org-chart/<int:person_id>/children/", people.chart_children, name="chart_children"),
     path("company/", people.company, name="company"),
-    path("team/", people.team, name="team"),
     path("hr/people/", hr.people, name="hr_people"),
     path("hr/people/new/", hr.person_create, name="hr_person_create"),
     path("hr/people/invite/", hr.people_invite, name="hr_people_invite"),

@@ -71,7 +71,7 @@ def _groups(actor: Actor) -> list[NavGroup]:
     groups = [me]
     if actor.is_manager:
         team = [
-            _link("team", "My team", "org:team", "user-group"),
+            _link("team", "My team", "team:hub", "user-group"),
             _link("team_checkins", "Team check-ins", "goals:team", "chart-bar"),
             _link("approvals", "Peer approvals", "reviews:approvals", "check-badge"),
         ]

@@ -1,4 +1,4 @@
-"""Pages about people everyone uses: directory, profile, org chart, company, my team."""
+"""Pages about people everyone uses: directory, profile, org chart, company."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tandem.access.rules import can, require
+from tandem.access.rules import can
 from tandem.core.http import AuthedHttpRequest
 from tandem.org import queries
 from tandem.org.forms.directory import DirectoryFilterForm, PickFilterForm
@@ -118,14 +118,4 @@ def company(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "org/company.html",
         {"company": Company.current(), "values": CompanyValue.objects.all()},
-    )
-
-
-@login_required
-def team(request: AuthedHttpRequest) -> HttpResponse:
-    require(request.user, "team.view")
-    return render(
-        request,
-        "org/team.html",
-        {"reports": queries.direct_reports(request.user, request.user)},
     )

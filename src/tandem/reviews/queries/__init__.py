@@ -5,4 +5,5 @@ is answered like something missing). Reads never write, and never import service
 - `nominations`: each peer's load, the nomination page, approvals, the people picker
 - `writing`: the review page, a participant's summary, a review's history
 - `progress`: completion by phase, department and manager, overdue reviews, my reviews
+- `team`: each person's current review for a manager's team hub
 """

@@ -1,0 +1,45 @@
+"""The team hub's pages: parse, ask `queries`, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from tandem.access.rules import require
+from tandem.core.http import AuthedHttpRequest
+from tandem.team import queries
+
+
+@login_required
+def hub(request: AuthedHttpRequest) -> HttpResponse:
+    """My team: each direct report (or, with `?view=all`, everyone below me, 50 at a time)
+    with their figures and flags, the most flagged first."""
+    require(request.user, "team.view")
+    subtree = request.GET.get("view") == "all"
+    cursor = request.GET.get("cursor") or None
+    error = None
+    try:
+        page = queries.hub_page(request.user, manager=request.user, subtree=subtree, cursor=cursor)
+    except queries.BadCursor as bad:
+        error = str(bad)
+        page = queries.hub_page(request.user, manager=request.user, subtree=subtree)
+    return render(
+        request,
+        "team/hub.html",
+        {
+            "page": page,
+            "cursor_error": error,
+            "is_later_page": bool(cursor) and error is None,
+            "view_query": "view=all&" if subtree else "",
+        },
+    )
+
+
+@login_required
+def person(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
+    """One person's hub page for their manager chain and HR: the same figures in detail and
+    the last 90 days."""
+    subject = queries.person_for(request.user, person_id)
+    detail = queries.person_detail(request.user, subject)
+    return render(request, "team/person.html", {"person": subject, "detail": detail})

@@ -168,13 +168,16 @@ def _word_pattern(forms: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{_alternation(forms)})(?![\w-])", re.IGNORECASE)
 
 
+# Between words: spaces, punctuation, quotes, a short HTML tag, control and bidi characters
+# (pasted text carries them; they must not hide a word from the rules).
+_GAP = r"(?:[\s,*_\"'“”‘’()\x00-\x1f\u200b-\u200f\u202a-\u202e\u2066-\u2069]|<[^<>]{0,10}>)*"
 # Said of a person: a person or a copula shortly before the word…
 _PERSON_BEFORE = re.compile(
-    r"(?:\b(?:she|he|they|you|i|we|her|him|them|his|their|your|she's|he's|they're|you're|"
+    rf"(?:\b(?:she|he|they|you|i|we|her|him|them|his|their|your|she's|he's|they're|you're|"
     r"i'm|is|was|are|were|be|been|being|seems?|seemed|appears?|appeared|looks?|looked|"
     r"sounds?|sounded|gets?|got|getting|became|becomes?|too|very|so|quite|overly|really|"
     r"rather|extremely|bit|little|can|could|comes? across as|came across as|comes? off as|"
-    r"came off as|and|or|but|an?)\b[\s,]*)$",
+    rf"came off as|and|or|but|an?)\b{_GAP})$",
     re.IGNORECASE,
 )
 # …or a word for a person right after it ("an abrasive manager", "articulate speaker").
@@ -376,7 +379,10 @@ def _vague(text: str, parts: Sbi) -> Iterator[Finding]:
     # mattered ("Great work in Tuesday's demo: you … so …").
     if parts.situation and (parts.behaviour or parts.impact):
         return
-    missing = ", ".join(parts.missing) or "a specific example"
+    names = parts.missing
+    missing = (
+        f"{', '.join(names[:-1])} or {names[-1]}" if len(names) > 1 else "".join(names)
+    ) or "specific example"
     for match in _VAGUE.finditer(text):
         yield Finding(
             rule="vague",

@@ -86,7 +86,7 @@ def test_the_give_page_has_the_panel_beside_the_text(client: Client) -> None:
     assert 'role="status" aria-live="polite"' in html
     assert 'hx-post="/coach/panel/"' in html
     assert "input changed delay:500ms from:#id_text" in html
-    assert 'hx-params="text,kind,field,coach_seen"' in html
+    assert 'hx-params="text,kind,field,ref,coach_seen"' in html
 
 
 def test_the_upward_page_has_the_panel(writer) -> None:  # type: ignore[no-untyped-def]

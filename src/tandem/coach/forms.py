@@ -15,6 +15,7 @@ class PanelForm(forms.Form):
 
     kind = forms.ChoiceField(choices=list(KIND_LABELS.items()))
     field = forms.RegexField(regex=r"^[\w-]{1,80}$", max_length=80)
+    ref = forms.RegexField(regex=r"^[\w:-]{0,40}$", max_length=40, required=False)
 
 
 class CoachWordForm(forms.Form):

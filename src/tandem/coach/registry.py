@@ -25,6 +25,25 @@ class Registered:
 
 
 _REGISTRY: dict[str, Registered] = {}
+# kind -> a function (user, ref) -> the context its checks read, or None. `ref` is what the
+# feature's page put in the panel (a review's id); the provider checks access itself and
+# answers None for anything the user may not read.
+ContextProvider = Callable[[Any, str], Mapping[str, Any] | None]
+_PROVIDERS: dict[str, ContextProvider] = {}
+
+
+def register_context(*, kind: str, provider: ContextProvider) -> None:
+    """Say how to build the context of a kind of text from the reference its page sent."""
+    existing = _PROVIDERS.get(kind)
+    assert existing is None or existing is provider, f"a coach context for {kind!r} exists"
+    _PROVIDERS[kind] = provider
+
+
+def context_for(kind: str, user: Any, ref: str) -> Mapping[str, Any] | None:
+    provider = _PROVIDERS.get(kind)
+    if provider is None or not ref:
+        return None
+    return provider(user, ref)
 
 
 def register_check(*, rule: Rule, kinds: Iterable[str], check: ContextCheck) -> None:

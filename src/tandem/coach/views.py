@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from tandem.access.rules import can, require
 from tandem.coach import panel as seen
 from tandem.coach import queries, services
 from tandem.coach.forms import CoachWordForm, PanelForm, PeriodForm
-from tandem.coach.registry import all_rules
+from tandem.coach.registry import all_rules, context_for
 from tandem.coach.schemas import MAX_TEXT
 from tandem.core.http import AuthedHttpRequest
 
@@ -24,8 +25,14 @@ from tandem.core.http import AuthedHttpRequest
 PANEL_LIMIT = 8
 
 
-def panel_context(text: str, kind: str, field: str, previous: set[str]) -> dict[str, Any]:
-    found = queries.findings(text, kind)
+def panel_context(
+    text: str,
+    kind: str,
+    field: str,
+    previous: set[str],
+    feature_context: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    found = queries.findings(text, kind, feature_context)
     known = set(all_rules())
     rules = all_rules()
     items = [
@@ -57,8 +64,13 @@ def panel(request: AuthedHttpRequest) -> HttpResponse:
         return render(request, "coach/panel.html#findings", {"items": [], "written": False})
     field = form.cleaned_data["field"]
     text = request.POST.get(field, "")[:MAX_TEXT]
+    kind = form.cleaned_data["kind"]
     context = panel_context(
-        text, form.cleaned_data["kind"], field, seen.seen_rules(request.POST, field)
+        text,
+        kind,
+        field,
+        seen.seen_rules(request.POST, field),
+        context_for(kind, request.user, form.cleaned_data["ref"]),
     )
     return render(request, "coach/panel.html#findings", context)
 

@@ -26,7 +26,7 @@ def test_the_issue_sentence_gets_personality_vague_and_sarcasm_findings() -> Non
 
 def test_a_biased_word_finding_names_its_research_source() -> None:
     (finding,) = [f for f in check("He is so abrasive with people.") if f.rule == "personality"]
-    assert "Snyder" in finding.message
+    assert "Snyder 2014" in finding.message
     assert finding.suggestion
 
 
@@ -40,7 +40,7 @@ def test_articulate_as_a_verb_is_not_flagged() -> None:
 
 def test_every_builtin_word_has_a_source_and_a_better_phrasing() -> None:
     for word in builtin_words():
-        assert word.source and word.better and word.forms, word.word
+        assert word.source and word.cite and word.better and word.forms, word.word
 
 
 def test_a_company_word_is_flagged_when_used_of_a_person() -> None:

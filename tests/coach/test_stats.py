@@ -3,6 +3,8 @@ company's words (HR admins, audited), a fixed number of queries."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils import timezone
 from tandem.audit.models import AuditEvent
 from tandem.coach import services
 from tandem.coach.models import CoachTally, CoachWord
+from tandem.coach.views import months_back
 from tests.factories import (
     DepartmentFactory,
     PersonFactory,
@@ -136,3 +139,16 @@ def test_removing_a_word_is_audited() -> None:
     assert response.status_code == 302
     assert not CoachWord.objects.exists()
     assert AuditEvent.objects.filter(kind="coach.word_removed").exists()
+
+
+@pytest.mark.parametrize(
+    ("today", "months", "since"),
+    [
+        ("2026-12-04", 1, "2026-12-01"),
+        ("2026-12-04", 3, "2026-10-01"),
+        ("2026-02-28", 3, "2025-12-01"),
+        ("2026-12-31", 12, "2026-01-01"),
+    ],
+)
+def test_the_period_starts_on_the_first_of_the_right_month(today, months, since) -> None:  # type: ignore[no-untyped-def]
+    assert months_back(date.fromisoformat(today), months) == date.fromisoformat(since)

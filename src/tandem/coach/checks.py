@@ -138,7 +138,8 @@ class Word:
     word: str
     forms: tuple[str, ...]
     category: str
-    source: str
+    source: str  # the full reference
+    cite: str  # a short one, for the message ("Snyder 2014, Fortune")
     better: str
 
 
@@ -147,12 +148,14 @@ def builtin_words() -> tuple[Word, ...]:
     """The shipped list (coach/data/words.json), each entry with its source."""
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     sources: dict[str, str] = data["sources"]
+    citations: dict[str, str] = data["citations"]
     return tuple(
         Word(
             word=entry["word"],
             forms=tuple(entry["forms"]),
             category=entry["category"],
             source=sources[entry["source"]],
+            cite=citations[entry["source"]],
             better=entry["better"],
         )
         for entry in data["words"]
@@ -242,6 +245,7 @@ def word_list(extra: tuple[tuple[str, str], ...] = ()) -> WordList:
                 forms=(word,),
                 category="company",
                 source="Added by your HR team.",
+                cite="your HR team",
                 better=better or RULES["personality"].example,
             )
         )
@@ -264,7 +268,7 @@ def _personality(text: str, words: WordList) -> Iterator[Finding]:
         if word is None:  # a case-insensitive match the casefold key does not reach
             continue
         if word.category == "company":
-            why = "your company asks writers to avoid it"
+            why = "your company asks writers to avoid it when describing a person"
         elif word.category == "personality":
             why = "it describes who someone is, not what they did"
         else:
@@ -275,7 +279,7 @@ def _personality(text: str, words: WordList) -> Iterator[Finding]:
             rule="personality",
             start=start,
             end=end,
-            message=f"“{match.group()}”: {why}. Source: {word.source}",
+            message=f"“{match.group()}”: {why} ({word.cite}).",
             suggestion=word.better,
         )
 

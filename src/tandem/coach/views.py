@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tandem.access.rules import can, require
 from tandem.coach import panel as seen
 from tandem.coach import queries, services
+from tandem.coach.checks import builtin_words
 from tandem.coach.forms import CoachWordForm, PanelForm, PeriodForm
 from tandem.coach.registry import all_rules, context_for
 from tandem.coach.schemas import MAX_TEXT
@@ -75,12 +76,18 @@ def panel(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "coach/panel.html#findings", context)
 
 
+def months_back(today: date, months: int) -> date:
+    """The first day of the month `months - 1` months before today's: 3 months in December
+    start on 1 October (October, November, December)."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _stats_context(
     request: AuthedHttpRequest, period: PeriodForm, word_form: CoachWordForm
 ) -> dict[str, Any]:
     months = int(period.cleaned_data.get("months") or 3) if period.is_valid() else 3
-    first = timezone.localdate().replace(day=1)
-    since = (first - timedelta(days=31 * (months - 1))).replace(day=1)
+    since = months_back(timezone.localdate(), months)
     return {
         "period": period,
         "rows": queries.stats(request.user, since=since),
@@ -89,6 +96,7 @@ def _stats_context(
         "can_manage": can(request.user, "coach.words.manage"),
         "word_form": word_form,
         "rules": list(all_rules().values()),
+        "builtin": builtin_words(),
     }
 
 

@@ -11,7 +11,11 @@ from playwright.sync_api import Page, expect
 
 from tandem.coach.models import CoachTally
 from tandem.feedback.models import Feedback
+from tandem.feedback.services import give_feedback
+from tandem.reviews.models import Relationship
+from tandem.reviews.versions import questions
 from tests.browser.conftest import Org, PageWatch, sign_in
+from tests.reviews.factories import review_of, running_cycle
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +65,29 @@ def test_the_panel_fits_a_phone(open_page, org: Org) -> None:  # type: ignore[no
     expect(page.get_by_role("status", name="Writing suggestions")).to_contain_text("suggestions")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_a_review_answer_gets_review_checks_as_the_rating_changes(
+    page: Page, org: Org, watch: PageWatch
+) -> None:
+    marta = org.managers[0]
+    aiko = org.reports[marta.pk][0]
+    cycle = running_cycle([aiko])
+    give_feedback(
+        by=org.hr,
+        recipient=aiko,
+        text="Your outage update was calm and clear.",
+        visibility="public",
+    )
+    review = review_of(cycle, aiko, Relationship.MANAGER)
+    question = next(q for q in questions(review.template_version.content) if q["kind"] == "rating")
+    lowest = question["scale"]["points"][0]
+    sign_in(page, marta)
+    page.goto(f"/reviews/{review.pk}/")
+    comment = page.locator(f"#{question['key']}-comment")
+    comment.fill("Did not meet what the role needs from her this year.")
+    panel = page.locator(f"#coach-{question['key']}-comment")
+    expect(panel).to_contain_text("No suggestions.")
+    page.locator(f"#{question['key']}-rating-{lowest['value']}").check()
+    expect(panel).to_contain_text("Rating far from the evidence")
+    watch.assert_clean()

@@ -8,8 +8,10 @@ from django.test import Client
 
 from tandem.coach.queries import findings
 from tandem.coach.registry import all_rules, context_for
+from tandem.feedback.services import give_feedback
 from tandem.reviews.coach import rating_evidence, repeated_comment
 from tandem.reviews.models import Relationship
+from tandem.reviews.versions import questions
 from tests.factories import PersonFactory
 from tests.reviews.factories import review_of, running_cycle
 
@@ -114,4 +116,58 @@ def test_the_review_page_has_a_panel_beside_each_comment(client: Client) -> None
     client.force_login(manager)
     html = client.get(f"/reviews/{about_ana.pk}/").content.decode()
     assert 'hx-post="/coach/panel/"' in html
-    assert f'"ref": "{about_ana.pk}"' in html
+    key, _ = _rating_question(about_ana)
+    assert f'"ref": "{about_ana.pk}:{key}"' in html
+    assert f"change from:input[name={key}-rating]" in html
+
+
+def _rating_question(review):  # type: ignore[no-untyped-def]
+    question = next(q for q in questions(review.template_version.content) if q["kind"] == "rating")
+    values = [str(p["value"]) for p in question["scale"]["points"]]
+    return question["key"], values
+
+
+def _panel(client: Client, review, key: str, rating: str, text: str) -> str:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/coach/panel/",
+        {
+            "kind": "review",
+            "field": f"{key}-comment",
+            "ref": f"{review.pk}:{key}",
+            f"{key}-comment": text,
+            f"{key}-rating": rating,
+        },
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_bottom_rating_with_recent_praise_is_flagged_in_the_panel(client: Client) -> None:
+    manager = PersonFactory()
+    ana = PersonFactory(manager=manager)
+    cycle = running_cycle([ana])
+    give_feedback(
+        by=PersonFactory(),
+        recipient=ana,
+        text="You turned the outage into a calm update.",
+        visibility="public",
+    )
+    review = review_of(cycle, ana, Relationship.MANAGER)
+    key, values = _rating_question(review)
+    client.force_login(manager)
+    text = "This year did not meet what the role needs from her."
+    assert "Rating far from the evidence" in _panel(client, review, key, values[0], text)
+    assert "Rating far from the evidence" not in _panel(client, review, key, values[1], text)
+
+
+@pytest.mark.django_db
+def test_the_top_rating_without_goals_is_not_flagged(client: Client) -> None:
+    manager = PersonFactory()
+    ana = PersonFactory(manager=manager)
+    cycle = running_cycle([ana])
+    review = review_of(cycle, ana, Relationship.MANAGER)
+    key, values = _rating_question(review)
+    client.force_login(manager)
+    html = _panel(client, review, key, values[-1], "An outstanding year on every front we track.")
+    assert "Rating far from the evidence" not in html

@@ -25,10 +25,11 @@ class Registered:
 
 
 _REGISTRY: dict[str, Registered] = {}
-# kind -> a function (user, ref) -> the context its checks read, or None. `ref` is what the
-# feature's page put in the panel (a review's id); the provider checks access itself and
+# kind -> a function (user, ref, data) -> the context its checks read, or None. `ref` is what
+# the feature's page put in the panel (a review's id and question); `data` the other fields
+# the panel sent (a rating picked but not saved yet). The provider checks access itself and
 # answers None for anything the user may not read.
-ContextProvider = Callable[[Any, str], Mapping[str, Any] | None]
+ContextProvider = Callable[[Any, str, Mapping[str, Any]], Mapping[str, Any] | None]
 _PROVIDERS: dict[str, ContextProvider] = {}
 
 
@@ -39,11 +40,13 @@ def register_context(*, kind: str, provider: ContextProvider) -> None:
     _PROVIDERS[kind] = provider
 
 
-def context_for(kind: str, user: Any, ref: str) -> Mapping[str, Any] | None:
+def context_for(
+    kind: str, user: Any, ref: str, data: Mapping[str, Any] | None = None
+) -> Mapping[str, Any] | None:
     provider = _PROVIDERS.get(kind)
     if provider is None or not ref:
         return None
-    return provider(user, ref)
+    return provider(user, ref, data or {})
 
 
 def register_check(*, rule: Rule, kinds: Iterable[str], check: ContextCheck) -> None:

@@ -71,7 +71,7 @@ def panel(request: AuthedHttpRequest) -> HttpResponse:
         kind,
         field,
         seen.seen_rules(request.POST, field),
-        context_for(kind, request.user, form.cleaned_data["ref"]),
+        context_for(kind, request.user, form.cleaned_data["ref"], request.POST),
     )
     return render(request, "coach/panel.html#findings", context)
 

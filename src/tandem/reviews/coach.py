@@ -13,14 +13,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import timedelta
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 
 from tandem.coach.checks import Finding, Rule
 from tandem.coach.registry import register_check, register_context
+from tandem.feedback.queries import received
+from tandem.reviews.evidence import period_goals
 from tandem.reviews.models import Review
 from tandem.reviews.queries.writing import review_for
+from tandem.reviews.versions import points_of, question_map
+
+# The goals app's "off track" health and feedback's public (praise) visibility, by value:
+# reviews reads other features through their queries only, never their models.
+OFF_TRACK = "off_track"
+PUBLIC = "public"
+PRAISE_DAYS = 90
 
 REPEATED = Rule(
     "repeated_comment",
@@ -94,13 +106,18 @@ def rating_evidence(text: str, context: Mapping[str, Any]) -> Iterator[Finding]:
     )
 
 
-def review_context(user: Any, ref: str) -> Mapping[str, Any] | None:
-    """The context of a review being written: the reviewer's comments in their other reviews
-    of the same cycle (one query). None unless the user writes this review."""
-    if not ref.isdigit() or len(ref) > 18:
+def review_context(user: Any, ref: str, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The context of a review being written, from `ref` = "<review id>:<question key>":
+    the reviewer's comments in their other reviews of the same cycle, and — for a rated
+    question — where the rating picked (sent by the panel, saved or not) sits on its scale,
+    with the reviewee's goals of the period that are off track and the praise they received
+    in the last 90 days, as the reviewer may see them. None unless the user writes this
+    review. A handful of queries, whatever the cycle's size."""
+    review_id, _, question_key = ref.partition(":")
+    if not review_id.isdigit() or len(review_id) > 18:
         return None
     try:
-        review = review_for(user, int(ref))
+        review = review_for(user, int(review_id))
     except Http404:
         return None
     if review.reviewer_id != getattr(user, "pk", None):
@@ -110,7 +127,37 @@ def review_context(user: Any, ref: str) -> Mapping[str, Any] | None:
         .exclude(pk=review.pk)
         .values_list("answers", flat=True)
     )
-    return {"other_comments": [c for a in answers for c in _comments(a)]}
+    context: dict[str, Any] = {"other_comments": [c for a in answers for c in _comments(a)]}
+    position = _rating_position(review, question_key, data.get(f"{question_key}-rating"))
+    if position:
+        goals = period_goals(user, review).aggregate(
+            total=Count("pk"), off_track=Count("pk", filter=Q(health=OFF_TRACK))
+        )
+        since = timezone.now() - timedelta(days=PRAISE_DAYS)
+        context.update(
+            rating=position,
+            goals_total=goals["total"],
+            goals_off_track=goals["off_track"],
+            recent_praise=received(user, review.reviewee)
+            .filter(visibility=PUBLIC, created_at__gte=since)
+            .count(),
+        )
+    return context
+
+
+def _rating_position(review: Review, question_key: str, picked: Any) -> str:
+    """ "top" or "bottom" when the rating picked is the scale's highest or lowest point."""
+    if not question_key or not isinstance(picked, str) or not picked:
+        return ""
+    question = question_map(review.template_version.content).get(question_key)
+    if question is None or not points_of(question):
+        return ""
+    values = [str(point["value"]) for point in question["scale"]["points"]]
+    if picked == values[-1]:
+        return "top"
+    if picked == values[0]:
+        return "bottom"
+    return ""
 
 
 def _comments(answers: Any) -> Iterator[str]:

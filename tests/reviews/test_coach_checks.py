@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tandem.coach.models import CoachTally
 from tandem.coach.queries import findings
 from tandem.coach.registry import all_rules, context_for
 from tandem.feedback.services import give_feedback
@@ -171,3 +172,37 @@ def test_the_top_rating_without_goals_is_not_flagged(client: Client) -> None:
     client.force_login(manager)
     html = _panel(client, review, key, values[-1], "An outstanding year on every front we track.")
     assert "Rating far from the evidence" not in html
+
+
+@pytest.mark.django_db
+def test_submitting_a_review_counts_its_comments_for_hr_without_text(client: Client) -> None:
+    manager = PersonFactory()
+    ana = PersonFactory(manager=manager)
+    cycle = running_cycle([ana])
+    review = review_of(cycle, ana, Relationship.MANAGER)
+    key, values = _rating_question(review)
+    text_key = next(
+        q["key"] for q in questions(review.template_version.content) if q["kind"] == "text"
+    )
+    client.force_login(manager)
+    step_one = client.post(
+        f"/reviews/{review.pk}/submit/",
+        {
+            "version": review.version,
+            f"{key}-rating": values[2],
+            f"{key}-comment": "You never share the plan early with the rest of the team.",
+            f"{text_key}-comment": "In March you led the billing migration, so tickets fell.",
+            "coach_seen": [f"{key}-comment:sarcasm"],
+        },
+    )
+    assert step_one.status_code == 200
+    assert f'value="{key}-comment:sarcasm"' in step_one.content.decode()
+    review.refresh_from_db()
+    step_two = client.post(
+        f"/reviews/{review.pk}/submit/",
+        {"version": review.version, "confirm": "on", "coach_seen": [f"{key}-comment:sarcasm"]},
+    )
+    assert step_two.status_code == 302, step_two.content.decode()[:2000]
+    tallies = {t.rule: (t.kind, t.fired, t.changed) for t in CoachTally.objects.all()}
+    assert tallies["absolute"] == ("review", 1, 0)
+    assert tallies["sarcasm"] == ("review", 1, 1)

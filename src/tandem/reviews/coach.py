@@ -17,14 +17,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from tandem.coach.checks import Finding, Rule
+from tandem.coach.panel import seen_rules
 from tandem.coach.registry import register_check, register_context
+from tandem.coach.services import count_submission
 from tandem.feedback.queries import received
 from tandem.reviews.evidence import period_goals
-from tandem.reviews.models import Review
+from tandem.reviews.models import Relationship, Review
 from tandem.reviews.queries.writing import review_for
 from tandem.reviews.versions import points_of, question_map
 
@@ -171,6 +173,32 @@ def _comments(answers: Any) -> Iterator[str]:
         for item in (answer.get("items") or {}).values():
             if isinstance(item, dict) and isinstance(item.get("comment"), str):
                 yield item["comment"]
+
+
+def count_review_submission(user: Any, review: Review, data: QueryDict) -> None:
+    """On submit, the coach's text rules run once more over every comment of the review, and
+    add to HR's counts (no text kept), with what the panels showed while it was written.
+    An upward review is anonymous: it is counted as upward, without a department."""
+    kind = "upward" if review.relationship == Relationship.UPWARD else "review"
+    for field, text in _fields(review.answers):
+        count_submission(author=user, kind=kind, text=text, seen=seen_rules(data, field))
+
+
+def _fields(answers: Any) -> Iterator[tuple[str, str]]:
+    """(form field name, comment) for every written comment of the answers."""
+    if not isinstance(answers, dict):
+        return
+    for key, answer in answers.items():
+        if not isinstance(answer, dict):
+            continue
+        comment = answer.get("comment")
+        if isinstance(comment, str) and comment.strip():
+            yield f"{key}-comment", comment
+        items = answer.get("items")
+        for item_key, item in items.items() if isinstance(items, dict) else ():
+            comment = item.get("comment") if isinstance(item, dict) else None
+            if isinstance(comment, str) and comment.strip():
+                yield f"{key}-{item_key}-comment", comment
 
 
 def register() -> None:

@@ -33,6 +33,7 @@ def _not_found(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from tandem.coach.api import router as coach_router
     from tandem.feedback.api import router as feedback_router
     from tandem.goals.api import router as goals_router
     from tandem.meetings.api import router as meetings_router
@@ -48,6 +49,7 @@ def _register_routers() -> None:
     api.add_router("/", notifications_router)
     api.add_router("/", reviews_router)
     api.add_router("/", team_router)
+    api.add_router("/", coach_router)
 
 
 _register_routers()

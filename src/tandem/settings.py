@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tandem.audit",
     "tandem.program",
     "tandem.notifications",
+    "tandem.coach",
     "tandem.goals",
     "tandem.feedback",
     "tandem.meetings",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("tandem.audit.urls")),
     path("", include("tandem.program.urls")),
     path("", include("tandem.notifications.urls")),
+    path("", include("tandem.coach.urls")),
     path("", include("tandem.goals.urls")),
     path("", include("tandem.feedback.urls")),
     path("", include("tandem.meetings.urls")),

@@ -113,7 +113,8 @@ def write(page: Page, *, rating: str, text: str) -> None:
 
 
 def wait_for_autosave(page: Page) -> None:
-    expect(page.locator("#review-form").get_by_role("status")).to_have_text(re.compile(r"^Saved"))
+    # The autosave line; the coach panels beside the answers are live regions too.
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved"))
 
 
 def submit_review(page: Page) -> None:

@@ -171,7 +171,7 @@ def test_two_tabs_saving_the_same_review_get_a_conflict_not_an_overwrite(
     wait_for_autosave(first)
     second.get_by_label("Your answer").fill("Written in the second tab.")
 
-    status = second.locator("#review-form").get_by_role("status")
+    status = second.locator("#save-status")
     expect(status).to_have_text(CONFLICT_MESSAGE)
     expect(second.get_by_label("Your answer")).to_have_value("Written in the second tab.")
     review = review_of(cycle, aiko, Relationship.SELF)

@@ -18,6 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.rules import scope
+from tandem.coach import services as coach_services
+from tandem.coach.panel import seen_rules
 from tandem.core import charts
 from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
@@ -153,6 +155,13 @@ def give(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
+            # Counts for HR's coach page (no text kept); never blocks the send.
+            coach_services.count_submission(
+                author=request.user,
+                kind="praise" if feedback.is_praise else "feedback",
+                text=form.cleaned_data["text"],
+                seen=seen_rules(request.POST, "text"),
+            )
             what = "Praise" if feedback.is_praise else "Feedback"
             messages.success(request, f"{what} sent to {target.display_name}.")
             if feedback.is_praise:
@@ -417,6 +426,12 @@ def request_detail(request: AuthedHttpRequest, request_id: int) -> HttpResponse:
                         text=answer_form.cleaned_data["text"],
                         values=answer_form.cleaned_data["values"],
                     )
+                    coach_services.count_submission(
+                        author=request.user,
+                        kind="request",
+                        text=answer_form.cleaned_data["text"],
+                        seen=seen_rules(request.POST, "text"),
+                    )
                     messages.success(request, "Thank you: your answer was sent.")
                     return redirect("feedback:request_detail", feedback_request.pk)
         except ValidationError as error:
@@ -459,6 +474,12 @@ def upward(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
+            coach_services.count_submission(
+                author=request.user,
+                kind="upward",
+                text=form.cleaned_data["text"],
+                seen=seen_rules(request.POST, "text"),
+            )
             messages.success(
                 request,
                 "Thank you. Your feedback was stored without your name; your manager will "

@@ -15,3 +15,6 @@ class ReviewsConfig(AppConfig):
             reminders,
             rules,
         )
+        from tandem.reviews.coach import register as register_coach_checks
+
+        register_coach_checks()

@@ -93,6 +93,7 @@ def _groups(actor: Actor) -> list[NavGroup]:
         hr = [
             _link("hr_people", "HR people", "org:hr_people", "identification"),
             _link("coverage", "Alignment", "goals:coverage", "map"),
+            _link("coach", "Feedback coach", "coach:stats", "light-bulb"),
         ]
         if actor.is_hr_admin:
             hr.append(_link("review_cycles", "Review cycles", "reviews:admin", "arrow-path"))

@@ -19,9 +19,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from tandem.access.rules import can, require
+from tandem.coach.panel import MAX_SEEN, SEEN
 from tandem.core.http import AuthedHttpRequest
 from tandem.reviews import evidence, phases, scores, states
 from tandem.reviews.answers import missing_required
+from tandem.reviews.coach import count_review_submission
 from tandem.reviews.forms.writing import (
     AcknowledgeForm,
     ReopenForm,
@@ -206,6 +208,7 @@ def review_submit(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
         context = _page_context(request, review, values=values, errors=errors, version=posted)
         return render(request, "reviews/writing/review.html", context)
     if confirm:
+        count_review_submission(request.user, review, request.POST)
         messages.success(
             request,
             "Submitted. It can no longer be changed; HR can reopen it if something is wrong.",
@@ -220,6 +223,9 @@ def review_submit(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
             "missing": missing,
             "audience": queries.audience(review),
             "version": review.version,
+            # What the coach showed while the answers were written, carried to the confirm
+            # step so the submission's counts know it (coach/panel.py).
+            "coach_seen": request.POST.getlist(SEEN)[:MAX_SEEN],
         },
     )
 

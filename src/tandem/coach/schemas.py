@@ -1,0 +1,52 @@
+"""The coach's API shapes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ninja import Schema
+from pydantic import Field
+
+from tandem.core.api import Choice, InSchema
+
+# The most text one check reads; the longest answer any form takes is shorter.
+MAX_TEXT = 100_000
+
+
+class CoachKind(StrEnum):
+    FEEDBACK = "feedback"
+    PRAISE = "praise"
+    REVIEW = "review"
+    UPWARD = "upward"
+    REQUEST = "request"
+
+
+class CheckIn(InSchema):
+    text: str = Field(max_length=MAX_TEXT, description="The text to check; nothing is stored.")
+    kind: Choice[CoachKind] = Field(
+        CoachKind.FEEDBACK, description="What the text is: the checks differ a little by kind."
+    )
+
+
+class FindingOut(Schema):
+    rule: str = Field(description="The rule's stable id, e.g. personality, vague, hedge")
+    span: list[int] = Field(
+        description="[start, end): offsets into the text in Unicode code points (an emoji "
+        "is one, a letter with a combining accent two), as Python's str and JavaScript's "
+        "Array.from(text) count them — not UTF-16 units, not bytes"
+    )
+    message: str = Field(description="Why this was flagged, in one sentence")
+    suggestion: str = Field(description="An example of a better phrasing")
+
+
+class StructureOut(Schema):
+    situation: bool
+    behaviour: bool
+    impact: bool
+
+
+class CheckOut(Schema):
+    findings: list[FindingOut]
+    structure: StructureOut = Field(
+        description="Which parts of Situation–Behaviour–Impact the text names"
+    )

@@ -1,0 +1,86 @@
+"""The access matrix for the feedback coach: everyone signed in may have a text checked;
+the counts are HR's (admins and partners); the company's words are managed by HR admins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tandem.coach.models import CoachTally, CoachWord
+from tests.access.matrix import (
+    HR_ADMIN,
+    HR_PARTNER,
+    OTHER_PARTNER,
+    Org,
+    Row,
+    api,
+    body,
+    case_ids,
+    cases,
+    check_api_case,
+    expect,
+    matrix_org,
+    pk,
+    register_tables,
+    url,
+)
+
+HR = (HR_ADMIN, HR_PARTNER, OTHER_PARTNER)
+
+MATRIX: tuple[Row, ...] = (
+    Row(
+        "coach:panel",
+        "a text being written",
+        lambda o: url("coach:panel"),
+        expect(),
+        method="POST",
+        data={"kind": "feedback", "field": "text", "text": "She is abrasive. Good job."},
+    ),
+    Row("coach:stats", "the counts", lambda o: url("coach:stats"), expect(HR)),
+    Row(
+        "coach:add_word",
+        "an empty word",
+        lambda o: url("coach:add_word"),
+        expect(HR_ADMIN, ok=400),
+        method="POST",
+        data={"word": ""},
+    ),
+    Row(
+        "coach:remove_word",
+        "a company word",
+        lambda o: url("coach:remove_word", pk(o, "word")),
+        expect(HR_ADMIN, ok=302),
+        method="POST",
+    ),
+    Row(
+        "api:check_text",
+        "a text",
+        lambda o: url("api:check_text"),
+        api(),
+        method="POST",
+        data=body(lambda o: {"text": "You never listen.", "kind": "feedback"}),
+    ),
+)
+
+register_tables(CoachWord, CoachTally)
+
+
+def _build(org: Org) -> None:
+    org.extras["word"] = CoachWord.objects.create(word="grumpy", better="Say what happened.")
+
+
+def _tear_down(org: Org) -> None:
+    CoachWord.objects.all().delete()
+    CoachTally.objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
+    with matrix_org(django_db_blocker, extras=_build, cleanup=_tear_down) as built:
+        yield built
+
+
+@pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
+def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
+    check_api_case(row, role, org)

@@ -262,6 +262,12 @@ class Fillers:
         row = CompanyValue.objects.order_by("pk").first()
         return Filled(str(row.pk) if row else "0")
 
+    def coach_word(self) -> Filled:
+        from tandem.coach.models import CoachWord
+
+        row = CoachWord.objects.order_by("pk").first()
+        return Filled(str(row.pk) if row else "0")
+
     def series(self) -> Filled:
         from tandem.meetings.models import Series
 
@@ -378,6 +384,7 @@ FILLERS: dict[str, str] = {
     "feedback_id": "feedback",
     "request_id": "feedback_request",
     "value_id": "value",
+    "word_id": "coach_word",
     "series_id": "series",
     "meeting_id": "meeting",
     "item_id": "agenda_item",

@@ -305,7 +305,7 @@ def test_arrow_keys_move_the_rating_and_the_line_under_it_explains_the_choice(
     expect(overall).to_have_accessible_description(
         "5 · Outstanding: Exceptional results and a model for others; rare by design."
     )
-    expect(page.locator("#review-form").get_by_role("status")).to_have_text(re.compile(r"^Saved"))
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved"))
     watch.assert_clean()
 
 

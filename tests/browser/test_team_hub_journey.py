@@ -33,7 +33,9 @@ def test_a_manager_follows_a_no_one_on_one_flag_to_schedule_the_one_on_one(
     flag.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up a 1:1")
-    expect(page.get_by_role("combobox", name="Direct report")).to_have_value(str(aiko.pk))
+    # The people picker shows the report by name and carries their id in its field.
+    expect(page.get_by_role("combobox", name="Direct report")).to_have_value(aiko.display_name)
+    expect(page.locator('[name="report"]')).to_have_value(str(aiko.pk))
     start = timezone.localtime(timezone.now() + timedelta(days=2)).replace(hour=10, minute=0)
     page.get_by_label("First meeting").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Start the 1:1").click()

@@ -51,6 +51,7 @@ def panel_context(
         "written": bool(text.strip()),
         "structure": queries.structure(text) if kind != "upward" else None,
         "seen_values": seen.seen_values(field, shown),
+        "kind": kind,
     }
 
 

@@ -22,20 +22,17 @@ from playwright.sync_api import Page, expect
 from tandem.goals.models import CheckIn, Health
 from tandem.org.demo import COMPANY_VALUES
 from tandem.org.models import Person
-from tandem.reviews import demo_content as content
 from tandem.reviews import versions
 from tandem.reviews.answers import goal_key
+from tandem.reviews.demo import demo_template
 from tandem.reviews.models import (
     CycleForm,
     CycleStatus,
     QuestionKind,
-    RatingScale,
     Relationship,
     Review,
     ReviewState,
     Template,
-    TemplateQuestion,
-    TemplateSection,
 )
 from tests.browser.conftest import DESKTOP, PHONE, Org, PageWatch, screenshot, sign_in
 from tests.feedback.factories import CompanyValueFactory, FeedbackFactory
@@ -61,50 +58,6 @@ ANSWER = (
     "every week and left the team with a runbook others now copy. She also took on "
     "mentoring without being asked, which shows in how the two new engineers ship."
 )
-
-
-def _scale(spec: tuple[str, str, Any]) -> RatingScale:
-    name, description, points = spec
-    return RatingScale.objects.create(
-        name=name,
-        description=description,
-        points=[
-            {"value": value, "label": label, "description": text}
-            for value, (label, text) in enumerate(points, start=1)
-        ],
-    )
-
-
-def _demo_manager_template() -> Template:
-    """The demo company's manager review template, built the way `reviews.demo` builds it."""
-    scales = {
-        "performance": _scale(content.PERFORMANCE_SCALE),
-        "competency": _scale(content.COMPETENCY_SCALE),
-    }
-    relationship, name, description, sections = next(
-        t for t in content.TEMPLATES if t[0] == Relationship.MANAGER
-    )
-    template = Template.objects.create(
-        name=name, relationship=relationship, description=description
-    )
-    competencies = [{"name": n, "description": d} for n, d in content.COMPETENCIES]
-    for position, (title, text, questions) in enumerate(sections):
-        section = TemplateSection.objects.create(
-            template=template, position=position, title=title, description=text
-        )
-        for number, (kind, prompt, help_text, scale, required, overall, _) in enumerate(questions):
-            TemplateQuestion.objects.create(
-                section=section,
-                position=number,
-                kind=kind,
-                prompt=prompt,
-                help_text=help_text,
-                required=required,
-                scale=scales[scale] if scale else None,
-                items=competencies if kind == QuestionKind.COMPETENCIES else [],
-                is_overall=overall,
-            )
-    return template
 
 
 def _answers(review: Review, goal_keys: list[str]) -> dict[str, Any]:
@@ -164,7 +117,7 @@ def _manager_review(org: Org) -> tuple[Person, Review]:
             text="Your migration runbook saved the on-call team a weekend; thank you.",
         )
     cycle = CycleFactory(status=CycleStatus.ACTIVE, launched_at=timezone.now(), name="2026 review")
-    manager_template = _demo_manager_template()
+    manager_template = demo_template(Relationship.MANAGER)
     CycleForm.objects.create(
         cycle=cycle,
         relationship=Relationship.MANAGER,

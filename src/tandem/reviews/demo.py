@@ -176,34 +176,41 @@ class _Form:
     questions: list[_Question]
 
 
-def _templates(by: Person | None) -> dict[str, _Form]:
-    """Each relationship's template, frozen like a launch freezes it."""
+def demo_template(relationship: str) -> Template:
+    """The demo company's template for one relationship, with its scales, sections and
+    questions (made once; the browser tests measure the review form on the same one)."""
     scales = _scales()
     competencies = [{"name": n, "description": d} for n, d in content.COMPETENCIES]
-    frozen = {}
-    for relationship, name, description, sections in content.TEMPLATES:
-        template, _ = Template.objects.get_or_create(
-            name=name, relationship=relationship, defaults={"description": description}
+    _, name, description, sections = next(t for t in content.TEMPLATES if t[0] == relationship)
+    template, _ = Template.objects.get_or_create(
+        name=name, relationship=relationship, defaults={"description": description}
+    )
+    if template.sections.exists():
+        return template
+    for position, (title, text, questions) in enumerate(sections):
+        section = TemplateSection.objects.create(
+            template=template, position=position, title=title, description=text
         )
-        if not template.sections.exists():
-            for position, (title, text, questions) in enumerate(sections):
-                section = TemplateSection.objects.create(
-                    template=template, position=position, title=title, description=text
-                )
-                for number, (kind, prompt, help_text, scale, required, overall, _) in enumerate(
-                    questions
-                ):
-                    TemplateQuestion.objects.create(
-                        section=section,
-                        position=number,
-                        kind=kind,
-                        prompt=prompt,
-                        help_text=help_text,
-                        required=required,
-                        scale=scales[scale] if scale else None,
-                        items=competencies if kind == QuestionKind.COMPETENCIES else [],
-                        is_overall=overall,
-                    )
+        for number, (kind, prompt, help_text, scale, required, overall, _) in enumerate(questions):
+            TemplateQuestion.objects.create(
+                section=section,
+                position=number,
+                kind=kind,
+                prompt=prompt,
+                help_text=help_text,
+                required=required,
+                scale=scales[scale] if scale else None,
+                items=competencies if kind == QuestionKind.COMPETENCIES else [],
+                is_overall=overall,
+            )
+    return template
+
+
+def _templates(by: Person | None) -> dict[str, _Form]:
+    """Each relationship's template, frozen like a launch freezes it."""
+    frozen = {}
+    for relationship, _, _, sections in content.TEMPLATES:
+        template = demo_template(relationship)
         pools = [question[6] for _, _, questions in sections for question in questions]
         version = versions.freeze(template, by=by)
         plan = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -61,8 +62,11 @@ def _template(relationship: str) -> Template:
 
 def draft_cycle(hr: Person, reviewee: Person) -> Cycle:
     """A draft ready to launch, with every phase open from yesterday for two weeks so one
-    journey runs them all; peer names hidden from the reviewee (not from the manager)."""
-    today = timezone.localdate()
+    journey runs them all; peer names hidden from the reviewee (not from the manager).
+
+    "Today" is the reviewee's: evidence is counted up to the period's last day in the
+    reader's time zone, and late in the UTC evening that day is already over there."""
+    today = timezone.localdate(timezone.now(), ZoneInfo(reviewee.time_zone))
     cycle = cycles.create_cycle(
         by=hr,
         name="Spring review",

@@ -5,6 +5,7 @@ change shows them as text, with one true sentence saying why."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -141,7 +142,9 @@ def test_a_review_of_a_finished_cycle_is_read_only_and_says_so(client_for):
     page = text.decode()
     assert reverse("reviews:review_save", args=[t.self_review.pk]) not in page
     assert "review.js" not in page
-    closed = timezone.localdate(Cycle.objects.get(pk=t.cycle.pk).closed_at)
+    # The page speaks the viewer's time zone: late in the UTC evening it is tomorrow in Berlin.
+    closed_at = Cycle.objects.get(pk=t.cycle.pk).closed_at
+    closed = timezone.localdate(closed_at, ZoneInfo(t.owner.time_zone))
     assert f"closed on {closed.day} " in page
     assert "answers can no longer change" in page
     assert "ask HR to extend it" not in page

@@ -119,7 +119,7 @@ def test_the_review_page_has_a_panel_beside_each_comment(client: Client) -> None
     assert 'hx-post="/coach/panel/"' in html
     key, _ = _rating_question(about_ana)
     assert f'"ref": "{about_ana.pk}:{key}"' in html
-    assert f"change from:input[name={key}-rating]" in html
+    assert f"change delay:300ms from:input[name={key}-rating]" in html
 
 
 def _rating_question(review):  # type: ignore[no-untyped-def]

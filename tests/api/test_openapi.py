@@ -67,3 +67,28 @@ def test_the_schema_is_built_once_and_served_from_then_on(client):
     assert api.get_openapi_schema() is api.get_openapi_schema()
     first = client.get("/api/v1/openapi.json").json()
     assert client.get("/api/v1/openapi.json").json() == first
+
+
+def test_no_two_api_schemas_share_a_name():
+    """django-ninja files schemas under their class name: a second `ReviewOut` (the team
+    hub's) silently replaced the reviews one in the published schema."""
+    import importlib
+    import pkgutil
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import tandem
+
+    for module in pkgutil.walk_packages(tandem.__path__, "tandem."):
+        if module.name.endswith(("schemas", "api")) or ".api." in module.name:
+            importlib.import_module(module.name)
+    seen: dict[str, set[str]] = defaultdict(set)
+    pending = list(Schema.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("tandem."):
+            seen[cls.__name__].add(cls.__module__)
+    clashes = {name: sorted(mods) for name, mods in seen.items() if len(mods) > 1}
+    assert not clashes, clashes

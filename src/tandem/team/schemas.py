@@ -36,7 +36,7 @@ class MeetingFiguresOut(Schema):
     open_action_items: int
 
 
-class ReviewOut(Schema):
+class TeamReviewOut(Schema):
     cycle_id: int
     cycle_name: str
     state: str
@@ -53,7 +53,7 @@ class TeamRowOut(Schema):
     goals: GoalFiguresOut
     feedback: FeedbackFiguresOut
     one_on_ones: MeetingFiguresOut
-    review: ReviewOut | None
+    review: TeamReviewOut | None
     flags: list[FlagOut]
 
 

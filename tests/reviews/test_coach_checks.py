@@ -206,3 +206,77 @@ def test_submitting_a_review_counts_its_comments_for_hr_without_text(client: Cli
     tallies = {t.rule: (t.kind, t.fired, t.changed) for t in CoachTally.objects.all()}
     assert tallies["absolute"] == ("review", 1, 0)
     assert tallies["sarcasm"] == ("review", 1, 1)
+
+
+def _check(client: Client, body: dict) -> tuple[int, dict]:  # type: ignore[type-arg]
+    response = client.post("/api/v1/coach/check", body, content_type="application/json")
+    return response.status_code, response.json()
+
+
+@pytest.mark.django_db
+def test_the_api_runs_the_review_checks_for_a_review_its_caller_writes(client: Client) -> None:
+    manager = PersonFactory()
+    ana = PersonFactory(manager=manager)
+    cycle = running_cycle([ana])
+    give_feedback(
+        by=PersonFactory(),
+        recipient=ana,
+        text="You turned the outage into a calm update.",
+        visibility="public",
+    )
+    review = review_of(cycle, ana, Relationship.MANAGER)
+    key, values = _rating_question(review)
+    client.force_login(manager)
+    text = "This year did not meet what the role needs from her."
+    body = {"text": text, "kind": "review", "review": f"{review.pk}:{key}"}
+    status, found = _check(client, {**body, "rating": values[0]})
+    assert status == 200
+    assert [f["rule"] for f in found["findings"]] == ["rating_evidence"]
+    assert found["findings"][0]["span"] == [0, len(text)]
+    _, found = _check(client, {**body, "rating": values[1]})
+    assert found["findings"] == []
+
+
+@pytest.mark.django_db
+def test_the_api_flags_a_sentence_repeated_from_the_callers_other_reviews(client: Client) -> None:
+    manager = PersonFactory()
+    ana, ben = PersonFactory(manager=manager), PersonFactory(manager=manager)
+    cycle = running_cycle([ana, ben])
+    about_ben = review_of(cycle, ben, Relationship.MANAGER)
+    about_ben.answers = {"q1": {"comment": SHARED}}
+    about_ben.save(update_fields=["answers"])
+    about_ana = review_of(cycle, ana, Relationship.MANAGER)
+    client.force_login(manager)
+    status, found = _check(client, {"text": SHARED, "kind": "review", "review": str(about_ana.pk)})
+    assert status == 200
+    assert [f["rule"] for f in found["findings"]] == ["repeated_comment"]
+
+
+@pytest.mark.django_db
+def test_the_api_answers_404_for_a_review_the_caller_does_not_write(client: Client) -> None:
+    manager = PersonFactory()
+    ana = PersonFactory(manager=manager)
+    about_ana = review_of(running_cycle([ana]), ana, Relationship.MANAGER)
+    for stranger in (ana, PersonFactory()):
+        client.force_login(stranger)
+        status, body = _check(
+            client, {"text": SHARED, "kind": "review", "review": str(about_ana.pk)}
+        )
+        assert status == 404
+        assert body["detail"] == "Not found."
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_review_reference_with_another_kind(client: Client) -> None:
+    client.force_login(PersonFactory())
+    status, body = _check(client, {"text": SHARED, "kind": "feedback", "review": "12"})
+    assert status == 422
+    assert body["errors"][0]["loc"] == ["body", "review"]
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_malformed_review_reference(client: Client) -> None:
+    client.force_login(PersonFactory())
+    status, body = _check(client, {"text": SHARED, "kind": "review", "review": "12; drop"})
+    assert status == 422
+    assert body["errors"][0]["loc"] == ["body", "review"]

@@ -26,6 +26,20 @@ class CheckIn(InSchema):
     kind: Choice[CoachKind] = Field(
         CoachKind.FEEDBACK, description="What the text is: the checks differ a little by kind."
     )
+    review: str = Field(
+        "",
+        pattern=r"^(\d{1,18}(:[\w-]{1,40})?)?$",
+        description="For kind review: the review being written and its question, as "
+        '"<review id>:<question key>" (e.g. "812:q3"). The review checks then also run: '
+        "a sentence repeated from the writer's other reviews of the cycle and, with "
+        "`rating`, a rating far from the evidence. Only the review's writer may name it.",
+    )
+    rating: str = Field(
+        "",
+        max_length=40,
+        description="For kind review with `review`: the rating value picked for that "
+        "question, saved or not.",
+    )
 
 
 class FindingOut(Schema):

@@ -9,3 +9,7 @@ class SiteConfig(AppConfig):
     name = "tandem.site"
     label = "site"
     verbose_name = "Site"
+
+    def ready(self) -> None:
+        # The demo's story for managers runs after every feature's demo data (site is last).
+        import tandem.site.demo  # noqa: F401

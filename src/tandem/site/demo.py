@@ -206,8 +206,10 @@ def _go_quiet(person: Person, manager: Person, today: date, now: datetime) -> No
         recent = list(CheckIn.objects.filter(goal=goal, created_at__gte=cutoff).order_by("-pk"))
         for checkin in recent:  # newest first: each restores the value before it
             for change in checkin.values or ():
-                if isinstance(change, dict) and change.get("old") not in (None, ""):
-                    KeyResult.objects.filter(pk=change.get("key_result"), goal=goal).update(
+                if not isinstance(change, dict) or change.get("old") in (None, ""):
+                    continue
+                if isinstance(change.get("key_result"), int):
+                    KeyResult.objects.filter(pk=change["key_result"], goal=goal).update(
                         current_value=Decimal(str(change["old"]))
                     )
         CheckIn.objects.filter(pk__in=[c.pk for c in recent]).delete()

@@ -273,6 +273,7 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
         "feedback",
         "meetings",
         "reviews",
+        "team story",
         "keys and indexes",
         "commit",
     ]

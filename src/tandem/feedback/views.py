@@ -132,10 +132,10 @@ def give(request: AuthedHttpRequest) -> HttpResponse:
                 "recipient_problem": problem,
             },
         )
-    initial = {}
+    initial: dict[str, Any] = {}
     if request.method == "GET":
         if recipient is not None:
-            initial["recipient"] = recipient.email
+            initial["recipient"] = recipient
         allowed = [v for v, _ in choices["visibilities"]]
         initial["visibility"] = request.GET.get("visibility") or (allowed[0] if allowed else "")
         if request.GET.get("goal", "").isdigit():

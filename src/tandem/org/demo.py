@@ -1211,7 +1211,11 @@ def _load(
 
 
 def _part_name(load: DemoLoader) -> str:
-    """A feature demo's part name: its app's (tandem.goals.demo -> goals)."""
+    """A feature demo's part name: its own `demo_part`, else its app's (tandem.goals.demo
+    -> goals)."""
+    named = getattr(load, "demo_part", "")
+    if isinstance(named, str) and named:
+        return named
     module = getattr(load, "__module__", "") or ""
     pieces = module.split(".")
     return pieces[1] if len(pieces) > 2 and pieces[0] == "tandem" else module or "feature"

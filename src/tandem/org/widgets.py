@@ -71,6 +71,9 @@ class Picker(forms.Widget):
                 "nouns": self.nouns,
                 "menu": self.menu(value),
                 "key": self.key,
+                # A person given as the initial value shows by name; the form still gets
+                # their e-mail (a page that opens the form for someone: "?to=12").
+                "label": getattr(value, "display_name", ""),
             }
         )
         return context

@@ -100,6 +100,9 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     progress("team story", 3, 3)
 
 
+load_demo.demo_part = "team story"  # type: ignore[attr-defined]  # the part's name in the table
+
+
 def _direct_series(person: Person) -> Series | None:
     return (
         Series.objects.filter(report=person, kind=SeriesKind.DIRECT, manager=person.manager_id)

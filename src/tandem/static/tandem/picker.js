@@ -57,6 +57,8 @@
       } else {
         holder.name = input.name;
         holder.value = input.value;
+        // Opened for someone: their name in the box, their e-mail in the form.
+        if (input.dataset.pickerLabel && input.value) input.value = input.dataset.pickerLabel;
       }
       input.after(holder);
     }

@@ -30,7 +30,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.access.rules import actor_for, can, scope
+from tandem.access.rules import SYSTEM, actor_for, can, scope
 from tandem.core.dates import day_month, due_phrase
 from tandem.feedback import queries as feedback_queries
 from tandem.goals.queries import goals as goal_queries
@@ -173,6 +173,37 @@ def rows_for(
             goals=goals.get(person.pk, goal_team.GoalFigures()),
             feedback=feedback.get(person.pk, feedback_queries.FeedbackFigures()),
             meetings=meetings.get(person.pk, meeting_queries.MeetingFigures()),
+            review=reviews.get(person.pk),
+        )
+        row.flags = flags_for(row, today=today)
+        rows.append(row)
+    return rows
+
+
+def rows_as_their_managers_see(
+    people: list[Person], *, today: date, period: Any = None
+) -> list[Row]:
+    """`rows_for` for the reports of many managers at once, each person's figures as their
+    current manager sees them on the hub (goals and reviews of one's subtree, feedback the
+    manager may read, 1:1s with that manager): the same fixed number of grouped queries
+    whatever the number of managers. For the weekly team digest, which only uses the flags
+    (feedback given and open action items are not counted)."""
+    now = timezone.now()
+    ids = [p.pk for p in people]
+    period = period or goal_queries.current_period(today)
+    goals = goal_team.team_goal_figures(
+        SYSTEM, ids, period, stale_before=start_of(today - timedelta(days=STALE_GOAL_DAYS - 1))
+    )
+    feedback = feedback_queries.received_as_their_manager_sees(ids, now=now)
+    meetings = meeting_queries.as_their_manager_sees(people, now=now)
+    reviews = review_team.team_review_figures(SYSTEM, ids, today=today)
+    rows = []
+    for person in people:
+        row = Row(
+            person=person,
+            goals=goals.get(person.pk, goal_team.GoalFigures()),
+            feedback=feedback.get(person.pk, feedback_queries.FeedbackFigures()),
+            meetings=meetings.get(person.pk, meeting_queries.MeetingFigures(known=True)),
             review=reviews.get(person.pk),
         )
         row.flags = flags_for(row, today=today)

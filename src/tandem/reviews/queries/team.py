@@ -29,6 +29,7 @@ class ReviewFigures:
     overdue: bool
     shared_at: datetime | None = None
     acknowledged_at: datetime | None = None
+    manager_to_do: bool = False  # the manager's review is still to write
 
 
 def _state(row: Participant) -> tuple[str, bool]:
@@ -93,5 +94,6 @@ def team_review_figures(
             overdue=to_do and due_on is not None and due_on < today,
             shared_at=row.shared_at,
             acknowledged_at=row.acknowledged_at,
+            manager_to_do=to_do,
         )
     return figures

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -605,6 +605,12 @@ def team_feedback_figures(
             given_90=g.get("g90", 0),
         )
     return figures
+
+
+def received_since(user: Any, since: datetime) -> Exists:
+    """For a query of people: whether the person (OuterRef "pk") received feedback the
+    viewer may read since `since` — the hub's "no feedback" flag, in SQL."""
+    return Exists(visible_feedback(user).filter(recipient_id=OuterRef("pk"), created_at__gte=since))
 
 
 def received_as_their_manager_sees(

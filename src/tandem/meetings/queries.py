@@ -532,6 +532,24 @@ def team_meeting_figures(
     return figures
 
 
+def held_on_or_after(user: Any, day: Any) -> Exists:
+    """For a query of people: whether the person (OuterRef "pk") had a 1:1 held with their
+    manager (a direct series the viewer may see) on or after `day` (a date or an expression,
+    compared in the current time zone) — the hub's 1:1 flags, in SQL."""
+    return Exists(
+        scope(
+            user,
+            Meeting.objects.filter(
+                series__report_id=OuterRef("pk"),
+                series__kind=SeriesKind.DIRECT,
+                status=MeetingStatus.HELD,
+                starts_at__date__gte=day,
+            ),
+            purpose="metadata",
+        )
+    )
+
+
 def as_their_manager_sees(
     people: list[Person], *, now: datetime | None = None
 ) -> dict[int, MeetingFigures]:

@@ -313,9 +313,16 @@ def _few_by_id(queryset: QuerySet[Any], branches: list[QuerySet[Any]], visible: 
     that union is every row (2.5 s for nominations), and once a page joins eight tables
     PostgreSQL (past `join_collapse_limit`) hashed the whole cycle before the few ids."""
     cap = BY_ID_LIMIT + 1
-    parts = [branch.order_by().values_list("pk", flat=True) for branch in branches]
-    if connections[queryset.db].features.supports_slicing_ordering_in_compound:
-        parts = [part[:cap] for part in parts]
+    parts = [branch.order_by().values_list("pk", flat=True)[:cap] for branch in branches]
+    if not connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        # SQLite allows no LIMIT inside a UNION: without one each branch read every row it
+        # matches (the whole subtree for the CEO: 10,000 rows at 10k). Each branch limited in
+        # a subquery of its own (`pk IN (… LIMIT 1001)`) stops as early as on PostgreSQL.
+        model = queryset.model
+        parts = [
+            model.objects.filter(pk__in=part).order_by().values_list("pk", flat=True)
+            for part in parts
+        ]
     first, *rest = parts
     ids = set(first.union(*rest)[:cap])
     if len(ids) <= BY_ID_LIMIT:

@@ -96,7 +96,7 @@ def child(repeat: int, what: str) -> None:
     monday = today - dt.timedelta(days=today.weekday())
     managers = 0
     after = 0
-    while batch := weekly.managers_after(after):
+    while batch := weekly.managers_after(after, today=monday):
         managers += len(batch)
         after = batch[-1].pk
     print(

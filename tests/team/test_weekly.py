@@ -246,3 +246,16 @@ def test_managers_are_read_in_batches(client_for):
 
     assert run.sent == 5
     assert all(len(_digests(m)) == 1 for m in managers)
+
+
+def test_a_second_run_skips_managers_already_sent_before_computing(
+    client_for, django_assert_max_num_queries
+):
+    for _ in range(3):
+        report_of(PersonFactory())
+    weekly.send_team_weeks(TODAY)
+
+    with django_assert_max_num_queries(1):  # the managers' batch only: none left
+        again = weekly.send_team_weeks(TODAY)
+
+    assert again.managers == 0

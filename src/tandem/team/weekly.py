@@ -18,7 +18,8 @@ Scale: managers are read in batches of BATCH_SIZE by id; each batch costs a fixe
 of queries (the managers, their reports, one grouped query per feature, the week's 1:1s,
 and `notify_many`'s few), never a query per manager. Exactly once a week per manager:
 `dedupe_key = team.weekly:{manager}:{ISO year}-W{ISO week}`, so running it again (cron, a
-retry) sends nothing new.
+retry) sends nothing new; managers already sent this week are skipped before any figure is
+computed for them.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from tandem.core.dates import due_phrase
 from tandem.goals.queries import goals as goal_queries
 from tandem.meetings import queries as meeting_queries
+from tandem.notifications import queries as notification_queries
 from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus
 from tandem.team import queries
@@ -77,13 +80,21 @@ def zone_of(person: Person) -> dt.tzinfo:
         return timezone.get_default_timezone()
 
 
-def managers_after(after: int, *, limit: int = BATCH_SIZE) -> list[Person]:
-    """The next `limit` active people by id with at least one active direct report."""
+def managers_after(after: int, *, today: dt.date, limit: int = BATCH_SIZE) -> list[Person]:
+    """The next `limit` active people by id with at least one active direct report and no
+    digest yet for `today`'s week (a second run skips them before computing anything)."""
     reports = Person.objects.filter(manager_id=OuterRef("pk")).exclude(status=PersonStatus.LEFT)
+    key = Concat(
+        Value(f"{KIND}:"),
+        Cast(OuterRef("pk"), CharField()),
+        Value(dedupe_key(0, today).removeprefix(f"{KIND}:0")),
+        output_field=CharField(),
+    )
     return list(
         Person.objects.filter(pk__gt=after, is_active=True)
         .exclude(status=PersonStatus.LEFT)
         .filter(Exists(reports))
+        .exclude(Exists(notification_queries.with_dedupe_key(key)))
         .only(*MANAGER_FIELDS)
         .order_by("pk")[:limit]
     )
@@ -181,7 +192,7 @@ def send_team_weeks(today: dt.date, *, batch_size: int = BATCH_SIZE) -> WeeklyRu
     run = WeeklyRun()
     after = 0
     while True:
-        managers = managers_after(after, limit=batch_size)
+        managers = managers_after(after, today=today, limit=batch_size)
         if not managers:
             return run
         messages = []

@@ -183,3 +183,21 @@ def test_the_query_count_does_not_grow_with_the_subtree(client_for):
     large = _queries_for_subtree(client)
 
     assert large == small
+
+
+def test_a_subtree_over_the_limit_is_listed_by_name_and_says_so(client_for, monkeypatch):
+    monkeypatch.setattr(queries, "FLAG_SORT_LIMIT", 5)
+    top = PersonFactory()
+    _team(_report(top, 1, "Marmoset"))  # 8 people below top
+    client = client_for(top)
+
+    answer = client.get("/api/v1/team/?subtree=true").json()
+    page = client.get("/team/?view=all").text
+    direct = client.get("/api/v1/team/").json()
+
+    names = dict(Person.objects.values_list("pk", "sort_name"))
+    order = [names[r["person_id"]] for r in answer["items"]]
+    assert answer["sort"] == "name"
+    assert order == sorted(order)
+    assert "More than 5 people are below you: they are listed by name." in page
+    assert direct["sort"] == "flags"

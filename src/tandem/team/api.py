@@ -101,6 +101,7 @@ def team(request: HttpRequest, filters: Query[TeamFilters]) -> dict[str, Any]:
         ) from None
     return {
         "period": page.period.name if page.period else None,
+        "sort": page.sort,
         "items": [row_out(row) for row in page.rows],
         "next_cursor": page.next_cursor,
     }

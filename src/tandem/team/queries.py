@@ -85,7 +85,8 @@ class HubPage:
     next_cursor: str | None
     subtree: bool
     period: Any  # the goals period the figures are for, or None
-    sort: str = "flags"
+    sort: str = "flags"  # the order applied
+    note: str = ""  # why it is not the order asked for
 
 
 def start_of(day: date) -> datetime:
@@ -259,6 +260,9 @@ def manager_for(user: Any, manager_id: int | None) -> Person:
 
 SORTS = ("flags", "name")  # "Needs attention first" (the default), or by name
 FLAGS_CURSOR_LENGTH = 200
+# The largest subtree ordered by flags on each visit (the count is computed in SQL per
+# person); a larger one is listed by name. See docs/benchmarks.md, "The team hub".
+FLAG_SORT_LIMIT = 2000
 
 
 def flag_count(user: Any, *, today: date, period: Any) -> Any:
@@ -344,6 +348,18 @@ def hub_page(
     today = today or timezone.localdate()
     period = goal_queries.current_period(today)
     people = team_people(user, manager, subtree=subtree)
+    note = ""
+    if (
+        sort == "flags"
+        and subtree
+        and people.order_by()[: FLAG_SORT_LIMIT + 1].count() > FLAG_SORT_LIMIT
+    ):
+        # Counting flags in SQL costs ~0.1 ms a person: 11 s for 100,000 (docs/benchmarks.md).
+        sort = "name"
+        note = (
+            f"More than {FLAG_SORT_LIMIT:,} people are below you: they are listed by name. "
+            "Your direct reports, and each manager's team, are shown the most flagged first."
+        )
     if sort == "name":
         page = org_queries.people_page(people, cursor=cursor, limit=PAGE_SIZE)
         found, next_cursor = page.people, page.next_cursor
@@ -352,7 +368,9 @@ def hub_page(
             people, user=user, today=today, period=period, cursor=cursor
         )
     rows = rows_for(user, found, today=today, period=period)
-    return HubPage(rows=rows, next_cursor=next_cursor, subtree=subtree, period=period, sort=sort)
+    return HubPage(
+        rows=rows, next_cursor=next_cursor, subtree=subtree, period=period, sort=sort, note=note
+    )
 
 
 def person_for(user: Any, person_id: int) -> Person:

@@ -324,9 +324,14 @@ def _few_by_id(queryset: QuerySet[Any], branches: list[QuerySet[Any]], visible: 
             for part in parts
         ]
     first, *rest = parts
-    ids = set(first.union(*rest)[:cap])
-    if len(ids) <= BY_ID_LIMIT:
-        return queryset.filter(pk__in=sorted(ids))
+    # UNION ALL, not UNION: the database stops reading branches once `cap` rows came back
+    # (a UNION must read every branch to remove duplicates). For the CEO at 100k people on
+    # PostgreSQL, EXPLAIN showed the third branch (a join to each participant's person)
+    # taking 55 of 79 ms to confirm what the second had already shown. `cap` rows back,
+    # duplicates or not, means "many": the filter then is `visible`, the same rows.
+    rows = list(first.union(*rest, all=True)[:cap])
+    if len(rows) < cap:
+        return queryset.filter(pk__in=sorted(set(rows)))
     return queryset.filter(visible)
 
 

@@ -262,7 +262,7 @@ SORTS = ("flags", "name")  # "Needs attention first" (the default), or by name
 FLAGS_CURSOR_LENGTH = 200
 # The largest subtree ordered by flags on each visit (the count is computed in SQL per
 # person); a larger one is listed by name. See docs/benchmarks.md, "The team hub".
-FLAG_SORT_LIMIT = 2000
+FLAG_SORT_LIMIT = 1000
 
 
 def flag_count(user: Any, *, today: date, period: Any) -> Any:

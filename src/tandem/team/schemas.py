@@ -62,7 +62,7 @@ class TeamPageOut(Schema):
     period: str | None
     sort: str = Field(
         description="The order applied: flags (the most flagged first) or name. A subtree "
-        "of more than 2,000 people is listed by name even when flags was asked for."
+        "of more than 1,000 people is listed by name even when flags was asked for."
     )
     items: list[TeamRowOut]
     next_cursor: str | None

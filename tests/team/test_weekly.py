@@ -259,3 +259,16 @@ def test_a_second_run_skips_managers_already_sent_before_computing(
         again = weekly.send_team_weeks(TODAY)
 
     assert again.managers == 0
+
+
+def test_a_one_on_one_is_listed_on_its_day_in_the_managers_own_zone(client_for):
+    manager = PersonFactory(time_zone="America/New_York")
+    ana = report_of(manager, first_name="Anastasia")
+    series = held_one_on_one(manager, ana, days_ago(45))
+    # Monday 22 June 03:00 in Berlin is Sunday 21 June 21:00 in New York: this week there.
+    add_meeting(series, at(TODAY + timedelta(days=7), hour=3))
+
+    weekly.send_team_weeks(TODAY)
+
+    (digest,) = _digests(manager)
+    assert f"- {ana.display_name} — Sunday 21 June, 21:00" in digest.body

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -605,6 +605,49 @@ def team_feedback_figures(
             given_90=g.get("g90", 0),
         )
     return figures
+
+
+def received_since(user: Any, since: datetime) -> Exists:
+    """For a query of people: whether the person (OuterRef "pk") received feedback the
+    viewer may read since `since` — the hub's "no feedback" flag, in SQL."""
+    return Exists(visible_feedback(user).filter(recipient_id=OuterRef("pk"), created_at__gte=since))
+
+
+def received_as_their_manager_sees(
+    person_ids: list[int], *, now: datetime | None = None
+) -> dict[int, FeedbackFigures]:
+    """Feedback each person received in the last 30, 60 and 90 days that their current
+    manager may read — public praise, feedback written "with manager" while that manager
+    was theirs, and the manager's own — for many managers' reports at once (the weekly team
+    digest): the counts `team_feedback_figures` gives each manager on their hub, in one
+    grouped query. Private feedback is never counted; `given_*` are left at 0."""
+    if not person_ids:
+        return {}
+    now = now or timezone.now()
+    since_30, since_60, since_90 = (now - timedelta(days=d) for d in (30, 60, 90))
+    manager = F("recipient__manager_id")
+    readable = (
+        Q(visibility=Visibility.PUBLIC)
+        | Q(giver_id=manager)
+        | Q(visibility=Visibility.WITH_MANAGER, recipient_manager_id=manager)
+    )
+    rows = (
+        Feedback.objects.filter(recipient_id__in=person_ids, created_at__gte=since_90)
+        .filter(readable)
+        .order_by()
+        .values("recipient_id")
+        .annotate(
+            r30=Count("id", filter=Q(created_at__gte=since_30)),
+            r60=Count("id", filter=Q(created_at__gte=since_60)),
+            r90=Count("id"),
+        )
+    )
+    return {
+        row["recipient_id"]: FeedbackFigures(
+            received_30=row["r30"], received_60=row["r60"], received_90=row["r90"]
+        )
+        for row in rows
+    }
 
 
 def recent_about(user: Any, person_id: int, *, since: datetime, limit: int = 50) -> list[Feedback]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -530,6 +530,93 @@ def team_meeting_figures(
             open_actions=actions.get(person.pk, 0),
         )
     return figures
+
+
+def held_on_or_after(user: Any, day: Any) -> Exists:
+    """For a query of people: whether the person (OuterRef "pk") had a 1:1 held with their
+    manager (a direct series the viewer may see) on or after `day` (a date or an expression,
+    compared in the current time zone) — the hub's 1:1 flags, in SQL."""
+    return Exists(
+        scope(
+            user,
+            Meeting.objects.filter(
+                series__report_id=OuterRef("pk"),
+                series__kind=SeriesKind.DIRECT,
+                status=MeetingStatus.HELD,
+                starts_at__date__gte=day,
+            ),
+            purpose="metadata",
+        )
+    )
+
+
+def as_their_manager_sees(
+    people: list[Person], *, now: datetime | None = None
+) -> dict[int, MeetingFigures]:
+    """Each person's 1:1s with their current manager (the last held, the next scheduled,
+    the open series), as that manager sees them on their hub, for many managers' reports at
+    once (the weekly team digest): two grouped queries. Action items are not counted."""
+    if not people:
+        return {}
+    now = now or timezone.now()
+    ids = [p.pk for p in people]
+    theirs = Q(kind=SeriesKind.DIRECT, manager_id=F("report__manager_id"))
+    open_series = dict(
+        Series.objects.filter(theirs, report_id__in=ids, status__in=OPEN_STATUSES)
+        .order_by("report_id", "pk")
+        .values_list("report_id", "pk")
+    )
+    dates = {
+        row["series__report_id"]: row
+        for row in Meeting.objects.filter(
+            series__report_id__in=ids,
+            series__kind=SeriesKind.DIRECT,
+            series__manager_id=F("series__report__manager_id"),
+        )
+        .order_by()
+        .values("series__report_id")
+        .annotate(
+            last=Max("starts_at", filter=Q(status=MeetingStatus.HELD)),
+            next=Min("starts_at", filter=Q(status=MeetingStatus.SCHEDULED, starts_at__gte=now)),
+        )
+    }
+    return {
+        person.pk: MeetingFigures(
+            known=True,
+            series_id=open_series.get(person.pk),
+            last_held_at=dates.get(person.pk, {}).get("last"),
+            next_at=dates.get(person.pk, {}).get("next"),
+        )
+        for person in people
+    }
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    manager_id: int
+    report_id: int
+    starts_at: datetime
+
+
+def scheduled_with_reports(
+    manager_ids: list[int], *, start: datetime, end: datetime
+) -> list[Scheduled]:
+    """The 1:1s each manager has scheduled with a direct report in [start, end), earliest
+    first: one query for many managers (the weekly team digest). Dates only."""
+    if not manager_ids:
+        return []
+    rows = (
+        Meeting.objects.filter(
+            series__manager_id__in=manager_ids,
+            series__kind=SeriesKind.DIRECT,
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=start,
+            starts_at__lt=end,
+        )
+        .order_by("starts_at", "pk")
+        .values_list("series__manager_id", "series__report_id", "starts_at")
+    )
+    return [Scheduled(m, r, at) for m, r, at in rows if m is not None]
 
 
 def recent_meetings(

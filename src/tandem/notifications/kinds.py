@@ -97,6 +97,11 @@ KINDS: dict[str, Kind] = {
         about="When your manager shares your review with you, and when you acknowledge it "
         "(your manager hears of that).",
     ),
+    "team.weekly": Kind(
+        "This week for your team",
+        about="On Mondays, for managers: the flags on your team hub, your 1:1s this week and "
+        "the reviews you have to write that are due this week. Only when something needs you.",
+    ),
 }
 
 

@@ -3,7 +3,7 @@ queries, shape the answer."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -27,6 +27,11 @@ class TeamFilters(Schema):
         "manager; anyone else is answered 404.",
     )
     subtree: bool = Field(False, description="Everyone below the manager, not only direct reports")
+    sort: Literal["flags", "name"] = Field(
+        "flags",
+        description="flags: the most flagged first across the whole team (then by name); "
+        "name: in name order",
+    )
     cursor: str | None = Field(None, max_length=500, description="next_cursor of the previous page")
 
 
@@ -76,7 +81,7 @@ def row_out(row: queries.Row) -> dict[str, Any]:
 @router.get(
     "/team/",
     response={200: TeamPageOut, 404: ErrorOut, **ERRORS},
-    summary="A manager's team with figures and flags, most flagged first (50 a page)",
+    summary="A manager's team with figures and flags, most flagged first or by name (50 a page)",
 )
 def team(request: HttpRequest, filters: Query[TeamFilters]) -> dict[str, Any]:
     if filters.manager is None:
@@ -84,7 +89,11 @@ def team(request: HttpRequest, filters: Query[TeamFilters]) -> dict[str, Any]:
     manager = queries.manager_for(request.user, filters.manager)
     try:
         page = queries.hub_page(
-            request.user, manager=manager, subtree=filters.subtree, cursor=filters.cursor
+            request.user,
+            manager=manager,
+            subtree=filters.subtree,
+            cursor=filters.cursor,
+            sort=filters.sort,
         )
     except queries.BadCursor as error:
         raise ValidationError(
@@ -92,6 +101,7 @@ def team(request: HttpRequest, filters: Query[TeamFilters]) -> dict[str, Any]:
         ) from None
     return {
         "period": page.period.name if page.period else None,
+        "sort": page.sort,
         "items": [row_out(row) for row in page.rows],
         "next_cursor": page.next_cursor,
     }

@@ -7,4 +7,5 @@ class TeamConfig(AppConfig):
     verbose_name = "Team hub"
 
     def ready(self) -> None:
-        from tandem.team import rules  # noqa: F401  (registers the access rules)
+        # The access rules, and the manager's weekly digest with `tandem send-reminders`.
+        from tandem.team import reminders, rules  # noqa: F401

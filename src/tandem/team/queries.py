@@ -25,12 +25,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.access.rules import actor_for, can, scope
+from tandem.access.rules import SYSTEM, actor_for, can, scope
+from tandem.core import pagination
 from tandem.core.dates import day_month, due_phrase
 from tandem.feedback import queries as feedback_queries
 from tandem.goals.queries import goals as goal_queries
@@ -75,6 +85,8 @@ class HubPage:
     next_cursor: str | None
     subtree: bool
     period: Any  # the goals period the figures are for, or None
+    sort: str = "flags"  # the order applied
+    note: str = ""  # why it is not the order asked for
 
 
 def start_of(day: date) -> datetime:
@@ -180,6 +192,37 @@ def rows_for(
     return rows
 
 
+def rows_as_their_managers_see(
+    people: list[Person], *, today: date, period: Any = None
+) -> list[Row]:
+    """`rows_for` for the reports of many managers at once, each person's figures as their
+    current manager sees them on the hub (goals and reviews of one's subtree, feedback the
+    manager may read, 1:1s with that manager): the same fixed number of grouped queries
+    whatever the number of managers. For the weekly team digest, which only uses the flags
+    (feedback given and open action items are not counted)."""
+    now = timezone.now()
+    ids = [p.pk for p in people]
+    period = period or goal_queries.current_period(today)
+    goals = goal_team.team_goal_figures(
+        SYSTEM, ids, period, stale_before=start_of(today - timedelta(days=STALE_GOAL_DAYS - 1))
+    )
+    feedback = feedback_queries.received_as_their_manager_sees(ids, now=now)
+    meetings = meeting_queries.as_their_manager_sees(people, now=now)
+    reviews = review_team.team_review_figures(SYSTEM, ids, today=today)
+    rows = []
+    for person in people:
+        row = Row(
+            person=person,
+            goals=goals.get(person.pk, goal_team.GoalFigures()),
+            feedback=feedback.get(person.pk, feedback_queries.FeedbackFigures()),
+            meetings=meetings.get(person.pk, meeting_queries.MeetingFigures(known=True)),
+            review=reviews.get(person.pk),
+        )
+        row.flags = flags_for(row, today=today)
+        rows.append(row)
+    return rows
+
+
 def team_people(user: Any, manager: Person, *, subtree: bool) -> QuerySet[Person]:
     """`manager`'s current direct reports, or everyone below them."""
     people = Person.objects.exclude(status=PersonStatus.LEFT)
@@ -215,6 +258,81 @@ def manager_for(user: Any, manager_id: int | None) -> Person:
     return person_for(user, manager_id)
 
 
+SORTS = ("flags", "name")  # "Needs attention first" (the default), or by name
+FLAGS_CURSOR_LENGTH = 200
+# The largest subtree ordered by flags on each visit (the count is computed in SQL per
+# person); a larger one is listed by name. See docs/benchmarks.md, "The team hub".
+FLAG_SORT_LIMIT = 1000
+
+
+def flag_count(user: Any, *, today: date, period: Any) -> Any:
+    """The number of flags `flags_for` would raise on each person of a query, as one SQL
+    expression (a sum of conditions, each an EXISTS on its feature's index), so a whole
+    team, or a whole subtree, can be ordered by it before a page is cut."""
+    actor = actor_for(user)
+    now = timezone.now()
+    new_joiner = Q(start_date__gt=today - timedelta(days=NEW_JOINER_DAYS)) & ~Q(
+        meeting_queries.held_on_or_after(user, OuterRef("start_date"))
+    )
+    one_on_one = new_joiner | (
+        ~new_joiner
+        & ~Q(meeting_queries.held_on_or_after(user, today - timedelta(NO_ONE_ON_ONE_DAYS - 1)))
+        & (
+            Q(start_date__isnull=True)
+            | Q(start_date__lte=today - timedelta(days=NO_ONE_ON_ONE_DAYS))
+        )
+    )
+    if not (actor is not None and actor.is_hr_admin):
+        # The 1:1 flags are raised only where the viewer may see the 1:1s: their reports.
+        one_on_one &= Q(manager_id=getattr(user, "pk", None))
+    no_feedback = ~Q(
+        feedback_queries.received_since(user, now - timedelta(days=NO_FEEDBACK_DAYS))
+    ) & (Q(start_date__isnull=True) | Q(start_date__lte=today - timedelta(days=NO_FEEDBACK_DAYS)))
+    conditions = [one_on_one, no_feedback, Q(review_team.review_overdue(user, today=today))]
+    stale = goal_team.stale_goal(
+        user, period, stale_before=start_of(today - timedelta(days=STALE_GOAL_DAYS - 1))
+    )
+    if stale is not None:
+        conditions.append(Q(stale))
+    total: Any = Value(0)
+    for condition in conditions:
+        total = total + Case(When(condition, then=Value(1)), default=Value(0))
+    return ExpressionWrapper(total, output_field=IntegerField())
+
+
+def encode_flags_cursor(flags: int, person: Person) -> str:
+    return pagination.encode_cursor(f"{flags}|{person.sort_name}", person.pk)
+
+
+def decode_flags_cursor(cursor: str) -> tuple[int, str, int]:
+    key, pk = pagination.decode_text_cursor(cursor, max_length=FLAGS_CURSOR_LENGTH)
+    count, sep, sort_name = key.partition("|")
+    if not sep or not count.isdigit() or len(count) > 2:
+        raise BadCursor(pagination.INVALID)
+    return int(count), sort_name, pk
+
+
+def flagged_page(
+    people: QuerySet[Person], *, user: Any, today: date, period: Any, cursor: str | None
+) -> tuple[list[Person], str | None]:
+    """One page of `people`, the most flagged first, then by name: keyset-paginated on
+    (flag count descending, sort name, id), the count computed in SQL over all of them."""
+    people = people.annotate(flag_count=flag_count(user, today=today, period=period))
+    if cursor:
+        count, sort_name, pk = decode_flags_cursor(cursor)
+        people = people.filter(
+            Q(flag_count__lt=count)
+            | Q(flag_count=count, sort_name__gt=sort_name)
+            | Q(flag_count=count, sort_name=sort_name, pk__gt=pk)
+        )
+    rows: list[Any] = list(people.order_by("-flag_count", "sort_name", "pk")[: PAGE_SIZE + 1])
+    next_cursor = None
+    if len(rows) > PAGE_SIZE:
+        last = rows[PAGE_SIZE - 1]
+        next_cursor = encode_flags_cursor(last.flag_count, last)
+    return rows[:PAGE_SIZE], next_cursor
+
+
 def hub_page(
     user: Any,
     *,
@@ -222,17 +340,37 @@ def hub_page(
     subtree: bool = False,
     cursor: str | None = None,
     today: date | None = None,
+    sort: str = "flags",
 ) -> HubPage:
-    """One page of the team (50 people in name order), each row with figures and flags,
-    most flags first. BadCursor for a page link we did not make."""
-    page = org_queries.people_page(
-        team_people(user, manager, subtree=subtree), cursor=cursor, limit=PAGE_SIZE
-    )
+    """One page of the team (50 people), each row with figures and flags: the most flagged
+    first across the whole team (`sort="flags"`), or in name order (`sort="name"`).
+    BadCursor for a page link we did not make."""
     today = today or timezone.localdate()
     period = goal_queries.current_period(today)
-    rows = rows_for(user, page.people, today=today, period=period)
-    rows.sort(key=lambda r: (-len(r.flags), r.person.sort_name, r.person.pk))
-    return HubPage(rows=rows, next_cursor=page.next_cursor, subtree=subtree, period=period)
+    people = team_people(user, manager, subtree=subtree)
+    note = ""
+    if (
+        sort == "flags"
+        and subtree
+        and people.order_by()[: FLAG_SORT_LIMIT + 1].count() > FLAG_SORT_LIMIT
+    ):
+        # Counting flags in SQL costs ~0.1 ms a person: 11 s for 100,000 (docs/benchmarks.md).
+        sort = "name"
+        note = (
+            f"More than {FLAG_SORT_LIMIT:,} people are below you: they are listed by name. "
+            "Your direct reports, and each manager's team, are shown the most flagged first."
+        )
+    if sort == "name":
+        page = org_queries.people_page(people, cursor=cursor, limit=PAGE_SIZE)
+        found, next_cursor = page.people, page.next_cursor
+    else:
+        found, next_cursor = flagged_page(
+            people, user=user, today=today, period=period, cursor=cursor
+        )
+    rows = rows_for(user, found, today=today, period=period)
+    return HubPage(
+        rows=rows, next_cursor=next_cursor, subtree=subtree, period=period, sort=sort, note=note
+    )
 
 
 def person_for(user: Any, person_id: int) -> Person:

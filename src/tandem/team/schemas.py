@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ninja import Schema
+from pydantic import Field
 
 
 class FlagOut(Schema):
@@ -59,6 +60,10 @@ class TeamRowOut(Schema):
 
 class TeamPageOut(Schema):
     period: str | None
+    sort: str = Field(
+        description="The order applied: flags (the most flagged first) or name. A subtree "
+        "of more than 1,000 people is listed by name even when flags was asked for."
+    )
     items: list[TeamRowOut]
     next_cursor: str | None
 

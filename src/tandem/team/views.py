@@ -14,16 +14,20 @@ from tandem.team import queries
 @login_required
 def hub(request: AuthedHttpRequest) -> HttpResponse:
     """My team: each direct report (or, with `?view=all`, everyone below me, 50 at a time)
-    with their figures and flags, the most flagged first."""
+    with their figures and flags: the most flagged first across the whole team, or with
+    `?sort=name` in name order."""
     require(request.user, "team.view")
     subtree = request.GET.get("view") == "all"
     cursor = request.GET.get("cursor") or None
+    sort = "name" if request.GET.get("sort") == "name" else "flags"
     error = None
     try:
-        page = queries.hub_page(request.user, manager=request.user, subtree=subtree, cursor=cursor)
+        page = queries.hub_page(
+            request.user, manager=request.user, subtree=subtree, cursor=cursor, sort=sort
+        )
     except queries.BadCursor as bad:
         error = str(bad)
-        page = queries.hub_page(request.user, manager=request.user, subtree=subtree)
+        page = queries.hub_page(request.user, manager=request.user, subtree=subtree, sort=sort)
     return render(
         request,
         "team/hub.html",
@@ -31,7 +35,9 @@ def hub(request: AuthedHttpRequest) -> HttpResponse:
             "page": page,
             "cursor_error": error,
             "is_later_page": bool(cursor) and error is None,
-            "view_query": "view=all&" if subtree else "",
+            "view_query": ("view=all&" if subtree else "")
+            + ("sort=name&" if sort == "name" else ""),
+            "sort_query": "sort=name&" if sort == "name" else "",
         },
     )
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Q
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from tandem.access.rules import scope
@@ -68,6 +68,23 @@ def team_goal_figures(
             stale=row["stale"],
         )
     return figures
+
+
+def stale_goal(user: Any, period: Period | None, *, stale_before: datetime) -> Exists | None:
+    """For a query of people: whether the person (OuterRef "pk") owns an active goal of
+    `period` the viewer may see, last checked in (or created) before `stale_before` — the
+    hub's stale-goal flag, in SQL. None without a period."""
+    if period is None:
+        return None
+    goals = scope(
+        user,
+        Goal.objects.filter(owner_id=OuterRef("pk"), period=period, state=GoalState.ACTIVE),
+    )
+    return Exists(
+        goals.alias(stale_since=Coalesce("last_checkin_at", "created_at")).filter(
+            stale_since__lt=stale_before
+        )
+    )
 
 
 def person_goals(

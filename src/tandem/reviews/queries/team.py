@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import DateField, OuterRef, Subquery
+from django.db.models import DateField, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from tandem.access.rules import scope
@@ -29,6 +29,7 @@ class ReviewFigures:
     overdue: bool
     shared_at: datetime | None = None
     acknowledged_at: datetime | None = None
+    manager_to_do: bool = False  # the manager's review is still to write
 
 
 def _state(row: Participant) -> tuple[str, bool]:
@@ -44,6 +45,31 @@ def _state(row: Participant) -> tuple[str, bool]:
     if row.manager_total:
         return "Manager review not started", True
     return "In the cycle (no manager review)", False
+
+
+def review_overdue(user: Any, *, today: date) -> Exists:
+    """For a query of people: whether the person's (OuterRef "pk") current review is
+    overdue, as `team_review_figures` judges it — the hub's review flag, in SQL."""
+    current = scope(
+        user,
+        Participant.objects.filter(
+            person_id=OuterRef(OuterRef("pk")),
+            cycle__status=CycleStatus.ACTIVE,
+            removed_at__isnull=True,
+        ),
+    ).order_by("-cycle__period_end", "-cycle_id")
+    late = Phase.objects.filter(cycle=OuterRef("cycle_id"), kind=PhaseKind.MANAGER).order_by()
+    return Exists(
+        Participant.objects.filter(
+            pk=Subquery(current.values("pk")[:1]),
+            acknowledged_at__isnull=True,
+            shared_at__isnull=True,
+        )
+        .filter(Q(manager_started__gt=0) | Q(manager_total__gt=0))
+        .exclude(manager_total__gt=0, manager_done__gte=F("manager_total"))
+        .annotate(due_on=Subquery(late.values("due_on")[:1], output_field=DateField()))
+        .filter(due_on__lt=today)
+    )
 
 
 def team_review_figures(
@@ -93,5 +119,6 @@ def team_review_figures(
             overdue=to_do and due_on is not None and due_on < today,
             shared_at=row.shared_at,
             acknowledged_at=row.acknowledged_at,
+            manager_to_do=to_do,
         )
     return figures

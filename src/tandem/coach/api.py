@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Router
 
 from tandem.access.rules import require
 from tandem.coach import queries
-from tandem.coach.schemas import CheckIn, CheckOut
-from tandem.core.api import ERRORS
+from tandem.coach.queries import playbooks as playbook_queries
+from tandem.coach.schemas import CheckIn, CheckOut, PlaybookListOut, PlaybookOut
+from tandem.coach.services import playbooks as playbook_services
+from tandem.core.api import ERRORS, NOT_FOUND
+from tandem.org.models import Person
 
 router = Router(tags=["coach"])
 
@@ -30,3 +33,49 @@ def check_text(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
         "findings": [f.as_dict() for f in found],
         "structure": queries.structure(payload.text).as_dict(),
     }
+
+
+def _playbook_out(item: Any) -> dict[str, Any]:
+    return {
+        "slug": item.playbook.slug,
+        "title": item.playbook.title,
+        "summary": item.playbook.summary,
+        "version": item.playbook.version,
+        "steps_total": item.steps_total,
+        "steps_done": sorted(item.steps_done),
+        "quiz_passed": item.quiz_passed,
+        "completed": item.completed,
+        "completed_at": item.completed_at,
+    }
+
+
+@router.get(
+    "/coach/playbooks",
+    response={200: PlaybookListOut, **ERRORS},
+    summary="The playbooks, with my progress",
+    description="Every published playbook with the caller's own progress, and the "
+    "new-manager path.",
+)
+def list_playbooks(request: HttpRequest) -> dict[str, Any]:
+    require(request.user, "playbook.read")
+    listing = playbook_queries.playbook_list(request.user)
+    return {
+        "playbooks": [_playbook_out(item) for item in listing.items],
+        "new_manager": listing.new_manager,
+        "new_manager_path": [i.playbook.slug for i in listing.path.items] if listing.path else [],
+    }
+
+
+@router.post(
+    "/coach/playbooks/{slug}/steps/{position}/done",
+    response={200: PlaybookOut, **ERRORS, **NOT_FOUND},
+    summary="Mark a step of a playbook done",
+    description="Marks step `position` (from 1) done for the caller; marking it again "
+    "changes nothing. The playbook completes once every step is done and its quiz passed.",
+)
+def mark_step_done(request: HttpRequest, slug: str, position: int) -> dict[str, Any]:
+    playbook = playbook_queries.playbook_for(request.user, slug)
+    playbook_services.mark_step_done(
+        playbook=playbook, position=position, by=cast(Person, request.user)
+    )
+    return _playbook_out(playbook_queries.playbook_progress(request.user, playbook))

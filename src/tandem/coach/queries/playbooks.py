@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from tandem.access.rules import Actor, actor_for, scope
 from tandem.coach.models import (
     Playbook,
     PlaybookPath,
+    PlaybookPathItem,
     PlaybookProgress,
     PlaybookQuestion,
     PlaybookStep,
@@ -125,12 +126,24 @@ def _progress(playbook: Playbook, total: int, row: PlaybookProgress | None) -> P
 
 def managing_since(person: Person) -> date | None:
     """The day `person`'s first report started reporting to them, while they still have a
-    report; None for someone without reports."""
-    has_reports = Person.objects.filter(manager_id=person.pk).exclude(status=PersonStatus.LEFT)
-    if not has_reports.exists():
+    report; None for someone without reports. One query."""
+    first = (
+        ReportingLine.objects.filter(manager_id=OuterRef("pk"))
+        .order_by()
+        .values("manager_id")
+        .annotate(first=Min("start_date"))
+        .values("first")
+    )
+    reports = Person.objects.filter(manager_id=OuterRef("pk")).exclude(status=PersonStatus.LEFT)
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(first=Subquery(first), current=Exists(reports))
+        .values("first", "current")
+        .first()
+    )
+    if row is None or not row["current"]:
         return None
-    lines = ReportingLine.objects.filter(manager_id=person.pk)
-    return lines.aggregate(first=Min("start_date"))["first"]
+    return row["first"]
 
 
 def is_new_manager(person: Person, *, today: date | None = None) -> bool:
@@ -204,13 +217,36 @@ class HubSuggestion:
 
 def hub_suggestion(user: Any, *, today: date | None = None) -> HubSuggestion | None:
     """For a new manager who has not finished the new-manager path: the path and its next
-    playbook (the first 1:1 first); None for everyone else."""
-    if not is_new_manager(user, today=today):
+    playbook (the first 1:1 first); None for everyone else. Always two queries, new
+    manager or not, so the hub's query count does not depend on who is new."""
+    new = is_new_manager(user, today=today)
+    done = PlaybookProgress.objects.filter(
+        person_id=user.pk, playbook_id=OuterRef("playbook_id")
+    ).values("completed_at")[:1]
+    items = list(
+        PlaybookPathItem.objects.filter(
+            path__slug=NEW_MANAGER_PATH, playbook__in=playbooks(user).values("pk")
+        )
+        .select_related("path", "playbook")
+        .annotate(step_count=Count("playbook__steps"), completed_at=Subquery(done))
+        .order_by("position")
+    )
+    if not new or not items:
         return None
-    listing = playbook_list(user, today=today)
-    if listing.path is None or listing.path.next is None:
-        return None
-    return HubSuggestion(path=listing.path, next=listing.path.next)
+    path = PathView(
+        path=items[0].path,
+        items=[
+            Progress(
+                playbook=item.playbook,
+                steps_total=item.step_count,
+                started=item.completed_at is not None,
+                completed_at=item.completed_at,
+            )
+            for item in items
+        ],
+    )
+    following = path.next
+    return HubSuggestion(path=path, next=following) if following else None
 
 
 # --- HR: completion per manager -----------------------------------------------------------

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tandem.coach.models import Playbook, PlaybookProgress
 from tandem.coach.services import playbooks as services
+from tests.browser import axe
 from tests.browser.conftest import Org, screenshot, sign_in
 from tests.factories import PersonFactory
 
@@ -62,3 +63,26 @@ def test_a_new_manager_follows_the_hub_to_the_first_one_on_one_playbook_and_comp
     page.goto("/coach/playbooks/")
     card = page.locator('[data-playbook="running-a-first-one-on-one"]')
     expect(card).to_contain_text("Completed")
+
+
+def test_the_playbook_pages_have_no_accessibility_violations(org: Org, open_page) -> None:  # type: ignore[no-untyped-def]
+    axe.require_axe()
+    services.load_shipped()
+    page = open_page()
+    sign_in(page, org.hr)
+    found: list[str] = []
+    for address in [
+        "/coach/playbooks/",
+        "/coach/playbooks/giving-feedback-sbi/",
+        "/hr/coach/playbooks/",
+        "/hr/coach/playbooks/giving-feedback-sbi/",
+    ]:
+        response = page.goto(address)
+        assert response is not None and response.ok, address
+        found += axe.describe(address, axe.violations(page))
+    # The quiz with its feedback shown.
+    page.goto("/coach/playbooks/giving-feedback-sbi/")
+    page.get_by_role("button", name="Check my answers").click()
+    expect(page.get_by_text("Read the explanations and try again")).to_be_visible()
+    found += axe.describe("quiz feedback", axe.violations(page))
+    assert not found, "\n".join(found)

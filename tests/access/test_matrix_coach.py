@@ -114,6 +114,14 @@ MATRIX: tuple[Row, ...] = (
     ),
     Row("api:list_playbooks", "my progress", lambda o: url("api:list_playbooks"), api()),
     Row(
+        "api:answer_quiz",
+        "one answer",
+        lambda o: url("api:answer_quiz", SBI),
+        api(),
+        method="POST",
+        data=body(lambda o: {"answers": [0]}),
+    ),
+    Row(
         "api:mark_step_done",
         "step 1",
         lambda o: url("api:mark_step_done", SBI, 1),

@@ -155,3 +155,31 @@ def test_the_api_answers_422_for_a_step_that_does_not_exist(position: int, beare
     )
     assert response.status_code == 422
     assert "step" in response.json()["detail"].lower()
+
+
+def test_the_api_quiz_says_which_answers_were_right_and_completes_the_playbook(bearer_for) -> None:  # type: ignore[no-untyped-def]
+    client = bearer_for(PersonFactory())
+    playbook = Playbook.objects.get(slug=SBI)
+    right = [q.answer for q in playbook.questions.order_by("position")]
+    wrong = client.post(
+        f"/api/v1/coach/playbooks/{SBI}/quiz",
+        {"answers": [None, *right[1:]]},
+        content_type="application/json",
+    ).json()
+    assert not wrong["passed"] and [a["correct"] for a in wrong["answers"]] == [False, True, True]
+    assert all(a["explanation"] for a in wrong["answers"])
+    for position in playbook.steps.values_list("position", flat=True):
+        client.post(f"/api/v1/coach/playbooks/{SBI}/steps/{position}/done")
+    passed = client.post(
+        f"/api/v1/coach/playbooks/{SBI}/quiz", {"answers": right}, content_type="application/json"
+    ).json()
+    assert passed["passed"] and passed["playbook"]["completed"]
+
+
+@pytest.mark.parametrize("answers", [["a"], "0", [0] * 11, None])
+def test_the_api_quiz_refuses_a_malformed_body_with_422(answers: object, bearer_for) -> None:  # type: ignore[no-untyped-def]
+    response = bearer_for(PersonFactory()).post(
+        f"/api/v1/coach/playbooks/{SBI}/quiz", {"answers": answers}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert not PlaybookProgress.objects.exists()

@@ -10,7 +10,14 @@ from ninja import Router
 from tandem.access.rules import require
 from tandem.coach import queries
 from tandem.coach.queries import playbooks as playbook_queries
-from tandem.coach.schemas import CheckIn, CheckOut, PlaybookListOut, PlaybookOut
+from tandem.coach.schemas import (
+    CheckIn,
+    CheckOut,
+    PlaybookListOut,
+    PlaybookOut,
+    PlaybookQuizIn,
+    PlaybookQuizOut,
+)
 from tandem.coach.services import playbooks as playbook_services
 from tandem.core.api import ERRORS, NOT_FOUND
 from tandem.org.models import Person
@@ -79,3 +86,31 @@ def mark_step_done(request: HttpRequest, slug: str, position: int) -> dict[str, 
         playbook=playbook, position=position, by=cast(Person, request.user)
     )
     return _playbook_out(playbook_queries.playbook_progress(request.user, playbook))
+
+
+@router.post(
+    "/coach/playbooks/{slug}/quiz",
+    response={200: PlaybookQuizOut, **ERRORS, **NOT_FOUND},
+    summary="Answer a playbook's quiz",
+    description="Marks the answers: passed when every question is answered right (a pass is "
+    "kept). Answers, for each question, whether it was right and the explanation.",
+)
+def answer_quiz(request: HttpRequest, slug: str, payload: PlaybookQuizIn) -> dict[str, Any]:
+    playbook = playbook_queries.playbook_for(request.user, slug)
+    picked = dict(enumerate(payload.answers, 1))
+    result = playbook_services.answer_quiz(
+        playbook=playbook, answers=picked, by=cast(Person, request.user)
+    )
+    return {
+        "passed": result.passed,
+        "right": result.right,
+        "answers": [
+            {
+                "position": a.question.position,
+                "correct": a.correct,
+                "explanation": a.question.explanation,
+            }
+            for a in result.answers
+        ],
+        "playbook": _playbook_out(playbook_queries.playbook_progress(request.user, playbook)),
+    }

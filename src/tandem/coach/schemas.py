@@ -75,3 +75,24 @@ class PlaybookListOut(Schema):
     new_manager_path: list[str] = Field(
         description="The slugs of the “Your first weeks as a manager” path, in order"
     )
+
+
+class PlaybookQuizIn(InSchema):
+    answers: list[int | None] = Field(
+        max_length=10,
+        description="For each question in order, the index (from 0) of the choice picked; "
+        "null or a missing one counts as wrong",
+    )
+
+
+class PlaybookAnswerOut(Schema):
+    position: int
+    correct: bool
+    explanation: str = Field(description="Why the right answer is right")
+
+
+class PlaybookQuizOut(Schema):
+    passed: bool
+    right: int
+    answers: list[PlaybookAnswerOut]
+    playbook: PlaybookOut = Field(description="The caller's progress after this try")

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tandem.coach.models import Playbook, PlaybookProgress
 from tandem.coach.services import playbooks as services
 from tests.browser import axe
-from tests.browser.conftest import Org, screenshot, sign_in
+from tests.browser.conftest import PHONE, Org, screenshot, sign_in
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.browser
@@ -65,7 +65,9 @@ def test_a_new_manager_follows_the_hub_to_the_first_one_on_one_playbook_and_comp
     expect(card).to_contain_text("Completed")
 
 
-def test_the_playbook_pages_have_no_accessibility_violations(org: Org, open_page) -> None:  # type: ignore[no-untyped-def]
+def test_the_playbook_pages_have_no_accessibility_violations_and_fit_a_phone(
+    org: Org, open_page
+) -> None:  # type: ignore[no-untyped-def]
     axe.require_axe()
     services.load_shipped()
     page = open_page()
@@ -80,9 +82,19 @@ def test_the_playbook_pages_have_no_accessibility_violations(org: Org, open_page
         response = page.goto(address)
         assert response is not None and response.ok, address
         found += axe.describe(address, axe.violations(page))
+        screenshot(page, "playbooks" + address.replace("/", "-").rstrip("-"))
     # The quiz with its feedback shown.
     page.goto("/coach/playbooks/giving-feedback-sbi/")
     page.get_by_role("button", name="Check my answers").click()
     expect(page.get_by_text("Read the explanations and try again")).to_be_visible()
     found += axe.describe("quiz feedback", axe.violations(page))
     assert not found, "\n".join(found)
+
+    phone = open_page(viewport=PHONE)
+    sign_in(phone, org.hr)
+    for address in ["/coach/playbooks/", "/coach/playbooks/giving-feedback-sbi/"]:
+        phone.goto(address)
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{address} scrolls sideways by {overflow}px at phone width"

@@ -6,16 +6,20 @@
   admins for the whole company, HR partners for the departments they cover. Counts of
   upward feedback carry no department; only HR admins see them.
 - The company's own words: HR admins add and remove them; every HR person can read them.
+- Playbooks: everyone signed in reads the published ones (employees become managers, and
+  reading is harmless); HR admins edit and publish them and read unpublished ones. Each
+  person's progress is theirs; HR sees it for the managers in their scope (HR admins
+  everyone, HR partners their departments) — never anyone else.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tandem.access.rules import Actor, rule, scope_for
-from tandem.coach.models import CoachTally, CoachWord
+from tandem.coach.models import CoachTally, CoachWord, Playbook, PlaybookProgress
 
 
 @rule("coach.check")
@@ -50,3 +54,45 @@ def scope_tallies(actor: Actor, queryset: QuerySet[CoachTally]) -> QuerySet[Coac
 def scope_words(actor: Actor, queryset: QuerySet[CoachWord]) -> QuerySet[CoachWord]:
     """The company's coach words: read by everyone (the coach uses them on every text)."""
     return queryset
+
+
+@rule("playbook.read")
+def _playbook_read(actor: Actor, playbook: Any) -> bool:
+    """Reading a playbook and keeping one's own progress: everyone signed in, for the
+    published ones; HR admins also for unpublished ones (to preview them)."""
+    return playbook is None or playbook.published or actor.is_hr_admin
+
+
+@rule("playbook.manage")
+def _playbook_manage(actor: Actor, _: Any) -> bool:
+    """Editing, publishing and unpublishing playbooks: HR admins."""
+    return actor.is_hr_admin
+
+
+@rule("playbook.completion")
+def _playbook_completion(actor: Actor, _: Any) -> bool:
+    """Completion of playbooks per manager: HR admins, and HR partners for their
+    departments."""
+    return actor.is_hr
+
+
+@scope_for(Playbook)
+def scope_playbooks(actor: Actor, queryset: QuerySet[Playbook]) -> QuerySet[Playbook]:
+    """Published playbooks for everyone; unpublished ones too for HR admins."""
+    if actor.is_hr_admin:
+        return queryset
+    return queryset.filter(published=True)
+
+
+@scope_for(PlaybookProgress)
+def scope_playbook_progress(
+    actor: Actor, queryset: QuerySet[PlaybookProgress]
+) -> QuerySet[PlaybookProgress]:
+    """One's own progress; everyone's for HR admins; the people of an HR partner's
+    departments for them."""
+    own = Q(person_id=actor.person.pk)
+    if actor.is_hr_admin:
+        return queryset
+    if actor.is_hr_partner:
+        return queryset.filter(own | actor.partner_scope_q("person__"))
+    return queryset.filter(own)

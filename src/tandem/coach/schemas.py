@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from ninja import Schema
@@ -64,3 +65,48 @@ class CheckOut(Schema):
     structure: StructureOut = Field(
         description="Which parts of Situation–Behaviour–Impact the text names"
     )
+
+
+class PlaybookOut(Schema):
+    """A playbook with the caller's own progress."""
+
+    slug: str
+    title: str
+    summary: str
+    version: int
+    steps_total: int
+    steps_done: list[int] = Field(description="The positions (from 1) of the steps marked done")
+    quiz_passed: bool
+    completed: bool
+    completed_at: datetime | None
+
+
+class PlaybookListOut(Schema):
+    playbooks: list[PlaybookOut]
+    new_manager: bool = Field(
+        description="True when the caller's first report arrived within the last 90 days"
+    )
+    new_manager_path: list[str] = Field(
+        description="The slugs of the “Your first weeks as a manager” path, in order"
+    )
+
+
+class PlaybookQuizIn(InSchema):
+    answers: list[int | None] = Field(
+        max_length=10,
+        description="For each question in order, the index (from 0) of the choice picked; "
+        "null or a missing one counts as wrong",
+    )
+
+
+class PlaybookAnswerOut(Schema):
+    position: int
+    correct: bool
+    explanation: str = Field(description="Why the right answer is right")
+
+
+class PlaybookQuizOut(Schema):
+    passed: bool
+    right: int
+    answers: list[PlaybookAnswerOut]
+    playbook: PlaybookOut = Field(description="The caller's progress after this try")

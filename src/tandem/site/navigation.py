@@ -95,6 +95,7 @@ def _groups_for_roles(
             _link("team", "My team", "team:hub", "user-group"),
             _link("team_checkins", "Team check-ins", "goals:team", "chart-bar"),
             _link("approvals", "Peer approvals", "reviews:approvals", "check-badge"),
+            _link("playbooks", "Playbooks", "coach:playbooks", "book-open"),
         ]
         if not (hr or executive):
             team.append(coverage)
@@ -115,6 +116,7 @@ def _groups_for_roles(
             _link("hr_people", "HR people", "org:hr_people", "identification"),
             coverage,
             _link("coach", "Feedback coach", "coach:stats", "light-bulb"),
+            _link("hr_playbooks", "Manager playbooks", "coach:hr_playbooks", "academic-cap"),
         ]
         if hr_admin:
             people_ops.append(

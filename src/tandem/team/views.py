@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from tandem.access.rules import require
+from tandem.coach.queries import playbooks as playbook_queries
 from tandem.core.http import AuthedHttpRequest
 from tandem.team import queries
 
@@ -38,6 +39,8 @@ def hub(request: AuthedHttpRequest) -> HttpResponse:
             "view_query": ("view=all&" if subtree else "")
             + ("sort=name&" if sort == "name" else ""),
             "sort_query": "sort=name&" if sort == "name" else "",
+            # A new manager's next playbook (coach/queries/playbooks.py says who is new).
+            "playbook_suggestion": playbook_queries.hub_suggestion(request.user),
         },
     )
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.access.rules import can, require
 from tandem.coach.panel import MAX_SEEN, SEEN
+from tandem.coach.queries import playbooks as playbook_queries
 from tandem.core.http import AuthedHttpRequest
 from tandem.reviews import evidence, phases, scores, states
 from tandem.reviews.answers import missing_required
@@ -106,6 +107,10 @@ def _page_context(
             if review.relationship == Relationship.MANAGER
             else [],
             sections=sections,
+            # "Writing a fair review" beside a manager review until the writer completed it.
+            fair_review=playbook_queries.unfinished_playbook(user, playbook_queries.FAIR_REVIEW)
+            if review.relationship == Relationship.MANAGER
+            else None,
         )
     else:
         context["read"] = queries.read_views(user, [review], goals)[0]

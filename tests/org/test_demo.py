@@ -269,6 +269,7 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
     names = [part.name for part in loaded.parts]
     assert names == [
         "org",
+        "coach",
         "goals",
         "feedback",
         "meetings",

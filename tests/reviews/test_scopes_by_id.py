@@ -127,3 +127,16 @@ def test_approvals_of_a_manager_with_more_people_than_the_id_limit_still_list_th
 ):
     monkeypatch.setattr(nominations, "UNDER_NOW_BY_ID", 1)
     assert _waiting(company["other_manager"]) == {company["moved"], company["outsider"]}
+
+
+@pytest.mark.parametrize("limit", [0, 1000])
+@pytest.mark.parametrize("reader", ["boss", "manager", "partner", "moved"])
+def test_one_cycles_nominations_are_the_same_read_with_the_cycle_given(
+    company, reader, limit, monkeypatch
+):
+    monkeypatch.setattr(rules, "BY_ID_LIMIT", limit)
+    person = Person.objects.get(pk=company[reader].pk)
+    cycle_id = Nomination.objects.values_list("cycle_id", flat=True).first()
+    in_cycle = Nomination.objects.filter(cycle_id=cycle_id)
+    assert set(scope(person, in_cycle, cycle_id=cycle_id)) == set(scope(person, in_cycle))
+    assert set(scope(person, in_cycle))

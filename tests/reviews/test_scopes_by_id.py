@@ -9,7 +9,6 @@ from tandem.access.rules import scope
 from tandem.org.models import Department, Person
 from tandem.reviews import rules
 from tandem.reviews.models import Nomination, NominationStatus, Participant
-from tandem.reviews.queries import nominations
 from tandem.reviews.queries.nominations import pending_approvals
 from tests.factories import PersonFactory, hr_partner
 from tests.reviews.factories import nominate, participant_of, running_cycle
@@ -110,23 +109,6 @@ def test_approvals_list_people_waiting_below_the_manager_now(company):
 def test_approvals_leave_out_the_manager_themselves_and_people_elsewhere(company):
     assert _waiting(company["report"]) == set()
     assert _waiting(company["boss"]) == {company["peer"], company["moved"], company["outsider"]}
-
-
-@pytest.mark.parametrize("reader", ["boss", "manager", "other_manager", "report"])
-def test_approvals_by_the_ids_of_the_people_under_the_reader_match_the_path_join(
-    company, reader, monkeypatch
-):
-    person = Person.objects.get(pk=company[reader].pk)
-    by_id = _waiting(person)
-    monkeypatch.setattr(nominations, "UNDER_NOW_BY_ID", 0)
-    assert _waiting(person) == by_id
-
-
-def test_approvals_of_a_manager_with_more_people_than_the_id_limit_still_list_the_moved(
-    company, monkeypatch
-):
-    monkeypatch.setattr(nominations, "UNDER_NOW_BY_ID", 1)
-    assert _waiting(company["other_manager"]) == {company["moved"], company["outsider"]}
 
 
 @pytest.mark.parametrize("limit", [0, 1000])

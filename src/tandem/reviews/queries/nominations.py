@@ -300,12 +300,7 @@ def _subtree(user: Any, among: QuerySet[Participant]) -> Q:
     much again for the count, on an HR admin's approvals page at 100k people). Each branch
     is narrowed by `among` itself: united first and narrowed after, the 7,600 people under
     an HR admin were hashed against every participant (a sequential scan of 190,000 rows,
-    150–200 ms, twice).
-
-    "Under them now" is looked up by the people's ids when they are at most
-    `UNDER_NOW_BY_ID` (`_under_now`): as a join on the person's path, PostgreSQL walked
-    the people's primary key filtering every path (~100 ms for an HR admin's 4,000 people
-    at 100k) where the ids make it an index lookup per person in the cycle (~10 ms)."""
+    150–200 ms, twice)."""
     actor = actor_for(user)
     if actor is None:
         return Q(pk__in=[])
@@ -315,27 +310,9 @@ def _subtree(user: Any, among: QuerySet[Participant]) -> Q:
     if path:
         ids = ids.union(
             among.filter(path__startswith=path).order_by().values("pk"),
-            _under_now(among, path).order_by().values("pk"),
+            among.filter(person__path__startswith=path).order_by().values("pk"),
         )
     return Q(pk__in=ids) & ~Q(person_id=me)
-
-
-# Up to this many people under a manager now, "under them now" is a list of ids.
-UNDER_NOW_BY_ID = 5000
-
-
-def _under_now(among: QuerySet[Participant], path: str) -> QuerySet[Participant]:
-    """Participants of `among` whose person is under `path` today: by the people's ids
-    (one index range on the people's paths first) when they are few, else by the path
-    across the join, where most participants match anyway."""
-    under = list(
-        Person.objects.filter(path__startswith=path)
-        .order_by()
-        .values_list("pk", flat=True)[: UNDER_NOW_BY_ID + 1]
-    )
-    if len(under) <= UNDER_NOW_BY_ID:
-        return among.filter(person_id__in=under)
-    return among.filter(person__path__startswith=path)
 
 
 def _approving_now(cycle_ref: str) -> Exists:

@@ -109,3 +109,16 @@ def test_approvals_list_people_waiting_below_the_manager_now(company):
 def test_approvals_leave_out_the_manager_themselves_and_people_elsewhere(company):
     assert _waiting(company["report"]) == set()
     assert _waiting(company["boss"]) == {company["peer"], company["moved"], company["outsider"]}
+
+
+@pytest.mark.parametrize("limit", [0, 1000])
+@pytest.mark.parametrize("reader", ["boss", "manager", "partner", "moved"])
+def test_one_cycles_nominations_are_the_same_read_with_the_cycle_given(
+    company, reader, limit, monkeypatch
+):
+    monkeypatch.setattr(rules, "BY_ID_LIMIT", limit)
+    person = Person.objects.get(pk=company[reader].pk)
+    cycle_id = Nomination.objects.values_list("cycle_id", flat=True).first()
+    in_cycle = Nomination.objects.filter(cycle_id=cycle_id)
+    assert set(scope(person, in_cycle, cycle_id=cycle_id)) == set(scope(person, in_cycle))
+    assert set(scope(person, in_cycle))

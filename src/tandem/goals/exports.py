@@ -40,7 +40,7 @@ from tandem.goals import scoring
 from tandem.goals.models import Goal, GoalLevel, GoalState, Health, Period
 from tandem.goals.queries.goals import current_period
 from tandem.goals.queries.tree import department_q
-from tandem.org.models import Department
+from tandem.org.models import Department, Person
 from tandem.program.models import Program
 
 CHUNK_SIZE = 2000
@@ -112,7 +112,11 @@ def _reach(user: Any) -> Q | None:
     me = actor.person
     reach = Q(owner_id=me.pk)
     if me.path:
-        reach |= Q(owner__path__startswith=me.path)
+        # The people under the user by their path index, as ids: as an OR across the
+        # join to the owner, PostgreSQL hashed every person against every goal of the
+        # period (an employee's export of one goal: 3 s to its first byte at 100k).
+        under = Person.objects.filter(path__startswith=me.path).order_by().values("pk")
+        reach = Q(owner_id__in=under)
     if actor.is_hr_partner:
         reach |= actor.partner_scope_q() | actor.partner_scope_q("owner__")
     return reach

@@ -29,7 +29,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from tandem.access.rules import Actor, rule, scope_for
-from tandem.org.models import Person
+from tandem.org.models import Department, Person
 from tandem.program.models import Program
 from tandem.reviews.models import (
     DONE_STATES,
@@ -377,33 +377,74 @@ def scope_participants(
     return _few_by_id(queryset, branches, visible)
 
 
+def _partner_participants(actor: Actor, cycle_id: int | None) -> QuerySet[Any]:
+    """The ids of the participants an HR partner sees (in one cycle when given): their
+    own, those under them (at launch or now) and those of their departments, each branch
+    on its own index, united. The departments are read first, by path on their own small
+    table: as a subquery PostgreSQL hashed them against every participant of the cycle."""
+    me = actor.person.pk
+    own = actor.person.path
+    base = (
+        Participant.objects.all()
+        if cycle_id is None
+        else Participant.objects.filter(cycle_id=cycle_id)
+    )
+    departments = Q(pk__in=[])
+    for path in actor.partner_department_paths:
+        departments |= Q(path__startswith=path)
+    branches = [
+        base.filter(person_id=me),
+        base.filter(
+            department_id__in=list(
+                Department.objects.filter(departments).values_list("pk", flat=True)
+            )
+        ),
+    ]
+    if own:
+        branches += [base.filter(path__startswith=own), base.filter(person__path__startswith=own)]
+    first, *rest = [branch.order_by().values("pk") for branch in branches]
+    return first.union(*rest)
+
+
 @scope_for(Nomination)
 def scope_nominations(
-    actor: Actor, queryset: QuerySet[Nomination], **_: Any
+    actor: Actor, queryset: QuerySet[Nomination], cycle_id: int | None = None, **_: Any
 ) -> QuerySet[Nomination]:
     """A nomination is seen by the nominated peer, the participant, their managers and HR
-    (looked up by id when few, `_few_by_id`)."""
+    (looked up by id when few, `_few_by_id`). `cycle_id`, when the caller reads one
+    cycle's nominations, narrows the look-ups to it.
+
+    An HR partner who sees many nominations filters by the ids of the participants they
+    see rather than by the OR across the join: their departments' rows are scattered
+    through the cycle, so a page walked 120,000 nominations joined to their participants,
+    people and departments before finding 50 (1.2 s at 100k people); against the hashed
+    participant ids it is a cheap test per row (~100 ms)."""
     if actor.is_hr_admin:
         return queryset
     me = actor.person.pk
     own = actor.person.path
     visible = Q(peer_id=me) | Q(participant__person_id=me) | _above_q(actor, "participant__")
     if actor.is_hr_partner:
-        visible |= _partner_q(actor, "participant__")
+        visible = Q(peer_id=me) | Q(participant_id__in=_partner_participants(actor, cycle_id))
     # The participant's own nominations cover the reader, whom `_above_q` leaves out: the
     # union needs no exclusion.
+    in_cycle = (
+        Nomination.objects.all()
+        if cycle_id is None
+        else Nomination.objects.filter(cycle_id=cycle_id)
+    )
     branches = [
-        Nomination.objects.filter(peer_id=me),
-        Nomination.objects.filter(participant__person_id=me),
+        in_cycle.filter(peer_id=me),
+        in_cycle.filter(participant__person_id=me),
     ]
     if own:
         branches += [
-            Nomination.objects.filter(participant__path__startswith=own),
-            Nomination.objects.filter(participant__person__path__startswith=own),
+            in_cycle.filter(participant__path__startswith=own),
+            in_cycle.filter(participant__person__path__startswith=own),
         ]
     if actor.is_hr_partner:
         branches += [
-            Nomination.objects.filter(participant__department__path__startswith=path)
+            in_cycle.filter(participant__department__path__startswith=path)
             for path in actor.partner_department_paths
         ]
     return _few_by_id(queryset, branches, visible)

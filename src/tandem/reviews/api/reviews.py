@@ -382,7 +382,7 @@ def list_cycle_nominations(
     """Nominations naming you as the peer, those for yourself, for the people below you and,
     for HR, in the departments you look after; each with the peer's load in the cycle."""
     cycle = cycle_for(request, cycle_id)
-    nominations = scope(request.user, Nomination.objects.filter(cycle=cycle))
+    nominations = scope(request.user, Nomination.objects.filter(cycle=cycle), cycle_id=cycle.pk)
     return nominations_page(request, cycle, nominations, filters)
 
 

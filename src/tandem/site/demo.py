@@ -29,7 +29,7 @@ from django.db.models import Count, F, Q
 
 from tandem.coach.models import CoachTally
 from tandem.feedback.models import Feedback, Visibility
-from tandem.goals.models import CheckIn, Goal, GoalState, KeyResult
+from tandem.goals.models import CheckIn, Goal, GoalState, KeyResult, Milestone
 from tandem.goals.queries.goals import current_period
 from tandem.goals.services._common import refresh_progress
 from tandem.meetings.models import Meeting, MeetingStatus, Series, SeriesKind
@@ -216,15 +216,16 @@ def _go_quiet(person: Person, manager: Person, today: date, now: datetime) -> No
                         current_value=Decimal(str(change["old"]))
                     )
         CheckIn.objects.filter(pk__in=[c.pk for c in recent]).delete()
+        Milestone.objects.filter(key_result__goal=goal, done_at__gte=cutoff).update(done_at=None)
         remaining = CheckIn.objects.filter(goal=goal).order_by("-created_at", "-pk").first()
+        refresh_progress(goal)  # from the values and milestones as they were
+        # The goal reads as of the last check-in left (or as new, with none left).
         Goal.objects.filter(pk=goal.pk).update(
             last_checkin_at=remaining.created_at if remaining else None,
-            health=remaining.health if remaining else goal.health,
+            health=remaining.health if remaining else "",
         )
-        goal.refresh_from_db()
         if goal.created_at >= cutoff:
             Goal.objects.filter(pk=goal.pk).update(created_at=cutoff - timedelta(days=7))
-        refresh_progress(goal)
     since = now - timedelta(days=QUIET_FEEDBACK_DAYS)
     Feedback.objects.filter(
         _manager_can_read(manager), recipient=person, created_at__gte=since

@@ -49,9 +49,8 @@ def test_a_slack_delivery_posts_once_with_title_name_and_link(
     _notify(person, django_capture_on_commit_callbacks)
 
     [posted] = _posts(httpserver)
-    assert posted == {
-        "text": f"<{SITE}/goals/12/|Ana mentioned you in a comment>\nFor {person.display_name} · Tandem"
-    }
+    link = f"<{SITE}/goals/12/|Ana mentioned you in a comment>"
+    assert posted == {"text": f"{link}\nFor {person.display_name} · Tandem"}
     assert ChatDelivery.objects.get().status == DeliveryStatus.DELIVERED
 
 

@@ -3,6 +3,8 @@ the audit trail."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -12,7 +14,7 @@ from tandem.integrations import queries, services
 from tandem.integrations.models import ChatDelivery, ChatWebhook, DeliveryStatus
 from tandem.notifications.models import Notification
 from tandem.notifications.services import notify
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, it_admin
 from tests.integrations.conftest import choose_chat
 
 SLACK_URL = "https://hooks.slack.com/services/T000/B000/SECRETxyzw"
@@ -93,13 +95,16 @@ def test_a_local_http_receiver_is_allowed_in_debug(it, settings):
 
 
 def test_every_change_is_audited_without_the_address(make_webhook, it, production):
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     webhook = make_webhook(SLACK_URL)
     services.update_webhook(
         webhook=webhook, provider="slack", name="#renamed", enabled=False, by=it
     )
     services.delete_webhook(webhook=webhook, by=it)
 
-    events = list(AuditEvent.objects.filter(kind__startswith="chat_webhook.").order_by("pk"))
+    events = list(
+        AuditEvent.objects.filter(kind__startswith="chat_webhook.", pk__gt=before).order_by("pk")
+    )
     assert [e.kind for e in events] == [
         "chat_webhook.create",
         "chat_webhook.update",
@@ -236,3 +241,21 @@ def test_the_it_pages_keep_a_fixed_number_of_queries(
     for page in ("/it/chat/", "/it/chat/deliveries/", f"/it/chat/{webhooks[0].pk}/"):
         with django_assert_max_num_queries(12):
             assert client.get(page).status_code == 200
+
+
+@pytest.mark.dates
+def test_the_delivery_log_shows_times_in_the_viewers_zone(client_for, make_webhook):
+    viewer = it_admin(time_zone="Asia/Tokyo")
+    webhook = make_webhook("http://127.0.0.1:9/h")
+    notification = notify(person=PersonFactory(), kind="mention", title="Zoned")
+    ChatDelivery.objects.create(
+        notification_id=notification.pk,
+        webhook=webhook,
+        kind="mention",
+        title="Zoned",
+        created_at=datetime(2026, 3, 2, 12, 0, tzinfo=UTC),
+    )
+
+    text = client_for(viewer).get("/it/chat/deliveries/").content.decode()
+
+    assert "2 Mar 2026, 21:00" in text

@@ -8,6 +8,7 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The access rules, and the chat channels the notification settings page offers.
+        import tandem.integrations.demo  # noqa: F401  (registers its demo data with org.demo)
         from tandem.integrations import queries, rules  # noqa: F401
         from tandem.notifications.channels import register_chat_channels
 

@@ -261,7 +261,9 @@ def attempt_delivery(*, delivery_id: int, early: bool = False) -> Attempt:
     claimed = waiting.update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
     if not claimed:
         return Attempt(status="skipped")
-    delivery = ChatDelivery.objects.select_related("webhook").get(pk=delivery_id)
+    delivery = ChatDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None:  # its webhook was deleted in the meantime
+        return Attempt(status="skipped")
     found = notification_queries.for_chat([delivery.notification_id])
     answer: chat.Answer
     if not found or not found[0].person.is_active or not delivery.webhook.enabled:

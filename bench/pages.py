@@ -269,6 +269,12 @@ class Fillers:
         row = CoachWord.objects.order_by("pk").first()
         return Filled(str(row.pk) if row else "0")
 
+    def chat_webhook(self) -> Filled:
+        from tandem.integrations.models import ChatWebhook
+
+        row = ChatWebhook.objects.order_by("pk").first()
+        return Filled(str(row.pk) if row else "0")
+
     def series(self) -> Filled:
         from tandem.meetings.models import Series
 
@@ -386,6 +392,7 @@ FILLERS: dict[str, str] = {
     "request_id": "feedback_request",
     "value_id": "value",
     "word_id": "coach_word",
+    "webhook_id": "chat_webhook",
     "series_id": "series",
     "meeting_id": "meeting",
     "item_id": "agenda_item",

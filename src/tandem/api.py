@@ -36,6 +36,7 @@ def _register_routers() -> None:
     from tandem.coach.api import router as coach_router
     from tandem.feedback.api import router as feedback_router
     from tandem.goals.api import router as goals_router
+    from tandem.integrations.api import router as integrations_router
     from tandem.meetings.api import router as meetings_router
     from tandem.notifications.api import router as notifications_router
     from tandem.org.api import router as org_router
@@ -50,6 +51,7 @@ def _register_routers() -> None:
     api.add_router("/", reviews_router)
     api.add_router("/", team_router)
     api.add_router("/", coach_router)
+    api.add_router("/", integrations_router)
 
 
 _register_routers()

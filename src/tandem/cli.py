@@ -10,6 +10,7 @@ import sys
 # DESIGN.md spells some commands with hyphens; Django names them with underscores.
 ALIASES = {
     "access-rules": "access_rules",
+    "chat-receiver": "chat_receiver",
     "export-openapi": "export_openapi",
     "import-people": "import_people",
     "send-reminders": "send_reminders",

@@ -33,6 +33,13 @@ ANONYMITY_KEY_PATH = VAR_DIR / "anonymity.key"
 if ANONYMITY_KEY and len(ANONYMITY_KEY) < 32:
     raise ImproperlyConfigured("TANDEM_ANONYMITY_KEY must be at least 32 random characters")
 
+# The key that encrypts secrets kept in the database (chat webhook addresses), with AES-GCM
+# under a key derived per purpose (HKDF). Unset: derived from SECRET_KEY, so changing
+# SECRET_KEY then makes stored webhook addresses unreadable (IT pastes them again).
+ENCRYPTION_KEY = env_str("TANDEM_ENCRYPTION_KEY", "")
+if ENCRYPTION_KEY and len(ENCRYPTION_KEY) < 32:
+    raise ImproperlyConfigured("TANDEM_ENCRYPTION_KEY must be at least 32 random characters")
+
 ALLOWED_HOSTS = env_list("TANDEM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("TANDEM_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("TANDEM_SITE_URL", "http://127.0.0.1:8000")
@@ -59,6 +66,7 @@ INSTALLED_APPS = [
     "tandem.program",
     "tandem.notifications",
     "tandem.coach",
+    "tandem.integrations",
     "tandem.goals",
     "tandem.feedback",
     "tandem.meetings",
@@ -279,6 +287,11 @@ TASKS = {
         "BACKEND": env_str("TANDEM_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# --- Chat webhooks (docs/integrations.md) ------------------------------------------------
+# Webhook addresses must be HTTPS on the provider's own hosts; with debug on (and in tests)
+# plain http and any host are allowed too, so a local test receiver can stand in.
+CHAT_ALLOW_LOCAL_WEBHOOKS = env_bool("TANDEM_CHAT_ALLOW_LOCAL_WEBHOOKS", DEBUG or TESTING)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -80,6 +80,7 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
         "tandem.coach.rules",
         "tandem.feedback.rules",
         "tandem.goals.rules",
+        "tandem.integrations.rules",
         "tandem.meetings.rules",
         "tandem.notifications.rules",
         "tandem.org.rules",

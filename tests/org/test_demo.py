@@ -270,6 +270,7 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
     assert names == [
         "org",
         "coach",
+        "integrations",
         "goals",
         "feedback",
         "meetings",

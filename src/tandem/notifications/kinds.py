@@ -16,6 +16,7 @@ class Delivery(models.TextChoices):
     EMAIL = "email", "E-mail and in Tandem"
     IN_APP = "in_app", "Only in Tandem"
     DIGEST = "digest", "In Tandem, and in a weekly e-mail digest"
+    CHAT = "chat", "In chat (Slack/Teams) and in Tandem"
     OFF = "off", "Not at all"
 
 
@@ -24,6 +25,8 @@ DELIVERY_HELP: dict[str, str] = {
     Delivery.EMAIL: "An e-mail right away, and a notification in Tandem.",
     Delivery.IN_APP: "A notification in Tandem (the bell at the top of every page), no e-mail.",
     Delivery.DIGEST: "A notification in Tandem, and one e-mail every Monday listing the week's.",
+    Delivery.CHAT: "A message in the chat channel IT set up for your part of the company, "
+    "and a notification in Tandem.",
     Delivery.OFF: "Nothing at all: you will not hear about these.",
 }
 

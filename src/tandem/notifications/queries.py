@@ -107,3 +107,14 @@ def delivery_counts(kind: str, people: QuerySet[Any]) -> dict[str, int]:
     counts = {delivery: chosen.get(delivery, 0) for delivery in Delivery.values}
     counts[KINDS[kind].default] += total - sum(chosen.values())
     return counts
+
+
+def for_chat(notification_ids: list[int]) -> list[Notification]:
+    """The notifications among `notification_ids` their person chose to hear of in chat,
+    with the person and their department: for the background task that posts them (a
+    system read: the task acts for nobody in particular)."""
+    return list(
+        Notification.objects.filter(pk__in=notification_ids, delivery=Delivery.CHAT)
+        .select_related("person", "person__department")
+        .order_by("pk")
+    )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tandem.access.rules import require
 from tandem.audit.services import record
 from tandem.core.queue import enqueue_on_commit
+from tandem.notifications.channels import chat_channels_for
 from tandem.notifications.kinds import KINDS, Delivery
 from tandem.notifications.models import Notification, NotificationSetting
 from tandem.org.models import Person
@@ -65,6 +66,9 @@ def notify(
         return Notification.objects.filter(dedupe_key=dedupe_key).first()
     if delivery == Delivery.EMAIL:
         enqueue_on_commit("tandem.notifications.tasks.deliver_notification", notification.pk)
+    elif delivery == Delivery.CHAT:
+        # Posted by the integrations app (above this one, so named by its task's path).
+        enqueue_on_commit("tandem.integrations.tasks.post_to_chat", [notification.pk])
     return notification
 
 
@@ -136,6 +140,16 @@ def notify_many(*, kind: str, messages: Sequence[Message]) -> int:
                 "tandem.notifications.tasks.deliver_notifications",
                 to_email[start : start + DELIVERY_BATCH],
             )
+        chat_keys = [r.dedupe_key for r in rows if r.delivery == Delivery.CHAT]
+        to_chat = (
+            list(Notification.objects.filter(dedupe_key__in=chat_keys).values_list("pk", flat=True))
+            if chat_keys
+            else []
+        )
+        for start in range(0, len(to_chat), DELIVERY_BATCH):
+            enqueue_on_commit(
+                "tandem.integrations.tasks.post_to_chat", to_chat[start : start + DELIVERY_BATCH]
+            )
     return len(rows)
 
 
@@ -206,10 +220,22 @@ def set_delivery_preferences(
             .values_list("kind", "delivery")
         )
         changes: dict[str, list[str]] = {}
+        no_chat = None
         for kind, delivery in choices.items():
             before = current.get(kind) or KINDS[kind].default
             if before == delivery:
                 continue
+            if delivery == Delivery.CHAT:
+                no_chat = not chat_channels_for(person) if no_chat is None else no_chat
+                if no_chat:
+                    raise ValidationError(
+                        {
+                            kind: [
+                                f"{KINDS[kind].label}: no chat channel carries your "
+                                "notifications yet; ask IT to set one up, or choose another way."
+                            ]
+                        }
+                    )
             changes[kind] = [before, delivery]
             NotificationSetting.objects.update_or_create(
                 person=person, kind=kind, defaults={"delivery": delivery}

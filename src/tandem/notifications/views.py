@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.http import AuthedHttpRequest
 from tandem.notifications import queries, services
+from tandem.notifications.channels import chat_channels_for
 from tandem.notifications.digest import DIGEST_WEEKDAY
 from tandem.notifications.forms import DeliveryPreferencesForm
 from tandem.notifications.inbox import MAX_PER_PROVIDER, inbox_for_request
@@ -93,7 +94,8 @@ def mark_all_read(request: AuthedHttpRequest) -> HttpResponse:
 def preferences(request: AuthedHttpRequest) -> HttpResponse:
     """For each kind of notification: e-mail and app, app only, weekly digest, or off."""
     current = queries.delivery_choices(request.user)
-    form = DeliveryPreferencesForm(request.POST or None, current=current)
+    channels = chat_channels_for(request.user)
+    form = DeliveryPreferencesForm(request.POST or None, current=current, chat=bool(channels))
     if request.method == "POST" and form.is_valid():
         try:
             changes = services.set_delivery_preferences(
@@ -113,7 +115,12 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
         "notifications/settings.html",
         {
             "form": form,
-            "delivery_help": [(label, DELIVERY_HELP[value]) for value, label in Delivery.choices],
+            "delivery_help": [
+                (label, DELIVERY_HELP[value])
+                for value, label in Delivery.choices
+                if value != Delivery.CHAT or channels
+            ],
+            "chat_channels": channels,
             "digest_day": WEEKDAYS[DIGEST_WEEKDAY],
             "uses_digest": queries.has_digest_kinds(current),
         },

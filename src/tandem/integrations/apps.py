@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class IntegrationsConfig(AppConfig):
+    name = "tandem.integrations"
+    label = "integrations"
+    verbose_name = "Integrations"
+
+    def ready(self) -> None:
+        # The access rules, and the chat channels the notification settings page offers.
+        import tandem.integrations.demo  # noqa: F401  (registers its demo data with org.demo)
+        from tandem.integrations import queries, rules  # noqa: F401
+        from tandem.notifications.channels import register_chat_channels
+
+        register_chat_channels(queries.channels_serving)

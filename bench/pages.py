@@ -275,6 +275,15 @@ class Fillers:
         row = ChatWebhook.objects.order_by("pk").first()
         return Filled(str(row.pk) if row else "0")
 
+    def playbook(self) -> Filled:
+        from tandem.coach.models import Playbook
+
+        row = Playbook.objects.order_by("ordering", "pk").first()
+        return Filled(row.slug if row else "giving-feedback-sbi")
+
+    def playbook_step(self) -> Filled:
+        return Filled("1")
+
     def series(self) -> Filled:
         from tandem.meetings.models import Series
 
@@ -393,6 +402,8 @@ FILLERS: dict[str, str] = {
     "value_id": "value",
     "word_id": "coach_word",
     "webhook_id": "chat_webhook",
+    "slug": "playbook",
+    "position": "playbook_step",
     "series_id": "series",
     "meeting_id": "meeting",
     "item_id": "agenda_item",

@@ -32,6 +32,7 @@ from tandem.reviews.reminders import send_review_reminders
 from tandem.reviews.services.nominations import decline
 from tandem.reviews.services.sharing import acknowledge, reopen, share
 from tandem.reviews.services.writing import save_draft, submit
+from tandem.team.weekly import send_team_weeks
 from tests.factories import PersonFactory, hr_admin
 from tests.goals.factories import GoalFactory
 from tests.meetings.factories import agenda_item, pair, private_note, series_with_meeting
@@ -167,6 +168,20 @@ def _review_shared_and_acknowledged() -> None:
     acknowledge(participant_of(team.cycle, team.owner), comment=SECRET, by=team.owner)
 
 
+def _team_week() -> None:
+    manager, report = pair()
+    GoalFactory(owner=report, title=SECRET)
+    feedback_services.give_feedback(
+        by=PersonFactory(), recipient=report, text=SECRET, visibility="private"
+    )
+    tomorrow = datetime(2031, 6, 10, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    _, meeting = series_with_meeting(manager, report, starts_at=tomorrow)
+    agenda_item(meeting, report, SECRET)
+    private_note(meeting, manager, SECRET)
+    mail.outbox.clear()
+    send_team_weeks(TODAY)
+
+
 # Each kind, and the flow that sends it with SECRET typed everywhere on the way.
 FLOWS: dict[str, Callable[[], None]] = {
     "feedback.received": _feedback_received,
@@ -183,6 +198,7 @@ FLOWS: dict[str, Callable[[], None]] = {
     "reviews.nomination": _nomination_declined,
     "reviews.reminder": _review_reminder,
     "reviews.shared": _review_shared_and_acknowledged,
+    "team.weekly": _team_week,
 }
 
 

@@ -130,7 +130,19 @@ def _groups_for_roles(
         groups.append(NavGroup("hr", "HR", tuple(people_ops)))
     if it_admin:
         groups.append(
-            NavGroup("admin", "Admin", (_link("it", "IT admin", "access:it_tokens", "key"),))
+            NavGroup(
+                "admin",
+                "Admin",
+                (
+                    _link("it", "IT admin", "access:it_tokens", "key"),
+                    _link(
+                        "chat",
+                        "Chat webhooks",
+                        "integrations:chat_webhooks",
+                        "chat-bubble-left-right",
+                    ),
+                ),
+            )
         )
     return tuple(groups)
 

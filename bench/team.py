@@ -40,29 +40,48 @@ HUB_URLS = (
 
 
 def hub(repeat: int) -> None:
-    """The CEO's hub (their direct reports, and the whole company below them), p50/p95 of
-    server time and the query count, after a warm-up."""
-    from django.db import connection
+    """The team hub for the CEO (their direct reports, and the whole company below them)
+    and for a first-line manager of about ten reports: p50/p95 of server time and the
+    query count, after a warm-up."""
     from django.db.models import Count, Q
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from tandem.org.models import Person
 
+    active_reports = Count("reports", filter=~Q(reports__status="left"))
     ceo = (
         Person.objects.filter(manager__isnull=True, is_active=True)
-        .annotate(n=Count("reports", filter=~Q(reports__status="left")))
+        .annotate(n=active_reports)
         .order_by("-n")
         .first()
     )
     assert ceo is not None
-    client = Client()
-    client.force_login(ceo)
     below = Person.objects.filter(path__startswith=ceo.path).count() - 1
     print(f"the CEO: {below:,} people below, load average {os.getloadavg()[0]:.2f}")
+    _time_pages(ceo, HUB_URLS, repeat)
+    # A first-line manager: ten direct reports (or the nearest above), none of them managers.
+    manager = (
+        Person.objects.filter(is_active=True)
+        .annotate(n=active_reports, managers_below=Count("reports__reports"))
+        .filter(n__gte=10, managers_below=0)
+        .order_by("n", "pk")
+        .first()
+    )
+    if manager is not None:
+        reports = manager.reports.exclude(status="left").count()
+        print(f"a first-line manager: {reports} direct reports")
+        _time_pages(manager, ("/team/", "/api/v1/team/"), repeat)
+
+
+def _time_pages(person: object, urls: tuple[str, ...], repeat: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(person)  # type: ignore[arg-type]
     print("| page | p50 ms | p95 ms | queries |")
     print("| --- | ---: | ---: | ---: |")
-    for url in HUB_URLS:
+    for url in urls:
         client.get(url)
         times = []
         for _ in range(repeat):

@@ -136,6 +136,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("TANDEM_DB_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+        "TANDEM_DB_JIT", False
+    ):
+        # PostgreSQL's JIT compiler pays off for long analytic queries, not for pages: the
+        # team hub's flag order over 100,000 people spent 5.5 of its 5.9 s compiling
+        # (docs/benchmarks.md). Off for Tandem's own connections unless asked for.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions -----------------------------------------------------------

@@ -274,8 +274,8 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
         "goals",
         "feedback",
         "meetings",
-        "reviews",
         "team story",
+        "reviews",
         "keys and indexes",
         "commit",
     ]

@@ -987,6 +987,24 @@ def register_demo(load: Loader) -> Loader:
     return load
 
 
+def register_demo_before(app: str) -> Callable[[Loader], Loader]:
+    """`register_demo`, but run before the first loader of `app` ("reviews"): for a part
+    that changes data a later feature's demo reads (the team story changes goals and
+    feedback, which the reviews demo writes its answers from)."""
+
+    def register(load: Loader) -> Loader:
+        if load in _DEMO_LOADERS:
+            return load
+        for index, existing in enumerate(_DEMO_LOADERS):
+            if getattr(existing, "__module__", "").startswith(f"tandem.{app}."):
+                _DEMO_LOADERS.insert(index, load)
+                return load
+        _DEMO_LOADERS.append(load)
+        return load
+
+    return register
+
+
 def load_demo(
     *,
     people: int = DEFAULT_PEOPLE,

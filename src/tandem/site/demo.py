@@ -15,8 +15,9 @@ HR (`/hr/coach/`) and gives the employee log-in a piece of feedback the coach wo
 suggested changes to.
 
 It sits in the site app because it touches several features' rows at once, and the site
-is the one layer that may (docs/architecture.md); it runs last because the site app is last
-in INSTALLED_APPS.
+is the one layer that may (docs/architecture.md). It runs after the goals, feedback and
+1:1s demos and before the reviews demo, which writes its answers from the goals and
+feedback as this part leaves them.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from tandem.goals.models import CheckIn, Goal, GoalState, KeyResult, Milestone
 from tandem.goals.queries.goals import current_period
 from tandem.goals.services._common import refresh_progress
 from tandem.meetings.models import Meeting, MeetingStatus, Series, SeriesKind
-from tandem.org.demo import DEMO_DOMAIN, Progress, register_demo
+from tandem.org.demo import DEMO_DOMAIN, Progress, register_demo_before
 from tandem.org.models import Person, PersonStatus
 
 SLIPPED_DAYS = 40  # the slipped report's last 1:1: well past the hub's 30 days
@@ -70,7 +71,7 @@ TALLY_MONTHS = 3
 TALLY_MIN_PEOPLE = 5
 
 
-@register_demo
+@register_demo_before("reviews")
 def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     rng = random.Random(seed * 31 + 13)  # noqa: S311 (demo data, not secrets)
     now = datetime.combine(today, time(9), tzinfo=UTC)

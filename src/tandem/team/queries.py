@@ -265,7 +265,7 @@ FLAGS_CURSOR_LENGTH = 200
 FLAG_SORT_LIMIT = 1000
 
 
-def flag_count(user: Any, *, today: date, period: Any) -> Any:
+def flag_count(user: Any, *, today: date, period: Any, among: Any = None) -> Any:
     """The number of flags `flags_for` would raise on each person of a query, as one SQL
     expression (a sum of conditions, each an EXISTS on its feature's index), so a whole
     team, or a whole subtree, can be ordered by it before a page is cut."""
@@ -288,7 +288,11 @@ def flag_count(user: Any, *, today: date, period: Any) -> Any:
     no_feedback = ~Q(
         feedback_queries.received_since(user, now - timedelta(days=NO_FEEDBACK_DAYS))
     ) & (Q(start_date__isnull=True) | Q(start_date__lte=today - timedelta(days=NO_FEEDBACK_DAYS)))
-    conditions = [one_on_one, no_feedback, Q(review_team.review_overdue(user, today=today))]
+    conditions = [
+        one_on_one,
+        no_feedback,
+        Q(pk__in=review_team.overdue_people(user, today=today, among=among)),
+    ]
     stale = goal_team.stale_goal(
         user, period, stale_before=start_of(today - timedelta(days=STALE_GOAL_DAYS - 1))
     )
@@ -317,7 +321,8 @@ def flagged_page(
 ) -> tuple[list[Person], str | None]:
     """One page of `people`, the most flagged first, then by name: keyset-paginated on
     (flag count descending, sort name, id), the count computed in SQL over all of them."""
-    people = people.annotate(flag_count=flag_count(user, today=today, period=period))
+    among = people.order_by().values("pk")
+    people = people.annotate(flag_count=flag_count(user, today=today, period=period, among=among))
     if cursor:
         count, sort_name, pk = decode_flags_cursor(cursor)
         people = people.filter(

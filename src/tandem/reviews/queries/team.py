@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import DateField, Exists, F, OuterRef, Q, Subquery
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tandem.access.rules import scope
@@ -47,29 +47,44 @@ def _state(row: Participant) -> tuple[str, bool]:
     return "In the cycle (no manager review)", False
 
 
-def review_overdue(user: Any, *, today: date) -> Exists:
-    """For a query of people: whether the person's (OuterRef "pk") current review is
-    overdue, as `team_review_figures` judges it — the hub's review flag, in SQL."""
-    current = scope(
+def overdue_people(
+    user: Any, *, today: date, among: QuerySet[Any, Any] | None = None
+) -> QuerySet[Participant, Any]:
+    """The ids (`person_id`) of the people whose current review is overdue, as
+    `team_review_figures` judges it — the hub's review flag, in SQL, for `pk__in`.
+
+    Not correlated with the people it is tested against, so the database builds the set
+    once and probes it per person (a hashed subplan): read per person, the current review's
+    look-up took ~3 s over 100,000 people on PostgreSQL. The set starts from the running
+    cycles whose manager phase is past due, so it is empty on most days; `among` (a query
+    of people's ids: the team being ordered) keeps it to the people asked about."""
+    late = Participant.objects.filter(
+        cycle__status=CycleStatus.ACTIVE,
+        removed_at__isnull=True,
+        acknowledged_at__isnull=True,
+        shared_at__isnull=True,
+        cycle__phases__kind=PhaseKind.MANAGER,
+        cycle__phases__due_on__lt=today,
+    )
+    late = late.filter(Q(manager_started__gt=0) | Q(manager_total__gt=0)).exclude(
+        manager_total__gt=0, manager_done__gte=F("manager_total")
+    )
+    # Current: no running participation of the same person the viewer sees that ends later
+    # (the order `team_review_figures` picks the current one by).
+    later = scope(
         user,
         Participant.objects.filter(
-            person_id=OuterRef(OuterRef("pk")),
+            person_id=OuterRef("person_id"),
             cycle__status=CycleStatus.ACTIVE,
             removed_at__isnull=True,
+        ).filter(
+            Q(cycle__period_end__gt=OuterRef("cycle__period_end"))
+            | Q(cycle__period_end=OuterRef("cycle__period_end"), cycle_id__gt=OuterRef("cycle_id"))
         ),
-    ).order_by("-cycle__period_end", "-cycle_id")
-    late = Phase.objects.filter(cycle=OuterRef("cycle_id"), kind=PhaseKind.MANAGER).order_by()
-    return Exists(
-        Participant.objects.filter(
-            pk=Subquery(current.values("pk")[:1]),
-            acknowledged_at__isnull=True,
-            shared_at__isnull=True,
-        )
-        .filter(Q(manager_started__gt=0) | Q(manager_total__gt=0))
-        .exclude(manager_total__gt=0, manager_done__gte=F("manager_total"))
-        .annotate(due_on=Subquery(late.values("due_on")[:1], output_field=DateField()))
-        .filter(due_on__lt=today)
     )
+    if among is not None:
+        late = late.filter(person_id__in=among)
+    return scope(user, late).filter(~Exists(later)).order_by().values("person_id")
 
 
 def team_review_figures(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tandem.coach.checks import MAX_PER_RULE, RULES, builtin_words, check, sbi
@@ -143,19 +141,3 @@ def test_combining_marks_keep_spans_in_code_points() -> None:
 def test_a_very_long_text_gets_at_most_the_per_rule_cap() -> None:
     found = check("She is abrasive. " * 6000)
     assert sum(f.rule == "personality" for f in found) == MAX_PER_RULE
-
-
-def test_checking_2000_characters_takes_under_30_ms_at_the_95th_percentile() -> None:
-    text = (
-        "She is too emotional and abrasive. Good job I guess. In Tuesday's demo you walked "
-        "the client through the failure cases, so they signed. You NEVER test, kind of. "
-    )
-    text = (text * (2000 // len(text) + 1))[:2000]
-    check(text)  # compile once
-    timings = []
-    for _ in range(100):
-        start = time.perf_counter()
-        check(text)
-        timings.append(time.perf_counter() - start)
-    timings.sort()
-    assert timings[94] < 0.030, f"p95 {timings[94] * 1000:.1f} ms"

@@ -334,3 +334,25 @@ def test_my_exports_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("exports:list"))
     assert response.content.decode().count("data-export=") == 3
+
+
+def test_a_csv_prepared_in_the_background_has_the_bytes_of_the_immediate_one(
+    client_for, admin, period, settings, django_capture_on_commit_callbacks
+):
+    _goals(period, 3)
+    params = {"period": period.pk, "department": None, "level": "", "people": "", "tz": "UTC"}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_export(
+            by=admin,
+            source="goals",
+            format="csv",
+            params=params,
+            title="Goals",
+            filename="goals.csv",
+            rows=3,
+        )
+    export = Export.objects.get()
+    with default_storage.open(export.stored_name, "rb") as handle:
+        prepared = handle.read()
+    immediate = client_for(admin).get(reverse("goals:export_csv") + f"?period={period.pk}")
+    assert prepared == b"".join(immediate.streaming_content)

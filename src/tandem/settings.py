@@ -292,7 +292,7 @@ TASKS = {
 # --- Exports (docs/operations.md) ---------------------------------------------------------
 # An Excel export of more rows than this is prepared in the background and the person is
 # notified; smaller ones (and every CSV, which streams) are sent at once.
-EXPORT_BACKGROUND_ROWS = env_int("TANDEM_EXPORT_BACKGROUND_ROWS", 20000, minimum=0)
+EXPORT_BACKGROUND_ROWS = env_int("TANDEM_EXPORT_BACKGROUND_ROWS", 10000, minimum=0)
 # Days a prepared export is kept before the daily clean-up deletes its file.
 EXPORT_KEEP_DAYS = env_int("TANDEM_EXPORT_KEEP_DAYS", 7, minimum=1)
 

@@ -356,3 +356,21 @@ def test_a_csv_prepared_in_the_background_has_the_bytes_of_the_immediate_one(
         prepared = handle.read()
     immediate = client_for(admin).get(reverse("goals:export_csv") + f"?period={period.pk}")
     assert prepared == b"".join(immediate.streaming_content)
+
+
+@pytest.mark.dates
+def test_an_export_lost_by_a_stopped_worker_is_failed_and_can_be_asked_for_again(
+    client_for, admin, period, django_capture_on_commit_callbacks
+):
+    _goals(period, 3)
+    client = client_for(admin)
+    url = reverse("goals:export_xlsx") + f"?period={period.pk}"
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(url)
+    with (
+        time_machine.travel(timezone.now() + services.STALE_AFTER + timedelta(minutes=1)),
+        django_capture_on_commit_callbacks(execute=False),
+    ):
+        client_for(admin).post(url)  # signed in again: the session timed out meanwhile
+        run_all()
+    assert sorted(Export.objects.values_list("status", flat=True)) == ["failed", "queued"]

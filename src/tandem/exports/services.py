@@ -34,6 +34,9 @@ from tandem.notifications.services import notify
 logger = logging.getLogger(__name__)
 
 WAITING = (ExportStatus.QUEUED,)
+# An export still queued after this long was lost (a worker stopped mid-build): asking again
+# queues a new one, and the daily clean-up marks it failed.
+STALE_AFTER = timedelta(hours=6)
 
 
 def runs_in_background(rows: int) -> bool:
@@ -58,7 +61,12 @@ def request_export(
     registry.builder_for(source)
     with transaction.atomic():
         waiting = Export.objects.filter(
-            requester=by, source=source, format=format, params=params, status__in=WAITING
+            requester=by,
+            source=source,
+            format=format,
+            params=params,
+            status__in=WAITING,
+            created_at__gte=timezone.now() - STALE_AFTER,
         ).first()
         if waiting is not None:
             return waiting
@@ -187,8 +195,12 @@ def record_download(*, export: Export, by: Any) -> None:
 
 
 def delete_expired(*, now: datetime | None = None) -> int:
-    """Delete the files of exports past their expiry and mark them expired; how many."""
+    """Delete the files of exports past their expiry and mark them expired; how many. An
+    export queued longer than STALE_AFTER is marked failed (its worker stopped)."""
     now = now or timezone.now()
+    Export.objects.filter(status__in=WAITING, created_at__lt=now - STALE_AFTER).update(
+        status=ExportStatus.FAILED, finished_at=now
+    )
     expired = list(
         Export.objects.filter(status=ExportStatus.READY, expires_at__lte=now).only(
             "pk", "stored_name"

@@ -374,3 +374,16 @@ def test_an_export_lost_by_a_stopped_worker_is_failed_and_can_be_asked_for_again
         client_for(admin).post(url)  # signed in again: the session timed out meanwhile
         run_all()
     assert sorted(Export.objects.values_list("status", flat=True)) == ["failed", "queued"]
+
+
+def test_the_offer_page_runs_a_fixed_number_of_queries(
+    client_for, admin, period, django_assert_max_num_queries
+):
+    client = client_for(admin)
+    _goals(period, 3)
+    url = reverse("goals:export_xlsx") + f"?period={period.pk}"
+    with django_assert_max_num_queries(8):
+        assert "Prepare the export" in client.get(url).content.decode()
+    _goals(period, 20)
+    with django_assert_max_num_queries(8):
+        assert "23 rows" in client.get(url).content.decode()

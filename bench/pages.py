@@ -201,6 +201,12 @@ class Fillers:
         busiest = Department.objects.annotate(n=Count("members")).order_by("-n", "pk").first()
         return Filled(str(busiest.pk) if busiest else "0")
 
+    def export(self) -> Filled:
+        from tandem.exports.models import Export
+
+        export = Export.objects.filter(status="ready").order_by("-pk").first()
+        return Filled(str(export.pk) if export else "0", export.requester if export else None)
+
     def token(self) -> Filled:
         from tandem.access.models import ApiToken
 
@@ -394,6 +400,7 @@ FILLERS: dict[str, str] = {
     "person_id": "person",
     "department_id": "department",
     "token_id": "token",
+    "export_id": "export",
     "notification_id": "notification",
     "goal_id": "goal",
     "key_result_id": "key_result",

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "tandem.coach",
     "tandem.integrations",
+    "tandem.exports",
     "tandem.goals",
     "tandem.feedback",
     "tandem.meetings",
@@ -296,6 +297,13 @@ TASKS = {
     }
 }
 
+# --- Exports (docs/operations.md) ---------------------------------------------------------
+# An Excel export of more rows than this is prepared in the background and the person is
+# notified; smaller ones (and every CSV, which streams) are sent at once.
+EXPORT_BACKGROUND_ROWS = env_int("TANDEM_EXPORT_BACKGROUND_ROWS", 10000, minimum=0)
+# Days a prepared export is kept before the daily clean-up deletes its file.
+EXPORT_KEEP_DAYS = env_int("TANDEM_EXPORT_KEEP_DAYS", 7, minimum=1)
+
 # --- Chat webhooks (docs/integrations.md) ------------------------------------------------
 # Webhook addresses must be HTTPS on the provider's own hosts; with debug on (and in tests)
 # plain http and any host are allowed too, so a local test receiver can stand in.
@@ -313,7 +321,11 @@ STATIC_ROOT = Path(env_str("TANDEM_STATIC_ROOT", str(VAR_DIR / "static")))
 # tandem/static is not inside an app, so the app finder alone never serves tandem.css/js.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files Tandem writes: prepared exports (docs/operations.md), under TANDEM_VAR_DIR.
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "files"), "base_url": "/no-public-files/"},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -78,6 +78,7 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
         "tandem.access.rules",
         "tandem.audit.rules",
         "tandem.coach.rules",
+        "tandem.exports.rules",
         "tandem.feedback.rules",
         "tandem.goals.rules",
         "tandem.integrations.rules",

@@ -167,6 +167,18 @@ def test_a_parent_the_viewer_may_not_see_is_left_blank(co, period, client_for) -
     assert manager_rows["Visible child"]["Parent goal id"] == str(secret_parent.pk)
 
 
+def test_an_hr_admin_sees_every_parent_private_ones_included(co, period, client_for) -> None:
+    # HR admins' scope keeps every goal, so the export skips the per-row visibility check.
+    secret_parent = GoalFactory(
+        owner=co.manager, period=period, visibility=Visibility.PRIVATE, title="Secret plan"
+    )
+    GoalFactory(owner=co.owner, period=period, parent=secret_parent, title="Child of a secret")
+    rows = {r["Title"]: r for r in _csv(client_for(co.hr_admin))}
+    assert rows["Child of a secret"]["Parent goal"] == "Secret plan"
+    assert rows["Child of a secret"]["Parent goal id"] == str(secret_parent.pk)
+    assert rows["Win the market"]["Parent goal id"] == ""
+
+
 def test_a_row_carries_every_column(co, client_for) -> None:
     goal = co.public_goal
     goal.progress = Decimal("0.4250")

@@ -17,6 +17,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from tandem.exports import services as export_services
 from tandem.feedback import services as feedback_services
 from tandem.goals.reminders import send_checkin_reminders
 from tandem.goals.services import goals as goal_services
@@ -34,7 +35,7 @@ from tandem.reviews.services.sharing import acknowledge, reopen, share
 from tandem.reviews.services.writing import save_draft, submit
 from tandem.team.weekly import send_team_weeks
 from tests.factories import PersonFactory, hr_admin
-from tests.goals.factories import GoalFactory
+from tests.goals.factories import GoalFactory, PeriodFactory
 from tests.meetings.factories import agenda_item, pair, private_note, series_with_meeting
 from tests.reviews.factories import participant_of, running_cycle, set_phase
 from tests.reviews.writing_helpers import fresh, make_team, rating_key, text_key
@@ -182,8 +183,23 @@ def _team_week() -> None:
     send_team_weeks(TODAY)
 
 
+def _export_ready() -> None:
+    period = PeriodFactory(name="Export flow period")
+    GoalFactory(owner=PersonFactory(), period=period, title=SECRET)
+    export_services.request_export(
+        by=hr_admin(),
+        source="goals",
+        format="xlsx",
+        params={"period": period.pk, "department": None, "level": "", "people": "", "tz": "UTC"},
+        title="Goals, Export flow period",
+        filename="goals.xlsx",
+        rows=1,
+    )
+
+
 # Each kind, and the flow that sends it with SECRET typed everywhere on the way.
 FLOWS: dict[str, Callable[[], None]] = {
+    "exports.ready": _export_ready,
     "feedback.received": _feedback_received,
     "feedback.request": _feedback_request,
     "feedback.request_reminder": _feedback_request_reminder,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -100,3 +102,34 @@ def test_an_hr_partner_exports_only_their_departments(client_for, cycle_with_tex
     response = client_for(partner).get(reverse("reviews:export_results_csv", args=[cycle.pk]))
     assert response.status_code == 200
     assert "Strong year." not in body(response).decode("utf-8-sig")
+
+
+def _results_queries(client, cycle) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("reviews:export_results_csv", args=[cycle.pk]))
+        rows = body(response).decode("utf-8-sig").strip().splitlines()
+    return len(captured), len(rows)
+
+
+def _cycle_of(size: int):  # type: ignore[no-untyped-def]
+    boss = PersonFactory()
+    people = [boss, *(PersonFactory(manager=boss) for _ in range(size - 1))]
+    cycle = running_cycle(people)
+    for person in people[1:]:
+        submit(review_of(cycle, person, Relationship.MANAGER), {"q1": 3}, comments={"q1": "Ok."})
+    return cycle
+
+
+def test_the_results_export_runs_as_many_queries_for_a_big_cycle_as_for_a_small_one(
+    client_for, monkeypatch
+):
+    # Two rows per fetch, so both cycles span several chunks (the old export ran two
+    # queries per chunk: 392 for 95,000 participants).
+    monkeypatch.setattr("tandem.reviews.exports.CHUNK", 2)
+    client = client_for(hr_admin())
+    small, large = _cycle_of(3), _cycle_of(9)
+    small_queries, small_rows = _results_queries(client, small)
+    large_queries, large_rows = _results_queries(client, large)
+    assert (small_rows, large_rows) == (4, 10)
+    assert small_queries == large_queries
+    assert large_queries <= 14

@@ -39,6 +39,12 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
+    "exports.ready": Kind(
+        "A large export you asked for is ready",
+        default=Delivery.IN_APP,
+        about="When a spreadsheet too large to build while you waited is ready to download "
+        "(or could not be made).",
+    ),
     "feedback.received": Kind(
         "Feedback you received",
         about="When a colleague sends you feedback you may read.",

@@ -18,3 +18,8 @@ class ReviewsConfig(AppConfig):
         from tandem.reviews.coach import register as register_coach_checks
 
         register_coach_checks()
+
+        from tandem.exports.registry import register as register_export
+        from tandem.reviews.exports import build_background
+
+        register_export("reviews.cycle", build_background)

@@ -38,7 +38,7 @@ from django.db.models import (
 )
 
 from tandem.access.rules import actor_for, can
-from tandem.goals.models import Goal, GoalLevel, Period
+from tandem.goals.models import DepartmentTally, Goal, GoalLevel, Period
 from tandem.org import queries as org_queries
 from tandem.org import tree
 from tandem.org.models import Department, Person, PersonStatus
@@ -50,7 +50,7 @@ from tandem.org.models import Department, Person, PersonStatus
 # any period (alignment may cross periods), answered from goal_coverage_idx alone.
 ALIGNED = Q(root_id__in=Goal.objects.filter(level=GoalLevel.COMPANY).order_by().values("pk"))
 # 1 when a goal reaches a company goal; MAX over a person's goals says if any of them does.
-_ALIGNED_FLAG = Case(When(ALIGNED, then=Value(1)), default=Value(0), output_field=IntegerField())
+ALIGNED_FLAG = Case(When(ALIGNED, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def coverage_of(people: QuerySet[Person], period: Period) -> Coverage:
         Goal.objects.filter(period=period, owner__in=active.order_by().values("pk"))
         .order_by()
         .values("owner_id")
-        .annotate(aligned=Max(_ALIGNED_FLAG))
+        .annotate(aligned=Max(ALIGNED_FLAG))
         .aggregate(with_goals=Count("owner_id"), aligned_people=Sum("aligned"))
     )
     return Coverage(
@@ -112,7 +112,8 @@ def coverage_of(people: QuerySet[Person], period: Period) -> Coverage:
 
 
 def company_coverage(period: Period) -> Coverage:
-    return coverage_of(Person.objects.all(), period)
+    """The company figure: the sum of every department's own counts (the tally)."""
+    return _company_from(_own_counts(period))
 
 
 def manager_people(manager: Person) -> QuerySet[Person]:
@@ -134,7 +135,7 @@ def department_coverage(department: Department, period: Period) -> Coverage:
     return coverage_of(department_people(department), period)
 
 
-def _people_by_department(period: Period) -> list[tuple[int | None, int, int]]:
+def live_people_by_department(period: Period) -> list[tuple[int | None, int, int]]:
     """(department id or None, active people with a goal, those with a goal reaching a
     company goal) for each department's own people: the period's goals grouped by person first
     (the ORM writes that query), then the per-person rows counted by department — a GROUP
@@ -144,7 +145,7 @@ def _people_by_department(period: Period) -> list[tuple[int | None, int, int]]:
         Goal.objects.filter(period=period, owner__status=PersonStatus.ACTIVE)
         .order_by()
         .values("owner_id", dept=F("owner__department_id"))
-        .annotate(aligned=Max(_ALIGNED_FLAG))
+        .annotate(aligned=Max(ALIGNED_FLAG))
     )
     inner, params = per_person.query.sql_with_params()
     # The inner query is the ORM's, its values bound apart: nothing user-typed is pasted.
@@ -156,6 +157,17 @@ def _people_by_department(period: Period) -> list[tuple[int | None, int, int]]:
         ]
 
 
+def _tallied_people_by_department(period: Period) -> list[tuple[int | None, int, int]]:
+    """What `live_people_by_department` counts, read from the tally kept by the goal and
+    org services (`tandem.goals.tally`): one index range of a few hundred rows."""
+    return [
+        (department_id or None, with_goals, aligned)
+        for department_id, with_goals, aligned in DepartmentTally.objects.filter(
+            period=period, with_goals__gt=0
+        ).values_list("department_id", "with_goals", "aligned")
+    ]
+
+
 @dataclass(frozen=True)
 class DepartmentRow:
     department: Department
@@ -165,15 +177,17 @@ class DepartmentRow:
 def _own_counts(period: Period) -> dict[int | None, Coverage]:
     """Each department's own active people (None: people without a department), with the
     two goal counts: two grouped queries, one pass over the people and one over the goals."""
+    # COUNT(*), not COUNT(id): an index-only scan of person_dept_status_idx (10 ms at
+    # 100,000 people) where COUNT(id) read every row of the table (45–58 ms).
     headcount: dict[int | None, int] = dict(
         _active()
         .order_by()
         .values("department_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("department_id", "n")
     )
     own = {key: Coverage(people=n, aligned=0, with_goals=0) for key, n in headcount.items()}
-    for department_id, with_goals, aligned in _people_by_department(period):
+    for department_id, with_goals, aligned in _tallied_people_by_department(period):
         people = own[department_id].people if department_id in own else 0
         own[department_id] = Coverage(people=people, aligned=aligned, with_goals=with_goals)
     return own

@@ -335,3 +335,27 @@ class Priority(models.Model):
 
 def new_assignment_key() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class DepartmentTally(models.Model):
+    """What the company goals and coverage pages count, per (period, owner's department),
+    kept current by the goal and org services (`tandem.goals.tally`): the period's goals and
+    their churn (every owner), and the active owners with a goal and with a goal reaching a
+    company goal. `department_id` is the owner's department, 0 for people without one (a
+    plain number: a department's rows outlive nothing, they are recounted when people
+    move). Rebuilt from scratch by `tandem rebuild_goal_tally`."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    department_id = models.PositiveIntegerField()
+    goals = models.PositiveIntegerField(default=0)
+    churn = models.PositiveIntegerField(default=0)
+    with_goals = models.PositiveIntegerField(default=0)
+    aligned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "department_id"], name="goal_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.department_id}: {self.goals} goals"

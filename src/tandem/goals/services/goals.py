@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tandem.access.rules import actor_for, can, require
 from tandem.audit.services import record
-from tandem.goals import progress, scoring
+from tandem.goals import progress, scoring, tally
 from tandem.goals.models import (
     LEVEL_RANK,
     Goal,
@@ -250,6 +250,10 @@ def _milestone_titles(spec: Mapping[str, Any]) -> list[str]:
     return titles
 
 
+def _department_of(person_id: int) -> int | None:
+    return Person.objects.filter(pk=person_id).values_list("department_id", flat=True).first()
+
+
 def _set_path(goal: Goal, parent: Goal | None) -> None:
     goal.path = tree.path_for(parent.path if parent else None, goal.pk)
     goal.depth = tree.depth_of(goal.path)
@@ -318,6 +322,7 @@ def create_goal(
             if titles:
                 _create_milestones(key_result, titles)
         refresh_progress(goal)
+        tally.refresh_goal(goal, owner_department_id=owner.department_id)
         record(
             actor=by,
             kind="goal.created",
@@ -389,6 +394,7 @@ def update_goal(*, goal: Goal, by: Any, reason: str = "", **fields: Any) -> Goal
     with transaction.atomic():
         changed: list[str] = []
         audit: dict[str, list[Any]] = {}
+        counted_in = (goal.period_id, _department_of(goal.owner_id))
         for field, value in fields.items():
             old = getattr(goal, field)
             old_stored, new_stored = _stored(field, old), _stored(field, value)
@@ -404,6 +410,11 @@ def update_goal(*, goal: Goal, by: Any, reason: str = "", **fields: Any) -> Goal
             goal.save(update_fields=[*changed, "updated_at"])
             if "manual_progress" in changed:
                 refresh_progress(goal)
+            if "owner" in changed or "period" in changed:
+                tally.refresh(
+                    periods={counted_in[0], goal.period_id},
+                    departments={counted_in[1], _department_of(goal.owner_id)},
+                )
             record(
                 actor=by,
                 kind="goal.updated",
@@ -441,6 +452,8 @@ def align_goal(*, goal: Goal, parent: Goal | None, by: Any, reason: str = "") ->
         goal.save(update_fields=["parent", "updated_at"])
         tree.move_subtree(Goal, old_path=old_path, new_path=goal.path)
         Goal.objects.filter(path__startswith=goal.path).update(root_id=goal.root_id)
+        # The subtree's root moved: recount where its goals are counted.
+        tally.refresh_goals(Goal.objects.filter(path__startswith=goal.path).values_list("pk"))
         record_change(
             goal=goal, field="parent", old=old_parent_id, new=goal.parent_id, by=by, reason=reason
         )
@@ -716,6 +729,7 @@ def bulk_assign(
                     KeyResult.objects.filter(goal__assignment=key, title=fields["title"]).update(
                         target_value=len(titles)
                     )
+        tally.refresh(periods=[period.pk], departments={o.department_id for o in owners})
         record(
             actor=by,
             kind="goal.bulk_assigned",
@@ -813,6 +827,7 @@ def _carry_over(goal: Goal, period: Period, *, by: Any) -> Goal:
             ]
         )
     refresh_progress(copy)
+    tally.refresh_goal(copy, owner_department_id=_department_of(copy.owner_id))
     record_change(goal=copy, field="carried_from", old="", new=goal.pk, by=by)
     record_change(goal=goal, field="carried_to", old="", new=copy.pk, by=by)
     record(

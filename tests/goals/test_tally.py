@@ -135,10 +135,13 @@ def _write_randomly(rng: random.Random, world, hr, captured) -> str:
 
 
 @pytest.mark.dates
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("many_owners", [500, 0], ids=["by-owner", "by-department"])
 def test_after_random_writes_the_tally_equals_a_full_recount(
-    company, seed, django_capture_on_commit_callbacks
+    company, seed, many_owners, monkeypatch, django_capture_on_commit_callbacks
 ):
+    # by-department: every alignment recounts its departments instead of its owners.
+    monkeypatch.setattr(tally, "MANY_OWNERS", many_owners)
     rng = random.Random(seed)
     hr = hr_admin()
     done = []

@@ -345,12 +345,13 @@ class DepartmentTally(models.Model):
     plain number: a department's rows outlive nothing, they are recounted when people
     move). Rebuilt from scratch by `tandem rebuild_goal_tally`."""
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    # The unique (period, department_id) key serves look-ups by period.
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
     department_id = models.PositiveIntegerField()
-    goals = models.PositiveIntegerField(default=0)
-    churn = models.PositiveIntegerField(default=0)
-    with_goals = models.PositiveIntegerField(default=0)
-    aligned = models.PositiveIntegerField(default=0)
+    goals = models.IntegerField(default=0)
+    churn = models.IntegerField(default=0)
+    with_goals = models.IntegerField(default=0)
+    aligned = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -6,13 +6,17 @@ the query is written (docs/benchmarks.md, issue 11). So the counts are kept in
 `DepartmentTally`, one row per (period, owner's department), and the pages read a few
 hundred rows.
 
-Kept current by recounting, never by adding and subtracting: every write that can change a
-figure names the (periods, departments) it touched and `refresh` recounts exactly those
-rows with the same grouped query a full rebuild runs, in the writer's transaction. A
-department's recount reads only its own people's goals in the period. Writes:
+Kept current in the writer's transaction, from the goals themselves, never from what a
+service believes it changed: a goal write that touches a few owners' goals runs inside
+`counting(owners, periods)`, which reads what those owners add to the tally before and
+after the write (one indexed query each) and applies the difference; a write that
+touches many (an alignment moving a large subtree, people changing department) has
+`refresh` recount the (periods, departments) rows concerned with the same grouped query a
+full rebuild runs. Writes:
 
-- goal services: create, bulk-assign, carry over, owner or period change, alignment (the
-  aligned subtree's periods and departments), churn (`_common.record_change`);
+- goal services: create, bulk-assign, carry over, owner or period change, churn
+  (`_common.record_change`) by `counting`; alignment by `counting` for a subtree of at
+  most `MANY_OWNERS` owners, else by recounting its periods and departments;
 - org services, through `tandem.goals.tasks` queued on commit: a person changing
   department or status (the old and new department), a people import (a full rebuild);
 - the demo loader (a full rebuild at its end), and `tandem rebuild_goal_tally`.
@@ -23,7 +27,9 @@ inserts, which take a key-share lock on their period, are not blocked).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -34,6 +40,8 @@ from tandem.goals.models import DepartmentTally, Goal, Period
 from tandem.org.models import PersonStatus
 
 NO_DEPARTMENT = 0
+# Above this many owners, an alignment recounts departments instead of `counting`.
+MANY_OWNERS = 500
 
 _ACTIVE = Case(
     When(owner__status=PersonStatus.ACTIVE, then=Value(1)),
@@ -98,10 +106,7 @@ def refresh(
     if period_ids == [] or keys == []:
         return
     with transaction.atomic():
-        locked = Period.objects.select_for_update(no_key=True).order_by("pk")
-        if period_ids is not None:
-            locked = locked.filter(pk__in=period_ids)
-        list(locked.values_list("pk", flat=True))
+        _lock(period_ids)
         stale = DepartmentTally.objects.all()
         if period_ids is not None:
             stale = stale.filter(period_id__in=period_ids)
@@ -109,6 +114,102 @@ def refresh(
             stale = stale.filter(department_id__in=keys)
         stale.delete()
         DepartmentTally.objects.bulk_create(recount(period_ids, keys), batch_size=1000)
+
+
+Key = tuple[int, int]  # (period id, department key)
+Counts = tuple[int, int, int, int]  # goals, churn, active owners with goals, aligned
+
+
+def _owners_counts(owner_ids: list[int], period_ids: list[int]) -> dict[Key, Counts]:
+    """What these owners add to each (period, department) row now: their goals grouped
+    per person on goal_owner_period_idx, summed per department here (a few rows)."""
+    rows = (
+        Goal.objects.filter(owner_id__in=owner_ids, period_id__in=period_ids)
+        .order_by()
+        .values("period_id", "owner_id", dept=F("owner__department_id"), active=_ACTIVE)
+        .annotate(n=Count("pk"), churned=Sum("churn"), reaches=Max(ALIGNED_FLAG))
+    )
+    found: dict[Key, Counts] = {}
+    for row in rows:
+        key = (row["period_id"], _key(row["dept"]))
+        goals, churn, with_goals, aligned = found.get(key, (0, 0, 0, 0))
+        active = int(row["active"])
+        found[key] = (
+            goals + row["n"],
+            churn + int(row["churned"] or 0),
+            with_goals + active,
+            aligned + active * int(row["reaches"] or 0),
+        )
+    return found
+
+
+def _lock(period_ids: list[int] | None) -> None:
+    locked = Period.objects.select_for_update(no_key=True).order_by("pk")
+    if period_ids is not None:
+        locked = locked.filter(pk__in=period_ids)
+    list(locked.values_list("pk", flat=True))
+
+
+_COUNTING: ContextVar[tuple[set[int], set[int]] | None] = ContextVar(
+    "goal_tally_counting", default=None
+)
+
+
+@contextmanager
+def counting(*, owners: Iterable[int | None], periods: Iterable[int | None]) -> Iterator[None]:
+    """Around a goal write that touches only these owners' goals in these periods: what
+    the owners add to the tally is read before and after (one indexed query each) and
+    the difference applied to their departments' rows. A few milliseconds, where
+    recounting a department of 10,000 people takes 60–150 ms. Nothing is applied when
+    the write raises."""
+    owner_ids = sorted({int(o) for o in owners if o})
+    period_ids = sorted({int(p) for p in periods if p})
+    outer = _COUNTING.get()
+    if (
+        not owner_ids
+        or not period_ids
+        or (outer is not None and set(owner_ids) <= outer[0] and set(period_ids) <= outer[1])
+    ):
+        # Nothing to count, or inside a `counting` that already covers it (a churn
+        # change recorded within an owner change): the outer one sees this write.
+        yield
+        return
+    with transaction.atomic():
+        _lock(period_ids)
+        before = _owners_counts(owner_ids, period_ids)
+        token = _COUNTING.set((set(owner_ids), set(period_ids)))
+        try:
+            yield
+        finally:
+            _COUNTING.reset(token)
+        after = _owners_counts(owner_ids, period_ids)
+        for key in sorted(set(before) | set(after)):
+            old, new = before.get(key, (0, 0, 0, 0)), after.get(key, (0, 0, 0, 0))
+            if old != new:
+                _add(key, tuple(n - o for n, o in zip(new, old, strict=True)))
+
+
+def _add(key: Key, delta: tuple[int, ...]) -> None:
+    period_id, department_id = key
+    goals, churn, with_goals, aligned = delta
+    row = DepartmentTally.objects.filter(period_id=period_id, department_id=department_id)
+    updated = row.update(
+        goals=F("goals") + goals,
+        churn=F("churn") + churn,
+        with_goals=F("with_goals") + with_goals,
+        aligned=F("aligned") + aligned,
+    )
+    if not updated:
+        DepartmentTally.objects.create(
+            period_id=period_id,
+            department_id=department_id,
+            goals=goals,
+            churn=churn,
+            with_goals=with_goals,
+            aligned=aligned,
+        )
+    else:
+        row.filter(goals__lte=0).delete()  # a department left without goals: no row
 
 
 def refresh_goals(goal_ids: Iterable[int] | QuerySet[Goal, Any]) -> None:
@@ -121,10 +222,6 @@ def refresh_goals(goal_ids: Iterable[int] | QuerySet[Goal, Any]) -> None:
         .distinct()
     )
     refresh(periods={p for p, _ in pairs}, departments={d for _, d in pairs})
-
-
-def refresh_goal(goal: Goal, *, owner_department_id: int | None) -> None:
-    refresh(periods=[goal.period_id], departments=[owner_department_id])
 
 
 def rebuild() -> int:

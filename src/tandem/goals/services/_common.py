@@ -88,7 +88,7 @@ def record_change(
         counts_as_churn=counts,
     )
     if counts:
-        Goal.objects.filter(pk=goal.pk).update(churn=F("churn") + 1)
+        with tally.counting(owners=[goal.owner_id], periods=[goal.period_id]):
+            Goal.objects.filter(pk=goal.pk).update(churn=F("churn") + 1)
         goal.churn += 1
-        tally.refresh_goals([goal.pk])
     return change

@@ -186,3 +186,33 @@ def test_the_pages_read_the_tally_not_the_goals(company):
     DepartmentTally.objects.update(goals=7, churn=14)
     (row,) = goal_queries.churn_by_department(period)
     assert (row["goals"], row["churn"]) == (7, 14)
+
+
+@pytest.mark.dates
+@pytest.mark.parametrize("seed", [5, 6])
+def test_a_large_subtree_counted_from_the_tally_matches_its_own_count(
+    company, seed, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Above LARGE_SUBTREE people a manager's figure is the company's (the tally) minus
+    the active people outside their subtree: the same numbers as counting the subtree."""
+    rng = random.Random(seed)
+    hr = hr_admin()
+    for _ in range(30):
+        try:
+            _write_randomly(rng, company, hr, django_capture_on_commit_callbacks)
+        except (ValidationError, NotAllowed):
+            continue
+    outsider = PersonFactory(department=company["departments"][0])
+    GoalFactory(owner=outsider, period=company["periods"][0])
+    first = company["periods"][0]
+    top = GoalFactory(owner=company["people"][0], period=first, level=GoalLevel.COMPANY)
+    GoalFactory(owner=company["people"][1], period=first, parent=top)
+    GoalFactory(owner=company["people"][2], period=first)
+    boss = Person.objects.get(pk=company["people"][0].pk)
+    figures = [coverage.coverage_of(coverage.manager_people(boss), p) for p in company["periods"]]
+    assert any(f.aligned for f in figures) and any(f.with_goals > f.aligned for f in figures)
+    for period, counted in zip(company["periods"], figures, strict=True):
+        monkeypatch.setattr(coverage, "LARGE_SUBTREE", 0)
+        assert coverage.manager_coverage(boss, period) == counted
+        monkeypatch.setattr(coverage, "LARGE_SUBTREE", 20_000)
+        assert coverage.manager_coverage(boss, period) == counted

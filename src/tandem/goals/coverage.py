@@ -135,10 +135,13 @@ LARGE_SUBTREE = 20_000
 
 
 def manager_coverage(manager: Person, period: Period) -> Coverage:
-    people = manager_people(manager)
-    counted = _active(people).order_by().count()
+    active = _active(manager_people(manager))
+    counted = active.order_by().count()
     if counted <= LARGE_SUBTREE:
-        return coverage_of(people, period)
+        row = _goal_counts(active, period)
+        return Coverage(
+            people=counted, aligned=row["aligned_people"] or 0, with_goals=row["with_goals"]
+        )
     tallied = DepartmentTally.objects.filter(period=period).aggregate(
         with_goals=Sum("with_goals"), aligned=Sum("aligned")
     )

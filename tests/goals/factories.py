@@ -11,6 +11,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from tandem.goals import tally
 from tandem.goals.models import (
     Goal,
     GoalLevel,
@@ -74,6 +75,8 @@ class GoalFactory(DjangoModelFactory):
         goal.depth = tree.depth_of(goal.path)
         goal.root_id = (parent.root_id or parent.pk) if parent else goal.pk
         goal.save(update_fields=["path", "depth", "root"])
+        # The factory stands in for the goal services, which keep the pages' tally.
+        tally.refresh_goals([goal.pk])
         return goal
 
 

@@ -9,8 +9,10 @@ from django.db.models import Count, F, Max, Q
 
 from tandem.goals import demo as goals_demo
 from tandem.goals import progress as maths
+from tandem.goals import tally
 from tandem.goals.models import (
     CheckIn,
+    DepartmentTally,
     Goal,
     GoalChange,
     GoalLevel,
@@ -254,3 +256,17 @@ def test_the_same_seed_gives_the_same_goals() -> None:
     wipe()
     demo.load_demo(people=60, seed=3, today=TODAY)
     assert snapshot() == first
+
+
+def test_the_demo_builds_the_goal_tally_the_pages_read(loaded: None) -> None:
+    stored = sorted(
+        DepartmentTally.objects.values_list(
+            "period_id", "department_id", "goals", "churn", "with_goals", "aligned"
+        )
+    )
+    recounted = sorted(
+        (r.period_id, r.department_id, r.goals, r.churn, r.with_goals, r.aligned)
+        for r in tally.recount()
+    )
+    assert stored and stored == recounted
+    assert sum(row[2] for row in stored) == Goal.objects.count()

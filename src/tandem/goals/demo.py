@@ -37,6 +37,7 @@ from django.utils import timezone
 from tandem.core.bulk import RowSink, next_id, reset_sequences
 from tandem.goals import demo_content as content
 from tandem.goals import progress as maths
+from tandem.goals import tally
 from tandem.goals.models import (
     CheckIn,
     Goal,
@@ -1044,4 +1045,6 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     reset_sequences(
         [Goal, KeyResult, Milestone, CheckIn, GoalChange, GoalComment, WeeklyCheckIn, Priority]
     )
+    # Written in bulk, past the services: the pages' tally is counted once at the end.
+    tally.rebuild()
     progress("goals", generator.written[0], generator.written[0])

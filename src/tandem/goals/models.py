@@ -335,3 +335,28 @@ class Priority(models.Model):
 
 def new_assignment_key() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class DepartmentTally(models.Model):
+    """What the company goals and coverage pages count, per (period, owner's department),
+    kept current by the goal and org services (`tandem.goals.tally`): the period's goals and
+    their churn (every owner), and the active owners with a goal and with a goal reaching a
+    company goal. `department_id` is the owner's department, 0 for people without one (a
+    plain number: a department's rows outlive nothing, they are recounted when people
+    move). Rebuilt from scratch by `tandem rebuild_goal_tally`."""
+
+    # The unique (period, department_id) key serves look-ups by period.
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
+    department_id = models.PositiveIntegerField()
+    goals = models.IntegerField(default=0)
+    churn = models.IntegerField(default=0)
+    with_goals = models.IntegerField(default=0)
+    aligned = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "department_id"], name="goal_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}/{self.department_id}: {self.goals} goals"

@@ -14,6 +14,8 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -30,6 +32,7 @@ from tandem.access.rules import can, scope
 from tandem.core.sql import count_rows
 from tandem.goals.models import (
     CheckIn,
+    DepartmentTally,
     Goal,
     GoalChange,
     GoalComment,
@@ -338,13 +341,39 @@ def churn_by_department(period: Period | None) -> list[dict[str, Any]]:
     the goal owners'."""
     if period is None:
         return []
+    # The tally kept by the goal and org services (tandem.goals.tally). Department 0 is
+    # "no department": ordered as NULL, where the database sorts the live query's NULL.
+    tallied = (
+        DepartmentTally.objects.filter(period=period, goals__gt=0)
+        .annotate(
+            dept=Case(
+                When(department_id=0, then=Value(None)),
+                default=F("department_id"),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-churn", "dept")
+        .values_list("department_id", "goals", "churn")[:200]
+    )
+    found = [
+        {"owner__department_id": dept or None, "goals": goals, "churn": churn}
+        for dept, goals, churn in tallied
+    ]
+    return _churn_rows(found)
+
+
+def live_churn_by_department(period: Period) -> list[dict[str, Any]]:
+    """`churn_by_department` counted from the goals themselves (the tally's check)."""
     rows = (
         Goal.objects.filter(period=period)
         .values("owner__department_id")
         .annotate(goals=Count("pk"), churn=Sum("churn"))
         .order_by("-churn", "owner__department_id")
     )
-    found = list(rows[:200])
+    return _churn_rows(list(rows[:200]))
+
+
+def _churn_rows(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = {
         pk: (name, path)
         for pk, name, path in Department.objects.filter(

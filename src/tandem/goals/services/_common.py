@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
-from tandem.goals import progress
+from tandem.goals import progress, tally
 from tandem.goals.models import Goal, GoalChange, KeyResult, KeyResultKind
 
 # Changes to these count as "churn" when made after the period started: the goal moved
@@ -88,6 +88,7 @@ def record_change(
         counts_as_churn=counts,
     )
     if counts:
-        Goal.objects.filter(pk=goal.pk).update(churn=F("churn") + 1)
+        with tally.counting(owners=[goal.owner_id], periods=[goal.period_id]):
+            Goal.objects.filter(pk=goal.pk).update(churn=F("churn") + 1)
         goal.churn += 1
     return change

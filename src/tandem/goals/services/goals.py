@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tandem.access.rules import actor_for, can, require
 from tandem.audit.services import record
-from tandem.goals import progress, scoring
+from tandem.goals import progress, scoring, tally
 from tandem.goals.models import (
     LEVEL_RANK,
     Goal,
@@ -298,7 +298,7 @@ def create_goal(
         _check_parent(level, parent, by=by)
     specs = [(_clean_key_result(spec), _milestone_titles(spec)) for spec in key_results]
 
-    with transaction.atomic():
+    with transaction.atomic(), tally.counting(owners=[owner.pk], periods=[period.pk]):
         goal = Goal.objects.create(
             title=title,
             description=(description or "").strip(),
@@ -386,32 +386,40 @@ def update_goal(*, goal: Goal, by: Any, reason: str = "", **fields: Any) -> Goal
     if "owner" in fields and fields["owner"] is None:
         raise ValidationError({"owner": "A goal needs an owner."})
 
+    new_period = fields.get("period")
     with transaction.atomic():
-        changed: list[str] = []
-        audit: dict[str, list[Any]] = {}
-        for field, value in fields.items():
-            old = getattr(goal, field)
-            old_stored, new_stored = _stored(field, old), _stored(field, value)
-            if old_stored == new_stored or (old_stored in (None, "") and new_stored in (None, "")):
-                continue
-            record_change(
-                goal=goal, field=field, old=old_stored, new=new_stored, by=by, reason=reason
-            )
-            setattr(goal, field, value)
-            changed.append(field)
-            audit[field] = [str(old_stored or ""), str(new_stored or "")]
-        if changed:
-            goal.save(update_fields=[*changed, "updated_at"])
-            if "manual_progress" in changed:
-                refresh_progress(goal)
-            record(
-                actor=by,
-                kind="goal.updated",
-                obj=goal,
-                subject=goal.owner,
-                changes=audit,
-                note=reason,
-            )
+        counted = tally.counting(
+            owners=[goal.owner_id, new_owner.pk if new_owner else None],
+            periods=[goal.period_id, new_period.pk if new_period else None],
+        )
+        with counted:
+            changed: list[str] = []
+            audit: dict[str, list[Any]] = {}
+            for field, value in fields.items():
+                old = getattr(goal, field)
+                old_stored, new_stored = _stored(field, old), _stored(field, value)
+                if old_stored == new_stored or (
+                    old_stored in (None, "") and new_stored in (None, "")
+                ):
+                    continue
+                record_change(
+                    goal=goal, field=field, old=old_stored, new=new_stored, by=by, reason=reason
+                )
+                setattr(goal, field, value)
+                changed.append(field)
+                audit[field] = [str(old_stored or ""), str(new_stored or "")]
+            if changed:
+                goal.save(update_fields=[*changed, "updated_at"])
+                if "manual_progress" in changed:
+                    refresh_progress(goal)
+                record(
+                    actor=by,
+                    kind="goal.updated",
+                    obj=goal,
+                    subject=goal.owner,
+                    changes=audit,
+                    note=reason,
+                )
         if parent_given and new_parent != goal.parent:
             align_goal(goal=goal, parent=new_parent, by=by, reason=reason)
     return goal
@@ -439,8 +447,20 @@ def align_goal(*, goal: Goal, parent: Goal | None, by: Any, reason: str = "") ->
         if deepest is not None and deepest - tree.depth_of(old_path) + goal.depth >= MAX_DEPTH:
             raise ValidationError({"parent": "The alignment chain would become too deep."})
         goal.save(update_fields=["parent", "updated_at"])
-        tree.move_subtree(Goal, old_path=old_path, new_path=goal.path)
-        Goal.objects.filter(path__startswith=goal.path).update(root_id=goal.root_id)
+        # The subtree's root moves: the tally follows its owners (or, for a subtree of
+        # many owners, recounts its periods and departments).
+        moving = Goal.objects.filter(path__startswith=old_path).order_by()
+        owners = set(moving.values_list("owner_id", flat=True).distinct()[: tally.MANY_OWNERS + 1])
+        periods = set(moving.values_list("period_id", flat=True).distinct())
+        moved = Goal.objects.filter(path__startswith=goal.path)
+        if len(owners) > tally.MANY_OWNERS:
+            tree.move_subtree(Goal, old_path=old_path, new_path=goal.path)
+            moved.update(root_id=goal.root_id)
+            tally.refresh_goals(moved.values_list("pk"))
+        else:
+            with tally.counting(owners=owners, periods=periods):
+                tree.move_subtree(Goal, old_path=old_path, new_path=goal.path)
+                moved.update(root_id=goal.root_id)
         record_change(
             goal=goal, field="parent", old=old_parent_id, new=goal.parent_id, by=by, reason=reason
         )
@@ -668,7 +688,7 @@ def bulk_assign(
     creator = by if getattr(by, "pk", None) else None
     owners = list(chosen.only("pk", "path", "department_id"))
 
-    with transaction.atomic():
+    with transaction.atomic(), tally.counting(owners=ids, periods=[period.pk]):
         goals = Goal.objects.bulk_create(
             [
                 Goal(
@@ -783,22 +803,23 @@ def close_goal(
 
 def _carry_over(goal: Goal, period: Period, *, by: Any) -> Goal:
     parent = goal.parent if goal.parent and goal.parent.state == GoalState.ACTIVE else None
-    copy = Goal.objects.create(
-        title=goal.title,
-        description=goal.description,
-        level=goal.level,
-        owner_id=goal.owner_id,
-        department_id=goal.department_id,
-        period=period,
-        parent=parent,
-        visibility=goal.visibility,
-        health=goal.health,
-        manual_progress=goal.manual_progress,
-        carried_from=goal,
-        created_by=by if getattr(by, "pk", None) else None,
-    )
-    _set_path(copy, parent)
-    copy.save(update_fields=["path", "depth", "root"])
+    with tally.counting(owners=[goal.owner_id], periods=[period.pk]):
+        copy = Goal.objects.create(
+            title=goal.title,
+            description=goal.description,
+            level=goal.level,
+            owner_id=goal.owner_id,
+            department_id=goal.department_id,
+            period=period,
+            parent=parent,
+            visibility=goal.visibility,
+            health=goal.health,
+            manual_progress=goal.manual_progress,
+            carried_from=goal,
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+        _set_path(copy, parent)
+        copy.save(update_fields=["path", "depth", "root"])
     for key_result in goal.key_results.prefetch_related("milestones"):
         steps = list(key_result.milestones.all())
         new = KeyResult.objects.create(

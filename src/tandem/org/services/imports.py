@@ -34,6 +34,7 @@ from tandem.access.rules import require
 from tandem.audit.context import current_origin
 from tandem.audit.models import AuditEvent
 from tandem.audit.services import record
+from tandem.core.queue import enqueue_on_commit
 from tandem.org import importer, tree
 from tandem.org.importer import Change, ImportFileError, Plan, Problem, Progress, Snapshot
 from tandem.org.models import (
@@ -189,6 +190,8 @@ def import_people(
                 result.stale = True
             elif plan.ok and _has_work(plan):
                 _apply(plan, snapshot, paths, by=by, file_name=file_name, progress=progress)
+                # People may have changed department or status: the goal tally recounts.
+                enqueue_on_commit("tandem.goals.tasks.rebuild_tally")
             if plan.ok and not result.stale:
                 result.applied = True
                 result.dry_run = False

@@ -18,6 +18,7 @@ from tandem.access.models import Role
 from tandem.access.rules import require
 from tandem.access.services import end_all_access, grant_role
 from tandem.audit.services import diff, record, snapshot
+from tandem.core.queue import enqueue_on_commit
 from tandem.org import tree
 from tandem.org.models import (
     Company,
@@ -162,10 +163,16 @@ def update_person(*, person: Person, by: Any, **fields: Any) -> Person:
     changes = diff(before, fields)
     if not changes:
         return person
+    old_department = person.department_id
     for name, value in fields.items():
         setattr(person, name, value)
     _validate(person, date_field="start_date")
     person.save(update_fields=[*changes, "sort_name", "search_text"])
+    if person.department_id != old_department:
+        # The goal tally counts goals by their owner's department.
+        enqueue_on_commit(
+            "tandem.goals.tasks.refresh_tally", [old_department, person.department_id]
+        )
     record(actor=by, kind="person.update", obj=person, subject=person, changes=changes)
     return person
 
@@ -265,6 +272,9 @@ def change_status(
     if not changes:
         return person
     person.save(update_fields=["status", "end_date", "is_active"])
+    if "status" in changes:
+        # The goal tally counts active people's goals.
+        enqueue_on_commit("tandem.goals.tasks.refresh_tally", [person.department_id])
     note = reason
     if not person.is_active:
         sessions, tokens = end_all_access(person=person)

@@ -216,3 +216,20 @@ def test_a_large_subtree_counted_from_the_tally_matches_its_own_count(
         assert coverage.manager_coverage(boss, period) == counted
         monkeypatch.setattr(coverage, "LARGE_SUBTREE", 20_000)
         assert coverage.manager_coverage(boss, period) == counted
+
+
+def test_migrate_fills_an_empty_tally_when_goals_exist() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    from tandem.goals.apps import _fill_an_empty_tally
+    from tandem.goals.models import DepartmentTally
+
+    GoalFactory()
+    DepartmentTally.objects.all().delete()
+    goals = apps.get_app_config("goals")
+    post_migrate.send(sender=goals, app_config=goals, using="default", verbosity=0, apps=apps)
+    assert DepartmentTally.objects.exists()
+    before = list(DepartmentTally.objects.values_list("pk", flat=True))
+    _fill_an_empty_tally(using="default")  # a filled tally is left alone
+    assert list(DepartmentTally.objects.values_list("pk", flat=True)) == before

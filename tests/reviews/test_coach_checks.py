@@ -143,8 +143,9 @@ def _panel(client: Client, review, key: str, rating: str, text: str) -> str:  # 
     return response.content.decode()
 
 
-@pytest.mark.django_db
-def test_the_bottom_rating_with_recent_praise_is_flagged_in_the_panel(client: Client) -> None:
+def _manager_review_after_praise():  # type: ignore[no-untyped-def]
+    """A manager's review of Ana, who was praised publicly last week: (manager, review,
+    the rated question's key, its scale's values)."""
     manager = PersonFactory()
     ana = PersonFactory(manager=manager)
     cycle = running_cycle([ana])
@@ -156,6 +157,12 @@ def test_the_bottom_rating_with_recent_praise_is_flagged_in_the_panel(client: Cl
     )
     review = review_of(cycle, ana, Relationship.MANAGER)
     key, values = _rating_question(review)
+    return manager, review, key, values
+
+
+@pytest.mark.django_db
+def test_the_bottom_rating_with_recent_praise_is_flagged_in_the_panel(client: Client) -> None:
+    manager, review, key, values = _manager_review_after_praise()
     client.force_login(manager)
     text = "This year did not meet what the role needs from her."
     assert "Rating far from the evidence" in _panel(client, review, key, values[0], text)
@@ -215,17 +222,7 @@ def _check(client: Client, body: dict) -> tuple[int, dict]:  # type: ignore[type
 
 @pytest.mark.django_db
 def test_the_api_runs_the_review_checks_for_a_review_its_caller_writes(client: Client) -> None:
-    manager = PersonFactory()
-    ana = PersonFactory(manager=manager)
-    cycle = running_cycle([ana])
-    give_feedback(
-        by=PersonFactory(),
-        recipient=ana,
-        text="You turned the outage into a calm update.",
-        visibility="public",
-    )
-    review = review_of(cycle, ana, Relationship.MANAGER)
-    key, values = _rating_question(review)
+    manager, review, key, values = _manager_review_after_praise()
     client.force_login(manager)
     text = "This year did not meet what the role needs from her."
     body = {"text": text, "kind": "review", "review": f"{review.pk}:{key}"}

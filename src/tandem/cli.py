@@ -13,6 +13,7 @@ ALIASES = {
     "chat-receiver": "chat_receiver",
     "export-openapi": "export_openapi",
     "import-people": "import_people",
+    "rebuild-goal-tally": "rebuild_goal_tally",
     "send-reminders": "send_reminders",
 }
 SPELLING = {command: alias for alias, command in ALIASES.items()}

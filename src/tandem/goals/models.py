@@ -343,7 +343,7 @@ class DepartmentTally(models.Model):
     their churn (every owner), and the active owners with a goal and with a goal reaching a
     company goal. `department_id` is the owner's department, 0 for people without one (a
     plain number: a department's rows outlive nothing, they are recounted when people
-    move). Rebuilt from scratch by `tandem rebuild_goal_tally`."""
+    move). Rebuilt from scratch by `tandem rebuild-goal-tally`."""
 
     # The unique (period, department_id) key serves look-ups by period.
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)

@@ -19,7 +19,7 @@ full rebuild runs. Writes:
   most `MANY_OWNERS` owners, else by recounting its periods and departments;
 - org services, through `tandem.goals.tasks` queued on commit: a person changing
   department or status (the old and new department), a people import (a full rebuild);
-- the demo loader (a full rebuild at its end), and `tandem rebuild_goal_tally`.
+- the demo loader (a full rebuild at its end), and `tandem rebuild-goal-tally`.
 
 Refreshes of a period are serialised by a row lock on the period (FOR NO KEY UPDATE: goal
 inserts, which take a key-share lock on their period, are not blocked).

@@ -18,11 +18,29 @@ def _form(**overrides: str) -> dict[str, str]:
     return data
 
 
-def test_the_page_lists_every_kind_with_its_explanation(client_for):
-    text = client_for(PersonFactory()).get("/notifications/settings/").content.decode()
+def test_the_page_lists_every_kind_with_its_explanation_to_a_manager(client_for):
+    manager = PersonFactory()
+    PersonFactory(manager=manager)
+    text = client_for(manager).get("/notifications/settings/").content.decode()
     for spec in KINDS.values():
         assert spec.label in text
         assert escape(spec.about) in text
+
+
+def test_someone_without_reports_is_not_asked_about_the_managers_kinds(client_for):
+    text = client_for(PersonFactory()).get("/notifications/settings/").content.decode()
+    for spec in KINDS.values():
+        assert (spec.label in text) is not spec.managers_only
+    assert any(spec.managers_only for spec in KINDS.values())
+
+
+def test_saving_without_the_managers_kinds_keeps_their_choices(client_for):
+    person = PersonFactory()
+    NotificationSetting.objects.create(person=person, kind="team.weekly", delivery=Delivery.OFF)
+    ordinary = {k: v for k, v in _form(mention=Delivery.OFF).items() if not KINDS[k].managers_only}
+    client_for(person).post("/notifications/settings/", ordinary)
+    chosen = dict(NotificationSetting.objects.filter(person=person).values_list("kind", "delivery"))
+    assert chosen == {"team.weekly": Delivery.OFF, "mention": Delivery.OFF}
 
 
 def test_the_page_says_the_digest_goes_out_on_mondays(client_for):

@@ -10,7 +10,14 @@ from tandem.notifications.kinds import KINDS, Delivery
 class DeliveryPreferencesForm(forms.Form):
     """One choice per kind of notification: how (or whether) the person hears about it."""
 
-    def __init__(self, data: Any = None, *, current: dict[str, str], chat: bool = False) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        current: dict[str, str],
+        chat: bool = False,
+        manager: bool = True,
+    ) -> None:
         super().__init__(data, initial=current)
         # "In chat" only where a chat channel carries the person's notifications (or where
         # they chose it before the channel went away, so the page still shows their choice).
@@ -20,6 +27,8 @@ class DeliveryPreferencesForm(forms.Form):
             if value != Delivery.CHAT or chat or Delivery.CHAT in current.values()
         ]
         for kind, spec in KINDS.items():
+            if spec.managers_only and not manager:
+                continue
             self.fields[kind] = forms.ChoiceField(
                 label=spec.label,
                 help_text=spec.about,

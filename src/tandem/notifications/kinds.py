@@ -36,6 +36,8 @@ class Kind:
     label: str
     default: str = Delivery.EMAIL
     about: str = ""
+    # Only a manager can get it: people without reports are not asked how they want it.
+    managers_only: bool = False
 
 
 KINDS: dict[str, Kind] = {
@@ -60,6 +62,7 @@ KINDS: dict[str, Kind] = {
     "feedback.upward_released": Kind(
         "Anonymous feedback from your team is ready",
         about="When enough of your team have written anonymous feedback for it to be shown.",
+        managers_only=True,
     ),
     "praise.received": Kind(
         "Praise you received",
@@ -110,6 +113,7 @@ KINDS: dict[str, Kind] = {
         "This week for your team",
         about="On Mondays, for managers: the flags on your team hub, your 1:1s this week and "
         "the reviews you have to write that are due this week. Only when something needs you.",
+        managers_only=True,
     ),
 }
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from tandem.access.rules import actor_for
 from tandem.core.http import AuthedHttpRequest
 from tandem.notifications import queries, services
 from tandem.notifications.channels import chat_channels_for
@@ -95,7 +96,13 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
     """For each kind of notification: e-mail and app, app only, weekly digest, or off."""
     current = queries.delivery_choices(request.user)
     channels = chat_channels_for(request.user)
-    form = DeliveryPreferencesForm(request.POST or None, current=current, chat=bool(channels))
+    actor = actor_for(request.user)
+    form = DeliveryPreferencesForm(
+        request.POST or None,
+        current=current,
+        chat=bool(channels),
+        manager=bool(actor and actor.is_manager),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             changes = services.set_delivery_preferences(

@@ -26,7 +26,7 @@ def world():
     sales = DepartmentFactory(name="Tree Sales")
     boss = PersonFactory(department=engineering)
     manager = PersonFactory(department=platform, manager=boss)
-    owner = PersonFactory(department=platform, manager=manager, first_name="Priya")
+    owner = PersonFactory(department=platform, manager=manager, first_name="Priyamvadaxa")
     outsider = PersonFactory(department=sales)
     company = GoalFactory(
         title="Grow revenue",
@@ -89,7 +89,7 @@ def test_an_outsider_sees_a_private_child_only_as_a_count(client_for, world):
     text = client_for(world["outsider"]).get(children_url(world["company"])).content.decode()
     assert "Ship the platform" in text
     assert "Secret side quest" not in text
-    assert "Priya" not in text
+    assert "Priyamvadaxa" not in text
     assert "+1 private goal:" in text
 
 

@@ -40,7 +40,7 @@ def webhook_out(webhook: ChatWebhook) -> dict[str, Any]:
 
 @router.get(
     "/integrations/chat/webhooks",
-    response={200: list[ChatWebhookOut], **ERRORS},
+    response={200: list[ChatWebhookOut], 404: ErrorOut, **ERRORS},
     summary="Chat webhooks (IT admins)",
 )
 def list_chat_webhooks(request: HttpRequest) -> list[dict[str, Any]]:

@@ -91,15 +91,21 @@ def test_someone_else_gets_no_context_for_a_review_they_do_not_write() -> None:
     assert context_for("review", manager, "not-a-number") is None
 
 
-@pytest.mark.django_db
-def test_the_panel_flags_a_repeated_sentence_on_a_review(client: Client) -> None:
+def _review_beside_one_with_the_shared_sentence():  # type: ignore[no-untyped-def]
+    """A manager's review of Ana, in a cycle where their review of Ben already says SHARED:
+    (manager, the review of Ana)."""
     manager = PersonFactory()
     ana, ben = PersonFactory(manager=manager), PersonFactory(manager=manager)
     cycle = running_cycle([ana, ben])
     about_ben = review_of(cycle, ben, Relationship.MANAGER)
     about_ben.answers = {"q1": {"comment": SHARED}}
     about_ben.save(update_fields=["answers"])
-    about_ana = review_of(cycle, ana, Relationship.MANAGER)
+    return manager, review_of(cycle, ana, Relationship.MANAGER)
+
+
+@pytest.mark.django_db
+def test_the_panel_flags_a_repeated_sentence_on_a_review(client: Client) -> None:
+    manager, about_ana = _review_beside_one_with_the_shared_sentence()
     client.force_login(manager)
     response = client.post(
         "/coach/panel/",
@@ -236,13 +242,7 @@ def test_the_api_runs_the_review_checks_for_a_review_its_caller_writes(client: C
 
 @pytest.mark.django_db
 def test_the_api_flags_a_sentence_repeated_from_the_callers_other_reviews(client: Client) -> None:
-    manager = PersonFactory()
-    ana, ben = PersonFactory(manager=manager), PersonFactory(manager=manager)
-    cycle = running_cycle([ana, ben])
-    about_ben = review_of(cycle, ben, Relationship.MANAGER)
-    about_ben.answers = {"q1": {"comment": SHARED}}
-    about_ben.save(update_fields=["answers"])
-    about_ana = review_of(cycle, ana, Relationship.MANAGER)
+    manager, about_ana = _review_beside_one_with_the_shared_sentence()
     client.force_login(manager)
     status, found = _check(client, {"text": SHARED, "kind": "review", "review": str(about_ana.pk)})
     assert status == 200

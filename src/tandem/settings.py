@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "tandem.feedback",
     "tandem.meetings",
     "tandem.reviews",
+    "tandem.fairness",
+    "tandem.calibration",
     "tandem.team",
     "tandem.site",
 ]

@@ -235,6 +235,10 @@ class Cycle(models.Model):
     launch_done = models.PositiveIntegerField(default=0)
     launch_error = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A past cycle brought in from a spreadsheet or another tool (`tandem import-ratings`):
+    # closed, shared and read-only from the start; every analysis treats it like a native one.
+    imported_at = models.DateTimeField(null=True, blank=True)
+    import_source = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         PERSON, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -255,6 +259,10 @@ class Cycle(models.Model):
     @property
     def is_launched(self) -> bool:
         return self.status in (CycleStatus.ACTIVE, CycleStatus.CLOSED)
+
+    @property
+    def is_imported(self) -> bool:
+        return self.imported_at is not None
 
     def weights(self) -> dict[str, int]:
         return {
@@ -338,6 +346,15 @@ def _counter() -> models.PositiveIntegerField:
     return models.PositiveIntegerField(default=0, db_default=0)
 
 
+class CalibrationState(models.TextChoices):
+    """Where a participant's rating stands in calibration (kept by the calibration app
+    through `reviews.services.calibration`)."""
+
+    NONE = "", "Not calibrated"
+    OPEN = "open", "In an open calibration session"
+    LOCKED = "locked", "Calibrated"
+
+
 class Participant(models.Model):
     """A person reviewed in a cycle, with who they were at launch (snapshots)."""
 
@@ -382,6 +399,19 @@ class Participant(models.Model):
     # counted and with what weight after redistribution.
     overall_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     score_parts = models.JSONField(default=dict, blank=True)
+
+    # Calibration. While a session that discusses this person is open, their manager review
+    # cannot be shared. When it locks, `final_rating` (points of the manager review's overall
+    # question, out of `final_rating_points`) is the rating of record; `calibrated_from` is
+    # the manager's rating before, when calibration changed it, and `calibration_reason` the
+    # one sentence the person may read (when the program says so).
+    calibration_state = models.CharField(
+        max_length=8, choices=CalibrationState.choices, default="", db_default="", blank=True
+    )
+    final_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_rating_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    calibrated_from = models.PositiveSmallIntegerField(null=True, blank=True)
+    calibration_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     # Progress counters kept by reviews.tally, in the same transaction as every change of a
     # review's state or of a nomination. Why: the progress pages of a 100,000-person cycle

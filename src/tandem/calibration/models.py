@@ -1,0 +1,1 @@
+"""Calibration sessions (built by the calibration work of issue 14)."""

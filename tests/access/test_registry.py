@@ -79,6 +79,7 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
         "tandem.audit.rules",
         "tandem.coach.rules",
         "tandem.exports.rules",
+        "tandem.fairness.rules",
         "tandem.feedback.rules",
         "tandem.goals.rules",
         "tandem.integrations.rules",

@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     HR_PARTNER = "hr_partner", "HR partner"
     EXECUTIVE = "executive", "Executive"
     IT_ADMIN = "it_admin", "IT admin"
+    # Reads protected attributes and fairness figures; only together with HR admin.
+    PEOPLE_ANALYTICS = "people_analytics", "People analytics"
 
 
 class RoleGrant(models.Model):

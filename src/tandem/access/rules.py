@@ -81,6 +81,12 @@ class Actor:
     def is_it_admin(self) -> bool:
         return Role.IT_ADMIN in self.roles
 
+    @property
+    def is_people_analyst(self) -> bool:
+        """An HR admin who also holds the people-analytics role: the only readers of
+        protected attributes and of fairness figures. The role alone grants nothing."""
+        return self.is_hr_admin and Role.PEOPLE_ANALYTICS in self.roles
+
     @cached_property
     def is_manager(self) -> bool:
         return (

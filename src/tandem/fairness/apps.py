@@ -5,3 +5,6 @@ class FairnessConfig(AppConfig):
     name = "tandem.fairness"
     label = "fairness"
     verbose_name = "Fairness and rater effects"
+
+    def ready(self) -> None:
+        from tandem.fairness import rules  # noqa: F401

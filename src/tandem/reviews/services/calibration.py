@@ -1,0 +1,55 @@
+"""What calibration writes onto a cycle's participants (the calibration app calls these).
+
+They run inside the caller's transaction, after the caller's own permission check (the
+calibration services require their own rules and audit each change); here nothing is
+checked again. Each is one UPDATE, whatever the number of participants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tandem.reviews.models import CalibrationState, Participant
+
+REASON_MAX = 300
+
+
+def mark_in_calibration(participant_ids: Iterable[int]) -> int:
+    """The participants are discussed in an open session: their manager review cannot be
+    shared until it locks. Returns how many rows changed."""
+    return Participant.objects.filter(pk__in=list(participant_ids)).update(
+        calibration_state=CalibrationState.OPEN,
+        final_rating=None,
+        final_rating_points=None,
+        calibrated_from=None,
+        calibration_reason="",
+    )
+
+
+def release_from_calibration(participant_ids: Iterable[int]) -> int:
+    """The participants left an open session without a result: back to not calibrated."""
+    return Participant.objects.filter(
+        pk__in=list(participant_ids), calibration_state=CalibrationState.OPEN
+    ).update(calibration_state=CalibrationState.NONE)
+
+
+def record_final(
+    participant_id: int,
+    *,
+    rating: int | None,
+    points: int,
+    calibrated_from: int | None,
+    reason: str = "",
+) -> int:
+    """The session locked: `rating` (out of `points`) is the participant's rating of record.
+    `calibrated_from` is the manager's rating when calibration changed it, else None;
+    `reason` the one sentence the person may read (shortened to 300 characters)."""
+    if len(reason) > REASON_MAX:
+        reason = reason[: REASON_MAX - 1].rstrip() + "…"
+    return Participant.objects.filter(pk=participant_id).update(
+        calibration_state=CalibrationState.LOCKED,
+        final_rating=rating,
+        final_rating_points=points,
+        calibrated_from=calibrated_from if calibrated_from != rating else None,
+        calibration_reason=reason if calibrated_from not in (None, rating) else "",
+    )

@@ -49,6 +49,7 @@ from tandem.reviews import rules
 from tandem.reviews.models import (
     OPEN_STATES,
     PHASE_FOR_RELATIONSHIP,
+    CalibrationState,
     Cycle,
     CycleStatus,
     NominationStatus,
@@ -83,6 +84,18 @@ def cycle_for(user: Any, cycle_id: int) -> Cycle:
         raise NotAllowed("cycle.progress denied")
     require(user, "cycle.progress", cycle)
     return cycle
+
+
+def held_back_by_calibration(cycle: Cycle) -> int:
+    """Submitted manager reviews not shared because an open calibration session discusses
+    the person (for HR, beside "share all now", which leaves them out)."""
+    return Review.objects.filter(
+        cycle=cycle,
+        relationship=Relationship.MANAGER,
+        state=ReviewState.SUBMITTED,
+        participant__removed_at__isnull=True,
+        participant__calibration_state=CalibrationState.OPEN,
+    ).count()
 
 
 def followed_participants(user: Any, cycle: Cycle) -> QuerySet[Participant]:

@@ -474,3 +474,30 @@ def test_a_manager_following_the_cycle_gets_no_calibration_link(team, client_for
     response = client_for(team.boss).get(reverse("reviews:cycle", args=[team.cycle.pk]))
     assert response.status_code == 200
     assert "data-calibration-link" not in response.text
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def _share_work(team: Team) -> int:
+    from tandem.reviews.queries.progress import open_work
+
+    work = open_work(team.cycle, phases=[PhaseKind.SHARING])
+    return work.get(team.manager.pk, {}).get("share", 0)
+
+
+def test_the_manager_is_reminded_to_share_a_submitted_review(team):
+    _submitted(team)
+    assert _share_work(team) == 1
+
+
+def test_no_reminder_to_share_a_review_an_open_session_holds(team):
+    _submitted(team)
+    mark_in_calibration([team.participant.pk])
+    assert _share_work(team) == 0
+
+
+def test_no_reminder_to_share_while_the_calibration_phase_runs(team):
+    _submitted(team)
+    _calibration_phase(team, ends_in_days=2)
+    assert _share_work(team) == 0

@@ -31,6 +31,7 @@ from tandem.reviews.services.calibration import (
     mark_in_calibration,
     record_final,
     release_from_calibration,
+    rescore,
 )
 from tandem.reviews.services.sharing import release_all, release_due, share
 from tandem.reviews.services.writing import submit
@@ -501,3 +502,24 @@ def test_no_reminder_to_share_while_the_calibration_phase_runs(team):
     _submitted(team)
     _calibration_phase(team, ends_in_days=2)
     assert _share_work(team) == 0
+
+
+def test_a_whole_session_is_rescored_at_a_fixed_number_of_queries(
+    team, django_assert_max_num_queries
+):
+    people = [team.participant]
+    for _ in range(12):
+        colleague = PersonFactory(manager=team.manager)
+        other = add_participant(team.cycle, colleague)
+        review = add_review(other, team.manager, "manager")
+        submit(review, answers=full_answers(review, rating=2), version=0, by=team.manager)
+        people.append(other)
+    ids = [p.pk for p in people]
+    mark_in_calibration(ids)
+    for pk in ids:
+        record_final(pk, rating=5, points=5, calibrated_from=2, reason=REASON, rescore_now=False)
+    # Who is in which cycle, the cycles, the overall question, the ratings, the calibrated
+    # ratings, the participants, one bulk update: 7 whatever the size of the session.
+    with django_assert_max_num_queries(7):
+        assert rescore(ids) == len(ids)
+    assert Participant.objects.get(pk=people[1].pk).overall_score == Decimal("100.00")

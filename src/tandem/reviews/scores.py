@@ -277,6 +277,21 @@ def refresh_participant(participant: Participant) -> None:
     Participant.objects.filter(pk=participant.pk).update(overall_score=score, score_parts=parts)
 
 
+def refresh_participants(cycle: Cycle, participant_ids: list[int]) -> int:
+    """Recompute the scores of some participants of `cycle` at once (the same few grouped
+    queries as for one, then bulk updates of the rows that changed). Returns how many
+    changed."""
+    if not participant_ids:
+        return 0
+    found = components_for(cycle, participant_ids)
+    participants = (
+        Participant.objects.filter(cycle=cycle, pk__in=participant_ids)
+        .only("pk", "overall_score", "score_parts")
+        .order_by("pk")
+    )
+    return _store(cycle, participants, found)
+
+
 def refresh_cycle(cycle: Cycle) -> int:
     """Recompute every active participant's score: a handful of grouped queries for the
     whole cycle, then bulk updates of the rows that changed. Returns how many changed."""

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tandem.reviews.models import CalibrationState, Participant
-from tandem.reviews.scores import refresh_participant
+from tandem.reviews.models import CalibrationState, Cycle, Participant
+from tandem.reviews.scores import refresh_participants
 
 REASON_MAX = 300
 
@@ -27,7 +27,9 @@ def mark_in_calibration(participant_ids: Iterable[int]) -> int:
     # Someone calibrated before (their session was undone) goes back to the manager's
     # rating in their score while they are discussed again.
     rescored = list(
-        Participant.objects.filter(pk__in=ids, final_rating__isnull=False).select_related("cycle")
+        Participant.objects.filter(pk__in=ids, final_rating__isnull=False).values_list(
+            "pk", flat=True
+        )
     )
     changed = Participant.objects.filter(pk__in=ids).update(
         calibration_state=CalibrationState.OPEN,
@@ -36,8 +38,7 @@ def mark_in_calibration(participant_ids: Iterable[int]) -> int:
         calibrated_from=None,
         calibration_reason="",
     )
-    for participant in rescored:
-        refresh_participant(participant)
+    rescore(rescored)
     return changed
 
 
@@ -55,10 +56,13 @@ def record_final(
     points: int,
     calibrated_from: int | None,
     reason: str = "",
+    rescore_now: bool = True,
 ) -> int:
     """The session locked: `rating` (out of `points`) is the participant's rating of record.
     `calibrated_from` is the manager's rating when calibration changed it, else None;
-    `reason` the one sentence the person may read (shortened to 300 characters)."""
+    `reason` the one sentence the person may read (shortened to 300 characters). A caller
+    recording a whole session passes `rescore_now=False` and calls `rescore` once with
+    every id: a few queries for the session instead of a few per person."""
     reason = " ".join(reason.split())
     if len(reason) > REASON_MAX:
         reason = reason[: REASON_MAX - 1].rstrip() + "…"
@@ -69,7 +73,18 @@ def record_final(
         calibrated_from=calibrated_from if calibrated_from != rating else None,
         calibration_reason=reason if calibrated_from not in (None, rating) else "",
     )
-    participant = Participant.objects.select_related("cycle").filter(pk=participant_id).first()
-    if participant is not None:
-        refresh_participant(participant)
+    if rescore_now:
+        rescore([participant_id])
     return changed
+
+
+def rescore(participant_ids: Iterable[int]) -> int:
+    """Recompute the overall scores of these participants (of one or more cycles) from their
+    rating of record. Returns how many scores changed."""
+    by_cycle: dict[int, list[int]] = {}
+    for pk, cycle_id in Participant.objects.filter(pk__in=list(participant_ids)).values_list(
+        "pk", "cycle_id"
+    ):
+        by_cycle.setdefault(cycle_id, []).append(pk)
+    cycles = Cycle.objects.in_bulk(list(by_cycle))
+    return sum(refresh_participants(cycles[cycle_id], ids) for cycle_id, ids in by_cycle.items())

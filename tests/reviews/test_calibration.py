@@ -306,7 +306,15 @@ def test_the_manager_sees_the_final_rating_and_the_calibration_note(team, client
     assert 'data-rating="4"' in page
     assert "Calibrated from 3 — Meets expectations to 4 — Above expectations." in page
     assert REASON in page
-    assert "without from what it was changed or why" in page
+    assert "but not from what it was changed or why" in page
+
+
+def test_the_manager_is_told_the_person_sees_the_change_when_the_switch_is_on(team, client_for):
+    _switch(True)
+    _submitted(team, rating=3)
+    _locked(team, rating=4, was=3)
+    page = client_for(team.manager).get(_page(team)).content.decode()
+    assert "with from what it was changed and why" in page
 
 
 def test_hr_sees_the_final_rating_and_the_calibration_note(team, client_for):

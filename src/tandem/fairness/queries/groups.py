@@ -1,0 +1,230 @@
+"""Fairness figures of a cycle per group of a protected attribute.
+
+For a cycle, an attribute and a stage — `raw` (the manager's rating) or `calibrated` (the
+rating of record: the final rating once calibrated, else the manager's) — each group gets
+its number of rated people, mean rating, share at the top and at the bottom point of the
+scale, and its impact ratio (its top share over the highest top share among the groups
+shown; below 0.8 it is flagged, the four-fifths rule). A chi-square test of independence of
+group and rating (scipy) says whether ratings differ between groups more than chance would.
+
+The counts per (group, rating) cell are aggregated in SQL; everything else is arithmetic on
+that small table. People with no value form the "Not given" group.
+
+Small groups are never shown: a group with fewer rated people than the program's anonymity
+minimum is "fewer than N", without figures, and left out of the ratios and the test. With a
+department filter, a group is also suppressed when the rest of it (the same group in the
+whole cycle minus the filtered view) is non-empty but below the minimum, so that the whole
+cycle minus a filtered view never reveals a small group's figures (differencing).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from scipy.stats import chi2_contingency
+
+from tandem.access.rules import require
+from tandem.core import anonymity
+from tandem.fairness.models import PersonAttribute, ProtectedAttribute
+from tandem.org.models import Department
+from tandem.program.models import Program
+from tandem.reviews.queries import ratings
+from tandem.reviews.queries.setup import cycle_for
+
+NOT_GIVEN = "Not given"
+FOUR_FIFTHS = 0.8
+
+
+class Stage:
+    RAW = "raw"
+    CALIBRATED = "calibrated"
+
+
+STAGES = {Stage.RAW: "Before calibration", Stage.CALIBRATED: "After calibration"}
+
+
+class UnknownChoice(ValueError):
+    """An attribute or stage that does not exist; `field` names the parameter."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One group's figures; every figure is None when the group is suppressed."""
+
+    group: str
+    n: int | None
+    mean_rating: float | None
+    top_share: float | None
+    bottom_share: float | None
+    impact_ratio: float | None
+    suppressed: bool
+
+    @property
+    def flagged(self) -> bool:
+        """Below the four-fifths rule."""
+        return self.impact_ratio is not None and self.impact_ratio < FOUR_FIFTHS
+
+
+@dataclass(frozen=True)
+class ChiSquare:
+    statistic: float | None
+    dof: int | None
+    p_value: float | None
+    method: str = "chi-square"
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value is not None and self.p_value < 0.05
+
+
+@dataclass
+class Figures:
+    attribute: ProtectedAttribute
+    stage: str
+    min_group_size: int
+    points: int | None
+    groups: list[GroupFigures] = field(default_factory=list)
+    test: ChiSquare = field(default_factory=lambda: ChiSquare(None, None, None))
+
+    @property
+    def suppressed_count(self) -> int:
+        return sum(1 for g in self.groups if g.suppressed)
+
+
+def minimum_group_size() -> int:
+    return anonymity.group_minimum(Program.current().anonymity_minimum)
+
+
+def attribute_by_key(key: str) -> ProtectedAttribute:
+    found = ProtectedAttribute.objects.filter(key=key).first()
+    if found is None:
+        known = ", ".join(ProtectedAttribute.objects.values_list("key", flat=True)) or "none yet"
+        raise UnknownChoice(
+            "attribute", f"Unknown attribute “{key}”; the attributes imported are: {known}."
+        )
+    return found
+
+
+def check_stage(stage: str) -> str:
+    if stage not in STAGES:
+        raise UnknownChoice("stage", f"Unknown stage “{stage}”; use raw or calibrated.")
+    return stage
+
+
+def cycle_of(user: Any, cycle_id: int) -> Any:
+    """The cycle, for a reader of fairness figures; 404 (NotAllowed) for anyone else."""
+    require(user, "fairness.view")
+    return cycle_for(user, cycle_id)
+
+
+def _cells(
+    cycle: Any, attribute: ProtectedAttribute, stage: str, department: Department | None
+) -> dict[str, dict[int, int]]:
+    """{group: {rating: number of people}}, counted in SQL."""
+    rating_field = "raw_rating" if stage == Stage.RAW else "rating"
+    value = PersonAttribute.objects.filter(
+        attribute=attribute, person_id=OuterRef("person_id")
+    ).values("value")[:1]
+    participants: QuerySet[Any] = ratings.rated_participants(cycle)
+    if department is not None:
+        participants = participants.filter(department__path__startswith=department.path)
+    rows = (
+        participants.annotate(group=Subquery(value), stage_rating=F(rating_field))
+        .filter(stage_rating__isnull=False)
+        .values("group", "stage_rating")
+        .annotate(people=Count("pk"))
+        .order_by()
+    )
+    cells: dict[str, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        group = row["group"] or NOT_GIVEN
+        rating = int(row["stage_rating"])
+        cells[group][rating] = cells[group].get(rating, 0) + row["people"]
+    return cells
+
+
+def figures(
+    user: Any,
+    cycle: Any,
+    *,
+    attribute: ProtectedAttribute,
+    stage: str = Stage.CALIBRATED,
+    department: Department | None = None,
+) -> Figures:
+    """The fairness figures of `cycle` for `attribute` at `stage` (see the module docstring).
+    `department` narrows them to a department and its sub-departments."""
+    require(user, "fairness.view", cycle)
+    check_stage(stage)
+    minimum = minimum_group_size()
+    found = ratings.overall_question(cycle)
+    points = found[1] if found else None
+    result = Figures(attribute=attribute, stage=stage, min_group_size=minimum, points=points)
+    if points is None:
+        return result
+    cells = _cells(cycle, attribute, stage, department)
+    whole = _cells(cycle, attribute, stage, None) if department is not None else cells
+
+    shown: dict[str, dict[int, int]] = {}
+    for group, counts in cells.items():
+        n = sum(counts.values())
+        rest = sum(whole.get(group, {}).values()) - n
+        if n < minimum or 0 < rest < minimum:
+            continue
+        shown[group] = counts
+
+    top_shares = {g: c.get(points, 0) / sum(c.values()) for g, c in shown.items()}
+    highest = max(top_shares.values(), default=0.0)
+    for group in sorted(cells, key=lambda g: (g == NOT_GIVEN, g.casefold())):
+        if group not in shown:
+            result.groups.append(GroupFigures(group, None, None, None, None, None, True))
+            continue
+        counts = shown[group]
+        n = sum(counts.values())
+        mean = sum(rating * people for rating, people in counts.items()) / n
+        result.groups.append(
+            GroupFigures(
+                group=group,
+                n=n,
+                mean_rating=mean,
+                top_share=top_shares[group],
+                bottom_share=counts.get(1, 0) / n,
+                impact_ratio=top_shares[group] / highest if highest else None,
+                suppressed=False,
+            )
+        )
+    result.test = chi_square(shown)
+    return result
+
+
+def chi_square(cells: dict[str, dict[int, int]]) -> ChiSquare:
+    """Chi-square test of independence of group and rating over the groups shown; ratings
+    nobody in these groups received are left out (they carry no information and would make
+    an expected count zero). None when fewer than two groups or two ratings remain."""
+    groups = sorted(cells)
+    used = sorted({rating for counts in cells.values() for rating in counts})
+    if len(groups) < 2 or len(used) < 2:
+        return ChiSquare(None, None, None)
+    table = [[cells[g].get(rating, 0) for rating in used] for g in groups]
+    outcome = chi2_contingency(table)
+    return ChiSquare(
+        statistic=float(outcome.statistic),
+        dof=int(outcome.dof),
+        p_value=float(outcome.pvalue),
+    )
+
+
+def in_words(test: ChiSquare) -> str:
+    """The test in plain words for the page."""
+    if test.p_value is None:
+        return "Not enough groups large enough to show to test whether ratings differ between them."
+    p = f"p = {test.p_value:.2f}" if test.p_value >= 0.01 else "p < 0.01"
+    if test.significant:
+        return f"Ratings differ between groups more than chance would explain ({p})."
+    return f"No evidence of a difference in ratings between groups ({p})."

@@ -117,12 +117,10 @@ def cycle(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
         return render(request, "fairness/cycle.html", context, status=400)
     attribute = group_queries.attribute_by_key(form.cleaned_data["attribute"])
     department = form.cleaned_data["department"]
-    before, after = (
-        group_queries.figures(
-            request.user, found_cycle, attribute=attribute, stage=stage, department=department
-        )
-        for stage in (group_queries.Stage.RAW, group_queries.Stage.CALIBRATED)
+    both = group_queries.before_and_after(
+        request.user, found_cycle, attribute=attribute, department=department
     )
+    before, after = both[group_queries.Stage.RAW], both[group_queries.Stage.CALIBRATED]
     rows = _side_by_side(before, after)
     context.update(
         {

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from scipy.stats import chi2_contingency
 
 from tandem.access.rules import require
@@ -124,11 +124,14 @@ def cycle_of(user: Any, cycle_id: int) -> Any:
     return cycle_for(user, cycle_id)
 
 
+Cells = dict[str, dict[int, int]]  # {group: {rating: number of people}}
+
+
 def _cells(
-    cycle: Any, attribute: ProtectedAttribute, stage: str, department: Department | None
-) -> dict[str, dict[int, int]]:
-    """{group: {rating: number of people}}, counted in SQL."""
-    rating_field = "raw_rating" if stage == Stage.RAW else "rating"
+    cycle: Any, attribute: ProtectedAttribute, department: Department | None
+) -> dict[str, Cells]:
+    """The cells of both stages, {stage: {group: {rating: people}}}, counted in one SQL
+    query grouped by (group, manager's rating, rating of record)."""
     value = PersonAttribute.objects.filter(
         attribute=attribute, person_id=OuterRef("person_id")
     ).values("value")[:1]
@@ -136,17 +139,20 @@ def _cells(
     if department is not None:
         participants = participants.filter(department__path__startswith=department.path)
     rows = (
-        participants.annotate(group=Subquery(value), stage_rating=F(rating_field))
-        .filter(stage_rating__isnull=False)
-        .values("group", "stage_rating")
+        participants.annotate(group=Subquery(value))
+        .filter(rating__isnull=False)
+        .values("group", "raw_rating", "rating")
         .annotate(people=Count("pk"))
         .order_by()
     )
-    cells: dict[str, dict[int, int]] = defaultdict(dict)
+    cells: dict[str, Cells] = {stage: defaultdict(dict) for stage in STAGES}
     for row in rows:
         group = row["group"] or NOT_GIVEN
-        rating = int(row["stage_rating"])
-        cells[group][rating] = cells[group].get(rating, 0) + row["people"]
+        for stage, rating in ((Stage.RAW, row["raw_rating"]), (Stage.CALIBRATED, row["rating"])):
+            if rating is None:
+                continue
+            stage_cells = cells[stage][group]
+            stage_cells[int(rating)] = stage_cells.get(int(rating), 0) + row["people"]
     return cells
 
 
@@ -160,18 +166,42 @@ def figures(
 ) -> Figures:
     """The fairness figures of `cycle` for `attribute` at `stage` (see the module docstring).
     `department` narrows them to a department and its sub-departments."""
-    require(user, "fairness.view", cycle)
     check_stage(stage)
+    return before_and_after(user, cycle, attribute=attribute, department=department)[stage]
+
+
+def before_and_after(
+    user: Any,
+    cycle: Any,
+    *,
+    attribute: ProtectedAttribute,
+    department: Department | None = None,
+) -> dict[str, Figures]:
+    """The figures of both stages, {stage: Figures}, from the same counts."""
+    require(user, "fairness.view", cycle)
     minimum = minimum_group_size()
     found = ratings.overall_question(cycle)
     points = found[1] if found else None
-    result = Figures(attribute=attribute, stage=stage, min_group_size=minimum, points=points)
     if points is None:
-        return result
-    cells = _cells(cycle, attribute, stage, department)
-    whole = _cells(cycle, attribute, stage, None) if department is not None else cells
+        return {
+            stage: Figures(attribute=attribute, stage=stage, min_group_size=minimum, points=None)
+            for stage in STAGES
+        }
+    cells = _cells(cycle, attribute, department)
+    whole = _cells(cycle, attribute, None) if department is not None else cells
+    return {
+        stage: _figures(
+            Figures(attribute=attribute, stage=stage, min_group_size=minimum, points=points),
+            cells[stage],
+            whole[stage],
+        )
+        for stage in STAGES
+    }
 
-    shown: dict[str, dict[int, int]] = {}
+
+def _figures(result: Figures, cells: Cells, whole: Cells) -> Figures:
+    minimum, points = result.min_group_size, result.points
+    shown: Cells = {}
     for group, counts in cells.items():
         n = sum(counts.values())
         rest = sum(whole.get(group, {}).values()) - n
@@ -179,7 +209,7 @@ def figures(
             continue
         shown[group] = counts
 
-    top_shares = {g: c.get(points, 0) / sum(c.values()) for g, c in shown.items()}
+    top_shares = {g: c.get(points or 0, 0) / sum(c.values()) for g, c in shown.items()}
     highest = max(top_shares.values(), default=0.0)
     for group in sorted(cells, key=lambda g: (g == NOT_GIVEN, g.casefold())):
         if group not in shown:
@@ -203,7 +233,7 @@ def figures(
     return result
 
 
-def chi_square(cells: dict[str, dict[int, int]]) -> ChiSquare:
+def chi_square(cells: Cells) -> ChiSquare:
     """Chi-square test of independence of group and rating over the groups shown; ratings
     nobody in these groups received are left out (they carry no information and would make
     an expected count zero). None when fewer than two groups or two ratings remain."""

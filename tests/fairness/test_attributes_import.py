@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from tandem.access.rules import SYSTEM, NotAllowed
 from tandem.audit.models import AuditEvent
 from tandem.fairness.models import PersonAttribute, ProtectedAttribute
-from tandem.org.models import Person
 from tandem.fairness.services.attributes import AttributeImportResult, import_attributes
+from tandem.org.models import Person
 from tests.factories import PersonFactory, hr_admin
 from tests.fairness.groups_helpers import people_analyst
 

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tandem.org.models import Person
-from tests.factories import DepartmentFactory, PersonFactory
+from tests.factories import DepartmentFactory
 from tests.fairness.groups_helpers import Rated, people_analyst, rated_cycle
 
 pytestmark = pytest.mark.django_db

@@ -12,6 +12,7 @@ from scipy.stats import chi2_contingency
 
 from tandem.fairness.queries import groups
 from tandem.program.models import Program
+from tests.factories import DepartmentFactory
 from tests.fairness.groups_helpers import POINTS, Rated, RatedCycle, people_analyst, rated_cycle
 
 pytestmark = pytest.mark.django_db
@@ -198,6 +199,31 @@ def test_no_department_view_differenced_with_the_whole_reveals_a_small_group() -
                 continue
             rest = whole[figures.group].n - figures.n  # type: ignore[operator]
             assert rest == 0 or rest >= view.min_group_size, (department, figures.group)
+
+
+def test_two_department_views_differenced_with_the_whole_do_not_reveal_a_third() -> None:
+    # Zorblax: 6 in A, 6 in B, 2 in C. Each of A and B has a large enough rest (8), yet
+    # the whole cycle minus A minus B would be C's two people.
+    rows = [Rated("Zorblax", 5, department=d) for d in "ab" for _ in range(6)]
+    rows += [Rated("Zorblax", 1, department="c") for _ in range(2)]
+    rows += [Rated("Alpha", 3, department=d) for d in "abc" for _ in range(5)]
+    built = rated_cycle(rows)
+    analyst = people_analyst()
+    whole = groups.figures(analyst, built.cycle, attribute=built.attribute)
+    assert next(g for g in whole.groups if g.group == "Zorblax").n == 14
+    for key in "ab":
+        view = groups.figures(
+            analyst, built.cycle, attribute=built.attribute, department=built.departments[key]
+        )
+        assert next(g for g in view.groups if g.group == "Zorblax").suppressed, key
+        assert not next(g for g in view.groups if g.group == "Alpha").suppressed, key
+
+
+def test_only_top_level_departments_narrow_the_figures() -> None:
+    built = rated_cycle([Rated("Alpha", 3) for _ in range(5)])
+    child = DepartmentFactory(parent=built.departments["a"])
+    with pytest.raises(groups.UnknownChoice):
+        groups.figures(people_analyst(), built.cycle, attribute=built.attribute, department=child)
 
 
 def test_a_department_view_shows_groups_whose_rest_is_large_enough() -> None:

@@ -190,3 +190,13 @@ def test_people_analysts_open_both_pages(built: RatedCycle, client_for: ClientFo
     client = client_for(people_analyst())
     assert client.get(_cycle_url(built)).status_code == 200
     assert client.get(ATTRIBUTES).status_code == 200
+
+
+def test_the_department_choice_offers_top_level_departments_only(
+    built: RatedCycle, client_for: ClientFor
+) -> None:
+    DepartmentFactory(name="Fairness sub-team Quorvath", parent=built.departments["a"])
+    page = client_for(people_analyst()).get(_cycle_url(built))
+    text = page.content.decode()
+    assert built.departments["a"].name in text
+    assert "Quorvath" not in text

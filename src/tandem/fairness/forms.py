@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 
 from tandem.org.models import Department
 
@@ -37,16 +38,25 @@ class FairnessChoiceForm(forms.Form):
 
     attribute = forms.ChoiceField(label="Attribute")
     department = forms.ModelChoiceField(
-        queryset=Department.objects.order_by("path"),
+        queryset=Department.objects.none(),
         required=False,
         label="Department",
         empty_label="Whole company",
-        help_text="A department and its sub-departments. Groups too small to show without "
-        "revealing someone stay hidden.",
+        help_text="A top-level department and its sub-departments. A group is hidden when "
+        "showing it could reveal fewer people than the minimum.",
     )
 
-    def __init__(self, *args: Any, attributes: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        attributes: list[tuple[str, str]],
+        departments: QuerySet[Department],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         attribute = self.fields["attribute"]
         assert isinstance(attribute, forms.ChoiceField)
         attribute.choices = attributes
+        department = self.fields["department"]
+        assert isinstance(department, forms.ModelChoiceField)
+        department.queryset = departments

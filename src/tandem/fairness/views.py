@@ -111,7 +111,9 @@ def cycle(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
     if not choices:
         return render(request, "fairness/cycle.html", context)
     data = request.GET if "attribute" in request.GET else {"attribute": choices[0][0]}
-    form = FairnessChoiceForm(data, attributes=choices)
+    form = FairnessChoiceForm(
+        data, attributes=choices, departments=group_queries.top_level_departments()
+    )
     context["form"] = form
     if not form.is_valid():
         return render(request, "fairness/cycle.html", context, status=400)

@@ -11,10 +11,17 @@ The counts per (group, rating) cell are aggregated in SQL; everything else is ar
 that small table. People with no value form the "Not given" group.
 
 Small groups are never shown: a group with fewer rated people than the program's anonymity
-minimum is "fewer than N", without figures, and left out of the ratios and the test. With a
-department filter, a group is also suppressed when the rest of it (the same group in the
-whole cycle minus the filtered view) is non-empty but below the minimum, so that the whole
-cycle minus a filtered view never reveals a small group's figures (differencing).
+minimum is "fewer than N", without figures, and left out of the ratios and the test.
+
+Differencing: the views offered are the whole cycle and each top-level department (with its
+sub-departments; the participant's department at launch). Any sum or difference of such
+views is a union of "blocks" — the people of one top-level department, or those without a
+department. A department view shows a group only when every block of that group holds no
+one or at least the minimum, so no combination of views — the whole cycle minus a
+department, minus two departments, … — isolates fewer people than the minimum. This implies
+the simpler rule "the group, and the rest of it outside the view, are each empty or at least
+the minimum". Sub-departments are not offered as filters: their blocks would be too small
+for most groups to be shown at all.
 """
 
 from __future__ import annotations
@@ -125,35 +132,54 @@ def cycle_of(user: Any, cycle_id: int) -> Any:
 
 
 Cells = dict[str, dict[int, int]]  # {group: {rating: number of people}}
+Blocks = dict[str, dict[int | None, int]]  # {group: {top-level department id: people}}
 
 
-def _cells(
+@dataclass
+class _Counts:
+    view: Cells = field(default_factory=lambda: defaultdict(dict))
+    blocks: Blocks = field(default_factory=lambda: defaultdict(dict))
+
+
+def top_level_departments() -> QuerySet[Department]:
+    """The departments the fairness figures may be narrowed to (see the module docstring)."""
+    return Department.objects.filter(parent=None).order_by("name")
+
+
+def _counts(
     cycle: Any, attribute: ProtectedAttribute, department: Department | None
-) -> dict[str, Cells]:
-    """The cells of both stages, {stage: {group: {rating: people}}}, counted in one SQL
-    query grouped by (group, manager's rating, rating of record)."""
+) -> dict[str, _Counts]:
+    """{stage: counts}: the view's cells and the blocks of each group, from one SQL query
+    grouped by (group, department at launch, manager's rating, rating of record)."""
     value = PersonAttribute.objects.filter(
         attribute=attribute, person_id=OuterRef("person_id")
     ).values("value")[:1]
+    # Typed loosely: the plugin does not see rated_participants' annotations.
     participants: QuerySet[Any] = ratings.rated_participants(cycle)
-    if department is not None:
-        participants = participants.filter(department__path__startswith=department.path)
     rows = (
         participants.annotate(group=Subquery(value))
         .filter(rating__isnull=False)
-        .values("group", "raw_rating", "rating")
+        .values("group", "department__path", "raw_rating", "rating")
         .annotate(people=Count("pk"))
         .order_by()
     )
-    cells: dict[str, Cells] = {stage: defaultdict(dict) for stage in STAGES}
+    counts = {stage: _Counts() for stage in STAGES}
+    prefix = department.path if department is not None else None
     for row in rows:
         group = row["group"] or NOT_GIVEN
+        path = row["department__path"] or ""
+        top = int(path.strip("/").split("/")[0]) if path.strip("/") else None
+        in_view = prefix is None or path.startswith(prefix)
         for stage, rating in ((Stage.RAW, row["raw_rating"]), (Stage.CALIBRATED, row["rating"])):
             if rating is None:
                 continue
-            stage_cells = cells[stage][group]
-            stage_cells[int(rating)] = stage_cells.get(int(rating), 0) + row["people"]
-    return cells
+            stage_counts = counts[stage]
+            blocks = stage_counts.blocks[group]
+            blocks[top] = blocks.get(top, 0) + row["people"]
+            if in_view:
+                cells = stage_counts.view[group]
+                cells[int(rating)] = cells.get(int(rating), 0) + row["people"]
+    return counts
 
 
 def figures(
@@ -165,7 +191,7 @@ def figures(
     department: Department | None = None,
 ) -> Figures:
     """The fairness figures of `cycle` for `attribute` at `stage` (see the module docstring).
-    `department` narrows them to a department and its sub-departments."""
+    `department` (top-level) narrows them to it and its sub-departments."""
     check_stage(stage)
     return before_and_after(user, cycle, attribute=attribute, department=department)[stage]
 
@@ -179,6 +205,10 @@ def before_and_after(
 ) -> dict[str, Figures]:
     """The figures of both stages, {stage: Figures}, from the same counts."""
     require(user, "fairness.view", cycle)
+    if department is not None and department.parent_id is not None:
+        raise UnknownChoice(
+            "department", "Fairness figures are narrowed to top-level departments only."
+        )
     minimum = minimum_group_size()
     found = ratings.overall_question(cycle)
     points = found[1] if found else None
@@ -187,25 +217,25 @@ def before_and_after(
             stage: Figures(attribute=attribute, stage=stage, min_group_size=minimum, points=None)
             for stage in STAGES
         }
-    cells = _cells(cycle, attribute, department)
-    whole = _cells(cycle, attribute, None) if department is not None else cells
+    counts = _counts(cycle, attribute, department)
     return {
         stage: _figures(
             Figures(attribute=attribute, stage=stage, min_group_size=minimum, points=points),
-            cells[stage],
-            whole[stage],
+            counts[stage].view,
+            counts[stage].blocks if department is not None else None,
         )
         for stage in STAGES
     }
 
 
-def _figures(result: Figures, cells: Cells, whole: Cells) -> Figures:
+def _figures(result: Figures, cells: Cells, blocks: Blocks | None) -> Figures:
+    """`blocks` is None for the whole cycle, else the blocks of a department view's groups."""
     minimum, points = result.min_group_size, result.points
     shown: Cells = {}
     for group, counts in cells.items():
-        n = sum(counts.values())
-        rest = sum(whole.get(group, {}).values()) - n
-        if n < minimum or 0 < rest < minimum:
+        if sum(counts.values()) < minimum:
+            continue
+        if blocks is not None and any(0 < n < minimum for n in blocks[group].values()):
             continue
         shown[group] = counts
 

@@ -200,3 +200,10 @@ def test_the_department_choice_offers_top_level_departments_only(
     text = page.content.decode()
     assert built.departments["a"].name in text
     assert "Quorvath" not in text
+
+
+def test_the_attributes_page_links_to_each_launched_cycles_figures(
+    built: RatedCycle, client_for: ClientFor
+) -> None:
+    text = client_for(people_analyst()).get(ATTRIBUTES).content.decode()
+    assert _cycle_url(built) in text

@@ -53,7 +53,13 @@ def attributes(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "fairness/attributes.html",
-        {"form": form, "result": result, "summaries": summaries, "minimum": minimum},
+        {
+            "form": form,
+            "result": result,
+            "summaries": summaries,
+            "minimum": minimum,
+            "cycles": group_queries.recent_cycles(request.user),
+        },
         status=status,
     )
 

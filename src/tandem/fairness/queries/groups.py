@@ -39,7 +39,7 @@ from tandem.fairness.models import PersonAttribute, ProtectedAttribute
 from tandem.org.models import Department
 from tandem.program.models import Program
 from tandem.reviews.queries import ratings
-from tandem.reviews.queries.setup import cycle_for
+from tandem.reviews.queries.setup import cycle_for, cycles
 
 NOT_GIVEN = "Not given"
 FOUR_FIFTHS = 0.8
@@ -123,6 +123,15 @@ def check_stage(stage: str) -> str:
     if stage not in STAGES:
         raise UnknownChoice("stage", f"Unknown stage “{stage}”; use raw or calibrated.")
     return stage
+
+
+CYCLES_LISTED = 12
+
+
+def recent_cycles(user: Any) -> list[Any]:
+    """The latest launched cycles, newest first, to open their fairness figures from."""
+    require(user, "fairness.view")
+    return list(cycles(user).exclude(status="draft")[:CYCLES_LISTED])
 
 
 def cycle_of(user: Any, cycle_id: int) -> Any:

@@ -60,6 +60,7 @@ PEOPLE_HEADERS = {
 MAX_VALUE = PersonAttribute._meta.get_field("value").max_length or 100
 MAX_KEY = ProtectedAttribute._meta.get_field("key").max_length or 50
 FORMULA_START = ("=", "+", "-", "@")
+ID_CHUNK = 500  # ids per "IN (...)" list, well under SQLite's parameter limit
 
 Progress = Callable[[str, int, int], None]
 
@@ -284,14 +285,16 @@ def import_attributes(
 
     existing_attributes = {a.key: a for a in ProtectedAttribute.objects.all()}
     result.new_attributes = [c.label for c in columns if c.key not in existing_attributes]
-    current: dict[tuple[int, str], PersonAttribute] = {}
+    # (person, attribute key) → (row id, value): plain tuples, light at 100k people.
+    current: dict[tuple[int, str], tuple[int, str]] = {}
     known_ids = [existing_attributes[c.key].pk for c in columns if c.key in existing_attributes]
     if known_ids:
-        for row in PersonAttribute.objects.filter(attribute_id__in=known_ids).select_related(
-            "attribute"
-        ):
-            if row.person_id in wanted:
-                current[(row.person_id, row.attribute.key)] = row
+        rows = PersonAttribute.objects.filter(attribute_id__in=known_ids).values_list(
+            "pk", "person_id", "attribute__key", "value"
+        )
+        for pk, person_id, key, value in rows.iterator(chunk_size=5000):
+            if person_id in wanted:
+                current[(person_id, key)] = (pk, value)
     to_create: list[tuple[int, str, str]] = []
     to_update: list[PersonAttribute] = []
     to_delete: list[int] = []
@@ -301,10 +304,9 @@ def import_attributes(
             if old is None and value:
                 to_create.append((person_id, key, value))
             elif old is not None and not value:
-                to_delete.append(old.pk)
-            elif old is not None and old.value != value:
-                old.value = value
-                to_update.append(old)
+                to_delete.append(old[0])
+            elif old is not None and old[1] != value:
+                to_update.append(PersonAttribute(pk=old[0], value=value))
             else:
                 result.unchanged += int(bool(value))
     result.set, result.changed, result.cleared = len(to_create), len(to_update), len(to_delete)
@@ -320,17 +322,20 @@ def import_attributes(
                     key=column.key, label=column.label, created_by=by if by.pk else None
                 )
         now = timezone.now()
-        for person_id, key, value in to_create:
-            current[(person_id, key)] = PersonAttribute(
-                person_id=person_id, attribute=attributes[key], value=value, updated_at=now
-            )
         PersonAttribute.objects.bulk_create(
-            [current[(p, k)] for p, k, _ in to_create], batch_size=1000
+            (
+                PersonAttribute(
+                    person_id=person_id, attribute=attributes[key], value=value, updated_at=now
+                )
+                for person_id, key, value in to_create
+            ),
+            batch_size=1000,
         )
         for row in to_update:
             row.updated_at = now
         PersonAttribute.objects.bulk_update(to_update, ["value", "updated_at"], batch_size=1000)
-        PersonAttribute.objects.filter(pk__in=to_delete).delete()
+        for start in range(0, len(to_delete), ID_CHUNK):
+            PersonAttribute.objects.filter(pk__in=to_delete[start : start + ID_CHUNK]).delete()
         record(
             actor=by,
             kind="fairness.attributes.import",

@@ -228,3 +228,9 @@ def test_the_command_lists_the_problems_and_fails(people: list[Person], tmp_path
     with pytest.raises(CommandError, match="Nothing was changed"):
         call_command("import_attributes", str(path), stdout=out)
     assert "row 2, employee_id: No one in Tandem has employee id “NOPE”." in out.getvalue()
+
+
+def test_the_command_is_spelled_with_a_hyphen_like_the_people_import() -> None:
+    from tandem.cli import ALIASES
+
+    assert ALIASES["import-attributes"] == "import_attributes"

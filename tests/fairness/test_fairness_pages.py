@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from tandem.fairness.models import PersonAttribute, ProtectedAttribute
 from tandem.org.models import Person
+from tests.access.matrix import no_writes
 from tests.factories import DepartmentFactory, PersonFactory, executive, hr_admin, hr_partner
 from tests.fairness.groups_helpers import Rated, RatedCycle, people_analyst, rated_cycle
 
@@ -207,3 +208,13 @@ def test_the_attributes_page_links_to_each_launched_cycles_figures(
 ) -> None:
     text = client_for(people_analyst()).get(ATTRIBUTES).content.decode()
     assert _cycle_url(built) in text
+
+
+def test_a_people_analyst_reading_the_pages_and_the_api_writes_nothing(
+    built: RatedCycle, client_for: ClientFor
+) -> None:
+    client = client_for(people_analyst())
+    api = f"/api/v1/reviews/cycles/{built.cycle.pk}/fairness?attribute=gender"
+    for target in (_cycle_url(built), ATTRIBUTES, api):
+        with no_writes(f"GET {target} as a people analyst"):
+            assert client.get(target).status_code == 200

@@ -234,3 +234,9 @@ def test_the_command_is_spelled_with_a_hyphen_like_the_people_import() -> None:
     from tandem.cli import ALIASES
 
     assert ALIASES["import-attributes"] == "import_attributes"
+
+
+def test_the_check_reports_its_progress_for_the_commands_bar(people: list[Person]) -> None:
+    seen: list[tuple[str, int, int]] = []
+    _run(GOOD, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert seen[-1] == ("Checking rows", 3, 3)

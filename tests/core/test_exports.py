@@ -15,6 +15,7 @@ from tandem.core.exports import (
     csv_response,
     export_filename,
     safe_cell,
+    stream,
     xlsx_chunks,
     xlsx_response,
 )
@@ -100,3 +101,20 @@ def test_responses_are_streamed_attachments_with_a_safe_name() -> None:
     xlsx = xlsx_response(filename="g.xlsx", header=["a"], rows=[[1]], sheet_title="G")
     assert xlsx.streaming
     assert xlsx["Content-Type"].endswith("spreadsheetml.sheet")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stream_reads_its_rows_inside_a_transaction_and_ends_it() -> None:
+    # Outside a transaction Django declares PostgreSQL's cursor WITH HOLD, which computes
+    # the whole result before the first row: the rows are read inside one instead.
+    from django.db import connection
+
+    from tandem.org.models import Department
+
+    Department.objects.create(name="Alpha")
+    Department.objects.create(name="Beta")
+    seen = []
+    for department in stream(Department.objects.order_by("name"), chunk_size=1):
+        seen.append((department.name, connection.in_atomic_block))
+    assert seen == [("Alpha", True), ("Beta", True)]
+    assert not connection.in_atomic_block

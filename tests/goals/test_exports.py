@@ -235,6 +235,31 @@ def test_another_period_is_exported_only_when_asked_for(co, client_for) -> None:
     assert _titles(client, period=old.pk) == {"Old goal"}
 
 
+def test_a_period_whose_goals_interleave_with_another_s_exports_all_of_them(
+    co, period, client_for
+) -> None:
+    from datetime import date
+
+    # The export starts its walk at the period's first goal id: goals of another period
+    # created in between, and goals of this one created after them, change nothing.
+    old = PeriodFactory(start_date=date(2020, 1, 1), end_date=date(2020, 3, 31))
+    GoalFactory(owner=co.peer, period=old, title="Old goal")
+    GoalFactory(owner=co.peer, period=period, title="Sell again")
+    GoalFactory(owner=co.peer, period=old, title="Older goal")
+    client = client_for(co.hr_admin)
+    rows = _csv(client)
+    assert {row["Title"] for row in rows} == {
+        "Win the market",
+        "Ship the platform",
+        "Public goal of Olu",
+        "Quiet merger",
+        "Sell more",
+        "Sell again",
+    }
+    assert [int(row["Goal id"]) for row in rows] == sorted(int(row["Goal id"]) for row in rows)
+    assert _titles(client, period=old.pk) == {"Old goal", "Older goal"}
+
+
 def test_a_period_that_does_not_exist_is_refused_naming_the_field(co, client_for) -> None:
     response = client_for(co.peer).get(reverse("goals:export_csv"), {"period": "nope"})
     assert response.status_code == 400

@@ -22,8 +22,10 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 from openpyxl import Workbook
@@ -38,6 +40,22 @@ XLSX_BYTES_PER_CHUNK = 64 * 1024
 BOM = "\ufeff"
 
 Cell = str | int | Decimal | float | None
+Row = TypeVar("Row")
+
+
+def stream(queryset: QuerySet[Any, Row], *, chunk_size: int) -> Iterator[Row]:
+    """The rows of `queryset` as the database produces them, `chunk_size` at a time, read
+    inside a transaction that lasts as long as the reading.
+
+    Why the transaction: outside one (autocommit), Django declares PostgreSQL's server-side
+    cursor WITH HOLD, and PostgreSQL computes the cursor's whole result when the statement
+    that declared it commits, before handing back the first row: HR's export of 310,000
+    goals sent nothing for 0.9-1.7 s at 100,000 people. Inside a transaction the cursor is
+    an ordinary one, read as it goes. The transaction only reads; a reader that stops early
+    (a closed download) rolls it back. Inside a caller's transaction no savepoint is taken:
+    there is nothing to undo."""
+    with transaction.atomic(using=queryset.db, savepoint=False):
+        yield from queryset.iterator(chunk_size=chunk_size)
 
 
 def safe_cell(value: Any) -> Cell:

@@ -152,6 +152,9 @@ class Goal(models.Model):
             models.Index(fields=["root", "period"], name="goal_root_idx"),
             # Coverage: people of a period and the root their goals reach, index-only.
             models.Index(fields=["period", "owner", "root"], name="goal_coverage_idx"),
+            # A period's first goal id: the exports read a period in id order from there
+            # (the primary-key walk skipped every goal of the periods before it).
+            models.Index(fields=["period", "id"], name="goal_period_id_idx"),
             # The "Supports" menu: active company and team goals by level and title, read
             # in order and stopped after one menu's worth.
             models.Index(

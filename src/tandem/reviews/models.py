@@ -457,6 +457,21 @@ class Participant(models.Model):
                 name="participant_manager_page",
                 condition=Q(removed_at__isnull=True),
             ),
+            # The participants whose proposed peers wait for a manager (a few thousand
+            # at the peak of a 100,000-person cycle): the approvals page finds those under
+            # the viewer at launch (by snapshot path) and now (by person, from the people
+            # under the viewer) without reading the nominations or the whole cycle.
+            models.Index(
+                fields=["cycle", "path"],
+                name="participant_waiting_path",
+                condition=Q(peers_proposed__gt=0, removed_at__isnull=True),
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["person", "cycle"],
+                name="participant_waiting_person",
+                condition=Q(peers_proposed__gt=0, removed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

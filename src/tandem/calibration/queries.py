@@ -161,7 +161,9 @@ class Filters:
         )
 
 
-def rows(user: Any, session: Session, *, with_history: bool = False) -> list[Row]:
+def rows(
+    user: Any, session: Session, *, points: int | None = None, with_history: bool = False
+) -> list[Row]:
     """The rows of the session the user may see, by name, with each person's ratings side
     by side: a fixed number of queries whatever the session's size."""
     entries = scope(user, Entry.objects.filter(session=session)).select_related(
@@ -179,8 +181,10 @@ def rows(user: Any, session: Session, *, with_history: bool = False) -> list[Row
     cycle = session.cycle
     raw = ratings.raw_ratings(cycle, ids)
     beside = ratings.side_by_side(cycle, ids)
-    points = ratings.overall_question(cycle)
-    size = points[1] if points else 0
+    if points is None:
+        question = ratings.overall_question(cycle)
+        points = question[1] if question else 0
+    size = points
     today = timezone.localdate()
     result = []
     for entry in found:
@@ -351,3 +355,25 @@ def nine_box(found: list[Row]) -> tuple[list[list[Box]], list[Row]]:
 def is_hr_admin(user: Any) -> bool:
     actor = actor_for(user)
     return actor is not None and actor.is_hr_admin
+
+
+def levels_of(cycle: Any) -> list[str]:
+    """The levels of the cycle's participants (at launch), for the "a level" scope."""
+    found = (
+        ratings.rated_participants(cycle)
+        .exclude(level="")
+        .order_by("level")
+        .values_list("level", flat=True)
+        .distinct()
+    )
+    return list(found)
+
+
+def participant_ids_of(cycle: Any, people: list[Any]) -> tuple[list[int], list[Any]]:
+    """The participant ids of these people in the cycle, and the people not reviewed in it."""
+    found = dict(
+        ratings.rated_participants(cycle)
+        .filter(person__in=[p.pk for p in people])
+        .values_list("person_id", "pk")
+    )
+    return [found[p.pk] for p in people if p.pk in found], [p for p in people if p.pk not in found]

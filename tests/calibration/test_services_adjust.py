@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from tandem.access.rules import NotAllowed
 from tandem.audit.models import AuditEvent
 from tandem.calibration import services
 from tandem.calibration.history import adjustments_of
 from tandem.calibration.models import Adjustment, Entry, ReasonCategory, SessionStatus
-from tandem.reviews.models import CalibrationState
+from tandem.reviews.models import CalibrationState, Phase, PhaseKind
 from tests.calibration.helpers import make_company, session_of_all
 
 pytestmark = pytest.mark.django_db
@@ -204,3 +207,52 @@ def test_the_history_tells_hr_about_each_adjustment_and_the_lock(company, sessio
     assert "from 2 to 3" in sentences[0]
     assert WHY in sentences[0]
     assert "locked" in sentences[-1]
+
+
+def _calibration_phase(company, opens_in: int, due_in: int) -> None:
+    today = timezone.localdate()
+    Phase.objects.create(
+        cycle=company.cycle,
+        kind=PhaseKind.CALIBRATION,
+        opens_on=today + timedelta(days=opens_in),
+        due_on=today + timedelta(days=due_in),
+    )
+
+
+def test_adjusting_waits_for_a_dated_calibration_phase(company, session):
+    _calibration_phase(company, 3, 10)
+    with pytest.raises(ValidationError) as caught:
+        services.adjust(
+            company.hr,
+            _entry(session, company, "abe"),
+            rating=3,
+            category=ReasonCategory.EVIDENCE,
+            reason=WHY,
+        )
+    assert "calibration phase opens" in caught.value.message_dict["session"][0]
+    assert not Adjustment.objects.exists()
+
+
+def test_adjusting_stops_when_the_calibration_phase_closed(company, session):
+    _calibration_phase(company, -10, -1)
+    with pytest.raises(ValidationError) as caught:
+        services.adjust(
+            company.hr,
+            _entry(session, company, "abe"),
+            rating=3,
+            category=ReasonCategory.EVIDENCE,
+            reason=WHY,
+        )
+    assert "ask HR to extend it" in caught.value.message_dict["session"][0]
+
+
+def test_adjusting_inside_the_calibration_phase_works(company, session):
+    _calibration_phase(company, -1, 1)
+    services.adjust(
+        company.hr,
+        _entry(session, company, "abe"),
+        rating=3,
+        category=ReasonCategory.EVIDENCE,
+        reason=WHY,
+    )
+    assert Adjustment.objects.count() == 1

@@ -322,6 +322,9 @@ def adjust(
     with transaction.atomic():
         session = _fresh(entry.session)
         _open(session)
+        closed = ratings.calibration_window_refusal(session.cycle)
+        if closed:
+            raise ValidationError({"session": closed})
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         points = points_of(session)
         changes: dict[str, tuple[int | None, int]] = {}

@@ -104,7 +104,8 @@ def session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     shown = [row for row in rows if filters.keep(row)]
     distribution = queries.distribution(found, points)
     grid, unplaced = queries.nine_box(shown)
-    editable = decides and not found.is_locked
+    window_closed = ratings.calibration_window_refusal(found.cycle)
+    editable = decides and not found.is_locked and not window_closed
     return render(
         request,
         "calibration/session.html",
@@ -122,6 +123,7 @@ def session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
             "unplaced": unplaced,
             "decides": decides,
             "editable": editable,
+            "window_closed": window_closed,
             "manages": can(request.user, "calibration.manage", found.cycle) and not found.is_locked,
             "adjust_form": AdjustForm(points=points) if editable else None,
             "guideline_form": GuidelineForm(points=points, guideline=found.guideline or {}),

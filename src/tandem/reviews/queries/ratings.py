@@ -11,6 +11,7 @@ may not see it.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -25,13 +26,15 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
 
-from tandem.reviews import versions
+from tandem.reviews import phases, versions
 from tandem.reviews.models import (
     DONE_STATES,
     Cycle,
     CycleForm,
     Participant,
+    PhaseKind,
     Relationship,
     SubmittedRating,
 )
@@ -148,3 +151,19 @@ def rating_counts(cycle: Cycle) -> dict[int, int]:
         .values_list("rating", "n")
     )
     return {int(rating): n for rating, n in rows}
+
+
+def calibration_window_refusal(cycle: Cycle, *, today: date | None = None) -> str | None:
+    """Why ratings cannot be adjusted in calibration today (None: they can): when the cycle
+    dates a calibration phase, adjustments happen inside its window, like writing in the
+    other phases. A cycle without one calibrates whenever HR runs a session."""
+    phase = phases.phases_of(cycle).get(PhaseKind.CALIBRATION)
+    state = phases.window_state(phase, today)
+    if state == "not_yet" and phase is not None:
+        return f"The calibration phase opens on {date_format(phase.opens_on, 'j F Y')}."
+    if state == "closed" and phase is not None:
+        return (
+            f"The calibration phase closed on {date_format(phase.due_on, 'j F Y')}; ask HR to "
+            "extend it to make changes."
+        )
+    return None

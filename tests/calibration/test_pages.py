@@ -219,6 +219,6 @@ def test_the_session_page_query_count_is_fixed(
     session = session_of_all(company)
     client = client_for(company.hr)
     _page(client, session)  # warm the session and the actor
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(22):
         response = _page(client, session)
     assert response.status_code == 200

@@ -255,20 +255,27 @@ def _share(count: int, total: int) -> float:
     return round(count * 100 / total, 1) if total else 0.0
 
 
+def _counts(entries: QuerySet[Entry]) -> Counter[int]:
+    rows = (
+        entries.filter(rating__isnull=False)
+        .values("rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("rating", "n")
+    )
+    return Counter({int(rating): n for rating, n in rows if rating is not None})
+
+
 def distribution(session: Session, points: int) -> list[DistributionRow]:
     """Per rating point: the session's people (all of them, whoever reads), the whole
-    cycle's (its final ratings where calibrated, else the manager's), and the guideline's
-    percent. Both counts are grouped in SQL."""
-    here = Counter(
-        dict(
-            Entry.objects.filter(session=session, rating__isnull=False)
-            .values("rating")
-            .annotate(n=Count("pk"))
-            .order_by()
-            .values_list("rating", "n")
-        )
+    cycle's, and the guideline's percent. The cycle counts each person discussed in any
+    session at the session's current rating, everyone else at their rating (final where
+    calibrated, else the manager's). Three grouped SQL counts."""
+    here = _counts(Entry.objects.filter(session=session))
+    in_sessions = Entry.objects.filter(cycle_id=session.cycle_id)
+    company = _counts(in_sessions) + Counter(
+        ratings.rating_counts(session.cycle, excluding=in_sessions.values("participant_id"))
     )
-    company = Counter(ratings.rating_counts(session.cycle))
     here_total, company_total = sum(here.values()), sum(company.values())
     guideline = session.guideline or {}
     return [
@@ -284,8 +291,12 @@ def distribution(session: Session, points: int) -> list[DistributionRow]:
     ]
 
 
+SERIES = ("This session", "Whole cycle", "Guideline")
+
+
 def distribution_chart(found: list[DistributionRow]) -> BarChart:
-    """Percent of people per rating point: this session, the company, the guideline."""
+    """Percent of people per rating point: this session, the whole cycle, the guideline,
+    each series in its own colour (one segment per bar, in the series' place)."""
     has_guideline = any(row.guideline is not None for row in found)
     bars: list[BarInput] = []
     for row in found:
@@ -293,7 +304,7 @@ def distribution_chart(found: list[DistributionRow]) -> BarChart:
             BarInput(
                 key=f"s{row.point}",
                 label=f"{row.point} · this session",
-                value=row.session_percent,
+                parts=(row.session_percent,),
                 display=f"{row.session_percent:g}% ({row.session})",
             )
         )
@@ -301,7 +312,7 @@ def distribution_chart(found: list[DistributionRow]) -> BarChart:
             BarInput(
                 key=f"c{row.point}",
                 label=f"{row.point} · whole cycle",
-                value=row.company_percent,
+                parts=(0, row.company_percent),
                 display=f"{row.company_percent:g}% ({row.company})",
             )
         )
@@ -310,7 +321,7 @@ def distribution_chart(found: list[DistributionRow]) -> BarChart:
                 BarInput(
                     key=f"g{row.point}",
                     label=f"{row.point} · guideline",
-                    value=row.guideline or 0,
+                    parts=(0, 0, row.guideline or 0),
                     display=f"{row.guideline or 0}%",
                 )
             )
@@ -321,7 +332,12 @@ def distribution_chart(found: list[DistributionRow]) -> BarChart:
         for row in found
     )
     return bar_chart(
-        bars, sort="given", maximum=100, summary=f"Share of people per rating: {summary}."
+        bars,
+        sort="given",
+        maximum=100,
+        series=SERIES if has_guideline else SERIES[:2],
+        series_classes=("series-1", "series-2", "series-3"),
+        summary=f"Share of people per rating: {summary}.",
     )
 
 

@@ -139,12 +139,15 @@ def raw_ratings(cycle: Cycle, participant_ids: list[int]) -> dict[int, tuple[int
     return {pk: (raw, score) for pk, raw, score in rows}
 
 
-def rating_counts(cycle: Cycle) -> dict[int, int]:
+def rating_counts(cycle: Cycle, *, excluding: QuerySet[Any] | None = None) -> dict[int, int]:
     """How many of the cycle's participants have each rating (final where calibrated, else
-    the manager's), grouped in SQL."""
+    the manager's), grouped in SQL; `excluding`, a query of participant ids, leaves those
+    out (calibration counts the people it discusses from its own rows)."""
+    participants = rated_participants(cycle)
+    if excluding is not None:
+        participants = participants.exclude(pk__in=excluding)
     rows = (
-        rated_participants(cycle)
-        .filter(rating__isnull=False)  # type: ignore[misc]
+        participants.filter(rating__isnull=False)  # type: ignore[misc]
         .values("rating")
         .annotate(n=Count("pk"))
         .order_by()

@@ -7,5 +7,6 @@ class CalibrationConfig(AppConfig):
     verbose_name = "Calibration"
 
     def ready(self) -> None:
-        # The access rules, and the adjustments shown on a review's history for HR.
-        from tandem.calibration import history, rules  # noqa: F401
+        # The access rules, the adjustments shown on a review's history for HR, and the
+        # demo company's session (registered with org.demo, after the reviews demo).
+        from tandem.calibration import demo, history, rules  # noqa: F401

@@ -33,6 +33,7 @@ from tandem.reviews.models import (
     DONE_STATES,
     Cycle,
     CycleForm,
+    CycleStatus,
     Participant,
     PhaseKind,
     Relationship,
@@ -170,3 +171,8 @@ def calibration_window_refusal(cycle: Cycle, *, today: date | None = None) -> st
             "extend it to make changes."
         )
     return None
+
+
+def finished_cycles() -> QuerySet[Cycle]:
+    """The closed cycles, the latest first (the demo calibrates the latest one)."""
+    return Cycle.objects.filter(status=CycleStatus.CLOSED).order_by("-period_end", "-pk")

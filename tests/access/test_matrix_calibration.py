@@ -130,6 +130,13 @@ MATRIX: tuple[Row, ...] = (
         data=MOVE,
     ),
     Row(
+        "calibration:add",
+        "session A with no data",
+        lambda o: url("calibration:add", pk(o, "session_a")),
+        expect(HR_ADMIN, ok=302),
+        method="POST",
+    ),
+    Row(
         "calibration:remove",
         "the owner's row",
         lambda o: url("calibration:remove", pk(o, "entry_owner")),

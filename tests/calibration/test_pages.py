@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tandem.calibration.models import Adjustment, Entry, Session, SessionStatus
+from tandem.calibration import services
+from tandem.calibration.models import Adjustment, Entry, ScopeKind, Session, SessionStatus
 from tandem.reviews.models import CalibrationState
 from tests.calibration.helpers import make_company, session_of_all
 from tests.factories import PersonFactory
@@ -222,3 +223,31 @@ def test_the_session_page_query_count_is_fixed(
     with django_assert_max_num_queries(22):
         response = _page(client, session)
     assert response.status_code == 200
+
+
+def test_hr_adds_people_to_a_session(client_for, company):
+    session = services.create_session(
+        company.hr,
+        company.cycle,
+        name="Platform",
+        scope_kind=ScopeKind.DEPARTMENT,
+        department=company.platform,
+        facilitator_ids=[company.facilitator.pk],
+    )
+    response = client_for(company.hr).post(
+        reverse("calibration:add", args=[session.pk]),
+        {"people": company.people["bo"].email},
+        follow=True,
+    )
+    assert "Added 1 person." in response.content.decode()
+    assert session.entries.filter(participant__person=company.people["bo"]).exists()
+
+
+def test_adding_someone_already_in_a_session_says_who_and_adds_nobody(client_for, company, session):
+    response = client_for(company.hr).post(
+        reverse("calibration:add", args=[session.pk]),
+        {"people": company.people["bo"].email},
+        follow=True,
+    )
+    assert "Nobody was added" in response.content.decode()
+    assert "Ystradgyn" in response.content.decode()

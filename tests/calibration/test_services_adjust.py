@@ -256,3 +256,11 @@ def test_adjusting_inside_the_calibration_phase_works(company, session):
         reason=WHY,
     )
     assert Adjustment.objects.count() == 1
+
+
+def test_the_reviews_history_shows_calibrations_entries(company, session):
+    from tandem.reviews.history import participant_history
+
+    _locked(company, session)
+    sentences = [text for _, text in participant_history(company.participant("abe").pk)]
+    assert any(WHY in text for text in sentences)

@@ -149,3 +149,24 @@ class GuidelineForm(Form):
             for name, value in self.cleaned_data.items()
             if value is not None
         }
+
+
+class AddPeopleForm(Form):
+    """HR adds people of the cycle, not discussed in another session yet, to a session."""
+
+    people = forms.CharField(
+        label="People to add",
+        max_length=5000,
+        widget=PersonPicker(multiple=True),
+        help_text=PEOPLE_HELP,
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_people(self) -> list[Person]:
+        found = people_from(self.user, self.cleaned_data.get("people") or "", "people")
+        if not found:
+            raise ValidationError("Choose at least one person.")
+        return found

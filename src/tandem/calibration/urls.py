@@ -8,6 +8,7 @@ urlpatterns = [
     path("calibration/sessions/<int:session_id>/", views.session, name="session"),
     path("calibration/sessions/<int:session_id>/guideline", views.guideline, name="guideline"),
     path("calibration/sessions/<int:session_id>/lock", views.lock, name="lock"),
+    path("calibration/sessions/<int:session_id>/add", views.add, name="add"),
     path("calibration/entries/<int:entry_id>/adjust", views.adjust, name="adjust"),
     path("calibration/entries/<int:entry_id>/remove", views.remove, name="remove"),
 ]

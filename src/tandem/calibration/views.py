@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.access.rules import can, require
 from tandem.calibration import queries, services
-from tandem.calibration.forms import AdjustForm, GuidelineForm, SessionForm
+from tandem.calibration.forms import AddPeopleForm, AdjustForm, GuidelineForm, SessionForm
 from tandem.calibration.models import ReasonCategory, ScopeKind
 from tandem.core.http import AuthedHttpRequest
 from tandem.reviews.queries import ratings
@@ -126,6 +126,7 @@ def session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
             "window_closed": window_closed,
             "manages": can(request.user, "calibration.manage", found.cycle) and not found.is_locked,
             "adjust_form": AdjustForm(points=points) if editable else None,
+            "add_form": AddPeopleForm(user=request.user),
             "guideline_form": GuidelineForm(points=points, guideline=found.guideline or {}),
             "categories": ReasonCategory.choices,
             "bands": {band: queries.ratings_in_band(band, points) for band in (1, 2, 3)},
@@ -241,3 +242,30 @@ def lock(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
         "calibration/lock.html",
         {"session": found, "people": found.entries.count(), "changed": changed},
     )
+
+
+@login_required
+@require_POST
+def add(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
+    """HR adds people of the cycle to an open session."""
+    found = queries.session_for(request.user, session_id)
+    require(request.user, "calibration.manage", found.cycle)
+    form = AddPeopleForm(request.POST, user=request.user)
+    target = reverse("calibration:session", args=[found.pk]) + "#people-h"
+    if not form.is_valid():
+        messages.error(request, "Nobody was added: " + _plain(ValidationError(form.errors)))
+        return redirect(target)
+    ids, strangers = queries.participant_ids_of(found.cycle, form.cleaned_data["people"])
+    if strangers:
+        names = ", ".join(str(p) for p in strangers)
+        messages.error(request, f"Nobody was added: not reviewed in this cycle: {names}.")
+        return redirect(target)
+    try:
+        added = services.add_people(request.user, found, ids)
+    except ValidationError as error:
+        messages.error(request, "Nobody was added: " + _plain(error))
+    else:
+        messages.success(
+            request, f"Added {len(added)} {'person' if len(added) == 1 else 'people'}."
+        )
+    return redirect(target)

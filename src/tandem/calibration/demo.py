@@ -158,4 +158,6 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
             points=points,
             calibrated_from=raw[entry.participant_id],
             reason=move[2] if move else "",
+            rescore_now=False,
         )
+    reviews_calibration.rescore([entry.participant_id for entry in entries])

@@ -458,7 +458,10 @@ def lock(user: Any, session: Session) -> Session:
                 points=points,
                 calibrated_from=raw.get(entry.participant_id),
                 reason=reasons.get(entry.pk, ""),
+                rescore_now=False,
             )
+        # Every score of the session at once: a few queries, whatever its size.
+        reviews_calibration.rescore([entry.participant_id for entry in entries])
         session.status = SessionStatus.LOCKED
         session.locked_at = timezone.now()
         session.locked_by = user if getattr(user, "pk", None) else None

@@ -251,3 +251,13 @@ def test_adding_someone_already_in_a_session_says_who_and_adds_nobody(client_for
     )
     assert "Nobody was added" in response.content.decode()
     assert "Ystradgyn" in response.content.decode()
+
+
+def test_a_reason_is_shown_as_text_not_markup(client_for, company, session):
+    entry = _entry(session, company, "abe")
+    services.adjust(
+        company.hr, entry, rating=3, category="evidence", reason="<b>Bold</b> & <script>x</script>"
+    )
+    text = _page(client_for(company.hr), session).content.decode()
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;script&gt;" in text
+    assert "<script>x</script>" not in text

@@ -131,6 +131,11 @@ class Row:
     potential: int | None
     band: int | None
     adjustments: list[Adjustment] = field(default_factory=list)
+    # Set by the page: the row's id as text and its addresses, so 200 rows need no
+    # template tag or number formatting per row.
+    key: str = ""
+    adjust_url: str = ""
+    remove_url: str = ""
 
     @property
     def tenure_label(self) -> str:

@@ -4,6 +4,7 @@ and locking. Thin: parse, call, render."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -12,14 +13,25 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from tandem.access.rules import can, require
 from tandem.calibration import queries, services
-from tandem.calibration.forms import AddPeopleForm, AdjustForm, GuidelineForm, SessionForm
+from tandem.calibration.forms import (
+    POTENTIAL_CHOICES,
+    AddPeopleForm,
+    AdjustForm,
+    GuidelineForm,
+    SessionForm,
+)
 from tandem.calibration.models import ReasonCategory, ScopeKind
 from tandem.core.http import AuthedHttpRequest
 from tandem.reviews.queries import ratings
+
+# An id no row has, replaced in each row's address (see _addresses).
+PLACEHOLDER = 987654321
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -102,6 +114,7 @@ def session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     rows = queries.rows(request.user, found, points=points, with_history=decides)
     filters = _filters(request)
     shown = [row for row in rows if filters.keep(row)]
+    _addresses(shown)
     distribution = queries.distribution(found, points)
     grid, unplaced = queries.nine_box(shown)
     window_closed = ratings.calibration_window_refusal(found.cycle)
@@ -125,15 +138,32 @@ def session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
             "editable": editable,
             "window_closed": window_closed,
             "manages": can(request.user, "calibration.manage", found.cycle) and not found.is_locked,
-            "adjust_form": AdjustForm(points=points) if editable else None,
+            "rating_options": _options((str(n), str(n)) for n in range(1, points + 1)),
+            "potential_options": _options(POTENTIAL_CHOICES),
+            "category_options": _options(ReasonCategory.choices),
             "add_form": AddPeopleForm(user=request.user),
             "guideline_form": GuidelineForm(points=points, guideline=found.guideline or {}),
-            "categories": ReasonCategory.choices,
             "bands": {band: queries.ratings_in_band(band, points) for band in (1, 2, 3)},
             "facilitators": list(found.facilitators.all()),
             "managers": list(found.managers.all()),
         },
     )
+
+
+def _addresses(rows: list[queries.Row]) -> None:
+    """Each row's id as text and its addresses, built once here rather than by a template
+    tag per row (the page's rendering is most of its time at 200 people)."""
+    adjust = reverse("calibration:adjust", args=[PLACEHOLDER])
+    remove = reverse("calibration:remove", args=[PLACEHOLDER])
+    for row in rows:
+        row.key = str(row.entry.pk)
+        row.adjust_url = adjust.replace(str(PLACEHOLDER), row.key)
+        row.remove_url = remove.replace(str(PLACEHOLDER), row.key)
+
+
+def _options(choices: Iterable[tuple[str, str]]) -> SafeString:
+    """`<option>`s of a menu every row repeats, escaped once."""
+    return format_html_join("", '<option value="{}">{}</option>', choices)
 
 
 def _number(raw: str | None) -> int | None:

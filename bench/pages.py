@@ -402,6 +402,21 @@ class Fillers:
         )
         return Filled(str(row.pk) if row else "0", row.reviewer if row else None)
 
+    def calibration_session(self) -> Filled:
+        from django.db.models import Count
+
+        from tandem.calibration.models import Session
+
+        row = Session.objects.annotate(n=Count("entries")).order_by("-n", "pk").first()
+        return Filled(str(row.pk) if row else "0")
+
+    def calibration_entry(self) -> Filled:
+        from tandem.calibration.models import Entry
+
+        session = int(self.fill(Page("", "<session_id>"), "session_id").value)
+        row = Entry.objects.filter(session_id=session).order_by("pk").first()
+        return Filled(str(row.pk) if row else "0")
+
     def uidb64(self) -> Filled:
         employee = self.logins["employee"]
         return Filled(base64.urlsafe_b64encode(str(employee.pk).encode()).decode().rstrip("="))
@@ -437,6 +452,8 @@ FILLERS: dict[str, str] = {
     "participant_id": "participant",
     "nomination_id": "nomination",
     "review_id": "review",
+    "session_id": "calibration_session",
+    "entry_id": "calibration_entry",
     "uidb64": "uidb64",
     "token": "link_token",
 }

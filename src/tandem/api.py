@@ -33,6 +33,7 @@ def _not_found(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from tandem.calibration.api import router as calibration_router
     from tandem.coach.api import router as coach_router
     from tandem.fairness.api.fairness import router as fairness_router
     from tandem.feedback.api import router as feedback_router
@@ -54,6 +55,7 @@ def _register_routers() -> None:
     api.add_router("/", coach_router)
     api.add_router("/", integrations_router)
     api.add_router("/", fairness_router)
+    api.add_router("/", calibration_router)
 
 
 _register_routers()

@@ -77,6 +77,7 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
     assert modules == {
         "tandem.access.rules",
         "tandem.audit.rules",
+        "tandem.calibration.rules",
         "tandem.coach.rules",
         "tandem.exports.rules",
         "tandem.fairness.rules",

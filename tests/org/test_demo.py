@@ -277,6 +277,7 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
         "team story",
         "reviews",
         "fairness",
+        "calibration",
         "keys and indexes",
         "commit",
     ]

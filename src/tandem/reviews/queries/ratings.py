@@ -11,7 +11,12 @@ may not see it.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
 from django.db.models import (
+    Count,
     F,
     IntegerField,
     OuterRef,
@@ -21,16 +26,23 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
 
-from tandem.reviews import versions
+from tandem.reviews import phases, versions
 from tandem.reviews.models import (
     DONE_STATES,
     Cycle,
     CycleForm,
+    CycleStatus,
     Participant,
+    PhaseKind,
     Relationship,
     SubmittedRating,
 )
+
+# The score's own component queries (same app), reused so calibration's "side by side"
+# means exactly what the participant page's score means.
+from tandem.reviews.scores import _goal_components, _peer_components, _rating_components
 
 
 def overall_question(cycle: Cycle) -> tuple[str, int] | None:
@@ -90,3 +102,77 @@ def cycle_ratings(cycle: Cycle) -> QuerySet[SubmittedRating]:
         .exclude(Q(points__lt=2))
         .annotate(reviewer_id=F("review__reviewer_id"))
     )
+
+
+def cycle_by_id(cycle_id: int) -> Cycle | None:
+    """The cycle with this id, or None. Not scoped: calibration checks its own rule (HR
+    admins, or the people of a session of the cycle) before it shows anything of it."""
+    return Cycle.objects.filter(pk=cycle_id).first()
+
+
+def side_by_side(cycle: Cycle, participant_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """What calibration shows beside each participant's manager rating, each 0..1 and only
+    when there is data: `self` (the mean of the self review's ratings), `peers` (the mean of
+    each submitted peer review's mean) and `goals` (the mean score of their goals in the
+    review period), whatever weights the cycle's score gives them. A fixed handful of
+    grouped queries, whatever the number of participants."""
+    if not participant_ids:
+        return {}
+    found: dict[int, dict[str, Decimal]] = {pk: {} for pk in participant_ids}
+    for pk, parts in _rating_components(cycle, participant_ids, None).items():
+        if "self" in parts:
+            found[pk]["self"] = parts["self"]
+    for pk, value in _peer_components(cycle, participant_ids).items():
+        found[pk]["peers"] = value
+    for pk, value in _goal_components(cycle, participant_ids).items():
+        found[pk]["goals"] = value
+    return found
+
+
+def raw_ratings(cycle: Cycle, participant_ids: list[int]) -> dict[int, tuple[int | None, Any]]:
+    """{participant id: (the manager's overall rating or None, the overall score or None)}
+    for the given participants: one query."""
+    rows = (
+        rated_participants(cycle)
+        .filter(pk__in=participant_ids)
+        .values_list("pk", "raw_rating", "overall_score")  # type: ignore[misc]
+    )
+    return {pk: (raw, score) for pk, raw, score in rows}
+
+
+def rating_counts(cycle: Cycle, *, excluding: QuerySet[Any] | None = None) -> dict[int, int]:
+    """How many of the cycle's participants have each rating (final where calibrated, else
+    the manager's), grouped in SQL; `excluding`, a query of participant ids, leaves those
+    out (calibration counts the people it discusses from its own rows)."""
+    participants = rated_participants(cycle)
+    if excluding is not None:
+        participants = participants.exclude(pk__in=excluding)
+    rows = (
+        participants.filter(rating__isnull=False)  # type: ignore[misc]
+        .values("rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("rating", "n")
+    )
+    return {int(rating): n for rating, n in rows}
+
+
+def calibration_window_refusal(cycle: Cycle, *, today: date | None = None) -> str | None:
+    """Why ratings cannot be adjusted in calibration today (None: they can): when the cycle
+    dates a calibration phase, adjustments happen inside its window, like writing in the
+    other phases. A cycle without one calibrates whenever HR runs a session."""
+    phase = phases.phases_of(cycle).get(PhaseKind.CALIBRATION)
+    state = phases.window_state(phase, today)
+    if state == "not_yet" and phase is not None:
+        return f"The calibration phase opens on {date_format(phase.opens_on, 'j F Y')}."
+    if state == "closed" and phase is not None:
+        return (
+            f"The calibration phase closed on {date_format(phase.due_on, 'j F Y')}; ask HR to "
+            "extend it to make changes."
+        )
+    return None
+
+
+def finished_cycles() -> QuerySet[Cycle]:
+    """The closed cycles, the latest first (the demo calibrates the latest one)."""
+    return Cycle.objects.filter(status=CycleStatus.CLOSED).order_by("-period_end", "-pk")

@@ -1,0 +1,163 @@
+"""The demo company's calibration: the finished cycle's session for the director's
+organisation, locked, with the moves a real session makes.
+
+Run by `tandem.org.demo.load_demo` inside its transaction, after the reviews demo. Rows are
+written directly (no audit event per row: the demo load is recorded once by the org demo);
+the participants' ratings of record go through `reviews.services.calibration`, as locking
+does. The most lenient manager's highest ratings come down a point and the most severe
+manager's lowest go up one, each with its reason; everyone is placed on the 9-box. The
+same seed gives the same session.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import date, timedelta
+from statistics import mean
+
+from django.utils import timezone
+
+from tandem.calibration.models import (
+    AdjustedField,
+    Adjustment,
+    Entry,
+    ReasonCategory,
+    ScopeKind,
+    Session,
+    SessionStatus,
+)
+from tandem.org.demo import DEMO_DOMAIN, Progress, register_demo
+from tandem.org.models import Person
+from tandem.reviews.queries import ratings
+from tandem.reviews.services import calibration as reviews_calibration
+
+SESSION_NAME = "Director's organisation"
+# Days after launch the demo session locked: between the manager review and sharing.
+LOCKED_AFTER_DAYS = 44
+DOWN = (
+    "Rated higher than people with the same scope in the other teams; brought in line "
+    "after comparing the evidence across the organisation."
+)
+UP = (
+    "Delivered the platform migration with no incidents; the evidence supports a higher "
+    "rating than the team's usual scale gives."
+)
+PLACED = "Placed on the 9-box in the session from the manager's view of their growth."
+
+
+def _potential(rating: int, points: int, rng: random.Random) -> int:
+    """Potential leans on performance but not entirely: what a session usually agrees."""
+    lean = (rating - 1) / max(points - 1, 1)
+    draw = rng.random() * 0.6 + lean * 0.6
+    return 3 if draw > 0.75 else 2 if draw > 0.35 else 1
+
+
+@register_demo
+def load_demo(*, seed: int, today: date, progress: Progress) -> None:
+    """Write the finished cycle's locked calibration session."""
+    cycle = ratings.finished_cycles().first()
+    question = ratings.overall_question(cycle) if cycle is not None else None
+    director = Person.objects.filter(email=f"director@{DEMO_DOMAIN}").first()
+    hr = Person.objects.filter(email=f"hr@{DEMO_DOMAIN}").first()
+    if cycle is None or question is None or director is None or not director.path:
+        return
+    points = question[1]
+    under = dict(
+        ratings.rated_participants(cycle)
+        .filter(path__startswith=director.path)
+        .exclude(person_id=director.pk)
+        .values_list("pk", "manager_id")
+    )
+    raw = {
+        pk: rating
+        for pk, (rating, _) in ratings.raw_ratings(cycle, list(under)).items()
+        if rating is not None
+    }
+    if len(raw) < 4:
+        return
+    rng = random.Random(seed * 7919 + 14)  # noqa: S311 (demo data from the seed)
+    when = (cycle.launched_at or timezone.now()) + timedelta(days=LOCKED_AFTER_DAYS)
+    session = Session.objects.create(
+        cycle=cycle,
+        name=SESSION_NAME,
+        description="Every team under the director, compared side by side.",
+        scope_kind=ScopeKind.MANAGER,
+        scope_manager=director,
+        status=SessionStatus.LOCKED,
+        created_by=hr,
+        locked_at=when,
+        locked_by=hr,
+    )
+    if hr is not None:
+        session.facilitators.set([hr])
+    managers = {under[pk] for pk in raw if under[pk]}
+    session.managers.set(Person.objects.filter(pk__in=managers))
+    entries = Entry.objects.bulk_create(
+        Entry(
+            session=session,
+            cycle=cycle,
+            participant_id=pk,
+            rating=raw[pk],
+            potential=_potential(raw[pk], points, rng),
+        )
+        for pk in sorted(raw)
+    )
+    moves: dict[int, tuple[int, str, str]] = {}
+    by_manager: dict[int, list[int]] = defaultdict(list)
+    for pk in sorted(raw):
+        if under[pk]:
+            by_manager[under[pk]].append(pk)
+    teams = {m: people for m, people in by_manager.items() if len(people) >= 2}
+    if len(teams) >= 2:
+        lenient = max(teams, key=lambda m: (mean(raw[p] for p in teams[m]), m))
+        severe = min(teams, key=lambda m: (mean(raw[p] for p in teams[m]), m))
+        for pk in sorted(teams[lenient], key=lambda p: (-raw[p], p))[:2]:
+            if raw[pk] > 1:
+                moves[pk] = (raw[pk] - 1, ReasonCategory.CONSISTENCY, DOWN)
+        for pk in sorted(teams[severe], key=lambda p: (raw[p], p))[:2]:
+            if raw[pk] < points and pk not in moves:
+                moves[pk] = (raw[pk] + 1, ReasonCategory.EVIDENCE, UP)
+    adjustments = []
+    for entry in entries:
+        adjustments.append(
+            Adjustment(
+                entry=entry,
+                field=AdjustedField.POTENTIAL,
+                old_value=None,
+                new_value=entry.potential or 2,
+                category=ReasonCategory.OTHER,
+                reason=PLACED,
+                made_by=hr,
+            )
+        )
+        if entry.participant_id in moves:
+            new, category, reason = moves[entry.participant_id]
+            adjustments.append(
+                Adjustment(
+                    entry=entry,
+                    field=AdjustedField.RATING,
+                    old_value=entry.rating,
+                    new_value=new,
+                    category=category,
+                    reason=reason,
+                    made_by=hr,
+                )
+            )
+            entry.rating = new
+    Adjustment.objects.bulk_create(adjustments)
+    Entry.objects.bulk_update([e for e in entries if e.participant_id in moves], ["rating"])
+    # The moves happened in the session, before it locked (auto_now_add stamps today).
+    Adjustment.objects.filter(entry__session=session).update(made_at=when - timedelta(hours=2))
+    Session.objects.filter(pk=session.pk).update(created_at=when - timedelta(days=3))
+    for entry in entries:
+        move = moves.get(entry.participant_id)
+        reviews_calibration.record_final(
+            entry.participant_id,
+            rating=entry.rating,
+            points=points,
+            calibrated_from=raw[entry.participant_id],
+            reason=move[2] if move else "",
+            rescore_now=False,
+        )
+    reviews_calibration.rescore([entry.participant_id for entry in entries])

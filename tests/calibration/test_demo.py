@@ -1,0 +1,52 @@
+"""The demo's calibration: a locked session in the finished cycle, with reasons."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tandem.calibration.models import AdjustedField, Adjustment, Entry, Session, SessionStatus
+from tandem.org import demo
+from tandem.reviews.models import CalibrationState, Cycle, CycleStatus, Participant
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def loaded() -> None:
+    demo.load_demo(people=120, seed=11, today=TODAY)
+
+
+def test_the_finished_cycle_has_a_locked_session(loaded):
+    session = Session.objects.get()
+    assert session.status == SessionStatus.LOCKED
+    assert session.cycle == Cycle.objects.get(status=CycleStatus.CLOSED)
+    assert session.facilitators.filter(email__startswith="hr@").exists()
+    assert session.entries.count() >= 4
+
+
+def test_some_ratings_moved_with_reasons(loaded):
+    moves = Adjustment.objects.filter(field=AdjustedField.RATING)
+    assert moves.count() >= 2
+    assert all(move.reason and move.old_value != move.new_value for move in moves)
+    assert {m.new_value - m.old_value for m in moves} <= {-1, 1}
+
+
+def test_the_ratings_of_record_are_the_sessions(loaded):
+    for entry in Entry.objects.select_related("participant"):
+        participant = entry.participant
+        assert participant.calibration_state == CalibrationState.LOCKED
+        assert participant.final_rating == entry.rating
+
+
+def test_the_people_moved_carry_the_reason_and_where_they_came_from(loaded):
+    moved = Participant.objects.exclude(calibrated_from=None)
+    assert moved.exists()
+    assert all(p.calibration_reason for p in moved)
+
+
+def test_everyone_discussed_is_on_the_nine_box(loaded):
+    assert not Entry.objects.filter(potential=None).exists()

@@ -78,10 +78,12 @@ def simulate(
     peer_leniency = rng.normal(0, peer_leniency_sd, people)
     everyone = np.arange(people, dtype=np.int64)
 
-    # Peers from other teams: a random person, moved on by a team's width when in one's own.
-    peer = rng.integers(0, people, size=(people, peers_per_person))
-    same = team[peer] == team[:, None]
-    peer[same] = (peer[same] + team_size[1]) % people
+    # Peers from other teams, each at most once per person: distinct offsets around the
+    # circle of people, at least a team's width away (so never in one's own team).
+    low, high = team_size[1], people - team_size[1]
+    draws = np.sort(rng.integers(0, high - low - peers_per_person, (people, peers_per_person)))
+    offsets = low + draws + np.arange(peers_per_person)
+    peer = (everyone[:, None] + offsets) % people
     peer_flat = peer.ravel()
     peer_ratee = np.repeat(everyone, peers_per_person)
 

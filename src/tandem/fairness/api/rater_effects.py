@@ -83,7 +83,9 @@ def get_cycle_rater_effects(
     after = _after(filters.cursor)
     cycle = cycle_queries.cycle_for(request.user, min(cycle_id, MAX_ID))
     services.refresh(by=request.user, cycle=cycle)
-    effects = queries.for_cycle(request.user, cycle, after=after, limit=filters.limit)
+    effects = queries.for_cycle(
+        request.user, cycle, after=after, limit=filters.limit, with_adjusted=False
+    )
     following = None
     if effects.has_more and effects.raters:
         last = effects.raters[-1]

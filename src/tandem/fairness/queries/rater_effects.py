@@ -135,6 +135,7 @@ def for_cycle(
     *,
     reviewer_ids: Collection[int] | None = None,
     participant_ids: Collection[int] | None = None,
+    with_adjusted: bool = True,
     after: tuple[str, int] | None = None,
     limit: int | None = None,
 ) -> CycleRaterEffects:
@@ -143,12 +144,14 @@ def for_cycle(
     Only raters with at least `min_ratings` ratings in a relationship are listed, ordered
     by relationship (manager first) then reviewer id. `reviewer_ids` / `participant_ids`
     keep the raters / adjusted ratings of those people only (a session's managers and
-    reviewees); `after` (relationship, reviewer id) and `limit` page the raters."""
+    reviewees), `with_adjusted=False` leaves them out; `after` (relationship, reviewer
+    id) and `limit` page the raters."""
     require(user, RULE, cycle)
     return estimate_of(
         cycle,
         reviewer_ids=reviewer_ids,
         participant_ids=participant_ids,
+        with_adjusted=with_adjusted,
         after=after,
         limit=limit,
     )
@@ -159,6 +162,7 @@ def estimate_of(
     *,
     reviewer_ids: Collection[int] | None = None,
     participant_ids: Collection[int] | None = None,
+    with_adjusted: bool = True,
     after: tuple[str, int] | None = None,
     limit: int | None = None,
 ) -> CycleRaterEffects:
@@ -166,7 +170,9 @@ def estimate_of(
     first (calibration shows a session's facilitators the effects of the session's
     managers, after `calibration`'s session rule)."""
     current = fingerprint(cycle)
-    row = RaterEffects.objects.filter(cycle=cycle).first()
+    rows = RaterEffects.objects.filter(cycle=cycle)
+    # A large cycle's adjusted ratings are megabytes of JSON: not read when not wanted.
+    row = (rows if with_adjusted else rows.defer("adjusted")).first()
     status = status_of(row, current)
     if row is None or row.computed_at is None or status == NO_RATINGS:
         return CycleRaterEffects(
@@ -210,7 +216,7 @@ def estimate_of(
             raw=value["raw"],
             adjusted=value["adjusted"],
         )
-        for pid, value in row.adjusted.items()
+        for pid, value in (row.adjusted.items() if with_adjusted else ())
         if wanted_participants is None or int(pid) in wanted_participants
     }
     return CycleRaterEffects(

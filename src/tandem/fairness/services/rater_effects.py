@@ -129,7 +129,12 @@ def refresh(*, by: Any, cycle: Any) -> None:
     current = queries.fingerprint(cycle)
     if current.ratings == 0:
         return
-    row, _ = RaterEffects.objects.get_or_create(cycle=cycle)
+    # The cached figures themselves (megabytes of JSON for a large cycle) are not read here.
+    row = (
+        RaterEffects.objects.filter(cycle=cycle)
+        .only("id", "status", "fingerprint", "requested_at")
+        .first()
+    ) or RaterEffects.objects.get_or_create(cycle=cycle)[0]
     if row.status == EstimateStatus.READY and row.fingerprint == current.text:
         return
     lost_before = timezone.now() - LOST_AFTER

@@ -263,7 +263,9 @@ def main() -> None:
         f"| {fit['seconds']:.2f} | {fit['iterations']} | {fit['peak_mb']:.0f} | {rss_mb():.0f} |"
     )
     print(
-        f"variances: ratee {v.ratee:.3f}, rater {v.rater:.3f}, residual {v.residual:.3f}; "
+        f"variances: ratee {v.ratee:.3f}, rater "
+        + ", ".join(f"{RELATIONSHIPS[c]} {value:.3f}" for c, value in enumerate(v.rater))
+        + f", residual {v.residual:.3f}; "
         f"managers' leniency: r = {fit['correlation']:.3f}, RMSE {fit['rmse']:.3f} "
         f"(manager's average minus grand mean: {fit['naive_rmse']:.3f})"
     )

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from tandem.fairness import estimator
-from tandem.fairness.simulation import MANAGER, SimulatedCycle, simulate
+from tandem.fairness.simulation import MANAGER, PEER, SimulatedCycle, simulate
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,12 @@ def _managers_average_minus_grand_mean(cycle: SimulatedCycle) -> np.ndarray:
     sums = np.bincount(team, weights=cycle.y[is_manager], minlength=n_teams)
     counts = np.bincount(team, minlength=n_teams)
     return sums / counts - cycle.y[is_manager].mean()
+
+
+def _relationship_of_raters(cycle: SimulatedCycle) -> np.ndarray:
+    found = np.zeros(int(cycle.rater.max()) + 1, dtype=np.int64)
+    found[cycle.rater] = cycle.relationship
+    return found
 
 
 def _rmse(estimate: np.ndarray, truth: np.ndarray) -> float:
@@ -108,12 +114,13 @@ def test_the_approximate_interval_is_close_to_the_exact_prediction_error_varianc
     design[rows, n_ratees + rater] = 1
     v = found.variances
     penalty = np.r_[
-        np.full(n_ratees, v.residual / v.ratee), np.full(n_raters, v.residual / v.rater)
+        np.full(n_ratees, v.residual / v.ratee),
+        v.residual / np.asarray(v.rater)[_relationship_of_raters(cycle)],
     ]
     exact = v.residual * np.diag(np.linalg.inv(design.T @ design + np.diag(penalty)))
 
     ratio = found.rater_pev / exact[n_ratees:]
-    assert ratio.min() > 0.95 and ratio.max() < 1.05
+    assert ratio.min() > 0.97 and ratio.max() < 1.1
 
 
 def test_the_blups_solve_the_mixed_model_equations():
@@ -131,7 +138,7 @@ def test_the_blups_solve_the_mixed_model_equations():
     # Rater equations: Z_rater' residual = (residual variance / rater variance) · effect.
     np.testing.assert_allclose(
         np.bincount(rater, weights=residual, minlength=n_raters),
-        v.residual / v.rater * found.rater_effects,
+        v.residual / np.asarray(v.rater)[_relationship_of_raters(cycle)] * found.rater_effects,
         atol=1e-5,
     )
     np.testing.assert_allclose(
@@ -142,6 +149,16 @@ def test_the_blups_solve_the_mixed_model_equations():
     np.testing.assert_allclose(
         np.bincount(cycle.relationship, weights=residual, minlength=n_rel), 0, atol=1e-5
     )
+
+
+def test_each_relationship_gets_its_own_rater_variance():
+    # Peers who all rate alike must not shrink the managers' leniencies away.
+    cycle = simulate(people=3000, seed=8, peer_leniency_sd=0.0, manager_leniency_sd=0.5)
+    found = estimator.fit(cycle.y, cycle.ratee, cycle.rater, cycle.relationship)
+
+    manager, peer = found.variances.rater[MANAGER], found.variances.rater[PEER]
+    assert manager > 0.15
+    assert peer < manager / 3
 
 
 def test_fit_refuses_fewer_than_two_observations():

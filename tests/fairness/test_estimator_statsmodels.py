@@ -1,6 +1,7 @@
 """The rater-effects estimator against an independent fit: statsmodels' MixedLM (REML) with
-the ratee and rater effects as variance components, crossed by putting every rating in a
-single group. Small data: MixedLM works with dense matrices of all the effects."""
+the ratee effects and each relationship's rater effects as variance components, crossed by
+putting every rating in a single group. Small data: MixedLM works with dense matrices of
+all the effects."""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ import warnings
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
-import statsmodels.formula.api as smf
+from statsmodels.regression.mixed_linear_model import MixedLM, VCSpec
 
 from tandem.fairness import estimator
-from tandem.fairness.simulation import SimulatedCycle, simulate
+from tandem.fairness.simulation import RELATIONSHIPS, SimulatedCycle, simulate
 
 
 @pytest.fixture(scope="module")
@@ -21,41 +21,56 @@ def cycle() -> SimulatedCycle:
     return simulate(people=200, seed=3)
 
 
+def _indicators(codes: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    return (codes[:, None] == columns[None, :]).astype(float)
+
+
+def _rater_columns(cycle: SimulatedCycle, relationship: int) -> np.ndarray:
+    return np.unique(cycle.rater[cycle.relationship == relationship])
+
+
 @pytest.fixture(scope="module")
 def reference(cycle: SimulatedCycle) -> Any:
-    frame = pd.DataFrame(
-        {
-            "y": cycle.y,
-            "relationship": cycle.relationship,
-            "ratee": cycle.ratee,
-            "rater": cycle.rater,
-            "everyone": 1,
-        }
-    )
-    model = smf.mixedlm(
-        "y ~ 0 + C(relationship)",
-        frame,
-        groups="everyone",
-        re_formula="0",
-        vc_formula={"ratee": "0 + C(ratee)", "rater": "0 + C(rater)"},
+    """MixedLM with components "ratee", then one per relationship, in RELATIONSHIPS order."""
+    n = len(cycle.y)
+    ratees = np.arange(int(cycle.ratee.max()) + 1)
+    mats = [[_indicators(cycle.ratee, ratees)]]
+    colnames = [[[f"ratee {i}" for i in ratees]]]
+    for code in range(len(RELATIONSHIPS)):
+        columns = _rater_columns(cycle, code)
+        mats.append([_indicators(cycle.rater, columns)])
+        colnames.append([[f"rater {j}" for j in columns]])
+    model = MixedLM(
+        cycle.y,
+        _indicators(cycle.relationship, np.arange(len(RELATIONSHIPS))),
+        groups=np.ones(n),
+        exog_re=np.zeros((n, 0)),
+        exog_vc=VCSpec(["ratee", *RELATIONSHIPS], colnames, mats),
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return model.fit(reml=True)
 
 
-def _names(cycle: SimulatedCycle) -> list[str]:
-    return [f"rater[C(rater)[{code}]]" for code in range(int(cycle.rater.max()) + 1)]
+def _name(relationship: int, rater: int) -> str:
+    """MixedLM names a component's effect "<component>[<column name>]"."""
+    return f"{RELATIONSHIPS[relationship]}[rater {rater}]"
 
 
 def _reference_rater_effects(cycle: SimulatedCycle, reference: Any) -> np.ndarray:
-    effects = reference.random_effects[1]
-    return np.array([effects[name] for name in _names(cycle)])
+    effects = reference.random_effects[1.0]
+    theirs = np.zeros(int(cycle.rater.max()) + 1)
+    for code in range(len(RELATIONSHIPS)):
+        for j in _rater_columns(cycle, code):
+            theirs[j] = effects[_name(code, j)]
+    return theirs
 
 
 def _reference_variances(reference: Any) -> estimator.VarianceComponents:
-    ratee, rater = reference.vcomp  # in the order of vc_formula's names: ratee, rater
-    return estimator.VarianceComponents(ratee=ratee, rater=rater, residual=reference.scale)
+    ratee, *raters = reference.vcomp  # in the order of the components' names
+    return estimator.VarianceComponents(
+        ratee=float(ratee), rater=tuple(float(v) for v in raters), residual=reference.scale
+    )
 
 
 def test_given_the_same_variance_components_the_blups_equal_statsmodels(cycle, reference):
@@ -87,8 +102,9 @@ def test_leniencies_with_moment_variances_agree_with_statsmodels(cycle, referenc
     found = estimator.fit(cycle.y, cycle.ratee, cycle.rater, cycle.relationship)
     theirs = _reference_rater_effects(cycle, reference)
 
-    assert np.corrcoef(found.rater_effects, theirs)[0, 1] > 0.99
-    assert np.abs(found.rater_effects - theirs).max() < 0.15
+    assert np.corrcoef(found.rater_effects, theirs)[0, 1] > 0.95
+    assert np.abs(found.rater_effects - theirs).mean() < 0.05
+    assert np.abs(found.rater_effects - theirs).max() < 0.25
 
 
 def test_interval_widths_agree_with_statsmodels_conditional_variances(cycle, reference):
@@ -99,7 +115,10 @@ def test_interval_widths_agree_with_statsmodels_conditional_variances(cycle, ref
         cycle.relationship,
         variances=_reference_variances(reference),
     )
-    covariance = reference.random_effects_cov[1]
-    theirs = np.array([covariance.loc[name, name] for name in _names(cycle)])
+    covariance = reference.random_effects_cov[1.0]
+    theirs = np.zeros(int(cycle.rater.max()) + 1)
+    for code in range(len(RELATIONSHIPS)):
+        for j in _rater_columns(cycle, code):
+            theirs[j] = covariance.loc[_name(code, j), _name(code, j)]
 
-    np.testing.assert_allclose(found.rater_pev, theirs, rtol=0.05)
+    np.testing.assert_allclose(found.rater_pev, theirs, rtol=0.1)

@@ -8,9 +8,12 @@ The model, one observation per submitted review (its rating in points)::
 
 `mu` is a fixed mean per relationship (self ratings run higher than manager ratings
 everywhere, and that is not anyone's leniency); `ratee ~ N(0, var_ratee)` is the person's
-standing; `rater ~ N(0, var_rater)` is how much higher than the others this rater rates in
-this relationship (a manager who is also a peer has two effects, kept apart; a self
-rating's effect is the person's own self-rating tendency); `e ~ N(0, var_residual)`.
+standing; `rater ~ N(0, var_rater[relationship])` is how much higher than the others this
+rater rates in this relationship (a manager who is also a peer has two effects, kept
+apart; a self rating's effect is the person's own self-rating tendency), with **a variance
+per relationship**: managers may differ a lot while peers hardly do, and one pooled
+variance would let hundreds of peers with no effect shrink every manager's to nothing;
+`e ~ N(0, var_residual)`.
 
 Why not statsmodels `MixedLM`: with crossed effects it treats the whole data set as one
 group and works with dense matrices of the random effects — at 500k ratings and ~300k
@@ -18,27 +21,28 @@ effects that is neither minutes nor gigabytes. This estimator instead:
 
 1. **Variance components by the method of moments** of Gao & Owen (2017, "Efficient moment
    calculations for variance components in large unbalanced crossed random effects
-   models", Electronic Journal of Statistics 11): three U-statistics — the sums of squared
-   differences between ratings of the same ratee, of the same rater, and of any two
-   ratings — have expectations linear in the three variances; they take O(N) time
-   (`numpy.bincount`) and solving the 3×3 system gives unbiased estimates. Before that the
-   relationship means are taken out (a bias of order 1/N, negligible at this scale).
-   A variance the moments put at or below zero is floored at a tiny positive value.
+   models", Electronic Journal of Statistics 11), extended to a rater variance per
+   relationship: sums of squared differences between the ratings of the same ratee, of
+   the same rater, and of any two ratings of the same relationship have expectations
+   linear in the variances (`moment_variances` lists them); they take O(N) time
+   (`numpy.bincount`) and solving the (relationships + 2)-square system gives unbiased
+   estimates. The relationship means are taken out first (a bias of order 1/N). A
+   variance the moments put at or below zero is floored at a tiny positive value.
 2. **Effects by BLUP**: Henderson's mixed-model equations
-   `[X Z]'[X Z] + diag(0, var_residual / var_ratee, var_residual / var_rater)` solved with
-   `scipy.sparse.linalg.cg` (Jacobi preconditioner) on the sparse design: memory linear in
-   N, each iteration two sparse products.
+   `[X Z]'[X Z] + diag(0, var_residual / var_ratee, var_residual / var_rater[rel])` solved
+   with `scipy.sparse.linalg.cg` (Jacobi preconditioner) on the sparse design: memory
+   linear in N, each iteration two sparse products.
 3. **Intervals** from each rater's prediction error variance (the conditional variance of
    its effect given the ratings). The exact value is a diagonal element of the inverse of
    the mixed-model matrix, too costly at this scale, so it is approximated: each of the
    rater's ratings of ratee i tells about the rater's effect with noise
    `var_residual + v_i`, where `v_i` is the uncertainty of ratee i's standing from the
-   *other* ratings of i (`1 / ((n_i - 1) / (var_residual + var_rater) + 1 / var_ratee)`,
-   those others counted as if their raters were unknown); then
-   `PEV_j = 1 / (1 / var_rater + sum_i 1 / (var_residual + v_i))`. Like statsmodels'
+   *other* ratings of i (`1 / (sum over them of 1 / (var_residual + var_rater[their
+   relationship]) + 1 / var_ratee)`, their raters counted as unknown); then
+   `PEV_j = 1 / (1 / var_rater[rel] + sum_i 1 / (var_residual + v_i))`. Like statsmodels'
    `random_effects_cov`, it is conditional on the relationship means (estimated from
    thousands of ratings, their own uncertainty is negligible at a cycle's size). The tests
-   compare it with the exact inverse on small data (within 5%). 95% interval:
+   compare it with the exact inverse on small data (within 10%, mostly wider). 95% interval:
    effect ± 1.96·sqrt(PEV).
 
 Leniency is the rater effect in rating points: positive means the rater rates higher than
@@ -48,6 +52,7 @@ the same people's other raters would lead one to expect (lenient), negative seve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -68,11 +73,16 @@ CG_TOLERANCE = 1e-8
 @dataclass(frozen=True)
 class VarianceComponents:
     ratee: float
-    rater: float
+    rater: tuple[float, ...]  # one per relationship code
     residual: float
 
-    def as_dict(self) -> dict[str, float]:
-        return {"ratee": self.ratee, "rater": self.rater, "residual": self.residual}
+    def as_dict(self, relationships: list[str] | None = None) -> dict[str, Any]:
+        names = relationships or [str(code) for code in range(len(self.rater))]
+        return {
+            "ratee": self.ratee,
+            "rater": dict(zip(names, self.rater, strict=True)),
+            "residual": self.residual,
+        }
 
 
 @dataclass(frozen=True)
@@ -113,41 +123,64 @@ def _pair_sum(groups: IntArray, values: FloatArray, n_groups: int) -> tuple[floa
 def moment_variances(
     y: FloatArray, ratee: IntArray, rater: IntArray, relationship: IntArray
 ) -> VarianceComponents:
-    """Gao & Owen's U-statistic estimates of (var_ratee, var_rater, var_residual).
+    """Gao & Owen's U-statistic estimates, with a rater variance per relationship.
 
-    With r = y minus its relationship's mean, and pairs counted once:
-    U_ratee = Σ_i Σ_pairs in ratee i (r - r')²,  E = (var_rater + var_residual) Σ n_i(n_i - 1)
-    U_rater = Σ_j Σ_pairs by rater j (r - r')²,  E = (var_ratee + var_residual) Σ m_j(m_j - 1)
-    U_all   = Σ_all pairs (r - r')²,             E = var_ratee (N² - Σ n_i²)
-                                                   + var_rater (N² - Σ m_j²) + var_residual N(N-1)
-    (each pair's squared difference counted twice on both sides, which cancels)."""
-    n = float(len(y))
-    rel_count = np.bincount(relationship).astype(np.float64)
-    rel_mean = np.bincount(relationship, weights=y) / np.maximum(rel_count, 1)
+    With r = y minus its relationship's mean, pairs counted once, n_i the ratings of ratee
+    i (n_ir of them in relationship r), m_j those of rater j, N_r those of relationship r:
+    U_ratee = Σ_i Σ_pairs in ratee i (r - r')²
+            E = Σ_r var_rater[r] Σ_i n_ir (n_i - 1) + var_residual Σ_i n_i (n_i - 1)
+    U_rater = Σ_j Σ_pairs by rater j (r - r')²
+            E = (var_ratee + var_residual) Σ_j m_j (m_j - 1)
+    U_r     = Σ_pairs within relationship r (r - r')², for each relationship r
+            E = var_ratee (N_r² - Σ_i n_ir²) + var_rater[r] (N_r² - Σ_(j in r) m_j²)
+              + var_residual N_r (N_r - 1)
+    (a pair's expected squared difference is twice the variance of what differs in it:
+    the ratee's standing when the ratees differ, both raters' effects when the raters
+    differ, both residuals always)."""
+    n_rel = int(relationship.max()) + 1
+    rel_count = np.bincount(relationship, minlength=n_rel).astype(np.float64)
+    rel_mean = np.bincount(relationship, weights=y, minlength=n_rel) / np.maximum(rel_count, 1)
     r = y - rel_mean[relationship]
     n_ratees = int(ratee.max()) + 1
     n_raters = int(rater.max()) + 1
-    u_ratee, pairs_ratee = _pair_sum(ratee, r, n_ratees)
-    u_rater, pairs_rater = _pair_sum(rater, r, n_raters)
-    u_all = n * float(np.sum(r * r)) - float(np.sum(r)) ** 2
     ratee_counts = np.bincount(ratee, minlength=n_ratees).astype(np.float64)
     rater_counts = np.bincount(rater, minlength=n_raters).astype(np.float64)
-    sum_n2 = float(np.sum(ratee_counts**2))
-    sum_m2 = float(np.sum(rater_counts**2))
-    # Unknowns in order (var_ratee, var_rater, var_residual).
-    system = np.array(
-        [
-            [0.0, pairs_ratee, pairs_ratee],
-            [pairs_rater, 0.0, pairs_rater],
-            [n * n - sum_n2, n * n - sum_m2, n * (n - 1)],
-        ]
-    )
-    moments = np.array([u_ratee, u_rater, u_all])
-    solved, *_ = np.linalg.lstsq(system, moments, rcond=None)
+    rater_relationship = np.zeros(n_raters, dtype=np.int64)
+    rater_relationship[rater] = relationship
+    # Unknowns in order: var_ratee, var_residual, var_rater[0..n_rel-1].
+    rows: list[np.ndarray] = []
+    moments: list[float] = []
+
+    u_ratee, pairs_ratee = _pair_sum(ratee, r, n_ratees)
+    row = np.zeros(n_rel + 2)
+    row[1] = pairs_ratee
+    row[2:] = np.bincount(relationship, weights=ratee_counts[ratee] - 1.0, minlength=n_rel)
+    rows.append(row)
+    moments.append(u_ratee)
+
+    u_rater, pairs_rater = _pair_sum(rater, r, n_raters)
+    row = np.zeros(n_rel + 2)
+    row[0] = row[1] = pairs_rater
+    rows.append(row)
+    moments.append(u_rater)
+
+    for code in range(n_rel):
+        mine = relationship == code
+        values = r[mine]
+        n = float(len(values))
+        row = np.zeros(n_rel + 2)
+        per_ratee = np.bincount(ratee[mine], minlength=n_ratees).astype(np.float64)
+        row[0] = n * n - float(np.sum(per_ratee**2))
+        row[1] = n * (n - 1)
+        row[2 + code] = n * n - float(np.sum(rater_counts[rater_relationship == code] ** 2))
+        rows.append(row)
+        moments.append(n * float(np.sum(values * values)) - float(np.sum(values)) ** 2)
+
+    solved, *_ = np.linalg.lstsq(np.array(rows), np.array(moments), rcond=None)
     total = max(float(np.var(r)), 1e-12)
     floor = VARIANCE_FLOOR_SHARE * total
-    var_ratee, var_rater, var_residual = (max(float(v), floor) for v in solved)
-    return VarianceComponents(ratee=var_ratee, rater=var_rater, residual=var_residual)
+    floored = [max(float(v), floor) for v in solved]
+    return VarianceComponents(ratee=floored[0], residual=floored[1], rater=tuple(floored[2:]))
 
 
 def _design(
@@ -180,7 +213,8 @@ def blups(
         [
             np.zeros(n_rel),
             np.full(n_ratees, variances.residual / variances.ratee),
-            np.full(n_raters, variances.residual / variances.rater),
+            variances.residual
+            / np.asarray(variances.rater)[_rater_relationship(rater, relationship, n_raters)],
         ]
     )
     diagonal = np.asarray(design.multiply(design).sum(axis=0)).ravel() + penalty
@@ -223,19 +257,29 @@ def blups(
     )
 
 
-def approximate_pev(ratee: IntArray, rater: IntArray, variances: VarianceComponents) -> FloatArray:
+def _rater_relationship(rater: IntArray, relationship: IntArray, n_raters: int) -> IntArray:
+    """The relationship code of each rater code."""
+    found = np.zeros(n_raters, dtype=np.int64)
+    found[rater] = relationship
+    return found
+
+
+def approximate_pev(
+    ratee: IntArray, rater: IntArray, relationship: IntArray, variances: VarianceComponents
+) -> FloatArray:
     """Each rater effect's prediction error variance, approximated (see the module doc)."""
     n_ratees = int(ratee.max()) + 1
     n_raters = int(rater.max()) + 1
-    ratee_counts = np.bincount(ratee, minlength=n_ratees).astype(np.float64)
-    others = ratee_counts[ratee] - 1.0
-    ratee_uncertainty = 1.0 / (
-        others / (variances.residual + variances.rater) + 1.0 / variances.ratee
-    )
+    rater_variance = np.asarray(variances.rater)
+    # What each rating tells about its ratee's standing, when its rater is unknown.
+    precision = 1.0 / (variances.residual + rater_variance[relationship])
+    per_ratee = np.bincount(ratee, weights=precision, minlength=n_ratees)
+    ratee_uncertainty = 1.0 / (per_ratee[ratee] - precision + 1.0 / variances.ratee)
     information = np.bincount(
         rater, weights=1.0 / (variances.residual + ratee_uncertainty), minlength=n_raters
     )
-    pev: FloatArray = np.asarray(1.0 / (1.0 / variances.rater + information), dtype=np.float64)
+    prior = 1.0 / rater_variance[_rater_relationship(rater, relationship, n_raters)]
+    pev: FloatArray = np.asarray(1.0 / (prior + information), dtype=np.float64)
     return pev
 
 
@@ -262,7 +306,7 @@ def fit(
         relationship_means=means,
         ratee_effects=ratee_effects,
         rater_effects=rater_effects,
-        rater_pev=approximate_pev(ratee, rater, found),
+        rater_pev=approximate_pev(ratee, rater, relationship, found),
         rater_counts=np.bincount(rater, minlength=int(rater.max()) + 1),
         iterations=iterations,
     )

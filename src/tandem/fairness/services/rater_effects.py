@@ -235,7 +235,7 @@ def compute(*, rater_effects_id: int) -> str:
         "raters": len(rater_index),
         "points": data.points,
         "min_ratings": MIN_RATINGS,
-        "variance_components": found.variances.as_dict(),
+        "variance_components": found.variances.as_dict(relationships),
         "relationship_means": {
             name: round(float(found.relationship_means[code]), 3)
             for name, code in relationship_code.items()

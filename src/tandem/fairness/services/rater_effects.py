@@ -152,17 +152,22 @@ def refresh(*, by: Any, cycle: Any) -> None:
 
 
 def _raters(found: estimator.Fit, keys: list[tuple[int, str]]) -> list[dict[str, Any]]:
+    # Whole arrays once (`low`/`high` compute theirs on each access), then plain floats.
+    counts = found.rater_counts.tolist()
+    leniency = np.round(found.rater_effects, 3).tolist()
+    low = np.round(found.low, 3).tolist()
+    high = np.round(found.high, 3).tolist()
     shown: list[dict[str, Any]] = [
         {
             "reviewer_id": reviewer_id,
             "relationship": relationship,
-            "ratings": int(found.rater_counts[code]),
-            "leniency": round(float(found.rater_effects[code]), 3),
-            "low": round(float(found.low[code]), 3),
-            "high": round(float(found.high[code]), 3),
+            "ratings": counts[code],
+            "leniency": leniency[code],
+            "low": low[code],
+            "high": high[code],
         }
         for code, (reviewer_id, relationship) in enumerate(keys)
-        if found.rater_counts[code] >= MIN_RATINGS
+        if counts[code] >= MIN_RATINGS
     ]
     shown.sort(key=lambda r: queries.sort_key(r["relationship"], r["reviewer_id"]))
     return shown
@@ -175,20 +180,23 @@ def _adjusted(
     for managers who are shown (MIN_RATINGS); only when the cycle has an overall rating."""
     if not data.has_overall:
         return {}
+    is_manager = np.array([r == "manager" for r in data.relationship], dtype=bool)
+    shown = is_manager & (found.rater_counts[rater] >= MIN_RATINGS)
+    raw = data.y[shown]
+    value = np.clip(raw - found.rater_effects[rater[shown]], 1.0, float(data.points))
     adjusted: dict[str, dict[str, Any]] = {}
     # Observations are in submission order: a later manager review replaces an earlier one.
-    for index, relationship in enumerate(data.relationship):
-        if relationship != "manager":
-            continue
-        code = rater[index]
-        if found.rater_counts[code] < MIN_RATINGS:
-            continue
-        raw = float(data.y[index])
-        value = min(max(raw - float(found.rater_effects[code]), 1.0), float(data.points))
-        adjusted[str(int(data.participant_id[index]))] = {
-            "reviewer_id": int(data.reviewer_id[index]),
-            "raw": round(raw, 1),
-            "adjusted": round(value, 1),
+    for participant, reviewer, raw_rating, adjusted_rating in zip(
+        data.participant_id[shown].tolist(),
+        data.reviewer_id[shown].tolist(),
+        np.round(raw, 1).tolist(),
+        np.round(value, 1).tolist(),
+        strict=True,
+    ):
+        adjusted[str(participant)] = {
+            "reviewer_id": reviewer,
+            "raw": raw_rating,
+            "adjusted": adjusted_rating,
         }
     return adjusted
 

@@ -22,9 +22,9 @@ from tests.reviews.factories import running_cycle
 
 pytestmark = pytest.mark.django_db
 
-# Token and its owner, roles, the cycle and its phases, the fingerprint and the cached row
-# (twice: asking, then reading), the raters' names.
-BUDGET = 10
+# Token and its owner, roles, the cycle and its phases, the fingerprint (once), the cached
+# row (twice: asking, then reading), the raters' names.
+BUDGET = 9
 
 
 def _get(person: Any, cycle_id: int, **params: Any) -> Any:

@@ -82,9 +82,14 @@ def get_cycle_rater_effects(
     then reviewer id. A statistical aid for calibration, not a decision."""
     after = _after(filters.cursor)
     cycle = cycle_queries.cycle_for(request.user, min(cycle_id, MAX_ID))
-    services.refresh(by=request.user, cycle=cycle)
+    current = services.refresh(by=request.user, cycle=cycle)
     effects = queries.for_cycle(
-        request.user, cycle, after=after, limit=filters.limit, with_adjusted=False
+        request.user,
+        cycle,
+        after=after,
+        limit=filters.limit,
+        with_adjusted=False,
+        current=current,
     )
     following = None
     if effects.has_more and effects.raters:

@@ -6,8 +6,8 @@ endpoint first calls `fairness.services.rater_effects.refresh(by=…, cycle=…)
 the computation when the cache is missing or stale, or computes a small cycle at once —
 and then `for_cycle(user, cycle)`:
 
-    refresh(by=request.user, cycle=cycle)
-    effects = for_cycle(request.user, cycle, reviewer_ids=managers_in_session)
+    current = refresh(by=request.user, cycle=cycle)
+    effects = for_cycle(request.user, cycle, reviewer_ids=managers_in_session, current=current)
     effects.status            # "ready" | "computing" | "failed" | "no ratings"
     effects.raters            # [RaterEffect(reviewer_id, name, relationship, leniency, …)]
     effects.adjusted[pid]     # AdjustedRating(raw, adjusted, reviewer_id) per participant
@@ -138,6 +138,7 @@ def for_cycle(
     with_adjusted: bool = True,
     after: tuple[str, int] | None = None,
     limit: int | None = None,
+    current: Fingerprint | None = None,
 ) -> CycleRaterEffects:
     """The cycle's rater effects for `user` (HR admins; anyone else: NotAllowed, a 404).
 
@@ -145,7 +146,8 @@ def for_cycle(
     by relationship (manager first) then reviewer id. `reviewer_ids` / `participant_ids`
     keep the raters / adjusted ratings of those people only (a session's managers and
     reviewees), `with_adjusted=False` leaves them out; `after` (relationship, reviewer
-    id) and `limit` page the raters."""
+    id) and `limit` page the raters. `current`: the fingerprint `refresh` returned, so
+    it is not computed twice."""
     require(user, RULE, cycle)
     return estimate_of(
         cycle,
@@ -154,6 +156,7 @@ def for_cycle(
         with_adjusted=with_adjusted,
         after=after,
         limit=limit,
+        current=current,
     )
 
 
@@ -165,11 +168,12 @@ def estimate_of(
     with_adjusted: bool = True,
     after: tuple[str, int] | None = None,
     limit: int | None = None,
+    current: Fingerprint | None = None,
 ) -> CycleRaterEffects:
     """`for_cycle` without its access check, for a feature that has checked its own rule
     first (calibration shows a session's facilitators the effects of the session's
     managers, after `calibration`'s session rule)."""
-    current = fingerprint(cycle)
+    current = current or fingerprint(cycle)
     rows = RaterEffects.objects.filter(cycle=cycle)
     # A large cycle's adjusted ratings are megabytes of JSON: not read when not wanted.
     row = (rows if with_adjusted else rows.defer("adjusted")).first()

@@ -122,13 +122,15 @@ def observations(cycle: Any) -> Observations | None:
     )
 
 
-def refresh(*, by: Any, cycle: Any) -> None:
+def refresh(*, by: Any, cycle: Any) -> queries.Fingerprint:
     """Make sure the cycle's estimate is current or on its way: nothing when it is current
-    or already being computed; a small cycle is computed now, a large one queued."""
+    or already being computed; a small cycle is computed now, a large one queued. Returns
+    the fingerprint of the cycle's ratings, for `queries.for_cycle(…, current=…)` (it costs
+    a scan of the cycle's ratings: once per request is enough)."""
     require(by, queries.RULE, cycle)
     current = queries.fingerprint(cycle)
     if current.ratings == 0:
-        return
+        return current
     # The cached figures themselves (megabytes of JSON for a large cycle) are not read here.
     row = (
         RaterEffects.objects.filter(cycle=cycle)
@@ -136,19 +138,20 @@ def refresh(*, by: Any, cycle: Any) -> None:
         .first()
     ) or RaterEffects.objects.get_or_create(cycle=cycle)[0]
     if row.status == EstimateStatus.READY and row.fingerprint == current.text:
-        return
+        return current
     lost_before = timezone.now() - LOST_AFTER
     if row.status in WAITING and row.requested_at and row.requested_at > lost_before:
-        return
+        return current
     if row.status == EstimateStatus.FAILED and row.fingerprint == current.text:
-        return  # the same ratings would fail the same way; a new rating tries again
+        return current  # the same ratings would fail the same way; a new rating tries again
     if current.ratings < INLINE_MAX_RATINGS:
         compute(rater_effects_id=row.pk)
-        return
+        return current
     RaterEffects.objects.filter(pk=row.pk).update(
         status=EstimateStatus.QUEUED, requested_at=timezone.now()
     )
     enqueue_on_commit(TASK, row.pk)
+    return current
 
 
 def _raters(found: estimator.Fit, keys: list[tuple[int, str]]) -> list[dict[str, Any]]:

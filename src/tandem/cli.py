@@ -12,6 +12,7 @@ ALIASES = {
     "access-rules": "access_rules",
     "chat-receiver": "chat_receiver",
     "export-openapi": "export_openapi",
+    "import-attributes": "import_attributes",
     "import-people": "import_people",
     "rebuild-goal-tally": "rebuild_goal_tally",
     "send-reminders": "send_reminders",

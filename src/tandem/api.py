@@ -36,6 +36,7 @@ def _register_routers() -> None:
     from tandem.calibration.api import router as calibration_router
     from tandem.coach.api import router as coach_router
     from tandem.fairness.api.fairness import router as fairness_router
+    from tandem.fairness.api.rater_effects import router as rater_effects_router
     from tandem.feedback.api import router as feedback_router
     from tandem.goals.api import router as goals_router
     from tandem.integrations.api import router as integrations_router
@@ -51,6 +52,7 @@ def _register_routers() -> None:
     api.add_router("/", meetings_router)
     api.add_router("/", notifications_router)
     api.add_router("/", reviews_router)
+    api.add_router("/", rater_effects_router)
     api.add_router("/", team_router)
     api.add_router("/", coach_router)
     api.add_router("/", integrations_router)

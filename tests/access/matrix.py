@@ -478,6 +478,13 @@ GET_WRITES_ALLOWED: dict[tuple[str, str], str] = {
         "token from a forgotten one by it (not reached here: the matrix's API calls use "
         "sessions)"
     ),
+    ("INSERT", "fairness_ratereffects"): (
+        "a cycle's rater-effects estimate, cached when HR first reads it (a small cycle is "
+        "computed at once, a large one queued): derived from the ratings, nobody's data"
+    ),
+    ("UPDATE", "fairness_ratereffects"): (
+        "the same cache, computed again (or queued) when a rating changed since"
+    ),
 }
 EXPORT_WRITES_ALLOWED: dict[tuple[str, str], str] = {
     **GET_WRITES_ALLOWED,

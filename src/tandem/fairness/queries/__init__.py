@@ -3,4 +3,5 @@
 - `groups`: fairness figures of a cycle per group of a protected attribute (counts, mean,
   top and bottom shares, impact ratios, the chi-square test), small groups suppressed
 - `attributes`: the protected attributes HR imported, with the number of people per group
+- `rater_effects`: a cycle's rater effects (each rater's leniency) and rater-adjusted ratings
 """

@@ -61,6 +61,21 @@ def overall_question(cycle: Cycle) -> tuple[str, int] | None:
     return None
 
 
+def overall_questions(cycle: Cycle) -> dict[str, tuple[str, int]]:
+    """{relationship: (key, points)} of each of the cycle's forms that has an overall rating
+    question (question keys are per form: "q3" of the self form is not "q3" of the
+    manager's)."""
+    found: dict[str, tuple[str, int]] = {}
+    for form in CycleForm.objects.filter(cycle=cycle).select_related("version"):
+        if form.version is None:
+            continue
+        for question in versions.questions(form.version.content):
+            if question.get("is_overall") and question.get("scale"):
+                found[form.relationship] = (str(question["key"]), versions.points_of(question))
+                break
+    return found
+
+
 def _manager_overall(cycle: Cycle, key: str) -> QuerySet[SubmittedRating]:
     return SubmittedRating.objects.filter(
         cycle=cycle,

@@ -1,0 +1,235 @@
+"""A cycle's rater effects, as the calibration page and the API read them.
+
+The estimate is computed in the background and cached on `RaterEffects` (one row per
+cycle) until a rating changes; reading never computes (reads never write). A page or an
+endpoint first calls `fairness.services.rater_effects.refresh(by=…, cycle=…)` — it queues
+the computation when the cache is missing or stale, or computes a small cycle at once —
+and then `for_cycle(user, cycle)`:
+
+    current = refresh(by=request.user, cycle=cycle)
+    effects = for_cycle(request.user, cycle, reviewer_ids=managers_in_session, current=current)
+    effects.status            # "ready" | "computing" | "failed" | "no ratings"
+    effects.raters            # [RaterEffect(reviewer_id, name, relationship, leniency, …)]
+    effects.adjusted[pid]     # AdjustedRating(raw, adjusted, reviewer_id) per participant
+
+While a new estimate is computed, the last one (if any) is answered with status
+"computing", so a page can show it marked as being updated.
+
+The figures are a statistical aid for a calibration discussion, not a decision: pages show
+them labelled so (`STATISTICAL_AID`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Max
+
+from tandem.access.rules import require
+from tandem.fairness.models import EstimateStatus, RaterEffects
+from tandem.org.models import Person
+from tandem.reviews.queries import ratings
+
+RULE = "fairness.rater_effects.view"
+# A rater is shown once they gave at least this many ratings in a relationship: with fewer,
+# the interval is so wide, and the estimate so shrunk towards zero, that it says nothing.
+MIN_RATINGS = 5
+READY = "ready"
+COMPUTING = "computing"
+FAILED = "failed"
+NO_RATINGS = "no ratings"
+# The order pages and the API list relationships in.
+RELATIONSHIP_ORDER = ("manager", "skip_level", "peer", "upward", "self")
+STATISTICAL_AID = (
+    "A statistical aid for the discussion, not a decision: the rating adjusted for how "
+    "leniently or severely the manager rates, estimated from every rating in the cycle."
+)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A cheap summary of a cycle's submitted ratings: any submission, reopening or new
+    rating changes it, and a different fingerprint makes the cached estimate stale."""
+
+    ratings: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RaterEffect:
+    """One rater in one relationship: `leniency` in rating points (positive = rates higher
+    than the same people's other raters, i.e. lenient), with its 95% interval."""
+
+    reviewer_id: int
+    employee_id: str | None
+    name: str
+    relationship: str
+    ratings: int
+    leniency: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class AdjustedRating:
+    """A participant's manager rating (`raw`, in points) beside the rating adjusted for the
+    manager's leniency (`adjusted`, clipped to the scale, one decimal)."""
+
+    participant_id: int
+    reviewer_id: int
+    raw: float
+    adjusted: float
+
+
+@dataclass(frozen=True)
+class CycleRaterEffects:
+    status: str
+    computed_at: datetime | None
+    min_ratings: int
+    points: int | None
+    raters: list[RaterEffect] = field(default_factory=list)
+    adjusted: dict[int, AdjustedRating] = field(default_factory=dict)
+    # What the model found: observations, variance components, method, seconds, memory.
+    summary: dict[str, Any] = field(default_factory=dict)
+    # True when `raters` holds one more row than the `limit` asked for (another page).
+    has_more: bool = False
+
+
+def fingerprint(cycle: Any) -> Fingerprint:
+    """The cycle's ratings now: how many, the newest rating's id, the last submission."""
+    found = ratings.cycle_ratings(cycle).aggregate(
+        count=Count("id"), last_id=Max("id"), last_at=Max("review__submitted_at")
+    )
+    last_at = found["last_at"].isoformat() if found["last_at"] else ""
+    count = int(found["count"] or 0)
+    return Fingerprint(ratings=count, text=f"{count}:{found['last_id'] or 0}:{last_at}")
+
+
+def sort_key(relationship: str, reviewer_id: int) -> tuple[int, int]:
+    order = (
+        RELATIONSHIP_ORDER.index(relationship)
+        if relationship in RELATIONSHIP_ORDER
+        else len(RELATIONSHIP_ORDER)
+    )
+    return order, reviewer_id
+
+
+def status_of(row: RaterEffects | None, current: Fingerprint) -> str:
+    if current.ratings == 0:
+        return NO_RATINGS
+    if row is None:
+        return COMPUTING
+    if row.status == EstimateStatus.READY and row.fingerprint == current.text:
+        return READY
+    if row.status == EstimateStatus.FAILED:
+        return FAILED
+    return COMPUTING
+
+
+def for_cycle(
+    user: Any,
+    cycle: Any,
+    *,
+    reviewer_ids: Collection[int] | None = None,
+    participant_ids: Collection[int] | None = None,
+    with_adjusted: bool = True,
+    after: tuple[str, int] | None = None,
+    limit: int | None = None,
+    current: Fingerprint | None = None,
+) -> CycleRaterEffects:
+    """The cycle's rater effects for `user` (HR admins; anyone else: NotAllowed, a 404).
+
+    Only raters with at least `min_ratings` ratings in a relationship are listed, ordered
+    by relationship (manager first) then reviewer id. `reviewer_ids` / `participant_ids`
+    keep the raters / adjusted ratings of those people only (a session's managers and
+    reviewees), `with_adjusted=False` leaves them out; `after` (relationship, reviewer
+    id) and `limit` page the raters. `current`: the fingerprint `refresh` returned, so
+    it is not computed twice."""
+    require(user, RULE, cycle)
+    return estimate_of(
+        cycle,
+        reviewer_ids=reviewer_ids,
+        participant_ids=participant_ids,
+        with_adjusted=with_adjusted,
+        after=after,
+        limit=limit,
+        current=current,
+    )
+
+
+def estimate_of(
+    cycle: Any,
+    *,
+    reviewer_ids: Collection[int] | None = None,
+    participant_ids: Collection[int] | None = None,
+    with_adjusted: bool = True,
+    after: tuple[str, int] | None = None,
+    limit: int | None = None,
+    current: Fingerprint | None = None,
+) -> CycleRaterEffects:
+    """`for_cycle` without its access check, for a feature that has checked its own rule
+    first (calibration shows a session's facilitators the effects of the session's
+    managers, after `calibration`'s session rule)."""
+    current = current or fingerprint(cycle)
+    rows = RaterEffects.objects.filter(cycle=cycle)
+    # A large cycle's adjusted ratings are megabytes of JSON: not read when not wanted.
+    row = (rows if with_adjusted else rows.defer("adjusted")).first()
+    status = status_of(row, current)
+    if row is None or row.computed_at is None or status == NO_RATINGS:
+        return CycleRaterEffects(
+            status=status, computed_at=None, min_ratings=MIN_RATINGS, points=None
+        )
+    stored = row.raters
+    if reviewer_ids is not None:
+        wanted = set(reviewer_ids)
+        stored = [r for r in stored if r["reviewer_id"] in wanted]
+    if after is not None:
+        start = sort_key(*after)
+        stored = [r for r in stored if sort_key(r["relationship"], r["reviewer_id"]) > start]
+    has_more = limit is not None and len(stored) > limit
+    if limit is not None:
+        stored = stored[:limit]
+    people = {
+        person.pk: person
+        for person in Person.objects.filter(pk__in={r["reviewer_id"] for r in stored}).only(
+            "id", "employee_id", "first_name", "last_name", "preferred_name"
+        )
+    }
+    raters = [
+        RaterEffect(
+            reviewer_id=r["reviewer_id"],
+            employee_id=people[r["reviewer_id"]].employee_id,
+            name=people[r["reviewer_id"]].display_name,
+            relationship=r["relationship"],
+            ratings=r["ratings"],
+            leniency=r["leniency"],
+            low=r["low"],
+            high=r["high"],
+        )
+        for r in stored
+        if r["reviewer_id"] in people  # someone deleted since is left out
+    ]
+    wanted_participants = None if participant_ids is None else set(participant_ids)
+    adjusted = {
+        int(pid): AdjustedRating(
+            participant_id=int(pid),
+            reviewer_id=value["reviewer_id"],
+            raw=value["raw"],
+            adjusted=value["adjusted"],
+        )
+        for pid, value in (row.adjusted.items() if with_adjusted else ())
+        if wanted_participants is None or int(pid) in wanted_participants
+    }
+    return CycleRaterEffects(
+        status=status,
+        computed_at=row.computed_at,
+        min_ratings=int(row.summary.get("min_ratings", MIN_RATINGS)),
+        points=row.summary.get("points"),
+        raters=raters,
+        adjusted=adjusted,
+        summary=row.summary,
+        has_more=has_more,
+    )

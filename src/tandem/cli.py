@@ -13,6 +13,7 @@ ALIASES = {
     "chat-receiver": "chat_receiver",
     "export-openapi": "export_openapi",
     "import-people": "import_people",
+    "import-ratings": "import_ratings",
     "rebuild-goal-tally": "rebuild_goal_tally",
     "send-reminders": "send_reminders",
 }

@@ -172,7 +172,7 @@ def test_the_demo_log_ins_have_their_roles(loaded: demo.DemoResult) -> None:
         return set(RoleGrant.objects.filter(person__email=email).values_list("role", flat=True))
 
     domain = demo.DEMO_DOMAIN
-    assert roles_of(f"hr@{domain}") == {Role.HR_ADMIN}
+    assert roles_of(f"hr@{domain}") == {Role.HR_ADMIN, Role.PEOPLE_ANALYTICS}
     assert roles_of(f"partner@{domain}") == {Role.HR_PARTNER}
     assert roles_of(f"exec@{domain}") == {Role.EXECUTIVE}
     assert roles_of(f"it@{domain}") == {Role.IT_ADMIN}
@@ -276,6 +276,7 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
         "meetings",
         "team story",
         "reviews",
+        "fairness",
         "keys and indexes",
         "commit",
     ]

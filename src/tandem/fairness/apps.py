@@ -7,4 +7,4 @@ class FairnessConfig(AppConfig):
     verbose_name = "Fairness and rater effects"
 
     def ready(self) -> None:
-        from tandem.fairness import rules  # noqa: F401
+        from tandem.fairness import demo, rules  # noqa: F401  (registered on import)

@@ -471,7 +471,7 @@ class DemoLogin:
 
 
 LOGIN_ROLES: tuple[tuple[str, str, str], ...] = (
-    ("hr", "HR admin", f"hr@{DEMO_DOMAIN}"),
+    ("hr", "HR admin, people analytics", f"hr@{DEMO_DOMAIN}"),
     ("partner", "HR partner: Sales, Customer Success", f"partner@{DEMO_DOMAIN}"),
     ("exec", "Executive", f"exec@{DEMO_DOMAIN}"),
     ("director", "Manager of managers", f"director@{DEMO_DOMAIN}"),
@@ -1175,6 +1175,8 @@ def _load(
             by_login = {row.login: pk_of(row.index) for row in rows if row.login}
             for key, role in (
                 ("hr", Role.HR_ADMIN),
+                # Protected attributes and fairness figures need this second role too.
+                ("hr", Role.PEOPLE_ANALYTICS),
                 ("partner", Role.HR_PARTNER),
                 ("exec", Role.EXECUTIVE),
                 ("it", Role.IT_ADMIN),

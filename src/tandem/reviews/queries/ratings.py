@@ -27,6 +27,7 @@ from tandem.reviews.models import (
     DONE_STATES,
     Cycle,
     CycleForm,
+    CycleStatus,
     Participant,
     Relationship,
     SubmittedRating,
@@ -89,4 +90,14 @@ def cycle_ratings(cycle: Cycle) -> QuerySet[SubmittedRating]:
         SubmittedRating.objects.filter(cycle=cycle, review__state__in=DONE_STATES)
         .exclude(Q(points__lt=2))
         .annotate(reviewer_id=F("review__reviewer_id"))
+    )
+
+
+def latest_finished_cycle() -> Cycle | None:
+    """The native cycle that finished last (by its review period), imported history left
+    out: the one the demo's analyses and calibration look at first."""
+    return (
+        Cycle.objects.filter(status=CycleStatus.CLOSED, imported_at__isnull=True)
+        .order_by("-period_end", "-id")
+        .first()
     )

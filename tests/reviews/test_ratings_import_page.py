@@ -198,3 +198,16 @@ def test_the_command_dry_run_changes_nothing(org: Any, tmp_path: Path, capsys: A
 
     assert "4 new ratings" in capsys.readouterr().out
     assert not Cycle.objects.exists()
+
+
+def test_the_person_reviewed_sees_their_imported_review_marked(
+    client: Client, org: Any, imported: Cycle
+) -> None:
+    from tandem.reviews.models import Participant
+
+    participant = Participant.objects.get(cycle=imported, person=org["R1"])
+    client.force_login(org["R1"])
+    response = client.get(reverse("reviews:participant", args=[participant.pk]))
+
+    assert response.status_code == 200
+    assert "Imported from history.csv on" in response.content.decode()

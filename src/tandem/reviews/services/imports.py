@@ -69,6 +69,12 @@ BATCH = 5_000
 ID_CHUNK = 500  # ids per "IN (...)" list, well under SQLite's parameter limit
 QUESTION_KEY = "q1"  # the one question of an imported form (versions number them q1, q2…)
 CYCLES_SHOWN = 50
+# A row per rating: a 100,000-person company's history of several cycles is ~500,000 rows
+# a cycle (self, manager, peers); longer files are split, by cycle or by year.
+MAX_ROWS = 1_000_000
+# The command reads a file already on the server, so the web upload's limit does not apply;
+# this one keeps a wrong file from filling the memory (1,000,000 rows are ~70 MB of CSV).
+COMMAND_MAX_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -186,19 +192,25 @@ def import_ratings(
     expected_fingerprint: str | None = None,
     progress: Progress | None = None,
     audit: bool = True,
+    max_bytes: int | None = None,
 ) -> RatingsImportResult:
     """Import past ratings from a CSV or XLSX file (bytes) or from rows (dicts).
 
     All or nothing: any bad row and nothing is written; `problems` lists every bad row.
     With `dry_run` nothing is written either way; with `expected_fingerprint` the import
     happens only if it adds exactly what that check showed (else `stale`). `audit=False`
-    is for the demo only, whose whole load is one audit entry of its own."""
+    is for the demo only, whose whole load is one audit entry of its own. `max_bytes` is
+    the upload limit (TANDEM_IMPORT_MAX_MB) unless the caller gives its own."""
     require(by, "reviews.manage")
     started = time.perf_counter()
     result = RatingsImportResult(file_name=file_name, dry_run=dry_run)
     try:
         if data is not None:
-            table = org_importer.read_table(data, max_bytes=settings.IMPORT_MAX_BYTES)
+            table = org_importer.read_table(
+                data,
+                max_bytes=settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes,
+                max_rows=MAX_ROWS,
+            )
         elif rows is not None:
             table = org_importer.table_from_rows(rows)
         else:

@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,7 +15,11 @@ from rich.table import Table
 
 from tandem.access.rules import SYSTEM
 from tandem.audit.context import origin
-from tandem.reviews.services.imports import RatingsImportResult, import_ratings
+from tandem.reviews.services.imports import (
+    COMMAND_MAX_BYTES,
+    RatingsImportResult,
+    import_ratings,
+)
 
 
 class Command(BaseCommand):
@@ -39,10 +42,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         size = path.stat().st_size
-        if size > settings.IMPORT_MAX_BYTES:
+        if size > COMMAND_MAX_BYTES:
             raise CommandError(
                 f"{path} is {size / 1024 / 1024:.1f} MB; the limit is "
-                f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:.0f} MB (TANDEM_IMPORT_MAX_MB)."
+                f"{COMMAND_MAX_BYTES / 1024 / 1024:.0f} MB. Split it by cycle or by year."
             )
         progress = Progress(
             TextColumn("{task.description:<24}"),
@@ -67,6 +70,7 @@ class Command(BaseCommand):
                 by=SYSTEM,
                 dry_run=options["dry_run"],
                 progress=report,
+                max_bytes=COMMAND_MAX_BYTES,
             )
         self._print(result)
         if not result.ok:

@@ -26,6 +26,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -222,7 +223,8 @@ def import_ratings(
     if progress:
         progress("Reading", 1, 1)
 
-    with transaction.atomic():
+    # A check only reads: it need not hold SQLite's write lock while it runs.
+    with nullcontext() if dry_run else transaction.atomic():
         snapshot = load_snapshot(table)
         plan = importer.plan(table, snapshot, formulas=formulas, progress=progress)
         _fill(result, plan)

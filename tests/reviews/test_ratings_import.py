@@ -301,3 +301,17 @@ def _xlsx(records: list[dict[str, Any]]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def test_raw_manager_ratings_match_rated_participants(hr: Any, org: Any) -> None:
+    from tandem.reviews.queries.ratings import raw_manager_ratings
+
+    _import(hr, rows())
+    cycle = Cycle.objects.get()
+    expected = {
+        p.person_id: (p.raw_rating, p.points)
+        for p in rated_participants(cycle)
+        if p.raw_rating is not None  # type: ignore[attr-defined]
+    }
+
+    assert raw_manager_ratings(cycle) == expected

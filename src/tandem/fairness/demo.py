@@ -26,7 +26,7 @@ from tandem.core.bulk import RowSink
 from tandem.fairness.models import PersonAttribute, ProtectedAttribute
 from tandem.org.demo import register_demo
 from tandem.org.models import Person
-from tandem.reviews.queries.ratings import latest_finished_cycle, rated_participants
+from tandem.reviews.queries.ratings import latest_finished_cycle, raw_manager_ratings
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 5000
@@ -86,15 +86,8 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     top: list[int] = []
     rest: list[int] = []
     if cycle is not None:
-        # raw_rating and points are annotations, which django-stubs cannot see.
-        ratings = rated_participants(cycle).order_by("person_id")
-        for person_id, raw, points in ratings.values_list(
-            "person_id",
-            "raw_rating",  # type: ignore[misc]
-            "points",
-        ):
-            if raw is not None:
-                (top if raw == points else rest).append(person_id)
+        for person_id, (raw, points) in sorted(raw_manager_ratings(cycle).items()):
+            (top if raw == points else rest).append(person_id)
     # Who did not say, and who is non-binary, is drawn from everyone alike first; the two
     # large groups are dealt among the rest, so the ratio between them is as dealt.
     gender_given: dict[int, str | None] = {}

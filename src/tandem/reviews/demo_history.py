@@ -21,7 +21,7 @@ from typing import Any
 from tandem.access.rules import SYSTEM
 from tandem.org.demo import register_demo
 from tandem.org.models import Person, PersonStatus
-from tandem.reviews.queries.ratings import latest_finished_cycle, rated_participants
+from tandem.reviews.queries.ratings import latest_finished_cycle, raw_manager_ratings
 from tandem.reviews.services.imports import import_ratings
 
 Progress = Callable[[str, int, int], None]
@@ -47,17 +47,7 @@ def history_rows(*, seed: int, today: date) -> list[dict[str, Any]]:
     if finished is None:
         return []
     rng = random.Random(seed * 7919 + 47)  # noqa: S311 (demo data: reproducible from the seed)
-    # raw_rating and points are annotations, which django-stubs cannot see.
-    ratings = rated_participants(finished).order_by("person_id")
-    recent: dict[int, tuple[int, int]] = {
-        person_id: (raw, points)
-        for person_id, raw, points in ratings.values_list(
-            "person_id",
-            "raw_rating",  # type: ignore[misc]
-            "points",
-        )
-        if raw is not None
-    }
+    recent = raw_manager_ratings(finished)
     people = list(
         Person.objects.exclude(status=PersonStatus.LEFT)
         .exclude(manager=None)

@@ -101,3 +101,28 @@ def latest_finished_cycle() -> Cycle | None:
         .order_by("-period_end", "-id")
         .first()
     )
+
+
+def raw_manager_ratings(cycle: Cycle) -> dict[int, tuple[int, int]]:
+    """Person id → (the manager's overall rating, the scale's points) for every active
+    participant with a submitted manager review: `rated_participants`'s `raw_rating` in
+    one joined query instead of a subquery per participant, for bulk readers (demos, and
+    while a demo load has dropped the indexes the subquery needs)."""
+    found = overall_question(cycle)
+    if found is None:
+        return {}
+    key, _ = found
+    rows = (
+        SubmittedRating.objects.filter(
+            cycle=cycle,
+            relationship=Relationship.MANAGER,
+            question_key=key,
+            item_key="",
+            review__state__in=DONE_STATES,
+            participant__removed_at__isnull=True,
+        )
+        .order_by("review__submitted_at", "id")
+        .values_list("participant__person_id", "value", "points")
+    )
+    # The latest submitted manager review wins, as in `rated_participants`.
+    return {person_id: (value, points) for person_id, value, points in rows}

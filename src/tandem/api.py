@@ -34,6 +34,7 @@ def _not_found(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 
 def _register_routers() -> None:
     from tandem.coach.api import router as coach_router
+    from tandem.fairness.api.fairness import router as fairness_router
     from tandem.feedback.api import router as feedback_router
     from tandem.goals.api import router as goals_router
     from tandem.integrations.api import router as integrations_router
@@ -52,6 +53,7 @@ def _register_routers() -> None:
     api.add_router("/", team_router)
     api.add_router("/", coach_router)
     api.add_router("/", integrations_router)
+    api.add_router("/", fairness_router)
 
 
 _register_routers()

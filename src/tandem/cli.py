@@ -12,6 +12,7 @@ ALIASES = {
     "access-rules": "access_rules",
     "chat-receiver": "chat_receiver",
     "export-openapi": "export_openapi",
+    "import-attributes": "import_attributes",
     "import-people": "import_people",
     "import-ratings": "import_ratings",
     "rebuild-goal-tally": "rebuild_goal_tally",

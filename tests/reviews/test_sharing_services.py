@@ -96,7 +96,7 @@ def test_release_all_shares_every_submitted_manager_review_at_once(team):
     other = add_participant(team.cycle, colleague)
     open_review = add_review(other, team.manager, "manager")
     admin = hr_admin()
-    assert release_all(team.cycle, by=admin) == 1
+    assert release_all(team.cycle, by=admin).shared == 1
     assert fresh(team.manager_review).state == ReviewState.SHARED
     assert fresh(open_review).state == ReviewState.NOT_STARTED
     assert Participant.objects.get(pk=team.participant.pk).shared_at is not None

@@ -7,4 +7,4 @@ class FairnessConfig(AppConfig):
     verbose_name = "Fairness and rater effects"
 
     def ready(self) -> None:
-        from tandem.fairness import demo, rules  # noqa: F401  (registered on import)
+        from tandem.fairness import demo, rules  # noqa: F401

@@ -1175,8 +1175,6 @@ def _load(
             by_login = {row.login: pk_of(row.index) for row in rows if row.login}
             for key, role in (
                 ("hr", Role.HR_ADMIN),
-                # Protected attributes and fairness figures need this second role too.
-                ("hr", Role.PEOPLE_ANALYTICS),
                 ("partner", Role.HR_PARTNER),
                 ("exec", Role.EXECUTIVE),
                 ("it", Role.IT_ADMIN),

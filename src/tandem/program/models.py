@@ -81,6 +81,7 @@ REVIEW_SWITCHES = (
     "review_ratings_enabled",
     "review_reminder_days_before",
     "hr_reads_upward_reviews",
+    "calibration_shown_to_employee",
 )
 SWITCHES = (*GOAL_SWITCHES, *FEEDBACK_SWITCHES, *REVIEW_SWITCHES)
 
@@ -182,6 +183,13 @@ class Program(models.Model):
         "per question once enough people answered, never who wrote what. On: HR admins and "
         "HR partners read each upward review and its writer's state (with the writer's name "
         "unless the cycle hides names from HR).",
+    )
+    calibration_shown_to_employee = models.BooleanField(
+        "people see how calibration changed their rating",
+        default=False,
+        help_text="Off by default: each person sees their final rating only. On: when a "
+        "calibration session changes someone's rating, they also see it was calibrated, from "
+        "which rating to which, and the one-sentence reason the session gave.",
     )
 
     updated_at = models.DateTimeField(auto_now=True)
@@ -299,6 +307,17 @@ class Program(models.Model):
                 f"{ratings} Each review form says who will read your answers and what they "
                 f"are used for. You are reminded {self.review_reminder_days_before} days "
                 "before a deadline and on the last day.",
+            ),
+            (
+                "Calibration",
+                "Managers and HR may compare ratings across teams in calibration sessions "
+                "before reviews are shared; a change needs a reason, and the rating you see "
+                "is the final one. "
+                + (
+                    "When calibration changes your rating, you see from what to what and why."
+                    if self.calibration_shown_to_employee
+                    else "You see your final rating only."
+                ),
             ),
             (
                 "Upward reviews",

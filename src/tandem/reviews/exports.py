@@ -7,7 +7,9 @@
   while their phase is open the column says only "enough so far" or "not yet enough"
   (docs/anonymity.md), unless the program lets HR follow them.
 - *Results* (HR only, `cycle.export_results`): one row per participant with the overall
-  score, its components, and the manager's and the self review's rating and comment on
+  score, the final rating (calibration's once its session locked, else the manager's overall
+  rating) with the rating before and the reason when calibration changed it, the score's
+  components, and the manager's and the self review's rating and comment on
   every question. Only submitted (or shared, acknowledged) reviews are exported: a draft
   is not a result. Goal questions are exported as their comment and "g<id>=rating" pairs.
 
@@ -52,6 +54,7 @@ from tandem.program.models import Program
 from tandem.reviews import phases, rules, scores, versions
 from tandem.reviews.models import (
     DONE_STATES,
+    CalibrationState,
     Cycle,
     CycleForm,
     Participant,
@@ -190,6 +193,8 @@ class Column:
     item: str | None  # an item key, or None for the question itself
     part: str  # "rating", "comment" or "goals"
     title: str
+    # The manager review's overall rating: "the rating" the rating of record stands for.
+    overall: bool = False
 
 
 def result_columns(cycle: Cycle) -> list[Column]:
@@ -224,7 +229,14 @@ def result_columns(cycle: Cycle) -> list[Column]:
                     )
             elif rated:
                 columns.append(
-                    Column(relationship, key, None, "rating", f"{who}: {prompt} — rating")
+                    Column(
+                        relationship,
+                        key,
+                        None,
+                        "rating",
+                        f"{who}: {prompt} — rating",
+                        overall=relationship == Relationship.MANAGER and bool(q.get("is_overall")),
+                    )
                 )
             if kind == QuestionKind.TEXT or q.get("allow_comment", True):
                 title = (
@@ -251,6 +263,17 @@ def _cell(answers: dict[str, Any] | None, column: Column) -> Any:
     return answer.get("rating")
 
 
+# The rating of record: calibration's final rating once its session locked, else the
+# manager's overall rating; with the rating before and the reason when calibration changed it.
+RECORD_HEADER = ("Final rating", "Calibrated from", "Calibration reason")
+
+
+def _record_cells(p: Participant, answers: Any, overall: Column | None) -> list[Any]:
+    if p.calibration_state == CalibrationState.LOCKED and p.final_rating is not None:
+        return [p.final_rating, p.calibrated_from, p.calibration_reason or None]
+    return [_cell(answers, overall) if overall is not None else None, None, None]
+
+
 def results_header(columns: list[Column]) -> list[str]:
     components = [f"{scores.LABELS[name]} (0–100)" for name in scores.COMPONENTS]
     return [
@@ -259,6 +282,7 @@ def results_header(columns: list[Column]) -> list[str]:
         "Department at launch",
         "Manager at launch",
         "Overall score (0–100)",
+        *RECORD_HEADER,
         *components,
         *(column.title for column in columns),
     ]
@@ -289,6 +313,7 @@ def results_queryset(participants: QuerySet[Participant]) -> QuerySet[Participan
 
 def results_rows(participants: QuerySet[Participant], columns: list[Column]) -> Iterator[list[Any]]:
     """One list per participant, in `results_header` order, 2,000 rows per fetch."""
+    overall = next((c for c in columns if c.overall), None)
     for p in results_queryset(participants).iterator(chunk_size=CHUNK):
         parts = (p.score_parts or {}).get("components") or {}
         answers: dict[str, Any] = {
@@ -301,6 +326,7 @@ def results_rows(participants: QuerySet[Participant], columns: list[Column]) -> 
             p.department_name,
             p.manager_name,
             p.overall_score,
+            *_record_cells(p, p.manager_answers, overall),  # type: ignore[attr-defined]
             *((parts.get(name) or {}).get("value") for name in scores.COMPONENTS),
             *(_cell(answers.get(c.relationship), c) for c in columns),
         ]

@@ -1,5 +1,7 @@
 """Phase windows, enforced on the server: a review is written, a peer nominated or a review
 shared only while its phase is open (dates inclusive, in the company's time zone).
+Sharing also waits for a dated calibration phase to close, and for any open calibration
+session that discusses the person (`calibration_refusal`).
 
 Every action that changes a review or a nomination asks one question before it writes
 anything: `refusal(cycle, action)` — None when the action may happen now, else the plain
@@ -19,8 +21,10 @@ from django.utils.formats import date_format
 
 from tandem.reviews.models import (
     PHASE_FOR_RELATIONSHIP,
+    CalibrationState,
     Cycle,
     CycleStatus,
+    Participant,
     Phase,
     PhaseKind,
     Relationship,
@@ -86,6 +90,9 @@ class Action:
     what: str
     early: bool = False
     optional: bool = False
+    # Phases that must have closed first, when the cycle dates them: sharing waits for a
+    # dated calibration phase to end, even where the sharing phase's dates overlap it.
+    after: tuple[str, ...] = ()
 
 
 K = PhaseKind
@@ -103,8 +110,11 @@ ACTIONS: dict[str, Action] = {
     "review.write.manager": Action((K.MANAGER,), "answers can no longer change"),
     # The manager shares; HR releases every submitted manager review at once (also on the
     # cycle's release date, which may come before the sharing phase).
-    "review.share": Action((K.SHARING,), "nothing more can be shared"),
-    "review.release": Action((), "nothing more can be shared", optional=True),
+    # Both wait for a dated calibration phase to close (ratings may still change in it).
+    "review.share": Action((K.SHARING,), "nothing more can be shared", after=(K.CALIBRATION,)),
+    "review.release": Action(
+        (), "nothing more can be shared", optional=True, after=(K.CALIBRATION,)
+    ),
     # The person reviewed acknowledges from the day it is shared until the phase closes.
     "review.acknowledge": Action(
         (K.ACKNOWLEDGEMENT,), "reviews can no longer be acknowledged", early=True, optional=True
@@ -128,6 +138,14 @@ def refusal(cycle: Cycle, action: str, *, today: date | None = None) -> str | No
     if stopped:
         return stopped
     found = phases_of(cycle)
+    for kind in rule.after:
+        before = found.get(kind)
+        if before is not None and window_state(before, today) != "closed":
+            label = PhaseKind(kind).label.lower()
+            return (
+                f"The {label} phase runs until {date_format(before.due_on, 'j F Y')}; "
+                "reviews can be shared from the day after."
+            )
     windows = [(found[k], window_state(found[k], today)) for k in rule.phases if k in found]
     if not windows:
         if rule.optional or not rule.phases:
@@ -154,6 +172,18 @@ def require_action(
     why = refusal(cycle, action, today=today)
     if why:
         raise ValidationError({field: why})
+
+
+def calibration_refusal(participant: Participant) -> str | None:
+    """Why the participant's manager review cannot be shared yet because of calibration
+    (None when it can): a session that discusses them is open, so their rating may still
+    change. Locking the session lifts it."""
+    if participant.calibration_state == CalibrationState.OPEN:
+        return (
+            f"{participant.person.display_name}'s rating is being calibrated in an open "
+            "session; it can be shared once the session is locked."
+        )
+    return None
 
 
 def writing_refusal(review: Review, *, today: date | None = None) -> str | None:

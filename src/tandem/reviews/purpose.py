@@ -6,9 +6,10 @@ The facts it reads:
 - the cycle's `use_for` (HR's choice for this cycle);
 - whether the cycle has ratings at all (the company may switch them off, templates may have
   no rating question; after launch, the frozen forms say);
-- whether the cycle has a calibration step: a dated calibration phase. Tandem does not run
-  calibration itself, so without such a step no form claims calibration, whatever `use_for`
-  says;
+- whether the cycle has a calibration step: a dated calibration phase, or calibration
+  sessions that discuss its people (the calibration app marks each person it discusses,
+  `Participant.calibration_state`). Without either no form claims calibration, whatever
+  `use_for` says;
 - which decisions the program says results feed (`Program.purposes`: pay, promotion).
 """
 
@@ -21,8 +22,10 @@ from typing import Any
 from tandem.program.models import Program, Purpose
 from tandem.reviews import versions
 from tandem.reviews.models import (
+    CalibrationState,
     Cycle,
     CycleForm,
+    Participant,
     Phase,
     PhaseKind,
     TemplateQuestion,
@@ -52,21 +55,36 @@ def facts(
     program = program or Program.current()
     if ratings is None:
         ratings = has_ratings(cycle, relationships=relationships, program=program)
+    # Only a cycle used for calibration asks whether it has the step (the sentence reads it
+    # only then), so a development cycle's forms cost no query for it.
     return Facts(
         use_for=cycle.use_for,
         ratings=ratings,
-        calibration_step=has_calibration_step(cycle, phases=phases),
+        calibration_step=cycle.use_for in CALIBRATED_USES
+        and has_calibration_step(cycle, phases=phases),
         purposes=tuple(program.purposes or ()),
     )
 
 
+CALIBRATED_USES = (UseFor.CALIBRATION, UseFor.PAY_PROMOTION)
+
+
 def has_calibration_step(cycle: Cycle, *, phases: Iterable[Phase] | None = None) -> bool:
-    """A dated calibration phase: HR scheduled a step where ratings are compared."""
+    """A step where ratings are compared: HR dated a calibration phase, or calibration
+    sessions discuss people of the launched cycle (whether open or locked)."""
     if phases is None:
         phases = getattr(cycle, "_prefetched_objects_cache", {}).get("phases")
     if phases is not None:
-        return any(phase.kind == PhaseKind.CALIBRATION for phase in phases)
-    return cycle.phases.filter(kind=PhaseKind.CALIBRATION).exists()
+        dated = any(phase.kind == PhaseKind.CALIBRATION for phase in phases)
+    else:
+        dated = cycle.phases.filter(kind=PhaseKind.CALIBRATION).exists()
+    if dated or not cycle.is_launched:
+        return dated
+    return (
+        Participant.objects.filter(cycle=cycle)
+        .exclude(calibration_state=CalibrationState.NONE)
+        .exists()
+    )
 
 
 def version_has_ratings(content: dict[str, Any]) -> bool:
@@ -110,11 +128,7 @@ def sentence(known: Facts) -> str:
     allow, development, calibration and pay or promotion decisions — never a step the
     cycle does not have."""
     decisions = known.use_for == UseFor.PAY_PROMOTION
-    calibration = (
-        known.use_for in (UseFor.CALIBRATION, UseFor.PAY_PROMOTION)
-        and known.calibration_step
-        and known.ratings
-    )
+    calibration = known.use_for in CALIBRATED_USES and known.calibration_step and known.ratings
     if not decisions and not calibration:
         return "Used for development only: not for pay or promotion decisions."
     uses = ["development"]

@@ -309,6 +309,25 @@ class ParticipantOut(Schema):
         description="For the person themselves only once their reviews are shared"
     )
     score_parts: dict[str, Any] | None
+    calibration_state: str = Field(
+        description='"" (not calibrated), "open" (an open calibration session discusses the '
+        'person: the manager review cannot be shared yet) or "locked" (calibrated); for the '
+        "person themselves only where `calibrated_from` is shown"
+    )
+    final_rating: int | None = Field(
+        description="The rating of record once a calibration session locked (points of the "
+        "manager review's overall question); null before. For the person themselves only "
+        "once their review is shared"
+    )
+    final_rating_points: int | None = Field(description="The size of that rating's scale")
+    calibrated_from: int | None = Field(
+        description="The manager's rating before calibration changed it (null when "
+        "unchanged). HR and the managers; the person themselves only when the program shows "
+        "calibration to employees"
+    )
+    calibration_reason: str | None = Field(
+        description="The one-sentence reason for the change, where `calibrated_from` is shown"
+    )
     reviews: list[ReviewCountOut] = Field(
         description="How many reviews are in each state, for the kinds of review whose writers "
         "you may know; the others are in `anonymous`"

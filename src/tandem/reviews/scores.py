@@ -4,7 +4,9 @@ The cycle's `score_method` says how the overall score (0–100, two decimals) is
 
 - *The manager's rating only*: the manager review's overall question (the one marked
   `is_overall`), normalised to 0..1 and times 100. A template without an overall question
-  uses the mean of the manager review's plain rating questions instead.
+  uses the mean of the manager review's plain rating questions instead. Once a calibration
+  session locked, the participant's `final_rating` (the rating of record) stands in for the
+  manager's overall rating: the score follows the calibrated rating, not the one before.
 - *A weighted mix*: goals (the mean score, 0..1, of the reviewee's goals in periods that
   overlap the review period), competencies (the manager review's competency ratings),
   manager (as above), self (every rating of the self review) and peers (the mean of each
@@ -43,6 +45,7 @@ from tandem.org.services.imports import bulk_set
 from tandem.reviews import versions
 from tandem.reviews.models import (
     DONE_STATES,
+    CalibrationState,
     Cycle,
     CycleForm,
     Participant,
@@ -131,7 +134,29 @@ def _rating_components(
                 parts[name] = Decimal(str(row[column]))
         if row["own"] is not None:
             parts["self"] = Decimal(str(row["own"]))
+    if overall_key:
+        for pk, value in _calibrated(cycle, participant_ids).items():
+            found[pk]["manager"] = value
     return found
+
+
+def _calibrated(cycle: Cycle, participant_ids: list[int] | None) -> dict[int, Decimal]:
+    """The rating of record, 0..1, of each participant whose calibration session locked with
+    a rating: it replaces the manager's overall rating (the same question, calibrated)."""
+    locked = Participant.objects.filter(
+        cycle=cycle,
+        calibration_state=CalibrationState.LOCKED,
+        final_rating__isnull=False,
+        final_rating_points__gt=1,
+    )
+    if participant_ids is not None:
+        locked = locked.filter(pk__in=participant_ids)
+    rows = locked.values_list("pk", "final_rating", "final_rating_points")
+    return {
+        pk: (Decimal(rating - 1) / Decimal(points - 1)).quantize(Decimal("0.0001"))
+        for pk, rating, points in rows.iterator(chunk_size=5000)
+        if rating is not None and points
+    }
 
 
 def _peer_components(cycle: Cycle, participant_ids: list[int] | None) -> dict[int, Decimal]:
@@ -255,6 +280,21 @@ def refresh_participant(participant: Participant) -> None:
     Participant.objects.filter(pk=participant.pk).update(overall_score=score, score_parts=parts)
 
 
+def refresh_participants(cycle: Cycle, participant_ids: list[int]) -> int:
+    """Recompute the scores of some participants of `cycle` at once (the same few grouped
+    queries as for one, then bulk updates of the rows that changed). Returns how many
+    changed."""
+    if not participant_ids:
+        return 0
+    found = components_for(cycle, participant_ids)
+    participants = (
+        Participant.objects.filter(cycle=cycle, pk__in=participant_ids)
+        .only("pk", "overall_score", "score_parts")
+        .order_by("pk")
+    )
+    return _store(cycle, participants, found)
+
+
 def refresh_cycle(cycle: Cycle) -> int:
     """Recompute every active participant's score: a handful of grouped queries for the
     whole cycle, then bulk updates of the rows that changed. Returns how many changed."""
@@ -275,6 +315,13 @@ def refresh_cycle(cycle: Cycle) -> int:
         return changed + _store(cycle, batch, found)
 
 
+def _is_calibrated(participant: Participant) -> bool:
+    return (
+        participant.calibration_state == CalibrationState.LOCKED
+        and participant.final_rating is not None
+    )
+
+
 def explain(participant: Participant) -> list[str]:
     """The overall score in plain sentences, from `score_parts` (no query)."""
     parts = participant.score_parts or {}
@@ -282,10 +329,12 @@ def explain(participant: Participant) -> list[str]:
     if participant.overall_score is None:
         lines = ["There is no overall score yet: no rating that counts has been submitted."]
     elif list(components) == ["manager"]:
-        lines = [
-            f"The overall score, {participant.overall_score} of 100, is the manager's "
-            "overall rating."
-        ]
+        whose = (
+            "overall rating of record, as calibrated"
+            if _is_calibrated(participant)
+            else "manager's overall rating"
+        )
+        lines = [f"The overall score, {participant.overall_score} of 100, is the {whose}."]
     else:
         counted = [
             f"{LABELS.get(name, name).lower()} {part['value']:g} × {part['used_weight']:g}%"

@@ -521,4 +521,8 @@ ROLE_HELP = [
     ),
     (Role.EXECUTIVE.label, "sees org-wide figures and insights; no private notes."),
     (Role.IT_ADMIN.label, "manages sign-in, integrations and API tokens; not people data."),
+    (
+        Role.PEOPLE_ANALYTICS.label,
+        "reads protected attributes and fairness figures; only together with HR admin.",
+    ),
 ]

@@ -15,6 +15,7 @@ from tandem.core import anonymity as core_anonymity
 from tandem.core import pagination
 from tandem.core.api import ERRORS, MAX_ID, ErrorOut
 from tandem.org.models import Person
+from tandem.program.models import Program
 from tandem.reviews import rules
 from tandem.reviews.models import (
     DONE_STATES,
@@ -138,6 +139,18 @@ def _anonymous_out(
     return out
 
 
+def _shows_calibration_once() -> Any:
+    """The program's switch, read at most once per call of `participants_out`."""
+    found: list[bool] = []
+
+    def shows() -> bool:
+        if not found:
+            found.append(Program.current().calibration_shown_to_employee)
+        return found[0]
+
+    return shows
+
+
 def _participant_out(
     user: Any,
     participant: Participant,
@@ -145,10 +158,15 @@ def _participant_out(
     *,
     hr_admin: bool,
     groups: list[dict[str, Any]],
+    shows_calibration: Any = None,
 ) -> dict[str, Any]:
+    shows_calibration = shows_calibration or _shows_calibration_once()
     me = actor_for(user)
     own = me is not None and participant.person_id == me.person.pk
     sees_score = not own or participant.shared_at is not None
+    # Who may know that calibration changed the rating, and from what: HR and the managers
+    # (the only others who read a participant), the person only when the program says so.
+    sees_change = sees_score and (not own or shows_calibration())
     department = (
         {"id": participant.department_id, "name": participant.department_name}
         if participant.department_id or participant.department_name
@@ -175,6 +193,11 @@ def _participant_out(
         "acknowledgement_comment": participant.acknowledgement_comment,
         "overall_score": participant.overall_score if sees_score else None,
         "score_parts": participant.score_parts if sees_score else None,
+        "calibration_state": participant.calibration_state if not own or sees_change else "",
+        "final_rating": participant.final_rating if sees_score else None,
+        "final_rating_points": participant.final_rating_points if sees_score else None,
+        "calibrated_from": participant.calibrated_from if sees_change else None,
+        "calibration_reason": participant.calibration_reason if sees_change else None,
         "reviews": counts,
         "anonymous": groups,
     }
@@ -201,6 +224,7 @@ def participants_out(
     for participant in rows:
         participant.cycle = by_id[participant.cycle_id]
     hr_admin = can(user, "reviews.manage")
+    shows_calibration = _shows_calibration_once()
     out = []
     for p in rows:
         hidden = rules.hidden_channels(actor, p) if actor is not None else set(Relationship)
@@ -208,7 +232,16 @@ def participants_out(
         known = [c for c in mine if c["relationship"] not in hidden]
         present = {c["relationship"] for c in mine}
         groups = _anonymous_out(user, p, present, done)
-        out.append(_participant_out(user, p, known, hr_admin=hr_admin, groups=groups))
+        out.append(
+            _participant_out(
+                user,
+                p,
+                known,
+                hr_admin=hr_admin,
+                groups=groups,
+                shows_calibration=shows_calibration,
+            )
+        )
     return out
 
 

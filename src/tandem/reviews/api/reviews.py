@@ -169,12 +169,29 @@ def _review(request: HttpRequest, review_id: int, *, details: bool = False) -> R
     return review
 
 
+def _answers_as_read(user: Any, review: Review) -> dict[str, Any]:
+    """The answers; the person reviewed reads the overall rating of a calibrated manager
+    review as its final rating (like the page), never the rating before unless the program
+    shows calibration to employees (then the participant's `calibrated_from` says it)."""
+    answers = dict(review.answers or {})
+    if review.relationship != Relationship.MANAGER or review.reviewee_id != user.pk:
+        return answers
+    record = writing_queries.rating_of_record(user, review.participant, [review])
+    if record is not None and record.calibrated:
+        overall = answers.get(record.question_key)
+        answers[record.question_key] = {
+            **(overall if isinstance(overall, dict) else {}),
+            "rating": record.value,
+        }
+    return answers
+
+
 def _review_detail(request: HttpRequest, review: Review) -> dict[str, Any]:
     user = request.user
     writer_or_hr = review.reviewer_id == caller(request).pk or can(user, "review.reopen", review)
     return {
         **_reviews_out(user, [review])[0],
-        "answers": review.answers or {},
+        "answers": _answers_as_read(user, review),
         "form": _form_out(user, review),
         "who_reads": [writing_queries.audience(review)],
         "active_seconds": review.active_seconds if writer_or_hr else None,

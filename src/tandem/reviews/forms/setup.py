@@ -288,7 +288,7 @@ class LaunchForm(forms.Form):
 
 
 class PhasesForm(forms.Form):
-    """Two dates per phase; calibration may stay empty (a later issue runs it)."""
+    """Two dates per phase; calibration may stay empty (sessions may still be held)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -49,6 +49,7 @@ from tandem.reviews import rules
 from tandem.reviews.models import (
     OPEN_STATES,
     PHASE_FOR_RELATIONSHIP,
+    CalibrationState,
     Cycle,
     CycleStatus,
     NominationStatus,
@@ -83,6 +84,18 @@ def cycle_for(user: Any, cycle_id: int) -> Cycle:
         raise NotAllowed("cycle.progress denied")
     require(user, "cycle.progress", cycle)
     return cycle
+
+
+def held_back_by_calibration(cycle: Cycle) -> int:
+    """Submitted manager reviews not shared because an open calibration session discusses
+    the person (for HR, beside "share all now", which leaves them out)."""
+    return Review.objects.filter(
+        cycle=cycle,
+        relationship=Relationship.MANAGER,
+        state=ReviewState.SUBMITTED,
+        participant__removed_at__isnull=True,
+        participant__calibration_state=CalibrationState.OPEN,
+    ).count()
 
 
 def followed_participants(user: Any, cycle: Cycle) -> QuerySet[Participant]:
@@ -710,6 +723,11 @@ REMINDABLE_PHASES = (
 Work = dict[int, Counter[str]]
 
 
+def _sharing_waits_for_calibration(cycle: Cycle) -> bool:
+    calibration = phases_of(cycle).get(PhaseKind.CALIBRATION)
+    return calibration is not None and window_state(calibration) != "closed"
+
+
 def _add(work: Work, rows: Iterable[tuple[int | None, int]], what: str) -> None:
     for person_id, count in rows:
         if person_id is not None and count:
@@ -765,13 +783,16 @@ def open_work(
             .order_by()
         )
         _add(work, proposals.iterator(chunk_size=5000), "approve")
-    if PhaseKind.SHARING in kinds:
+    # Nobody is reminded to share what the server would refuse: not while a dated
+    # calibration phase runs, nor the review of someone an open session discusses.
+    if PhaseKind.SHARING in kinds and not _sharing_waits_for_calibration(cycle):
         to_share = (
             reviews.filter(
                 relationship=Relationship.MANAGER,
                 state=ReviewState.SUBMITTED,
                 participant__shared_at__isnull=True,
             )
+            .exclude(participant__calibration_state=CalibrationState.OPEN)
             .values_list("reviewer_id")
             .annotate(n=Count("pk"))
             .order_by()

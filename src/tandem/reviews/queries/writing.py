@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404
@@ -22,7 +22,9 @@ from tandem.access.rules import can, scope
 from tandem.program.models import Program
 from tandem.reviews import evidence, phases, purpose, states
 from tandem.reviews.answers import ITEM_KINDS, goal_key
+from tandem.reviews.history import participant_history
 from tandem.reviews.models import (
+    CalibrationState,
     Cycle,
     Participant,
     Relationship,
@@ -232,6 +234,8 @@ class QuestionView:
     items: list[ItemView] = field(default_factory=list)
     error: str = ""
     scale_name: str = ""
+    # The overall rating of a manager review once calibration changed it (`with_calibration`).
+    calibration_note: str = ""
 
     @property
     def has_items(self) -> bool:
@@ -443,12 +447,30 @@ def manager_reviews(participant: Participant) -> list[Review]:
     )
 
 
+def share_refusal(user: Any, participant: Participant, managers: list[Review]) -> str:
+    """Why the user, who may share this participant's submitted manager review, cannot share
+    it now (the phase rules, an open calibration session); empty when they can, or when
+    there is nothing of theirs to share (the page then offers nothing and says nothing)."""
+    if not can(user, "participant.share", participant) or participant.removed_at is not None:
+        return ""
+    if not any(r.state == ReviewState.SUBMITTED for r in managers):
+        return ""
+    return (
+        phases.refusal(participant.cycle, "review.share")
+        or phases.calibration_refusal(participant)
+        or ""
+    )
+
+
 def can_share_now(user: Any, participant: Participant, managers: list[Review]) -> bool:
     if not can(user, "participant.share", participant):
         return False
     if not any(r.state == ReviewState.SUBMITTED for r in managers):
         return False
-    return phases.refusal(participant.cycle, "review.share") is None
+    return (
+        phases.refusal(participant.cycle, "review.share") is None
+        and phases.calibration_refusal(participant) is None
+    )
 
 
 def can_acknowledge_now(user: Any, participant: Participant, managers: list[Review]) -> bool:
@@ -480,6 +502,109 @@ def may_reopen(user: Any, review: Review) -> bool:
     )
 
 
+# --- The rating of record ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingOfRecord:
+    """A participant's rating as a reader may see it: `final_rating` once a calibration
+    session locked, else the manager's overall rating. `changed_from` and `reason` are set
+    only when calibration changed it and the reader may know: HR and the managers always,
+    the person reviewed only when the program shows calibration to employees."""
+
+    value: int
+    label: str
+    calibrated: bool
+    in_open_session: bool
+    changed_from: int | None = None
+    changed_from_label: str = ""
+    reason: str = ""
+    question_key: str = ""
+
+    @property
+    def change_sentence(self) -> str:
+        if self.changed_from is None:
+            return ""
+        text = f"Calibrated from {self.changed_from_label} to {self.label}."
+        return f"{text} {self.reason}" if self.reason else text
+
+
+def _overall_question(review: Review) -> Mapping[str, Any] | None:
+    for section in review.template_version.content.get("sections", []):
+        for question in section.get("questions", []):
+            if question.get("is_overall") and question.get("scale"):
+                return question
+    return None
+
+
+def rating_of_record(
+    user: Any, participant: Participant, reviews: list[Review]
+) -> RatingOfRecord | None:
+    """The rating of record of `participant` for `user`, from the submitted manager review
+    among `reviews` (those `user` may read: the person reviewed reads it once shared), or
+    None when there is none to show. No query, except the program's switch when the person
+    reviewed reads a rating that calibration changed."""
+    done = [r for r in reviews if r.relationship == Relationship.MANAGER and not r.is_open]
+    if not done:
+        return None
+    review = max(done, key=lambda r: (r.submitted_at is not None, r.submitted_at, r.pk))
+    question = _overall_question(review)
+    if question is None:
+        return None
+    points = _with_short_labels(question["scale"].get("points") or [])
+    answer = (review.answers or {}).get(question["key"]) or {}
+    raw = answer.get("rating") if isinstance(answer, Mapping) else None
+    calibrated = (
+        participant.calibration_state == CalibrationState.LOCKED
+        and participant.final_rating is not None
+    )
+    value = participant.final_rating if calibrated else raw
+    if not isinstance(value, int):
+        return None
+    changed_from = participant.calibrated_from if calibrated else None
+    own = participant.person_id == getattr(user, "pk", None)
+    if changed_from is not None and own and not Program.current().calibration_shown_to_employee:
+        changed_from = None
+    return RatingOfRecord(
+        value=value,
+        label=_label(points, value) or str(value),
+        calibrated=calibrated,
+        in_open_session=participant.calibration_state == CalibrationState.OPEN and not own,
+        changed_from=changed_from,
+        changed_from_label=(_label(points, changed_from) or str(changed_from))
+        if changed_from is not None
+        else "",
+        reason=participant.calibration_reason if changed_from is not None else "",
+        question_key=str(question["key"]),
+    )
+
+
+def with_calibration(
+    user: Any, reads: list[ReadView], participant: Participant, record: RatingOfRecord | None
+) -> None:
+    """The manager review's overall question as its reader may see it once calibrated: the
+    person reviewed reads the final rating in its place (and, when the program says so,
+    from what it was changed and why); HR and managers read what the manager wrote, with a
+    note of the final rating and the reason."""
+    if record is None or not record.calibrated:
+        return
+    own = participant.person_id == getattr(user, "pk", None)
+    for read in reads:
+        if read.review.relationship != Relationship.MANAGER or read.review.is_open:
+            continue
+        for section in read.sections:
+            for question in section.questions:
+                if question.key != record.question_key:
+                    continue
+                if own:
+                    question.rating = record.value
+                    question.rating_label = record.label
+                    question.calibration_note = record.change_sentence
+                elif record.changed_from is not None:
+                    note = f"Calibrated to {record.label}."
+                    question.calibration_note = f"{note} {record.reason}" if record.reason else note
+
+
 # --- History ----------------------------------------------------------------------------------
 
 
@@ -493,3 +618,12 @@ def revisions(review: Review) -> list[ReviewRevision]:
         .select_related("reopened_by")
         .order_by("-created_at", "-pk")[:REVISIONS_MAX]
     )
+
+
+def history_events(user: Any, review: Review) -> list[tuple[datetime, str]]:
+    """What other features recorded about the person's rating (calibration's adjustments
+    and the lock that made a rating final), oldest first: on a manager review's history,
+    for HR only (those who may reopen it)."""
+    if review.relationship != Relationship.MANAGER or not can(user, "review.reopen", review):
+        return []
+    return participant_history(review.participant_id)

@@ -10,11 +10,13 @@ phase when it has closed).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from tandem.core.validation import NOT_TEXT, unstorable
 from tandem.notifications.services import Message, notify, notify_many
 from tandem.reviews import phases, states, tally
 from tandem.reviews.models import (
+    CalibrationState,
     Cycle,
     CycleStatus,
     Participant,
@@ -58,6 +61,15 @@ def share(participant: Participant, *, by: Any) -> Participant:
     phases.require_action(participant.cycle, "review.share", field="share")
     if participant.removed_at is not None:
         raise ValidationError({"share": "This person was removed from the cycle."})
+    # Read under lock: a session may be opened on the person at the same moment.
+    participant.calibration_state = (
+        Participant.objects.select_for_update()
+        .values_list("calibration_state", flat=True)
+        .get(pk=participant.pk)
+    )
+    held = phases.calibration_refusal(participant)
+    if held:
+        raise ValidationError({"share": held})
     reviews = _manager_reviews(participant)
     submitted = [r for r in reviews if r.state == ReviewState.SUBMITTED]
     if not submitted:
@@ -92,20 +104,34 @@ def share(participant: Participant, *, by: Any) -> Participant:
     return participant
 
 
+@dataclass(frozen=True)
+class Released:
+    """What releasing a cycle did: `shared` manager reviews shared now, `held_back` the
+    submitted ones left unshared because an open calibration session discusses the person
+    (their manager shares them once it locks)."""
+
+    shared: int
+    held_back: int
+
+
 @transaction.atomic
-def release_all(cycle: Cycle, *, by: Any) -> int:
-    """Share every submitted manager review of the cycle at once (HR). Set-based: a few
-    UPDATEs and one bulk notification, whatever the size of the company."""
+def release_all(cycle: Cycle, *, by: Any) -> Released:
+    """Share every submitted manager review of the cycle at once (HR), except those of people
+    in an open calibration session. Set-based: a few UPDATEs and one bulk notification,
+    whatever the size of the company."""
     require(by, "reviews.manage", cycle)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     phases.require_action(cycle, "review.release", field="release")
     now = timezone.now()
-    due = Review.objects.filter(
+    submitted = Review.objects.filter(
         cycle=cycle,
         relationship=Relationship.MANAGER,
         state=ReviewState.SUBMITTED,
         participant__removed_at__isnull=True,
     )
+    in_session = Q(participant__calibration_state=CalibrationState.OPEN)
+    held_back = submitted.filter(in_session).count()
+    due = submitted.exclude(in_session)
     people = list(
         Participant.objects.filter(pk__in=due.values("participant_id")).values_list(
             "pk", "person_id"
@@ -123,8 +149,9 @@ def release_all(cycle: Cycle, *, by: Any) -> int:
         actor=by,
         kind="cycle.released",
         obj=cycle,
-        changes={"shared": count},
-        note=f"{count} manager reviews shared at once.",
+        changes={"shared": count, "held_back": held_back},
+        note=f"{count} manager reviews shared at once"
+        + (f"; {held_back} held back in open calibration sessions." if held_back else "."),
     )
     stamp = now.isoformat()
     messages = [
@@ -139,19 +166,22 @@ def release_all(cycle: Cycle, *, by: Any) -> int:
     ]
     for start in range(0, len(messages), NOTIFY_BATCH):
         notify_many(kind="reviews.shared", messages=messages[start : start + NOTIFY_BATCH])
-    return count
+    return Released(shared=count, held_back=held_back)
 
 
 def release_due(today: date | None = None) -> int:
     """Release the cycles whose `release_on` date has come; safe to run any number of times
-    (a released cycle has `released_at` set and is skipped)."""
+    (a released cycle has `released_at` set and is skipped). A cycle whose dated calibration
+    phase has not closed waits: it is released on the first run after it closes."""
     today = today or timezone.localdate()
     total = 0
     due = Cycle.objects.filter(
         status=CycleStatus.ACTIVE, release_on__lte=today, released_at__isnull=True
     ).order_by("pk")
-    for cycle in due:
-        total += release_all(cycle, by=SYSTEM)
+    for cycle in due.prefetch_related("phases"):
+        if phases.refusal(cycle, "review.release", today=today):
+            continue
+        total += release_all(cycle, by=SYSTEM).shared
     return total
 
 

@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.access.rules import can
 from tandem.core import charts
 from tandem.core.http import AuthedHttpRequest
 from tandem.reviews.models import Relationship
-from tandem.reviews.phases import current_phase, phases_of
+from tandem.reviews.phases import current_phase, phases_of, refusal
 from tandem.reviews.queries import progress as queries
 from tandem.reviews.services import reminders as reminder_service
 
@@ -95,8 +96,30 @@ def cycle(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
         "can_manage": can(request.user, "reviews.manage", found),
         **_page_links(request, managers.next_cursor),
     }
+    if context["can_manage"]:
+        context.update(_calibration_context(found))
     context.update(_completion_charts(request, progress, departments))
     return render(request, "reviews/running/cycle.html", context)
+
+
+def _calibration_context(cycle: Any) -> dict[str, Any]:
+    """For HR: whether "share all now" would be refused (then the page says why instead of
+    offering it), how many submitted reviews an open calibration session holds back, and
+    the way to the cycle's calibration sessions."""
+    return {
+        "release_refusal": refusal(cycle, "review.release") or "",
+        "held_back": queries.held_back_by_calibration(cycle),
+        "calibration_url": _calibration_url(cycle),
+    }
+
+
+def _calibration_url(cycle: Any) -> str:
+    # The calibration app (a layer above) owns the page; reviews only names its URL. Until
+    # that app's pages are wired in, the name does not resolve and no link is shown.
+    try:
+        return reverse("calibration:cycle", kwargs={"cycle_id": cycle.pk})
+    except NoReverseMatch:
+        return ""
 
 
 DEPARTMENT_SORTS = ("name", "value")

@@ -22,6 +22,7 @@ from tandem.access.rules import can, require
 from tandem.coach.panel import MAX_SEEN, SEEN
 from tandem.coach.queries import playbooks as playbook_queries
 from tandem.core.http import AuthedHttpRequest
+from tandem.program.models import Program
 from tandem.reviews import evidence, phases, scores, states
 from tandem.reviews.answers import missing_required
 from tandem.reviews.coach import count_review_submission
@@ -113,7 +114,11 @@ def _page_context(
             else None,
         )
     else:
-        context["read"] = queries.read_views(user, [review], goals)[0]
+        read = queries.read_views(user, [review], goals)[0]
+        if review.relationship == Relationship.MANAGER and not review.is_open:
+            record = queries.rating_of_record(user, review.participant, [review])
+            queries.with_calibration(user, [read], review.participant, record)
+        context["read"] = read
     return context
 
 
@@ -291,18 +296,30 @@ def review_history(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
         require(request.user, "review.reopen", review)
     goals = queries.goal_names(request.user, review)
     content = review.template_version.content
-    kept = [
+    kept: list[dict[str, Any]] = [
         {
+            "when": revision.created_at,
             "revision": revision,
             "state_label": states.label(revision.state),
             "sections": queries.questions_view(content, revision.answers, goals=goals),
         }
         for revision in queries.revisions(review)
     ]
+    events = queries.history_events(request.user, review)
+    timeline: list[dict[str, Any]] = sorted(
+        [*kept, *({"when": when, "event": text} for when, text in events)],
+        key=lambda entry: entry["when"],
+        reverse=True,
+    )
     return render(
         request,
         "reviews/writing/history.html",
-        {"review": review, "kept": kept, "state_label": states.label(review.state)},
+        {
+            "review": review,
+            "timeline": timeline,
+            "has_events": bool(events),
+            "state_label": states.label(review.state),
+        },
     )
 
 
@@ -318,13 +335,23 @@ def _participant_context(
     goals: dict[str, str] = {}
     if reviews:
         goals = queries.goal_names(user, reviews[0])
+    reads = queries.read_views(user, reviews, goals)
+    record = queries.rating_of_record(user, participant, reviews)
+    queries.with_calibration(user, reads, participant, record)
     context = {
         "participant": participant,
         "cycle": participant.cycle,
         "snapshot": queries.snapshot(participant),
-        "reads": queries.read_views(user, reviews, goals),
+        "reads": reads,
+        "rating": record,
+        # What the person reviewed is shown of a calibrated rating, said to the others.
+        "calibration_shown": record is not None
+        and record.calibrated
+        and participant.person_id != user.pk
+        and Program.current().calibration_shown_to_employee,
         "manager_states": [states.label(r.state) for r in managers],
         "may_share": queries.can_share_now(user, participant, managers),
+        "share_refusal": queries.share_refusal(user, participant, managers),
         "may_acknowledge": queries.can_acknowledge_now(user, participant, managers),
         "is_reviewee": participant.person_id == user.pk,
         "ack_form": extra.get("ack_form") or AcknowledgeForm(),
@@ -404,11 +431,18 @@ def release_all(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = queries.cycle_for(request.user, cycle_id)
     require(request.user, "reviews.manage", cycle)
     try:
-        count = sharing.release_all(cycle, by=request.user)
+        released = sharing.release_all(cycle, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages) + " Nothing was shared.")
     else:
-        messages.success(request, f"Shared {count} submitted manager reviews at once.")
+        text = f"Shared {released.shared} submitted manager reviews at once."
+        if released.held_back:
+            text += (
+                f" {released.held_back} {'is' if released.held_back == 1 else 'are'} held back: "
+                "their rating is being calibrated in an open session; their managers share "
+                "them once the session is locked."
+            )
+        messages.success(request, text)
     target = request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)

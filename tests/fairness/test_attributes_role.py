@@ -1,0 +1,38 @@
+"""The people-analytics role is granted on the HR roles page like the others, explained in
+one line, and opens the fairness pages only together with HR admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tandem.access.models import Role, RoleGrant
+from tandem.access.rules import can
+from tests.factories import PersonFactory, grant, hr_admin
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("org:hr_roles")
+
+
+def test_the_roles_page_explains_people_analytics_in_one_line(client_for) -> None:  # type: ignore[no-untyped-def]
+    page = client_for(hr_admin()).get(URL).text
+    assert "People analytics" in page
+    assert "reads protected attributes and fairness figures; only together with HR admin." in page
+
+
+def test_hr_grants_people_analytics_like_the_other_roles(client_for) -> None:  # type: ignore[no-untyped-def]
+    ana = hr_admin()
+    response = client_for(hr_admin()).post(
+        URL, {"action": "grant", "person": ana.email, "role": Role.PEOPLE_ANALYTICS}
+    )
+    assert response.status_code == 302
+    assert RoleGrant.objects.filter(person=ana, role=Role.PEOPLE_ANALYTICS).exists()
+    ana.__dict__.pop("_tandem_actor", None)
+    assert can(ana, "fairness.view")
+
+
+def test_the_role_alone_grants_nothing() -> None:
+    analyst_without_hr = grant(PersonFactory(), Role.PEOPLE_ANALYTICS)
+    assert not can(analyst_without_hr, "fairness.view")
+    assert not can(analyst_without_hr, "fairness.attributes.manage")

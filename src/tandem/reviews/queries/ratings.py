@@ -103,14 +103,15 @@ def latest_finished_cycle() -> Cycle | None:
     )
 
 
-def raw_manager_ratings(cycle: Cycle) -> dict[int, tuple[int, int]]:
-    """Person id → (the manager's overall rating, the scale's points) for every active
-    participant with a submitted manager review: `rated_participants`'s `raw_rating` in
-    one joined query instead of a subquery per participant, for bulk readers (demos, and
-    while a demo load has dropped the indexes the subquery needs)."""
+def raw_manager_rating_rows(cycle: Cycle) -> list[tuple[int, int | None, int, int]]:
+    """(person id, their manager in the cycle, the manager's overall rating, the scale's
+    points) for every active participant with a submitted manager review, in one joined
+    query: `rated_participants`'s `raw_rating` without a subquery per participant, for bulk
+    readers (demos run while the load has dropped the indexes that subquery needs: at
+    10,000 people it ran for minutes)."""
     found = overall_question(cycle)
     if found is None:
-        return {}
+        return []
     key, _ = found
     rows = (
         SubmittedRating.objects.filter(
@@ -122,7 +123,17 @@ def raw_manager_ratings(cycle: Cycle) -> dict[int, tuple[int, int]]:
             participant__removed_at__isnull=True,
         )
         .order_by("review__submitted_at", "id")
-        .values_list("participant__person_id", "value", "points")
+        .values_list("participant__person_id", "participant__manager_id", "value", "points")
     )
     # The latest submitted manager review wins, as in `rated_participants`.
-    return {person_id: (value, points) for person_id, value, points in rows}
+    latest = {
+        person_id: (person_id, manager_id, value, points)
+        for person_id, manager_id, value, points in rows
+    }
+    return [latest[person_id] for person_id in sorted(latest)]
+
+
+def raw_manager_ratings(cycle: Cycle) -> dict[int, tuple[int, int]]:
+    """Person id → (the manager's overall rating, the scale's points), from
+    `raw_manager_rating_rows`."""
+    return {person: (value, points) for person, _, value, points in raw_manager_rating_rows(cycle)}

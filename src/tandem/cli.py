@@ -14,6 +14,7 @@ ALIASES = {
     "export-openapi": "export_openapi",
     "import-attributes": "import_attributes",
     "import-people": "import_people",
+    "import-ratings": "import_ratings",
     "rebuild-goal-tally": "rebuild_goal_tally",
     "send-reminders": "send_reminders",
 }

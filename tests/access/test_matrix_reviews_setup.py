@@ -16,6 +16,7 @@ from tandem.reviews.models import (
     Participant,
     Phase,
     RatingScale,
+    RatingsImport,
     Template,
     TemplateQuestion,
     TemplateSection,
@@ -36,6 +37,7 @@ from tests.access.matrix import (
     url,
 )
 from tests.access.reviews_cleanup import delete_cycles
+from tests.factories import hr_admin
 from tests.reviews.factories import (
     CycleFactory,
     RatingScaleFactory,
@@ -59,6 +61,7 @@ register_tables(
     CycleForm,
     Phase,
     Participant,
+    RatingsImport,
 )
 
 MATRIX: tuple[Row, ...] = (
@@ -258,6 +261,29 @@ MATRIX: tuple[Row, ...] = (
         REDIRECT,
         method="POST",
     ),
+    # --- Past ratings from a file ---------------------------------------------------------------
+    Row("reviews:ratings_import", "upload form", lambda o: url("reviews:ratings_import"), HR),
+    Row(
+        "reviews:ratings_import",
+        "no file",
+        lambda o: url("reviews:ratings_import"),
+        HR,
+        method="POST",
+        data={"action": "upload"},
+    ),
+    Row(
+        "reviews:ratings_import",
+        "own check",
+        lambda o: url("reviews:ratings_import") + f"?upload={pk(o, 'setup_import_own')}",
+        HR,
+    ),
+    # Another HR admin's upload: private to them, so a 404 even for this HR admin.
+    Row(
+        "reviews:ratings_import",
+        "another admin's check",
+        lambda o: url("reviews:ratings_import") + f"?upload={pk(o, 'setup_import_other')}",
+        expect(()),
+    ),
     # --- Participants ------------------------------------------------------------------------
     Row(
         "reviews:cycle_participants",
@@ -306,12 +332,21 @@ def _build(org: Org) -> None:
         setup_question=section.questions.order_by("position").last(),
         setup_scale=section.questions.exclude(scale=None).first().scale,
         setup_participant=Participant.objects.get(cycle=running, person=org.owner),
+        setup_import_own=_upload(org.people[HR_ADMIN]),
+        setup_import_other=_upload(hr_admin()),
+    )
+
+
+def _upload(by: object) -> RatingsImport:
+    return RatingsImport.objects.create(
+        created_by=by, file_name="history.csv", sha256="0" * 64, content=b"", result={}
     )
 
 
 def _tear_down(org: Org) -> None:
     keys = ("setup_running", "setup_draft")
     delete_cycles([pk(org, key) for key in keys if key in org.extras])
+    RatingsImport.objects.filter(file_name="history.csv").delete()
 
 
 @pytest.fixture(scope="module")

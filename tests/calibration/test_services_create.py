@@ -161,6 +161,15 @@ def test_a_cycle_not_launched_is_refused(company):
     assert "cycle" in caught.value.message_dict
 
 
+def test_an_imported_cycle_is_refused_and_nothing_is_saved(company):
+    company.cycle.imported_at = company.cycle.launched_at
+    company.cycle.save()
+    with pytest.raises(ValidationError) as caught:
+        session_of_all(company)
+    assert "imported" in caught.value.message_dict["cycle"][0]
+    assert not Session.objects.exists()
+
+
 def test_only_hr_admins_create_sessions(company):
     with pytest.raises(NotAllowed):
         services.create_session(

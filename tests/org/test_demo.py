@@ -276,6 +276,7 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
         "meetings",
         "team story",
         "reviews",
+        "ratings history",
         "fairness",
         "calibration",
         "keys and indexes",

@@ -195,7 +195,7 @@ def test_the_peer_page_offers_no_approval_once_the_nomination_phase_closed(clien
 @pytest.mark.dates
 def test_a_demo_manager_sees_the_finished_cycle_under_history_not_as_late_work(client):
     demo.load_demo(people=60, seed=11, today=date(2026, 11, 26))
-    finished = Cycle.objects.get(status=CycleStatus.CLOSED)
+    finished = Cycle.objects.get(status=CycleStatus.CLOSED, imported_at=None)
     open_in_finished = Review.objects.filter(
         cycle=finished, state__in=[ReviewState.NOT_STARTED, ReviewState.IN_PROGRESS]
     ).values_list("reviewer_id", flat=True)

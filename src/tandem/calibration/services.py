@@ -41,6 +41,13 @@ def _points(cycle: Any) -> int:
     """The size of the cycle's rating scale, or a message naming the cycle."""
     if not getattr(cycle, "is_launched", False):
         raise ValidationError({"cycle": "The cycle has not been launched yet."})
+    if getattr(cycle, "is_imported", False):
+        raise ValidationError(
+            {
+                "cycle": "This cycle was imported from another tool: its ratings are history "
+                "and are not calibrated again."
+            }
+        )
     found = ratings.overall_question(cycle)
     if found is None:
         raise ValidationError(

@@ -471,7 +471,7 @@ class DemoLogin:
 
 
 LOGIN_ROLES: tuple[tuple[str, str, str], ...] = (
-    ("hr", "HR admin", f"hr@{DEMO_DOMAIN}"),
+    ("hr", "HR admin, people analytics", f"hr@{DEMO_DOMAIN}"),
     ("partner", "HR partner: Sales, Customer Success", f"partner@{DEMO_DOMAIN}"),
     ("exec", "Executive", f"exec@{DEMO_DOMAIN}"),
     ("director", "Manager of managers", f"director@{DEMO_DOMAIN}"),

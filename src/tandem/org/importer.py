@@ -291,9 +291,10 @@ class Change:
 # --- Reading files --------------------------------------------------------------------------
 
 
-def read_table(data: bytes, *, max_bytes: int | None = None) -> Table:
+def read_table(data: bytes, *, max_bytes: int | None = None, max_rows: int = MAX_ROWS) -> Table:
     """Read an upload by its content: XLSX if it is a zip that openpyxl opens, CSV if it is
-    UTF-8 text. Anything else is refused with a message saying what we accept."""
+    UTF-8 text. Anything else is refused with a message saying what we accept. `max_rows`
+    is for files longer than a company (a ratings history has a row per rating)."""
     if max_bytes is not None and len(data) > max_bytes:
         raise ImportFileError(
             f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}. "
@@ -302,12 +303,12 @@ def read_table(data: bytes, *, max_bytes: int | None = None) -> Table:
     if not data.strip():
         raise ImportFileError("The file is empty.")
     if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data)
+        return _read_xlsx(data, max_rows)
     if data.startswith(OLE_MAGIC):
         raise ImportFileError(
             "This is an old Excel (.xls) workbook; save it as .xlsx or as CSV (UTF-8) first."
         )
-    return _read_csv(data)
+    return _read_csv(data, max_rows)
 
 
 def _size(n: int) -> str:
@@ -320,7 +321,7 @@ NOT_READABLE = (
 )
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, max_rows: int = MAX_ROWS) -> Table:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
@@ -338,8 +339,8 @@ def _read_csv(data: bytes) -> Table:
         raise ImportFileError(f"The CSV file cannot be read: {error}.") from None
     if not records or not any(cell.strip() for cell in records[0]):
         raise ImportFileError("Row 1 must hold the column names; it is empty.")
-    if len(records) > MAX_ROWS + 1:
-        raise ImportFileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+    if len(records) > max_rows + 1:
+        raise ImportFileError(f"The file has more than {max_rows:,} rows; split it.")
     headers = [cell.strip() for cell in records[0]]
     # Row numbers count records, as a spreadsheet shows them (the header is row 1), even
     # when a quoted cell spans several lines of the file.
@@ -366,7 +367,7 @@ def _sniff_delimiter(text: str) -> str:
     return best if known(best) > known(sniffed) else sniffed
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -393,8 +394,8 @@ def _read_xlsx(data: bytes) -> Table:
             if number == 1:
                 headers = ["" if v is None else str(v).strip() for v in cells]
                 continue
-            if number > MAX_ROWS + 1:
-                raise ImportFileError(f"The sheet has more than {MAX_ROWS:,} rows; split it.")
+            if number > max_rows + 1:
+                raise ImportFileError(f"The sheet has more than {max_rows:,} rows; split it.")
             rows.append((number, cells))
     finally:
         workbook.close()

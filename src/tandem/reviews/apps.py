@@ -7,10 +7,11 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
-        import tandem.reviews.demo  # noqa: F401  (registers its demo data with org.demo)
-
-        # The access rules, reminders and the inbox entries register themselves on import.
+        # The demo data (the imported history after the cycles: it is drawn from the
+        # finished one), access rules, reminders and inbox entries register on import.
         from tandem.reviews import (  # noqa: F401
+            demo,
+            demo_history,
             inbox,
             reminders,
             rules,

@@ -644,3 +644,37 @@ class SubmittedRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_key}{self.item_key and '/' + self.item_key}: {self.value}"
+
+
+class RatingsImportStatus(models.TextChoices):
+    CHECKED = "checked", "Checked"
+    IMPORTED = "imported", "Imported"
+
+
+class RatingsImport(models.Model):
+    """A ratings history file uploaded on the HR page, kept between its check and HR's
+    confirmation (as the HRIS import keeps its uploads): the confirmation re-reads these
+    exact bytes (`sha256`) and imports them only if they still add exactly the ratings the
+    check showed (`fingerprint`). Once imported the bytes are dropped; the cycles keep
+    the file's name."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        PERSON, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    fingerprint = models.CharField(max_length=64, blank=True)
+    # The check's result as services.imports.RatingsImportResult.as_json() gives it.
+    result = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RatingsImportStatus.choices, default=RatingsImportStatus.CHECKED
+    )
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name or 'ratings import'} ({self.status})"

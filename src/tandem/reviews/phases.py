@@ -62,9 +62,15 @@ def closed_on(cycle: Cycle) -> date | None:
 
 def not_running(cycle: Cycle, what: str = "nothing in it can change") -> str | None:
     """Why nothing may change in a cycle that is not running (None while it runs): a
-    finished cycle says when it closed; no one, not even HR, reopens it."""
+    finished cycle says when it closed, an imported one where it came from; no one, not
+    even HR, reopens either."""
     if cycle.status == CycleStatus.ACTIVE:
         return None
+    if cycle.imported_at is not None:
+        # Imported history is a record of another tool's cycle: closed from the start.
+        imported_on = date_format(timezone.localdate(cycle.imported_at), "j F Y")
+        source = f" from {cycle.import_source}" if cycle.import_source else ""
+        return f"The cycle “{cycle.name}” was imported{source} on {imported_on}; {what}."
     if cycle.status == CycleStatus.CLOSED:
         day = closed_on(cycle)
         when = f" on {date_format(day, 'j F Y')}" if day else ""

@@ -41,6 +41,7 @@ from django.db.models import (
 )
 
 from tandem.goals.queries.goals import all_goals_overlapping
+from tandem.org.services.imports import bulk_set
 from tandem.reviews import versions
 from tandem.reviews.models import (
     DONE_STATES,
@@ -262,7 +263,9 @@ def _store(cycle: Cycle, participants: Iterable[Participant], found: dict[int, A
             participant.overall_score = score
             participant.score_parts = parts
             changed.append(participant)
-    Participant.objects.bulk_update(changed, ["overall_score", "score_parts"], batch_size=BATCH)
+    # UPDATE … FROM (VALUES …): Django's bulk_update builds a CASE WHEN per row and field,
+    # which cost seconds of Python per 10,000 participants (an imported history's cycles).
+    bulk_set(Participant, changed, ["overall_score", "score_parts"])
     return len(changed)
 
 

@@ -5,7 +5,7 @@ reminders, exports, my reviews). Each area's views are in views/<area>.py."""
 from django.urls import URLPattern, path
 
 from tandem.reviews import exports
-from tandem.reviews.views import nominations, running, setup, writing
+from tandem.reviews.views import imports, nominations, running, setup, writing
 
 app_name = "reviews"
 urlpatterns: list[URLPattern] = [
@@ -102,6 +102,8 @@ urlpatterns: list[URLPattern] = [
         setup.participant_reassign,
         name="participant_reassign",
     ),
+    # Past ratings from a file (views/imports.py).
+    path("reviews/admin/import/", imports.ratings_import, name="ratings_import"),
     # --- Nominations (views/nominations.py) ---
     path(
         "reviews/participants/<int:participant_id>/peers/",

@@ -2,5 +2,6 @@
 
 - `setup`: scales, templates, sections, questions, cycles, phases and participants
 - `nominations`: picking, approving, declining and replacing peers
+- `imports`: the ratings history upload and its confirmation
 - `writing`: the answers of a review (from its frozen template), reopening, acknowledging
 """

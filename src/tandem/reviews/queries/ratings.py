@@ -189,5 +189,54 @@ def calibration_window_refusal(cycle: Cycle, *, today: date | None = None) -> st
 
 
 def finished_cycles() -> QuerySet[Cycle]:
-    """The closed cycles, the latest first (the demo calibrates the latest one)."""
-    return Cycle.objects.filter(status=CycleStatus.CLOSED).order_by("-period_end", "-pk")
+    """The closed native cycles (imported history left out), the latest first (the demo
+    calibrates the latest one)."""
+    return Cycle.objects.filter(status=CycleStatus.CLOSED, imported_at__isnull=True).order_by(
+        "-period_end", "-pk"
+    )
+
+
+def latest_finished_cycle() -> Cycle | None:
+    """The native cycle that finished last (by its review period), imported history left
+    out: the one the demo's analyses and calibration look at first."""
+    return (
+        Cycle.objects.filter(status=CycleStatus.CLOSED, imported_at__isnull=True)
+        .order_by("-period_end", "-id")
+        .first()
+    )
+
+
+def raw_manager_rating_rows(cycle: Cycle) -> list[tuple[int, int | None, int, int]]:
+    """(person id, their manager in the cycle, the manager's overall rating, the scale's
+    points) for every active participant with a submitted manager review, in one joined
+    query: `rated_participants`'s `raw_rating` without a subquery per participant, for bulk
+    readers (demos run while the load has dropped the indexes that subquery needs: at
+    10,000 people it ran for minutes)."""
+    found = overall_question(cycle)
+    if found is None:
+        return []
+    key, _ = found
+    rows = (
+        SubmittedRating.objects.filter(
+            cycle=cycle,
+            relationship=Relationship.MANAGER,
+            question_key=key,
+            item_key="",
+            review__state__in=DONE_STATES,
+            participant__removed_at__isnull=True,
+        )
+        .order_by("review__submitted_at", "id")
+        .values_list("participant__person_id", "participant__manager_id", "value", "points")
+    )
+    # The latest submitted manager review wins, as in `rated_participants`.
+    latest = {
+        person_id: (person_id, manager_id, value, points)
+        for person_id, manager_id, value, points in rows
+    }
+    return [latest[person_id] for person_id in sorted(latest)]
+
+
+def raw_manager_ratings(cycle: Cycle) -> dict[int, tuple[int, int]]:
+    """Person id → (the manager's overall rating, the scale's points), from
+    `raw_manager_rating_rows`."""
+    return {person: (value, points) for person, _, value, points in raw_manager_rating_rows(cycle)}

@@ -9,5 +9,6 @@ queues background work by task path (never importing `tasks`); reads come from `
 - `writing`: drafts saved as you type, and submitting
 - `sharing`: sharing, releasing, acknowledging and reopening reviews
 - `reminders`: HR's one-click reminder and the messages every reminder sends
+- `imports`: past ratings from a file, written as closed, imported cycles
 - `calibration`: what calibration writes on participants (state, the rating of record)
 """

@@ -25,6 +25,7 @@ from tandem.core.queue import enqueue_on_commit
 from tandem.core.validation import clean_text
 from tandem.org.models import Department, Person
 from tandem.program.models import Program
+from tandem.reviews import phases
 from tandem.reviews.models import (
     PHASE_ORDER,
     Cycle,
@@ -212,6 +213,8 @@ def update_cycle(cycle: Cycle, *, by: Any, **fields: Any) -> Cycle:
     """Change settings. After launch, only the name, description and release date."""
     require(by, "reviews.manage", cycle)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.is_imported:
+        raise ValidationError({"name": phases.not_running(cycle, "it is a read-only record")})
     changes = _changes(cycle, fields)
     if cycle.status != CycleStatus.DRAFT:
         frozen = [field for field in changes if field not in LAUNCHED_FIELDS]

@@ -48,6 +48,9 @@ def _entry(key: str):  # type: ignore[no-untyped-def]
 
 
 MATRIX: tuple[Row, ...] = (
+    # Everyone signed in opens the list: it shows only the sessions they see (an empty
+    # state for most), and HR admins the cycles to create sessions in.
+    Row("calibration:index", "the sessions one sees", lambda o: url("calibration:index"), expect()),
     Row(
         "calibration:cycle",
         "sessions of the cycle",

@@ -219,8 +219,10 @@ def test_the_session_page_query_count_is_fixed(
         add_participant(company.cycle, person)
     session = session_of_all(company)
     client = client_for(company.hr)
-    _page(client, session)  # warm the session and the actor
-    with django_assert_max_num_queries(22):
+    _page(client, session)  # warm the session, the actor and the rater-effects estimate
+    # 22 for the session, 4 for the rater effects (the ratings' fingerprint, the cached
+    # estimate, its managers' names).
+    with django_assert_max_num_queries(26):
         response = _page(client, session)
     assert response.status_code == 200
 
@@ -261,3 +263,39 @@ def test_a_reason_is_shown_as_text_not_markup(client_for, company, session):
     text = _page(client_for(company.hr), session).content.decode()
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;script&gt;" in text
     assert "<script>x</script>" not in text
+
+
+def test_hr_reads_each_managers_leniency_beside_the_session(client_for, company):
+    session = session_of_all(company)
+    response = _page(client_for(company.hr), session)
+    assert b"How leniently each manager rates" in response.content
+    assert b"statistical aid" in response.content
+
+
+def test_a_taking_part_manager_does_not_read_the_leniency_figures(client_for, company):
+    session = session_of_all(company)
+    response = _page(client_for(company.lead_a), session)
+    assert response.status_code == 200
+    assert b"How leniently each manager rates" not in response.content
+
+
+def test_the_calibration_list_shows_hr_every_session_and_the_cycles(client_for, company):
+    session = session_of_all(company)
+    response = client_for(company.hr).get(reverse("calibration:index"))
+    assert f'data-session="{session.pk}"'.encode() in response.content
+    assert reverse("calibration:cycle", args=[company.cycle.pk]).encode() in response.content
+
+
+def test_the_calibration_list_shows_a_taking_part_manager_their_session(client_for, company):
+    session = session_of_all(company)
+    response = client_for(company.lead_a).get(reverse("calibration:index"))
+    assert f'data-session="{session.pk}"'.encode() in response.content
+    assert reverse("calibration:cycle", args=[company.cycle.pk]).encode() not in response.content
+
+
+def test_the_calibration_list_says_so_when_one_takes_part_in_nothing(client_for, company):
+    session_of_all(company)
+    outsider = PersonFactory()
+    response = client_for(outsider).get(reverse("calibration:index"))
+    assert b"data-session=" not in response.content
+    assert b"You take part in no calibration session" in response.content

@@ -10,11 +10,13 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from tandem.access.models import Role
 from tandem.feedback.models import FeedbackRequest
 from tests.factories import (
     DepartmentFactory,
     PersonFactory,
     executive,
+    grant,
     hr_admin,
     hr_partner,
     it_admin,
@@ -51,6 +53,7 @@ ROLES = {
     "hr partner": lambda: hr_partner([DepartmentFactory()]),
     "executive": lambda: executive(),
     "it admin": lambda: it_admin(),
+    "people analyst": lambda: grant(hr_admin(), Role.PEOPLE_ANALYTICS),
 }
 
 
@@ -68,6 +71,19 @@ def test_an_hr_admin_also_sees_hr(client_for):
 
 def test_an_it_admin_also_sees_admin(client_for):
     assert _groups(client_for(it_admin())) == ["me", "company", "admin"]
+
+
+def test_only_an_hr_admin_with_people_analytics_sees_fairness(client_for):
+    fairness = reverse("fairness:attributes")
+    assert fairness in _links(client_for(grant(hr_admin(), Role.PEOPLE_ANALYTICS)))
+    assert fairness not in _links(client_for(hr_admin()))
+
+
+def test_managers_and_hr_admins_reach_calibration_from_the_sidebar(client_for):
+    calibration = reverse("calibration:index")
+    assert calibration in _links(client_for(_manager()))
+    assert calibration in _links(client_for(hr_admin()))
+    assert calibration not in _links(client_for(PersonFactory()))
 
 
 @pytest.mark.parametrize("role", ROLES)

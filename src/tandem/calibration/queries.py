@@ -398,3 +398,17 @@ def participant_ids_of(cycle: Any, people: list[Any]) -> tuple[list[int], list[A
         .values_list("person_id", "pk")
     )
     return [found[p.pk] for p in people if p.pk in found], [p for p in people if p.pk not in found]
+
+
+SESSIONS_LISTED = 200
+
+
+def my_sessions(user: Any) -> list[Session]:
+    """The sessions the user sees (HR admins: all; facilitators and the managers taking
+    part: theirs), the open ones first, then the latest cycle first, each with `people`."""
+    return list(
+        scope(user, Session.objects.all())
+        .select_related("cycle")
+        .annotate(people=Count("entries"))
+        .order_by("status", "-cycle__period_end", "name", "pk")[:SESSIONS_LISTED]
+    )

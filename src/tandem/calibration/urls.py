@@ -4,6 +4,7 @@ from tandem.calibration import views
 
 app_name = "calibration"
 urlpatterns = [
+    path("calibration/", views.index, name="index"),
     path("calibration/cycles/<int:cycle_id>/", views.cycle, name="cycle"),
     path("calibration/sessions/<int:session_id>/", views.session, name="session"),
     path("calibration/sessions/<int:session_id>/guideline", views.guideline, name="guideline"),

@@ -17,7 +17,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
-from tandem.access.rules import can, require
+from tandem.access.rules import SYSTEM, can, require
 from tandem.calibration import queries, services
 from tandem.calibration.forms import (
     POTENTIAL_CHOICES,
@@ -28,6 +28,8 @@ from tandem.calibration.forms import (
 )
 from tandem.calibration.models import ReasonCategory, ScopeKind
 from tandem.core.http import AuthedHttpRequest
+from tandem.fairness.queries import rater_effects
+from tandem.fairness.services import rater_effects as rater_effects_services
 from tandem.reviews.queries import ratings
 
 # An id no row has, replaced in each row's address (see _addresses).
@@ -43,6 +45,22 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 def _plain(error: ValidationError) -> str:
     return " ".join(" ".join(problems) for problems in error.message_dict.values())
+
+
+@login_required
+def index(request: AuthedHttpRequest) -> HttpResponse:
+    """Every calibration session the viewer takes part in, facilitates or (HR admins)
+    runs, and for HR admins the cycles sessions can be created in."""
+    may_manage = can(request.user, "calibration.manage")
+    return render(
+        request,
+        "calibration/index.html",
+        {
+            "sessions": queries.my_sessions(request.user),
+            "cycles": ratings.calibratable_cycles() if may_manage else [],
+            "may_manage": may_manage,
+        },
+    )
 
 
 @login_required
@@ -119,6 +137,7 @@ def session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
     grid, unplaced = queries.nine_box(shown)
     window_closed = ratings.calibration_window_refusal(found.cycle)
     editable = decides and not found.is_locked and not window_closed
+    effects = _rater_effects(found, rows) if decides else None
     return render(
         request,
         "calibration/session.html",
@@ -146,7 +165,28 @@ def session(request: AuthedHttpRequest, session_id: int) -> HttpResponse:
             "bands": {band: queries.ratings_in_band(band, points) for band in (1, 2, 3)},
             "facilitators": list(found.facilitators.all()),
             "managers": list(found.managers.all()),
+            "effects": effects,
+            "adjusted_rows": [
+                (row.name, effects.adjusted[row.entry.participant_id])
+                for row in shown
+                if effects and row.entry.participant_id in effects.adjusted
+            ],
+            "statistical_aid": rater_effects.STATISTICAL_AID,
         },
+    )
+
+
+def _rater_effects(found: Any, rows: list[queries.Row]) -> rater_effects.CycleRaterEffects:
+    """The leniency of the session's managers and each person's rater-adjusted rating, for
+    the people who decide (HR admins and facilitators, checked by the session rule before):
+    the estimate is refreshed as the system (a small cycle computed now, a large one queued)
+    and read without fairness's HR-only rule, which the session rule stands in for."""
+    current = rater_effects_services.refresh(by=SYSTEM, cycle=found.cycle)
+    return rater_effects.estimate_of(
+        found.cycle,
+        reviewer_ids={row.manager_id for row in rows if row.manager_id},
+        participant_ids=[row.entry.participant_id for row in rows],
+        current=current,
     )
 
 

@@ -68,12 +68,19 @@ def _groups(actor: Actor) -> tuple[NavGroup, ...]:
         hr_admin=actor.is_hr_admin,
         executive=actor.is_executive,
         it_admin=actor.is_it_admin,
+        people_analyst=actor.is_people_analyst,
     )
 
 
 @lru_cache(maxsize=64)
 def _groups_for_roles(
-    *, manager: bool, hr: bool, hr_admin: bool, executive: bool, it_admin: bool
+    *,
+    manager: bool,
+    hr: bool,
+    hr_admin: bool,
+    executive: bool,
+    it_admin: bool,
+    people_analyst: bool = False,
 ) -> tuple[NavGroup, ...]:
     groups = [
         NavGroup(
@@ -97,6 +104,10 @@ def _groups_for_roles(
             _link("approvals", "Peer approvals", "reviews:approvals", "check-badge"),
             _link("playbooks", "Playbooks", "coach:playbooks", "book-open"),
         ]
+        if not hr_admin:
+            # The sessions where their reports' ratings are discussed (HR admins reach
+            # every session from the HR group).
+            team.append(_link("calibration", "Calibration", "calibration:index", "scale"))
         if not (hr or executive):
             team.append(coverage)
         groups.append(NavGroup("team", "My team", tuple(team)))
@@ -122,6 +133,9 @@ def _groups_for_roles(
             people_ops.append(
                 _link("review_cycles", "Review cycles", "reviews:admin", "arrow-path")
             )
+            people_ops.append(_link("calibration", "Calibration", "calibration:index", "scale"))
+            if people_analyst:
+                people_ops.append(_link("fairness", "Fairness", "fairness:attributes", "chart-pie"))
             people_ops.append(_link("audit", "Audit log", "audit:log", "document-magnifying-glass"))
         else:
             people_ops.append(

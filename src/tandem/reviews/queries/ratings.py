@@ -240,3 +240,13 @@ def raw_manager_ratings(cycle: Cycle) -> dict[int, tuple[int, int]]:
     """Person id → (the manager's overall rating, the scale's points), from
     `raw_manager_rating_rows`."""
     return {person: (value, points) for person, _, value, points in raw_manager_rating_rows(cycle)}
+
+
+def calibratable_cycles(limit: int = 20) -> list[Cycle]:
+    """The launched native cycles (running or finished; imported history left out), the
+    latest first: the cycles HR may open calibration sessions in."""
+    return list(
+        Cycle.objects.filter(
+            status__in=(CycleStatus.ACTIVE, CycleStatus.CLOSED), imported_at__isnull=True
+        ).order_by("-period_end", "-pk")[:limit]
+    )

@@ -1,18 +1,25 @@
 """Journey: a facilitator opens a calibration session, drags a person to another box of the
 9-box, cancels (nothing saved, and the page says so), drags again and gives the reason;
 moves someone else with the keyboard form; HR locks the session after confirming. The
-person's review then holds the rating of record. axe finds nothing wrong with the pages."""
+person's review then holds the rating of record; the fairness page shows the groups before
+and after calibration; the manager shares the review and the person reads their final
+rating, calibrated from 2 to 4 and why (the program says so). axe finds nothing wrong with
+the pages."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tandem.access.models import Role
 from tandem.calibration.models import Adjustment, Entry
+from tandem.fairness.models import PersonAttribute, ProtectedAttribute
+from tandem.program.models import Program
 from tandem.reviews.models import CalibrationState
 from tests.browser import axe
 from tests.browser.conftest import PHONE, PageWatch, screenshot, sign_in, sign_out
 from tests.calibration.helpers import make_company, session_of_all
+from tests.factories import grant
 
 pytestmark = pytest.mark.browser
 
@@ -84,4 +91,35 @@ def test_a_facilitator_moves_people_with_reasons_and_hr_locks(
     expect(page.get_by_role("link", name="Everyone")).to_be_visible()
     assert not axe.describe("cycle", axe.violations(page))
     screenshot(page, "calibration-cycle")
+
+    # HR, with the people-analytics role, reads the groups before and after calibration.
+    grant(company.hr, Role.PEOPLE_ANALYTICS)
+    gender = ProtectedAttribute.objects.create(key="gender", label="Gender")
+    for key, value in {"ada": "Woman", "abe": "Man", "bea": "Woman", "bo": "Man"}.items():
+        PersonAttribute.objects.create(person=company.people[key], attribute=gender, value=value)
+    page.goto(f"/hr/fairness/cycles/{company.cycle.pk}/")
+    expect(page.get_by_role("columnheader", name="Before calibration")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="After calibration")).to_be_visible()
+    assert not axe.describe("fairness", axe.violations(page))
+    screenshot(page, "calibration-fairness")
+    sign_out(page)
+
+    # The manager shares Abe's review; Abe reads the rating of record and why it changed.
+    program = Program.load()
+    program.calibration_shown_to_employee = True
+    program.save()
+    abe_page = f"/reviews/participants/{participant.pk}/"
+    sign_in(page, company.lead_a)
+    page.goto(abe_page)
+    page.get_by_role("button", name="Share with Abe Quintavo").click()
+    expect(page.get_by_text("Shared with Abe Quintavo")).to_be_visible()
+    sign_out(page)
+
+    sign_in(page, company.people["abe"])
+    page.goto(abe_page)
+    rating = page.get_by_role("region", name="Your rating")
+    expect(rating).to_contain_text("4")
+    expect(page.locator("[data-calibrated-from='2']")).to_be_visible()
+    assert not axe.describe("final rating", axe.violations(page))
+    screenshot(page, "calibration-final-rating")
     watch.assert_clean()

@@ -21,7 +21,7 @@ def loaded() -> None:
 
 
 def test_the_finished_cycle_has_a_locked_session(loaded):
-    session = Session.objects.get()
+    session = Session.objects.get(name="Director's organisation")
     assert session.status == SessionStatus.LOCKED
     assert session.cycle == Cycle.objects.get(status=CycleStatus.CLOSED, imported_at=None)
     assert session.facilitators.filter(email__startswith="hr@").exists()
@@ -46,6 +46,14 @@ def test_the_people_moved_carry_the_reason_and_where_they_came_from(loaded):
     moved = Participant.objects.exclude(calibrated_from=None)
     assert moved.exists()
     assert all(p.calibration_reason for p in moved)
+
+
+def test_the_severely_rated_teams_come_up_a_point_with_the_reason(loaded):
+    session = Session.objects.get(name="Severely rated teams")
+    assert session.status == SessionStatus.LOCKED
+    moves = Adjustment.objects.filter(entry__session=session, field=AdjustedField.RATING)
+    assert moves.exists()
+    assert all(m.new_value == m.old_value + 1 and "severely" in m.reason for m in moves)
 
 
 def test_everyone_discussed_is_on_the_nine_box(loaded):

@@ -52,9 +52,16 @@ def stream(queryset: QuerySet[Any, Row], *, chunk_size: int) -> Iterator[Row]:
     that declared it commits, before handing back the first row: HR's export of 310,000
     goals sent nothing for 0.9-1.7 s at 100,000 people. Inside a transaction the cursor is
     an ordinary one, read as it goes. The transaction only reads; a reader that stops early
-    (a closed download) rolls it back. Inside a caller's transaction no savepoint is taken:
-    there is nothing to undo."""
-    with transaction.atomic(using=queryset.db, savepoint=False):
+    (a closed download) rolls it back.
+
+    Inside a caller's transaction (a test's, a task's) the cursor is already an ordinary
+    one, so no block is opened at all: an atomic block held open by a generator that a
+    reader drops half-read would be left to the garbage collector, which closes it later,
+    in whatever transaction runs then — popping that one's savepoint instead of its own."""
+    if transaction.get_connection(queryset.db).in_atomic_block:
+        yield from queryset.iterator(chunk_size=chunk_size)
+        return
+    with transaction.atomic(using=queryset.db):
         yield from queryset.iterator(chunk_size=chunk_size)
 
 

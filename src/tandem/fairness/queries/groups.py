@@ -165,10 +165,12 @@ def _counts(
     ).values("value")[:1]
     # Typed loosely: the plugin does not see rated_participants' annotations.
     participants: QuerySet[Any] = ratings.rated_participants(cycle)
+    # The rating of record (final, else the manager's) is taken here, not grouped by nor
+    # filtered on in SQL: PostgreSQL runs `raw_rating`'s per-participant subquery once for
+    # each place it appears (three times, 2 s at 95,000 participants).
     rows = (
         participants.annotate(group=Subquery(value))
-        .filter(rating__isnull=False)
-        .values("group", "department__path", "raw_rating", "rating")
+        .values("group", "department__path", "raw_rating", "final_rating")
         .annotate(people=Count("pk"))
         .order_by()
     )
@@ -179,7 +181,9 @@ def _counts(
         path = row["department__path"] or ""
         top = int(path.strip("/").split("/")[0]) if path.strip("/") else None
         in_view = prefix is None or path.startswith(prefix)
-        for stage, rating in ((Stage.RAW, row["raw_rating"]), (Stage.CALIBRATED, row["rating"])):
+        raw, final = row["raw_rating"], row["final_rating"]
+        of_record = final if final is not None else raw
+        for stage, rating in ((Stage.RAW, raw), (Stage.CALIBRATED, of_record)):
             if rating is None:
                 continue
             stage_counts = counts[stage]

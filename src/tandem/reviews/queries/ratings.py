@@ -162,14 +162,21 @@ def rating_counts(cycle: Cycle, *, excluding: QuerySet[Any] | None = None) -> di
     participants = rated_participants(cycle)
     if excluding is not None:
         participants = participants.exclude(pk__in=excluding)
+    # Grouped by the manager's rating and the final one, the rating of record taken here:
+    # PostgreSQL runs the per-participant subquery of `raw_rating` once for each place it
+    # appears, and `rating` (and a filter on it) would add two more (1.4 s at 95,000).
     rows = (
-        participants.filter(rating__isnull=False)  # type: ignore[misc]
-        .values("rating")
+        participants.values("raw_rating", "final_rating")  # type: ignore[misc]
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list("rating", "n")
+        .values_list("raw_rating", "final_rating", "n")
     )
-    return {int(rating): n for rating, n in rows}
+    counts: dict[int, int] = {}
+    for raw, final, n in rows:
+        rating = final if final is not None else raw
+        if rating is not None:
+            counts[int(rating)] = counts.get(int(rating), 0) + n
+    return counts
 
 
 def calibration_window_refusal(cycle: Cycle, *, today: date | None = None) -> str | None:

@@ -333,8 +333,11 @@ def _build(org: Org) -> None:
         setup_scale=section.questions.exclude(scale=None).first().scale,
         setup_participant=Participant.objects.get(cycle=running, person=org.owner),
         setup_import_own=_upload(org.people[HR_ADMIN]),
-        setup_import_other=_upload(hr_admin()),
     )
+    # Another HR admin, made here at module scope: the tear-down deletes them, or they would
+    # outlive the module and every later test in this worker would find one more person.
+    other_admin = hr_admin()
+    org.extras.update(setup_import_admin=other_admin, setup_import_other=_upload(other_admin))
 
 
 def _upload(by: object) -> RatingsImport:
@@ -347,6 +350,8 @@ def _tear_down(org: Org) -> None:
     keys = ("setup_running", "setup_draft")
     delete_cycles([pk(org, key) for key in keys if key in org.extras])
     RatingsImport.objects.filter(file_name="history.csv").delete()
+    if "setup_import_admin" in org.extras:
+        org.extras["setup_import_admin"].delete()
 
 
 @pytest.fixture(scope="module")

@@ -334,8 +334,9 @@ def _build(org: Org) -> None:
         setup_participant=Participant.objects.get(cycle=running, person=org.owner),
         setup_import_own=_upload(org.people[HR_ADMIN]),
     )
-    # Another HR admin, made here at module scope: the tear-down deletes them, or they would
-    # outlive the module and every later test in this worker would find one more person.
+    # Another HR admin, made here at module scope: the tear-down deletes them and the
+    # department their factory made, or these would outlive the module and every later test
+    # of this worker would find one more person and department.
     other_admin = hr_admin()
     org.extras.update(setup_import_admin=other_admin, setup_import_other=_upload(other_admin))
 
@@ -351,7 +352,11 @@ def _tear_down(org: Org) -> None:
     delete_cycles([pk(org, key) for key in keys if key in org.extras])
     RatingsImport.objects.filter(file_name="history.csv").delete()
     if "setup_import_admin" in org.extras:
-        org.extras["setup_import_admin"].delete()
+        admin = org.extras["setup_import_admin"]
+        department = admin.department
+        admin.delete()
+        if department is not None:
+            department.delete()
 
 
 @pytest.fixture(scope="module")

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tandem.reviews",
     "tandem.fairness",
     "tandem.calibration",
+    "tandem.growth",
     "tandem.team",
     "tandem.site",
 ]

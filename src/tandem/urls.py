@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("tandem.reviews.urls")),
     path("", include("tandem.fairness.urls")),
     path("", include("tandem.calibration.urls")),
+    path("", include("tandem.growth.urls")),
     path("", include("tandem.team.urls")),
     path("api/v1/", api.urls),
     # Last: any other /api/ address (a path id that is not a number among them) is answered

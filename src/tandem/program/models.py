@@ -83,7 +83,11 @@ REVIEW_SWITCHES = (
     "hr_reads_upward_reviews",
     "calibration_shown_to_employee",
 )
-SWITCHES = (*GOAL_SWITCHES, *FEEDBACK_SWITCHES, *REVIEW_SWITCHES)
+GROWTH_SWITCHES = (
+    "development_plans_visible_to_hr",
+    "promotion_self_nomination",
+)
+SWITCHES = (*GOAL_SWITCHES, *FEEDBACK_SWITCHES, *REVIEW_SWITCHES, *GROWTH_SWITCHES)
 
 
 class Program(models.Model):
@@ -191,6 +195,20 @@ class Program(models.Model):
         "calibration session changes someone's rating, they also see it was calibrated, from "
         "which rating to which, and the one-sentence reason the session gave.",
     )
+    development_plans_visible_to_hr = models.BooleanField(
+        "HR may read development plans",
+        default=False,
+        help_text="Off by default: a development plan is read by the person and their managers "
+        "only; HR sees how many people have an active plan and how many actions are overdue, "
+        "never the plan's text. On: HR admins and HR partners may also read each plan.",
+    )
+    promotion_self_nomination = models.BooleanField(
+        "people may propose their own promotion",
+        default=False,
+        help_text="Off by default: a manager opens a promotion case for a report. On: people "
+        "may also open a case for themselves during a promotion window; their manager is "
+        "asked to add their view before the committee decides.",
+    )
 
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -230,6 +248,7 @@ class Program(models.Model):
             *self._goal_words(),
             *self._feedback_words(),
             *self._review_words(),
+            *self._growth_words(),
         ]
 
     def _goal_words(self) -> list[tuple[str, str]]:
@@ -288,6 +307,22 @@ class Program(models.Model):
                 "HR included.",
             ),
         ]
+
+    def _growth_words(self) -> list[tuple[str, str]]:
+        plans = (
+            "Your development plan is read by you, your managers and HR."
+            if self.development_plans_visible_to_hr
+            else "Your development plan is read by you and your managers only; HR sees whether "
+            "you have one, never what it says."
+        )
+        nomination = (
+            "During a promotion window your manager may open a promotion case for you, or you "
+            "may propose your own; a committee decides with a reason you can read."
+            if self.promotion_self_nomination
+            else "During a promotion window your manager may open a promotion case for you; "
+            "a committee decides with a reason you can read."
+        )
+        return [("Development plans", plans), ("Promotions", nomination)]
 
     def _review_words(self) -> list[tuple[str, str]]:
         ratings = (

@@ -1,0 +1,7 @@
+"""Growth API: plans."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["growth"])

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class GrowthConfig(AppConfig):
+    name = "tandem.growth"
+    label = "growth"
+    verbose_name = "Growth"
+
+    def ready(self) -> None:
+        # The access rules register themselves with tandem.access.
+        from tandem.growth import rules  # noqa: F401

@@ -1,0 +1,1 @@
+"""Growth forms: each part adds its own."""

@@ -1,0 +1,1 @@
+"""Growth API schemas: each part adds its own."""

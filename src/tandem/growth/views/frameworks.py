@@ -1,0 +1,7 @@
+"""Growth pages: frameworks."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -7,5 +7,5 @@ class GrowthConfig(AppConfig):
     verbose_name = "Growth"
 
     def ready(self) -> None:
-        # The access rules register themselves with tandem.access.
-        from tandem.growth import rules  # noqa: F401
+        # The access rules register themselves with tandem.access; the demo loaders with org.demo.
+        from tandem.growth import demo, rules  # noqa: F401

@@ -1,0 +1,3 @@
+"""Demo data: frameworks."""
+
+from __future__ import annotations

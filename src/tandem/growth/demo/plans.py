@@ -1,0 +1,3 @@
+"""Demo data: plans."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Demo data: promotions."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Access rules: frameworks."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Access rules: plans."""
+
+from __future__ import annotations

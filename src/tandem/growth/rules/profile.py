@@ -1,0 +1,3 @@
+"""Access rules: profile."""
+
+from __future__ import annotations

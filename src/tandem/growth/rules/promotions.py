@@ -1,0 +1,3 @@
+"""Access rules: promotions."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Access rules: standing."""
+
+from __future__ import annotations

@@ -213,6 +213,18 @@ def test_it_reads_an_xlsx_workbook_with_date_cells_and_numeric_ids() -> None:
     assert imported("1001").start_date == dt.date(2019, 5, 6)
 
 
+def test_a_formula_in_an_xlsx_cell_is_refused_naming_its_row_and_column() -> None:
+    rows = [person_row("E1", "Ada", "Lovelace"), person_row("E2", "Grace", "Hopper")]
+    rows[1][4] = '=HYPERLINK("http://evil.example","Engineer")'
+
+    result = run(xlsx_bytes(rows))
+
+    assert [str(p) for p in result.problems] == [
+        "row 3, title: This cell holds a formula; type the value itself."
+    ]
+    assert not Person.objects.exists()
+
+
 def test_it_understands_bamboohr_headers() -> None:
     header = [
         "Employee #",

@@ -275,6 +275,10 @@ class Table:
     kind: str  # "csv" or "xlsx"
     headers: list[str]
     rows: list[tuple[int, list[Any]]]
+    # (row, column position) of each XLSX cell that holds a formula. Its value is the
+    # formula's text, never a cached result: every import refuses it, because a value that
+    # runs as a formula would run again in whoever opens a later export of it.
+    formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass
@@ -378,7 +382,7 @@ def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> Table:
     if inflated > MAX_XLSX_INFLATED:
         raise ImportFileError("The workbook unpacks to too much data to be an HRIS export.")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many types for foreign or damaged zips
         raise ImportFileError(
             NOT_READABLE + " (It is a zip file, but not an Excel workbook.)"
@@ -388,9 +392,15 @@ def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> Table:
         if sheet is None:
             raise ImportFileError("The workbook has no sheet.")
         rows: list[tuple[int, list[Any]]] = []
+        formulas: set[tuple[int, int]] = set()
         headers: list[str] | None = None
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = list(values)
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            cells = [getattr(cell, "value", None) for cell in row]
+            formulas.update(
+                (number, position)
+                for position, cell in enumerate(row)
+                if getattr(cell, "data_type", None) == "f"
+            )
             if number == 1:
                 headers = ["" if v is None else str(v).strip() for v in cells]
                 continue
@@ -401,7 +411,7 @@ def _read_xlsx(data: bytes, max_rows: int = MAX_ROWS) -> Table:
         workbook.close()
     if not headers or not any(headers):
         raise ImportFileError("Row 1 of the first sheet must hold the column names; it is empty.")
-    return Table(kind="xlsx", headers=headers, rows=rows)
+    return Table(kind="xlsx", headers=headers, rows=rows, formulas=formulas)
 
 
 def table_from_rows(rows: Sequence[Mapping[str, Any]]) -> Table:
@@ -675,7 +685,7 @@ def plan(
             progress("Checking rows", done, total)
         if not any(clean_text(c) for c in cells):
             continue  # a blank line in the sheet
-        values, manager_ref, row_problems = _parse_row(number, cells, columns)
+        values, manager_ref, row_problems = _parse_row(number, cells, columns, table.formulas)
         problems.extend(row_problems)
         parsed.append((number, values, manager_ref))
     result.rows = len(parsed)
@@ -736,7 +746,7 @@ def plan(
 
 
 def _parse_row(
-    number: int, cells: list[Any], columns: Columns
+    number: int, cells: list[Any], columns: Columns, formulas: set[tuple[int, int]]
 ) -> tuple[dict[str, Any], tuple[str, str] | None, list[Problem]]:
     values: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -747,9 +757,11 @@ def _parse_row(
             return None
         return cells[position]
 
-    for column in columns.index:
+    for column, position in columns.index.items():
         raw = cell(column)
         try:
+            if (number, position) in formulas:
+                raise CellError("This cell holds a formula; type the value itself.")
             if isinstance(raw, str) and unstorable(raw):
                 raise CellError(f"This cell {NOT_TEXT}.")
             if column == "email":

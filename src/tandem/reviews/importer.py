@@ -14,7 +14,6 @@ Columns: cycle, period_start, period_end, employee_id, reviewer_employee_id, rel
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from typing import Any
 
 from tandem.core.validation import NOT_TEXT, unstorable
 from tandem.org.importer import (
-    XLSX_MAGIC,
     CellError,
     Problem,
     Table,
@@ -205,31 +203,6 @@ def _cell(cells: list[Any], index: Mapping[str, int], column: str) -> Any:
     return cells[position]
 
 
-def formula_cells(data: bytes) -> set[tuple[int, int]]:
-    """(row, column position) of every formula in an XLSX file's first sheet. The reader
-    gives a formula's last computed value; a history import takes values only, so a
-    formula is refused like one typed into a CSV cell."""
-    if not data.startswith(XLSX_MAGIC):
-        return set()
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # the reader has already refused a file openpyxl cannot open
-        return set()
-    found: set[tuple[int, int]] = set()
-    try:
-        if not workbook.worksheets:
-            return found
-        for number, row in enumerate(workbook.worksheets[0].iter_rows(), start=1):
-            for position, cell in enumerate(row):
-                if getattr(cell, "data_type", None) == "f":
-                    found.add((number, position))
-    finally:
-        workbook.close()
-    return found
-
-
 def _integer(value: Any, what: str) -> int:
     if isinstance(value, bool):
         raise CellError(f"“{value}” is not a whole number; give the {what} as 1, 2, 3…")
@@ -250,7 +223,6 @@ def plan(
     table: Table,
     snapshot: Snapshot,
     *,
-    formulas: set[tuple[int, int]] | None = None,
     progress: Progress | None = None,
 ) -> Plan:
     """Check every row and work out the ratings to add. Every problem is collected (none
@@ -259,7 +231,7 @@ def plan(
     result = Plan(problems=problems)
     if problems:
         return result
-    formulas = formulas or set()
+    formulas = table.formulas
     checked: list[Rating] = []
     total = len(table.rows)
     for done, (number, cells) in enumerate(table.rows, start=1):

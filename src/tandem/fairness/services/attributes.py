@@ -16,7 +16,6 @@ The import is audited as one entry with counts, never with values.
 
 from __future__ import annotations
 
-import io
 import re
 import time
 import zipfile
@@ -170,24 +169,6 @@ def _columns(table: Table) -> tuple[int | None, list[_Column], list[Problem]]:
     return key_position, columns, problems
 
 
-def _formula_cells(data: bytes) -> set[tuple[int, int]]:
-    """(row, column position) of every cell holding a formula in an XLSX file's first sheet.
-    The people import reads cached values (data_only), so a formula is otherwise invisible."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        found: set[tuple[int, int]] = set()
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(), start=1):
-            for position, cell in enumerate(row):
-                if getattr(cell, "data_type", None) == "f":
-                    found.add((number, position))
-        return found
-    finally:
-        workbook.close()
-
-
 def _check_value(raw: Any, formula: bool) -> tuple[str, str | None]:
     """(value, problem): the cell's text, or why it is refused."""
     if formula:
@@ -221,7 +202,7 @@ def import_attributes(
     result = AttributeImportResult(file_name=file_name)
     try:
         table = read_table(data, max_bytes=max_bytes)
-        formulas: set[tuple[int, int]] = _formula_cells(data) if table.kind == "xlsx" else set()
+        formulas = table.formulas
     except (ImportFileError, zipfile.BadZipFile) as error:
         result.problems.append(Problem(None, "", str(error)))
         return result

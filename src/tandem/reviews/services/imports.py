@@ -219,14 +219,13 @@ def import_ratings(
     except ImportFileError as error:
         result.problems = [Problem(None, "", str(error))]
         return result
-    formulas = importer.formula_cells(data) if data is not None else set()
     if progress:
         progress("Reading", 1, 1)
 
     # A check only reads: it need not hold SQLite's write lock while it runs.
     with nullcontext() if dry_run else transaction.atomic():
         snapshot = load_snapshot(table)
-        plan = importer.plan(table, snapshot, formulas=formulas, progress=progress)
+        plan = importer.plan(table, snapshot, progress=progress)
         _fill(result, plan)
         if dry_run or not plan.ok:
             pass

@@ -32,6 +32,27 @@ def test_hr_grants_people_analytics_like_the_other_roles(client_for) -> None:  #
     assert can(ana, "fairness.view")
 
 
+def test_people_analytics_is_refused_to_someone_who_is_not_an_hr_admin(client_for) -> None:  # type: ignore[no-untyped-def]
+    ana = PersonFactory(first_name="Anaïs", last_name="Quartermaine")
+    response = client_for(hr_admin()).post(
+        URL, {"action": "grant", "person": ana.email, "role": Role.PEOPLE_ANALYTICS}
+    )
+    assert response.status_code == 200
+    assert "only together with HR admin" in response.text
+    assert "Anaïs Quartermaine is not an HR admin" in response.text
+    assert not RoleGrant.objects.filter(person=ana).exists()
+
+
+def test_revoking_hr_admin_also_revokes_people_analytics() -> None:
+    from tandem.access.services import revoke_role
+    from tandem.audit.models import AuditEvent
+
+    ana = grant(hr_admin(), Role.PEOPLE_ANALYTICS)
+    revoke_role(person=ana, role=Role.HR_ADMIN, by=hr_admin())
+    assert not RoleGrant.objects.filter(person=ana).exists()
+    assert AuditEvent.objects.filter(kind="role.revoke", subject=ana).count() == 2
+
+
 def test_the_role_alone_grants_nothing() -> None:
     analyst_without_hr = grant(PersonFactory(), Role.PEOPLE_ANALYTICS)
     assert not can(analyst_without_hr, "fairness.view")

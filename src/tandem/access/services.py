@@ -41,6 +41,16 @@ def grant_role(
     departments = list(departments)
     if role == Role.HR_PARTNER and not departments:
         raise ValueError("An HR partner needs at least one department to look after.")
+    if (
+        role == Role.PEOPLE_ANALYTICS
+        and not RoleGrant.objects.filter(person=person, role=Role.HR_ADMIN).exists()
+    ):
+        # The role only narrows what an HR admin reads; alone it would open nothing while
+        # the roles page listed it as granted.
+        raise ValueError(
+            f"People analytics works only together with HR admin, and {person.display_name} "
+            "is not an HR admin: grant HR admin first."
+        )
     with transaction.atomic():
         grant, _created = RoleGrant.objects.get_or_create(
             person=person, role=role, defaults={"granted_by": by if by.pk else None}
@@ -59,17 +69,21 @@ def grant_role(
 
 
 def revoke_role(*, person: Person, role: str, by: Any) -> None:
+    """Take a role away; taking HR admin also takes people analytics, which means nothing
+    without it. Each revoked role is audited."""
     require(by, "roles.manage")
+    roles = [role, Role.PEOPLE_ANALYTICS] if role == Role.HR_ADMIN else [role]
     with transaction.atomic():
-        deleted, _ = RoleGrant.objects.filter(person=person, role=role).delete()
-        if deleted:
-            record(
-                actor=by,
-                kind="role.revoke",
-                object_type="access.rolegrant",
-                object_label=f"{person}: {Role(role).label}",
-                subject=person,
-            )
+        for each in roles:
+            deleted, _ = RoleGrant.objects.filter(person=person, role=each).delete()
+            if deleted:
+                record(
+                    actor=by,
+                    kind="role.revoke",
+                    object_type="access.rolegrant",
+                    object_label=f"{person}: {Role(each).label}",
+                    subject=person,
+                )
 
 
 def create_token(

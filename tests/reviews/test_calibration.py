@@ -471,14 +471,12 @@ def test_the_results_export_gives_the_managers_rating_before_calibration(team, c
 # --- The cycle page's way to calibration -----------------------------------------------------
 
 
-@pytest.mark.urls("tests.reviews.calibration_link_urls")
 def test_hr_finds_the_cycles_calibration_sessions_from_the_cycle_page(team, client_for):
     page = client_for(hr_admin()).get(reverse("reviews:cycle", args=[team.cycle.pk])).text
     link = reverse("calibration:cycle", kwargs={"cycle_id": team.cycle.pk})
     assert f'href="{link}" data-calibration-link' in page
 
 
-@pytest.mark.urls("tests.reviews.calibration_link_urls")
 def test_a_manager_following_the_cycle_gets_no_calibration_link(team, client_for):
     response = client_for(team.boss).get(reverse("reviews:cycle", args=[team.cycle.pk]))
     assert response.status_code == 200

@@ -264,6 +264,16 @@ class Problem:
         )
 
 
+def stored_upload_problem(*, done: bool, content: bytes, sha256: str) -> Problem | None:
+    """Why a previewed upload cannot be confirmed: imported already, or its stored bytes
+    no longer match the file that was checked."""
+    if done:
+        return Problem(None, "", "This file has already been imported.")
+    if hashlib.sha256(content).hexdigest() != sha256:
+        return Problem(None, "", "The stored upload is damaged; upload the file again.")
+    return None
+
+
 class ImportFileError(ValueError):
     """The upload is not a file we can read at all (wrong type, too big, no header...)."""
 

@@ -36,7 +36,15 @@ from tandem.audit.models import AuditEvent
 from tandem.audit.services import record
 from tandem.core.queue import enqueue_on_commit
 from tandem.org import importer, tree
-from tandem.org.importer import Change, ImportFileError, Plan, Problem, Progress, Snapshot
+from tandem.org.importer import (
+    Change,
+    ImportFileError,
+    Plan,
+    Problem,
+    Progress,
+    Snapshot,
+    stored_upload_problem,
+)
 from tandem.org.models import (
     Department,
     ImportBatch,
@@ -623,17 +631,12 @@ def confirm_import(*, batch: ImportBatch, by: Any) -> ImportResult:
     (or the new errors) and HR confirms again."""
     require(by, "people.import")
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == ImportBatchStatus.APPLIED:
-        return ImportResult(
-            file_name=batch.file_name,
-            problems=[Problem(None, "", "This file has already been imported.")],
-        )
     data = bytes(batch.content)
-    if hashlib.sha256(data).hexdigest() != batch.sha256:
-        return ImportResult(
-            file_name=batch.file_name,
-            problems=[Problem(None, "", "The stored upload is damaged; upload the file again.")],
-        )
+    refused = stored_upload_problem(
+        done=batch.status == ImportBatchStatus.APPLIED, content=data, sha256=batch.sha256
+    )
+    if refused is not None:
+        return ImportResult(file_name=batch.file_name, problems=[refused])
     result = import_people(
         data=data,
         file_name=batch.file_name,

@@ -42,7 +42,7 @@ from tandem.access.rules import require
 from tandem.audit.services import record
 from tandem.core.bulk import RowSink, next_id
 from tandem.org import importer as org_importer
-from tandem.org.importer import ImportFileError, Problem
+from tandem.org.importer import ImportFileError, Problem, stored_upload_problem
 from tandem.org.models import Person
 from tandem.reviews import importer, tally, versions
 from tandem.reviews.importer import ExistingCycle, Plan, Progress, Snapshot
@@ -601,17 +601,12 @@ def confirm_upload(*, upload: RatingsImport, by: Any) -> RatingsImportResult:
     keep the new check (or the new problems) for HR to confirm again."""
     require(by, "reviews.manage")
     upload = RatingsImport.objects.select_for_update().get(pk=upload.pk)
-    if upload.status == RatingsImportStatus.IMPORTED:
-        return RatingsImportResult(
-            file_name=upload.file_name,
-            problems=[Problem(None, "", "This file has already been imported.")],
-        )
     data = bytes(upload.content)
-    if hashlib.sha256(data).hexdigest() != upload.sha256:
-        return RatingsImportResult(
-            file_name=upload.file_name,
-            problems=[Problem(None, "", "The stored upload is damaged; upload the file again.")],
-        )
+    refused = stored_upload_problem(
+        done=upload.status == RatingsImportStatus.IMPORTED, content=data, sha256=upload.sha256
+    )
+    if refused is not None:
+        return RatingsImportResult(file_name=upload.file_name, problems=[refused])
     result = import_ratings(
         data=data,
         file_name=upload.file_name,

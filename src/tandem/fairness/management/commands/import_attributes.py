@@ -11,10 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tandem.access.rules import SYSTEM
 from tandem.audit.context import origin
+from tandem.core.management.progress import stage_bars
 from tandem.fairness.services.attributes import AttributeImportResult, import_attributes
 
 
@@ -42,23 +42,10 @@ class Command(BaseCommand):
                 f"{path} is {size / 1024 / 1024:.1f} MB; the limit is "
                 f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:.0f} MB (TANDEM_IMPORT_MAX_MB)."
             )
-        progress = Progress(
-            TextColumn("{task.description:<20}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-            disable=options["verbosity"] == 0,
-        )
-        tasks: dict[str, Any] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
-        with progress, origin(None, "cli"):
+        with (
+            stage_bars(verbosity=options["verbosity"], width=20) as report,
+            origin(None, "cli"),
+        ):
             result = import_attributes(
                 data=path.read_bytes(),
                 file_name=path.name,

@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tandem.access.rules import SYSTEM
 from tandem.audit.context import origin
+from tandem.core.management.progress import stage_bars
 from tandem.reviews.services.imports import (
     COMMAND_MAX_BYTES,
     RatingsImportResult,
@@ -47,23 +47,10 @@ class Command(BaseCommand):
                 f"{path} is {size / 1024 / 1024:.1f} MB; the limit is "
                 f"{COMMAND_MAX_BYTES / 1024 / 1024:.0f} MB. Split it by cycle or by year."
             )
-        progress = Progress(
-            TextColumn("{task.description:<24}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-            disable=options["verbosity"] == 0,
-        )
-        tasks: dict[str, Any] = {}
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
-        with progress, origin(None, "cli"):
+        with (
+            stage_bars(verbosity=options["verbosity"], width=24) as report,
+            origin(None, "cli"),
+        ):
             result = import_ratings(
                 data=path.read_bytes(),
                 file_name=path.name,

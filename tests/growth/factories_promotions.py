@@ -42,9 +42,9 @@ class LevelFactory(DjangoModelFactory):
 
 def ladder(steps: int = 4, **kwargs: Any) -> list[Level]:
     """A track with `steps` levels, lowest first (codes IC1, IC2…)."""
-    track = TrackFactory(**kwargs)
+    track = TrackFactory.create(**kwargs)
     return [
-        LevelFactory(track=track, position=i, code=f"IC{i + 1}", title=f"Engineer {i + 1}")
+        LevelFactory.create(track=track, position=i, code=f"IC{i + 1}", title=f"Engineer {i + 1}")
         for i in range(steps)
     ]
 
@@ -98,8 +98,8 @@ def case_for(
     target = Level.objects.filter(
         track_id=placement.track_id, position__gt=placement.level.position
     ).order_by("position")[0]
-    return CaseFactory(
-        window=window or WindowFactory(),
+    return CaseFactory.create(
+        window=window or WindowFactory.create(),
         person=person,
         author=author,
         from_level=placement.level,

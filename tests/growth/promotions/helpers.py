@@ -24,9 +24,9 @@ class Team:
 
 
 def team() -> Team:
-    skip = PersonFactory(first_name="Sam", last_name="Skip")
-    manager = PersonFactory(first_name="Mia", last_name="Manager", manager=skip)
-    report = PersonFactory(
+    skip = PersonFactory.create(first_name="Sam", last_name="Skip")
+    manager = PersonFactory.create(first_name="Mia", last_name="Manager", manager=skip)
+    report = PersonFactory.create(
         first_name="Ravi", last_name="Report", manager=manager, start_date=date(2022, 3, 1)
     )
     levels = ladder(4)
@@ -36,7 +36,7 @@ def team() -> Team:
         manager=manager,
         report=report,
         hr=hr_admin(first_name="Hana", last_name="Admin"),
-        member=PersonFactory(first_name="Cleo", last_name="Committee"),
-        outsider=PersonFactory(first_name="Eve", last_name="Outsider"),
+        member=PersonFactory.create(first_name="Cleo", last_name="Committee"),
+        outsider=PersonFactory.create(first_name="Eve", last_name="Outsider"),
         levels=levels,
     )

@@ -5,6 +5,7 @@ its history and effective date, all at once."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -32,8 +33,8 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 5)
 
 
-def _window(**kwargs):  # type: ignore[no-untyped-def]
-    return WindowFactory(
+def _window(**kwargs: Any) -> PromotionWindow:
+    return WindowFactory.create(
         opens_on=date(2026, 12, 1),
         cases_due_on=date(2026, 12, 20),
         decisions_due_on=date(2027, 1, 15),
@@ -125,7 +126,7 @@ def test_the_same_level_is_refused_too():
 
 def test_a_person_without_a_placement_gets_a_clear_message():
     t = team()
-    unplaced = PersonFactory(manager=t.manager)
+    unplaced = PersonFactory.create(manager=t.manager)
     with pytest.raises(ValidationError) as error:
         services.open_case(
             t.manager, window=_window(), person=unplaced, target_level=t.levels[2], today=TODAY

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from tandem.access.rules import can, require, scope
@@ -106,7 +106,7 @@ def list_promotion_windows(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: WindowOut, **NOT_FOUND, **INVALID, **ERRORS},
     summary="Open a promotion window with its committee (HR admins)",
 )
-def create_promotion_window(request: HttpRequest, payload: WindowIn) -> tuple[int, dict[str, Any]]:
+def create_promotion_window(request: HttpRequest, payload: WindowIn) -> Status:
     window = services.create_window(
         request.user,
         name=payload.name,
@@ -115,7 +115,7 @@ def create_promotion_window(request: HttpRequest, payload: WindowIn) -> tuple[in
         decisions_due_on=payload.decisions_due_on,
         committee_ids=payload.committee_ids,
     )
-    return 201, window_out(window)
+    return Status(201, window_out(window))
 
 
 class CaseFilters(Schema):
@@ -154,7 +154,7 @@ def _field_error(field: str, message: str) -> DjangoValidationError:
     response={201: CaseDetailOut, **NOT_FOUND, **INVALID, **ERRORS},
     summary="Open a promotion case (the person's managers; the person when self-nomination is on)",
 )
-def create_promotion_case(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+def create_promotion_case(request: HttpRequest, payload: CaseIn) -> Status:
     window = queries.windows(request.user).filter(pk=payload.window_id).first()
     if window is None:
         raise _field_error("window_id", "No promotion window has this id.")
@@ -168,7 +168,7 @@ def create_promotion_case(request: HttpRequest, payload: CaseIn) -> tuple[int, d
     case = services.open_case(
         request.user, window=window, person=person, target_level=level, text=payload.text
     )
-    return 201, _detail(request, case.pk)
+    return Status(201, _detail(request, case.pk))
 
 
 @router.post(
@@ -198,17 +198,18 @@ def withdraw_promotion_case(request: HttpRequest, case_id: int) -> dict[str, Any
     response={201: CommentOut, **NOT_FOUND, **INVALID, **ERRORS},
     summary="Comment on a case (skip-level managers, HR admins, the committee, the author)",
 )
-def comment_promotion_case(
-    request: HttpRequest, case_id: int, payload: CommentIn
-) -> tuple[int, dict[str, Any]]:
+def comment_promotion_case(request: HttpRequest, case_id: int, payload: CommentIn) -> Status:
     case = queries.case_for(request.user, min(case_id, MAX_ID))
     found = services.comment(request.user, case, text=payload.text)
-    return 201, {
-        "id": found.pk,
-        "author": _person(found.author),
-        "text": found.text,
-        "created_at": found.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": found.pk,
+            "author": _person(found.author),
+            "text": found.text,
+            "created_at": found.created_at,
+        },
+    )
 
 
 @router.post(

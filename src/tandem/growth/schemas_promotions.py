@@ -11,7 +11,7 @@ from tandem.core.api import Choice, DateIn, IdIn, InSchema
 from tandem.growth.models import Outcome
 
 
-class WindowOut(Schema):
+class PromotionWindowOut(Schema):
     id: int
     name: str
     opens_on: date
@@ -20,7 +20,7 @@ class WindowOut(Schema):
     closed_at: datetime | None = Field(description="Once closed, no case changes")
 
 
-class WindowIn(InSchema):
+class PromotionWindowIn(InSchema):
     name: str = Field(max_length=150)
     opens_on: DateIn
     cases_due_on: DateIn
@@ -28,32 +28,32 @@ class WindowIn(InSchema):
     committee_ids: list[IdIn] = Field(default_factory=list, max_length=50)
 
 
-class PersonRefOut(Schema):
+class PromotionPersonOut(Schema):
     id: int
     name: str
 
 
-class LevelRefOut(Schema):
+class PromotionLevelOut(Schema):
     id: int
     code: str
     title: str
     track: str
 
 
-class CommentOut(Schema):
+class PromotionCommentOut(Schema):
     id: int
-    author: PersonRefOut
+    author: PromotionPersonOut
     text: str
     created_at: datetime
 
 
-class CaseOut(Schema):
+class PromotionCaseOut(Schema):
     id: int
     window_id: int
-    person: PersonRefOut
-    author: PersonRefOut
-    from_level: LevelRefOut | None
-    target_level: LevelRefOut
+    person: PromotionPersonOut
+    author: PromotionPersonOut
+    from_level: PromotionLevelOut | None
+    target_level: PromotionLevelOut
     status: str = Field(description="draft, in_review, decided or withdrawn")
     submitted_at: datetime | None
     outcome: str = Field(description='promoted, not_yet, or "" until decided')
@@ -63,27 +63,29 @@ class CaseOut(Schema):
     decided_at: datetime | None
 
 
-class CaseDetailOut(CaseOut):
+class PromotionCaseDetailOut(PromotionCaseOut):
     text: str = Field(description="The case as its author wrote it; empty for the person alone")
-    comments: list[CommentOut] = Field(description="Empty for the person the case is about")
+    comments: list[PromotionCommentOut] = Field(
+        description="Empty for the person the case is about"
+    )
 
 
-class CaseIn(InSchema):
+class PromotionCaseIn(InSchema):
     window_id: IdIn
     person_id: IdIn
     target_level_id: IdIn
     text: str = Field("", max_length=20000)
 
 
-class SubmitIn(InSchema):
+class PromotionSubmitIn(InSchema):
     text: str | None = Field(None, max_length=20000, description="Replaces the text when given")
 
 
-class CommentIn(InSchema):
+class PromotionCommentIn(InSchema):
     text: str = Field(max_length=5000)
 
 
-class DecideIn(InSchema):
+class PromotionDecideIn(InSchema):
     outcome: Choice[Outcome]
     reason: str = Field(max_length=5000, description="Required; the person reads it")
     effective_on: DateIn | None = Field(None, description="Required for promoted")
@@ -92,7 +94,7 @@ class DecideIn(InSchema):
     )
 
 
-class RateGroupOut(Schema):
+class PromotionRateGroupOut(Schema):
     group: str = Field(description='The value, or "Not given" for people without one.')
     n: int | None = Field(description="Decided cases in the group; null when suppressed.")
     promotion_rate: float | None = Field(description="Share promoted, 0 to 1.")
@@ -106,7 +108,7 @@ class RateGroupOut(Schema):
     )
 
 
-class RateTestOut(Schema):
+class PromotionRateTestOut(Schema):
     method: str = Field(description='"chi-square": test of independence of group and outcome.')
     statistic: float | None
     dof: int | None
@@ -116,5 +118,5 @@ class RateTestOut(Schema):
 class PromotionFairnessOut(Schema):
     attribute: str
     min_group_size: int
-    groups: list[RateGroupOut]
-    test: RateTestOut
+    groups: list[PromotionRateGroupOut]
+    test: PromotionRateTestOut

@@ -16,16 +16,16 @@ from tandem.fairness.queries import groups as group_queries
 from tandem.growth.models import Level, PromotionCase
 from tandem.growth.queries import promotions as queries
 from tandem.growth.schemas_promotions import (
-    CaseDetailOut,
-    CaseIn,
-    CaseOut,
-    CommentIn,
-    CommentOut,
-    DecideIn,
+    PromotionCaseDetailOut,
+    PromotionCaseIn,
+    PromotionCaseOut,
+    PromotionCommentIn,
+    PromotionCommentOut,
+    PromotionDecideIn,
     PromotionFairnessOut,
-    SubmitIn,
-    WindowIn,
-    WindowOut,
+    PromotionSubmitIn,
+    PromotionWindowIn,
+    PromotionWindowOut,
 )
 from tandem.growth.services import promotions as services
 from tandem.org.models import Person
@@ -94,7 +94,7 @@ def _detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 @router.get(
     "/growth/promotion-windows",
-    response={200: list[WindowOut], **ERRORS},
+    response={200: list[PromotionWindowOut], **ERRORS},
     summary="Promotion windows, newest first",
 )
 def list_promotion_windows(request: HttpRequest) -> list[dict[str, Any]]:
@@ -103,10 +103,10 @@ def list_promotion_windows(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/growth/promotion-windows",
-    response={201: WindowOut, **NOT_FOUND, **INVALID, **ERRORS},
+    response={201: PromotionWindowOut, **NOT_FOUND, **INVALID, **ERRORS},
     summary="Open a promotion window with its committee (HR admins)",
 )
-def create_promotion_window(request: HttpRequest, payload: WindowIn) -> Status:
+def create_promotion_window(request: HttpRequest, payload: PromotionWindowIn) -> Status:
     window = services.create_window(
         request.user,
         name=payload.name,
@@ -118,7 +118,7 @@ def create_promotion_window(request: HttpRequest, payload: WindowIn) -> Status:
     return Status(201, window_out(window))
 
 
-class CaseFilters(Schema):
+class PromotionCaseFilters(Schema):
     window_id: int | None = Field(None, ge=1, le=MAX_ID, description="Only this window's cases")
     after: int | None = Field(None, ge=0, le=MAX_ID, description="The last id of the page before")
     limit: int = Field(100, ge=1, le=PAGE_MAX)
@@ -126,10 +126,12 @@ class CaseFilters(Schema):
 
 @router.get(
     "/growth/promotion-cases",
-    response={200: list[CaseOut], **ERRORS},
+    response={200: list[PromotionCaseOut], **ERRORS},
     summary="The promotion cases the caller may see, by id",
 )
-def list_promotion_cases(request: HttpRequest, filters: Query[CaseFilters]) -> list[dict[str, Any]]:
+def list_promotion_cases(
+    request: HttpRequest, filters: Query[PromotionCaseFilters]
+) -> list[dict[str, Any]]:
     rows = queries.cases(request.user, window_id=filters.window_id).order_by("pk")
     if filters.after:
         rows = rows.filter(pk__gt=filters.after)
@@ -138,7 +140,7 @@ def list_promotion_cases(request: HttpRequest, filters: Query[CaseFilters]) -> l
 
 @router.get(
     "/growth/promotion-cases/{case_id}",
-    response={200: CaseDetailOut, **NOT_FOUND, **ERRORS},
+    response={200: PromotionCaseDetailOut, **NOT_FOUND, **ERRORS},
     summary="A promotion case (the person it is about sees the decision only)",
 )
 def get_promotion_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
@@ -151,10 +153,10 @@ def _field_error(field: str, message: str) -> DjangoValidationError:
 
 @router.post(
     "/growth/promotion-cases",
-    response={201: CaseDetailOut, **NOT_FOUND, **INVALID, **ERRORS},
+    response={201: PromotionCaseDetailOut, **NOT_FOUND, **INVALID, **ERRORS},
     summary="Open a promotion case (the person's managers; the person when self-nomination is on)",
 )
-def create_promotion_case(request: HttpRequest, payload: CaseIn) -> Status:
+def create_promotion_case(request: HttpRequest, payload: PromotionCaseIn) -> Status:
     window = queries.windows(request.user).filter(pk=payload.window_id).first()
     if window is None:
         raise _field_error("window_id", "No promotion window has this id.")
@@ -173,10 +175,12 @@ def create_promotion_case(request: HttpRequest, payload: CaseIn) -> Status:
 
 @router.post(
     "/growth/promotion-cases/{case_id}/submit",
-    response={200: CaseDetailOut, **NOT_FOUND, **INVALID, **ERRORS},
+    response={200: PromotionCaseDetailOut, **NOT_FOUND, **INVALID, **ERRORS},
     summary="Submit a case for review (its author)",
 )
-def submit_promotion_case(request: HttpRequest, case_id: int, payload: SubmitIn) -> dict[str, Any]:
+def submit_promotion_case(
+    request: HttpRequest, case_id: int, payload: PromotionSubmitIn
+) -> dict[str, Any]:
     case = queries.case_for(request.user, min(case_id, MAX_ID))
     services.submit_case(request.user, case, text=payload.text)
     return _detail(request, case.pk)
@@ -184,7 +188,7 @@ def submit_promotion_case(request: HttpRequest, case_id: int, payload: SubmitIn)
 
 @router.post(
     "/growth/promotion-cases/{case_id}/withdraw",
-    response={200: CaseDetailOut, **NOT_FOUND, **INVALID, **ERRORS},
+    response={200: PromotionCaseDetailOut, **NOT_FOUND, **INVALID, **ERRORS},
     summary="Withdraw a case not decided yet (its author)",
 )
 def withdraw_promotion_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
@@ -195,10 +199,12 @@ def withdraw_promotion_case(request: HttpRequest, case_id: int) -> dict[str, Any
 
 @router.post(
     "/growth/promotion-cases/{case_id}/comments",
-    response={201: CommentOut, **NOT_FOUND, **INVALID, **ERRORS},
+    response={201: PromotionCommentOut, **NOT_FOUND, **INVALID, **ERRORS},
     summary="Comment on a case (skip-level managers, HR admins, the committee, the author)",
 )
-def comment_promotion_case(request: HttpRequest, case_id: int, payload: CommentIn) -> Status:
+def comment_promotion_case(
+    request: HttpRequest, case_id: int, payload: PromotionCommentIn
+) -> Status:
     case = queries.case_for(request.user, min(case_id, MAX_ID))
     found = services.comment(request.user, case, text=payload.text)
     return Status(
@@ -214,11 +220,13 @@ def comment_promotion_case(request: HttpRequest, case_id: int, payload: CommentI
 
 @router.post(
     "/growth/promotion-cases/{case_id}/decide",
-    response={200: CaseDetailOut, **NOT_FOUND, **INVALID, **ERRORS},
+    response={200: PromotionCaseDetailOut, **NOT_FOUND, **INVALID, **ERRORS},
     summary="Decide a case: promoted (with the effective date) or not yet (with development "
     "actions), always with a reason (the committee, HR admins)",
 )
-def decide_promotion_case(request: HttpRequest, case_id: int, payload: DecideIn) -> dict[str, Any]:
+def decide_promotion_case(
+    request: HttpRequest, case_id: int, payload: PromotionDecideIn
+) -> dict[str, Any]:
     case = queries.case_for(request.user, min(case_id, MAX_ID))
     services.decide(
         request.user,
@@ -231,7 +239,7 @@ def decide_promotion_case(request: HttpRequest, case_id: int, payload: DecideIn)
     return _detail(request, case.pk)
 
 
-class FairnessFilters(Schema):
+class PromotionFairnessFilters(Schema):
     attribute: str = Field(
         max_length=50, description='The protected attribute\'s key, e.g. "gender", "age_band".'
     )
@@ -247,7 +255,7 @@ class FairnessFilters(Schema):
     "for anyone else); an unknown attribute answers 422.",
 )
 def get_promotion_window_fairness(
-    request: HttpRequest, window_id: int, filters: Query[FairnessFilters]
+    request: HttpRequest, window_id: int, filters: Query[PromotionFairnessFilters]
 ) -> dict[str, Any]:
     window = queries.fairness_window(request.user, min(window_id, MAX_ID))
     try:

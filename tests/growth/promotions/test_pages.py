@@ -245,3 +245,25 @@ def test_hr_opens_a_window_with_dates_out_of_order_and_sees_the_field_named():
     )
     assert page.status_code == 400
     assert "Cases cannot be due before the window opens" in page.content.decode()
+
+
+def test_the_promotions_list_costs_the_same_for_one_window_and_ten(
+    django_assert_max_num_queries,
+):
+    t = team()
+    for _ in range(10):
+        case_for(
+            t.report if _ == 0 else place_new(t),
+            t.manager,
+            window=WindowFactory.create(committee=[t.member]),
+        )
+    client = _client(t.member)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("growth:promotions"))
+    assert page.content.decode().count("data-window=") == 10
+
+
+def place_new(t: Team) -> Person:
+    person = PersonFactory.create(manager=t.manager)
+    place(person, t.levels[0])
+    return person

@@ -76,6 +76,18 @@ def open_windows(user: Any, today: date | None = None) -> list[PromotionWindow]:
     return list(windows(user).filter(closed_at=None, opens_on__lte=today, cases_due_on__gte=today))
 
 
+def reviewable_window_ids(user: Any, window_ids: list[int]) -> set[int]:
+    """Which of these windows the viewer reads side by side (HR admins: all; else the
+    windows they sit on the committee of), in at most one query."""
+    if can(user, "growth.promotions.manage"):
+        return set(window_ids)
+    return set(
+        PromotionWindow.committee.through.objects.filter(
+            person_id=user.pk, promotionwindow_id__in=window_ids
+        ).values_list("promotionwindow_id", flat=True)
+    )
+
+
 def committee_of(window: PromotionWindow) -> list[Any]:
     return list(window.committee.order_by("sort_name", "pk"))
 

@@ -77,11 +77,10 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
                 messages.success(request, f"Opened the promotion window “{window.name}”.")
                 return redirect("growth:promotion_window", window_id=window.pk)
     windows = list(queries.windows(request.user)[:50])
+    reviewable = queries.reviewable_window_ids(request.user, [w.pk for w in windows])
     for window in windows:
         window.accepts = queries.accepts_cases(window)  # type: ignore[attr-defined]
-        window.reviews = can(  # type: ignore[attr-defined]
-            request.user, "growth.promotion_window.review", window
-        )
+        window.reviews = window.pk in reviewable  # type: ignore[attr-defined]
     return render(
         request,
         "growth/promotions/index.html",

@@ -4,6 +4,7 @@ with the field named and nothing saved, and another team's case answering 404.""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -22,7 +23,7 @@ def _client(person: Person) -> Client:
     return client
 
 
-def _post(person: Person, path: str, payload: dict[str, object]):  # type: ignore[no-untyped-def]
+def _post(person: Person, path: str, payload: dict[str, object]) -> Any:
     return _client(person).post(path, payload, content_type="application/json")
 
 

@@ -126,6 +126,12 @@ def _candidates(
     return found[:count]
 
 
+def _manager_of(person: Person) -> int:
+    # The candidates all have a manager (see _candidates); they write the case.
+    assert person.manager_id is not None
+    return person.manager_id
+
+
 def _text(rng: random.Random, person: Person, level: Level) -> str:
     return rng.choice(CASE_TEXTS).format(
         name=person.display_name, level=level.code, project=rng.choice(PROJECTS)
@@ -186,7 +192,7 @@ def _finished(
             PromotionCase(
                 window=window,
                 person=person,
-                author_id=person.manager_id,
+                author_id=_manager_of(person),
                 from_level_id=placement.level_id,
                 target_level=target,
                 text=_text(rng, person, target),
@@ -258,7 +264,7 @@ def _running(
             PromotionCase(
                 window=window,
                 person=person,
-                author_id=person.manager_id,
+                author_id=_manager_of(person),
                 from_level_id=placement.level_id,
                 target_level=target,
                 text=_text(rng, person, target),

@@ -346,3 +346,15 @@ def test_a_draft_is_not_decided():
             t.hr, case, outcome=Outcome.PROMOTED, reason="Ready.", effective_on=date(2027, 1, 1)
         )
     assert "status" in error.value.message_dict
+
+
+def test_a_committee_member_neither_reads_nor_decides_their_own_case():
+    t = team()
+    window = _window(committee=[t.report, t.member])
+    case = case_for(t.report, t.manager, window=window)
+    with pytest.raises(NotAllowed):
+        services.decide(
+            t.report, case, outcome=Outcome.PROMOTED, reason="Me", effective_on=date(2027, 1, 1)
+        )
+    with pytest.raises(NotAllowed):
+        services.comment(t.report, case, text="Looks great")

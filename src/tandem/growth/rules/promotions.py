@@ -27,12 +27,17 @@ def _above(actor: Actor, case: PromotionCase) -> bool:
     return actor.manages(case.person)
 
 
+def _committee_reads(actor: Actor, case: PromotionCase) -> bool:
+    # A committee member never reviews their own case: they read it as its subject.
+    return case.person_id != actor.person.pk and on_committee(actor, case.window)
+
+
 def _reviews(actor: Actor, case: PromotionCase) -> bool:
     return (
         actor.is_hr_admin
         or case.author_id == actor.person.pk
         or _above(actor, case)
-        or on_committee(actor, case.window)
+        or _committee_reads(actor, case)
     )
 
 
@@ -92,9 +97,9 @@ def _case_comment(actor: Actor, case: PromotionCase) -> bool:
 
 @rule("growth.promotion_case.decide")
 def _case_decide(actor: Actor, case: PromotionCase) -> bool:
-    """Deciding a case (promoted or not yet, with a reason): the window's committee and HR
-    admins."""
-    return actor.is_hr_admin or on_committee(actor, case.window)
+    """Deciding a case (promoted or not yet, with a reason): the window's committee (not on
+    their own case) and HR admins."""
+    return actor.is_hr_admin or _committee_reads(actor, case)
 
 
 @scope_for(PromotionWindow)
@@ -110,7 +115,7 @@ def scope_cases(
     actor: Actor, queryset: QuerySet[PromotionCase], **_: Any
 ) -> QuerySet[PromotionCase]:
     """Every case for HR admins; the cases one wrote, those of people below one, those of
-    the windows one sits on the committee of, and one's own once decided."""
+    the windows one sits on the committee of (but one's own), and one's own once decided."""
     if actor.is_hr_admin:
         return queryset
     me = actor.person.pk

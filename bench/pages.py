@@ -417,6 +417,25 @@ class Fillers:
         row = Entry.objects.filter(session_id=session).order_by("pk").first()
         return Filled(str(row.pk) if row else "0")
 
+    def promotion_window(self) -> Filled:
+        from django.db.models import Count
+
+        from tandem.growth.models import PromotionWindow
+
+        row = PromotionWindow.objects.annotate(n=Count("cases")).order_by("-n", "pk").first()
+        return Filled(str(row.pk) if row else "0")
+
+    def promotion_case(self) -> Filled:
+        from tandem.growth.models import CaseStatus, PromotionCase
+
+        window = int(self.fill(Page("", "<window_id>"), "window_id").value)
+        row = (
+            PromotionCase.objects.filter(window_id=window, status=CaseStatus.IN_REVIEW)
+            .order_by("pk")
+            .first()
+        )
+        return Filled(str(row.pk) if row else "0", row.author if row else None)
+
     def uidb64(self) -> Filled:
         employee = self.logins["employee"]
         return Filled(base64.urlsafe_b64encode(str(employee.pk).encode()).decode().rstrip("="))
@@ -454,6 +473,8 @@ FILLERS: dict[str, str] = {
     "review_id": "review",
     "session_id": "calibration_session",
     "entry_id": "calibration_entry",
+    "window_id": "promotion_window",
+    "case_id": "promotion_case",
     "uidb64": "uidb64",
     "token": "link_token",
 }

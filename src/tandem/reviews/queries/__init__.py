@@ -6,4 +6,5 @@ is answered like something missing). Reads never write, and never import service
 - `writing`: the review page, a participant's summary, a review's history
 - `progress`: completion by phase, department and manager, overdue reviews, my reviews
 - `team`: each person's current review for a manager's team hub
+- `summaries`: a person's shared manager reviews, for features that summarise a person
 """

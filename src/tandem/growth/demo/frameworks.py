@@ -61,3 +61,6 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
         place_label(label, level, by=SYSTEM, move_placed=False, today=today)
         progress("placements", index + 1, len(labels))
     LevelAlias.objects.bulk_create(aliases, ignore_conflicts=True)
+
+
+load_demo.demo_part = "career frameworks"  # type: ignore[attr-defined]  # the part's name in the table

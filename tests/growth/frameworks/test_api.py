@@ -4,24 +4,26 @@ placement (as visible as the person), HR's PUT of a placement."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from tandem.growth.models import Placement
 from tandem.growth.services import placements
-from tandem.org.models import PersonStatus
+from tandem.org.models import Person, PersonStatus
 from tests.factories import PersonFactory, api_token, hr_admin
 from tests.growth.factories_frameworks import ladder
 
 pytestmark = pytest.mark.django_db
 
 
-def _get(client, person, path, token=None):  # type: ignore[no-untyped-def]
+def _get(client: Client, person: Person, path: str, token: str | None = None) -> Any:
     token = token or api_token(person)
     return client.get(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
-def _put(client, person, path, body):  # type: ignore[no-untyped-def]
+def _put(client: Client, person: Person, path: str, body: dict[str, Any]) -> Any:
     return client.put(
         f"/api/v1{path}",
         body,
@@ -108,7 +110,7 @@ def test_an_employee_may_not_place_anyone(client):
         client,
         PersonFactory(),
         f"/growth/people/{person.pk}/placement",
-        {"level_id": track.levels.first().pk},
+        {"level_id": track.levels.get(code="IC1").pk},
     )
     assert response.status_code == 404
     assert not Placement.objects.exists()

@@ -79,7 +79,7 @@ def test_compare_defaults_to_the_viewers_level_and_the_next(
     client_for, django_assert_max_num_queries
 ):
     track = ladder(codes=("IC1", "IC2", "IC3"), competencies=5)
-    Competency.objects.filter(key="c1").first().expectations.filter(level__code="IC3").update(
+    Competency.objects.get(key="c1").expectations.filter(level__code="IC3").update(
         text="Competency 1 at IC2"
     )
     person = PersonFactory()

@@ -11,8 +11,10 @@ import sys
 ALIASES = {
     "access-rules": "access_rules",
     "chat-receiver": "chat_receiver",
+    "export-framework": "export_framework",
     "export-openapi": "export_openapi",
     "import-attributes": "import_attributes",
+    "import-framework": "import_framework",
     "import-people": "import_people",
     "import-ratings": "import_ratings",
     "rebuild-goal-tally": "rebuild_goal_tally",

@@ -72,7 +72,11 @@ def test_every_rule_and_scope_says_who_may_in_its_docstring() -> None:
 
 
 def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
-    modules = {entry.module for entry in registry()}
+    # An app whose rules outgrew one file keeps them in a rules package (growth/rules/<part>.py).
+    modules = {
+        entry.module.split(".rules.")[0] + ".rules" if ".rules." in entry.module else entry.module
+        for entry in registry()
+    }
 
     assert modules == {
         "tandem.access.rules",
@@ -83,7 +87,7 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
         "tandem.fairness.rules",
         "tandem.feedback.rules",
         "tandem.goals.rules",
-        "tandem.growth.rules.promotions",
+        "tandem.growth.rules",
         "tandem.integrations.rules",
         "tandem.meetings.rules",
         "tandem.notifications.rules",

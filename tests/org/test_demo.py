@@ -274,6 +274,7 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
         "goals",
         "feedback",
         "meetings",
+        "career frameworks",
         "team story",
         "reviews",
         "ratings history",

@@ -105,8 +105,7 @@ def _preset_values(key: str) -> tuple[presets.Preset, dict[str, Any]]:
     if errors:
         # A company preset saved before a switch was added has no value for it.
         raise ValidationError(
-            errors
-            | {"__all__": [f"The preset “{found.name}” cannot be applied as it stands."]}
+            errors | {"__all__": [f"The preset “{found.name}” cannot be applied as it stands."]}
         )
     return found, dict(found.values)
 

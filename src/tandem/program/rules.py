@@ -13,8 +13,8 @@ from tandem.program.models import CompanyPreset, ProgramChange
 
 @rule("program.edit")
 def _program_edit(actor: Actor, _: Any) -> bool:
-    """Changing the program's purpose, cadences and switches, applying, saving and importing
-    presets, and undoing a change: HR admins."""
+    """HR admins: changing the program's switches, applying, saving and importing presets,
+    and undoing a change."""
     return actor.is_hr_admin
 
 

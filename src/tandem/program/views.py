@@ -170,7 +170,7 @@ def preset(request: AuthedHttpRequest, key: str) -> HttpResponse:
     problems = presets.check_values(chosen.values)
     current = presets.program_values(Program.current())
     changes = [] if problems else presets.changes_between(current, chosen.values)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.apply_preset(
@@ -218,7 +218,7 @@ def change_revert(request: AuthedHttpRequest, change_id: int) -> HttpResponse:
     change = queries.change_for(request.user, change_id)
     told = history.tell(change, {p.key: p.name for p in queries.all_presets(request.user)})
     conflicts = services.later_conflicts(change)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.revert_change(

@@ -135,3 +135,13 @@ def test_an_employee_reverting_gets_404():
 def test_reverting_a_change_that_does_not_exist_is_404():
     response = _post(_bearer(hr_admin()), f"{BASE}/changes/{2**63 + 5}/revert")
     assert response.status_code == 404
+
+
+def test_the_history_keeps_its_query_budget(django_assert_max_num_queries):
+    admin = hr_admin()
+    for days in range(25):
+        services.update_program(by=admin, upward_feedback_window_days=30 + days)
+    services.apply_preset(by=admin, key="growth-first")
+    client = _bearer(PersonFactory())
+    with django_assert_max_num_queries(6):
+        assert len(client.get(f"{BASE}/changes?limit=100").json()["items"]) == 26

@@ -222,6 +222,15 @@ class Fillers:
         export = Export.objects.filter(status="ready").order_by("-pk").first()
         return Filled(str(export.pk) if export else "0", export.requester if export else None)
 
+    def program_preset(self) -> Filled:
+        return Filled("enterprise")
+
+    def program_change(self) -> Filled:
+        from tandem.program.models import ProgramChange
+
+        change = ProgramChange.objects.order_by("-pk").first()
+        return Filled(str(change.pk) if change else "0")
+
     def token(self) -> Filled:
         from tandem.access.models import ApiToken
 
@@ -477,6 +486,8 @@ FILLERS: dict[str, str] = {
     "case_id": "promotion_case",
     "uidb64": "uidb64",
     "token": "link_token",
+    "key": "program_preset",
+    "change_id": "program_change",
 }
 ROUTE_FILLERS: dict[tuple[str, str], str] = {
     ("meetings:action_done", "item_id"): "action_item",

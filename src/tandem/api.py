@@ -44,6 +44,7 @@ def _register_routers() -> None:
     from tandem.meetings.api import router as meetings_router
     from tandem.notifications.api import router as notifications_router
     from tandem.org.api import router as org_router
+    from tandem.program.api import router as program_router
     from tandem.reviews.api import router as reviews_router
     from tandem.team.api import router as team_router
 
@@ -60,6 +61,7 @@ def _register_routers() -> None:
     api.add_router("/", fairness_router)
     api.add_router("/", calibration_router)
     api.add_router("/", growth_router)
+    api.add_router("/", program_router)
 
 
 _register_routers()

@@ -35,6 +35,14 @@ class ProgramForm(forms.Form):
         },
     )
 
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why you are changing it (optional)",
+        help_text="Everyone reads this beside the change in the program's history.",
+    )
+
     def clean_anonymity_minimum(self) -> int:
         value = self.cleaned_data["anonymity_minimum"]
         if value < ANONYMITY_FLOOR:
@@ -51,3 +59,43 @@ class SwitchesForm(forms.ModelForm):
     class Meta:
         model = Program
         fields = SWITCHES
+
+
+class ReasonForm(forms.Form):
+    """Confirming a preset or undoing a change, with an optional reason."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why (optional)",
+        help_text="Everyone reads this beside the change in the program's history.",
+    )
+
+
+class SavePresetForm(forms.Form):
+    """The current program kept as the company's own preset; HR admins read it."""
+
+    name = forms.CharField(
+        max_length=100,
+        label="Name",
+        error_messages={"required": "Name: give the preset a name, e.g. “Our 2026 program”."},
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Description (optional)",
+        help_text="Who it suits and what it trades off. HR admins read it when choosing a preset.",
+    )
+
+
+class ImportPresetForm(forms.Form):
+    """A preset file exported from Tandem (this installation or another)."""
+
+    file = forms.FileField(
+        label="Preset file (JSON)",
+        help_text="A file from “Export”. It is checked whole: if any switch is wrong, nothing "
+        "is imported and each problem is listed.",
+        error_messages={"required": "File: choose a preset file to import."},
+    )

@@ -88,6 +88,43 @@ GROWTH_SWITCHES = (
     "promotion_self_nomination",
 )
 SWITCHES = (*GOAL_SWITCHES, *FEEDBACK_SWITCHES, *REVIEW_SWITCHES, *GROWTH_SWITCHES)
+# Everything HR sets in the editor, in the editor's order.
+EDITABLE_PROGRAM_FIELDS = ("purposes", "purpose_statement", "anonymity_minimum", *SWITCHES)
+
+# The program page as a document, after the purpose statement ("why we do this"): each
+# section gathers topics of `Program.plain_words`.
+# A test keeps every topic in exactly one section, and every switch under a topic.
+SECTIONS = (
+    ("What happens when", ("Goals", "Weekly check-ins", "1:1s", "Reviews")),
+    ("Who sees what", ("Feedback", "Development plans")),
+    ("What each result is used for", ("What it is for", "Calibration", "Promotions")),
+    ("How anonymity works", ("Anonymity", "Upward feedback", "Upward reviews")),
+)
+# The topic of the program page whose sentence states each switch's meaning.
+SWITCH_TOPICS = {
+    "purposes": "What it is for",
+    "purpose_statement": "What it is for",
+    "anonymity_minimum": "Anonymity",
+    "goal_period_length": "Goals",
+    "fiscal_year_start_month": "Goals",
+    "goal_scoring_scale": "Goals",
+    "private_goals_allowed": "Goals",
+    "checkin_cadence": "Weekly check-ins",
+    "checkin_reminder_weekday": "Weekly check-ins",
+    "feedback_private_allowed": "Feedback",
+    "feedback_with_manager_allowed": "Feedback",
+    "praise_public_allowed": "Feedback",
+    "hr_reads_private_feedback": "Feedback",
+    "upward_feedback_enabled": "Upward feedback",
+    "upward_feedback_window_days": "Upward feedback",
+    "one_on_one_cadence": "1:1s",
+    "review_ratings_enabled": "Reviews",
+    "review_reminder_days_before": "Reviews",
+    "hr_reads_upward_reviews": "Upward reviews",
+    "calibration_shown_to_employee": "Calibration",
+    "development_plans_visible_to_hr": "Development plans",
+    "promotion_self_nomination": "Promotions",
+}
 
 
 class Program(models.Model):
@@ -251,6 +288,16 @@ class Program(models.Model):
             *self._growth_words(),
         ]
 
+    def sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """`plain_words` as the program page's document: (heading, [(topic, sentence)])."""
+        words = dict(self.plain_words())
+        return [(heading, [(t, words[t]) for t in topics]) for heading, topics in SECTIONS]
+
+    def meanings(self) -> dict[str, str]:
+        """Each editable field's meaning in plain words: the sentence of its topic."""
+        words = dict(self.plain_words())
+        return {name: words[topic] for name, topic in SWITCH_TOPICS.items()}
+
     def _goal_words(self) -> list[tuple[str, str]]:
         period = PeriodLength(self.goal_period_length).label.lower()
         month = date(2000, self.fiscal_year_start_month, 1).strftime("%B")
@@ -363,3 +410,74 @@ class Program(models.Model):
                 f"no dates and no sign of who has written. {hr}",
             ),
         ]
+
+
+# What a preset sets: every switch, and what the process is for and how anonymous it is. The
+# purpose statement stays the company's own words, so no preset writes it.
+PRESET_FIELDS = ("purposes", "anonymity_minimum", *SWITCHES)
+
+
+class ChangeSource:
+    """Where a change to the program came from (`ProgramChange.source`)."""
+
+    EDIT = "edit"
+    REVERT = "revert"
+    PRESET_PREFIX = "preset:"
+
+    @classmethod
+    def preset(cls, key: str) -> str:
+        return f"{cls.PRESET_PREFIX}{key}"
+
+
+class ProgramChange(models.Model):
+    """One change to the program, as everyone reads it in its history: who made it, when,
+    why (the reason they gave), where it came from (the editor, a preset, a revert) and the
+    switches it changed, each with its value before and after."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    by = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The name at the time, so the history still says who when the person is deleted.
+    by_label = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    source = models.CharField(max_length=120)
+    # {switch: [before, after]}, JSON values as the program stores them.
+    changes = models.JSONField(default=dict)
+    reverts = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by"
+    )
+
+    class Meta:
+        ordering = ("-at", "-pk")
+        indexes = (models.Index(fields=("-at", "-id"), name="program_change_newest"),)
+
+    def __str__(self) -> str:
+        return f"Program change of {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def preset_key(self) -> str:
+        if self.source.startswith(ChangeSource.PRESET_PREFIX):
+            return self.source.removeprefix(ChangeSource.PRESET_PREFIX)
+        return ""
+
+
+class CompanyPreset(models.Model):
+    """A preset of the company's own: the program as it stood when HR saved it, or a preset
+    imported from a JSON file, applied like the built-in ones."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    # {switch: value} for every field of PRESET_FIELDS, checked by presets.check_values.
+    values = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name", "pk")
+
+    def __str__(self) -> str:
+        return self.name

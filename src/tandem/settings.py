@@ -321,8 +321,8 @@ TASKS = {
         "BACKEND": TASK_BACKEND_ALIASES.get(_task_backend, _task_backend),
     }
 }
-# Redis: the RQ task queue (worker: `tandem rqworker`) and, when TANDEM_CACHE_URL names it,
-# the cache. Nothing connects to it unless one of them is chosen.
+# The Redis database of the RQ task queue (worker: `tandem rqworker`); nothing connects to it
+# under the database backend.
 REDIS_URL = env_str("TANDEM_REDIS_URL", "redis://127.0.0.1:6379/0")
 # A job runs at most this long before RQ stops it: an export of 100,000 rows or a launch to
 # the whole company takes minutes, never an hour.

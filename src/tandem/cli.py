@@ -25,6 +25,7 @@ SPELLING = {command: alias for alias, command in ALIASES.items()}
 NEEDED = {
     "migrate": "Create or update the database tables (run after every upgrade).",
     "db_worker": "Run the background-task worker (e-mails, launches): keep one running.",
+    "rqworker": "The worker for the Redis queue (TANDEM_TASK_BACKEND=rq): rqworker default.",
     "check": "Check the configuration (add --deploy with production settings).",
 }
 

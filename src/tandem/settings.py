@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    # The Redis task backend (TANDEM_TASK_BACKEND=rq) and its worker command, `tandem
+    # rqworker`; both stay idle, and open no connection, under the database backend.
+    "django_rq",
+    "django_tasks_rq",
     "tandem.core",
     "tandem.org",
     "tandem.access",
@@ -140,6 +144,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("TANDEM_DB_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator() on
+    # PostgreSQL) would outlive the server connection it was opened on (docs/deployment.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "TANDEM_DB_TRANSACTION_POOLING", False
+    )
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
         "TANDEM_DB_JIT", False
     ):
@@ -291,14 +300,61 @@ EMAIL_HOST_USER = env_str("TANDEM_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("TANDEM_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("TANDEM_EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("TANDEM_FROM_EMAIL", "Tandem <tandem@localhost>")
+# Where django.core.mail.backends.filebased.EmailBackend writes (a staging server's outbox).
+EMAIL_FILE_PATH = env_str("TANDEM_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks -------------------------------------------------------------------
+# Friendly names for the two production backends; a full dotted path works too.
+TASK_BACKEND_ALIASES = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+_task_backend = env_str("TANDEM_TASK_BACKEND", "database")
+if "." not in _task_backend and _task_backend not in TASK_BACKEND_ALIASES:
+    raise ImproperlyConfigured(
+        "TANDEM_TASK_BACKEND must be database, rq or a backend's dotted path; "
+        f"got {_task_backend!r}"
+    )
 TASKS = {
     "default": {
-        "BACKEND": env_str("TANDEM_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": TASK_BACKEND_ALIASES.get(_task_backend, _task_backend),
     }
 }
+# The Redis database of the RQ task queue (worker: `tandem rqworker`); nothing connects to it
+# under the database backend.
+REDIS_URL = env_str("TANDEM_REDIS_URL", "redis://127.0.0.1:6379/0")
+# A job runs at most this long before RQ stops it: an export of 100,000 rows or a launch to
+# the whole company takes minutes, never an hour.
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL,
+        "DEFAULT_TIMEOUT": 3600,
+    }
+}
+# django-tasks-rq's job class runs the django-tasks function; set here so that a plain
+# `tandem rqworker` uses it (otherwise every worker needs `--job-class`).
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+
+# --- Cache ---------------------------------------------------------------------------------
+# Nothing Tandem keeps in the cache may differ between web processes and matter: sessions,
+# sign-in and password-reset throttles live in the database (docs/deployment.md). Unset, each
+# process has its own memory cache; a redis:// URL makes one cache every process shares.
+CACHE_URL = env_str("TANDEM_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "tandem",
+        }
+    }
+elif not CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        f"TANDEM_CACHE_URL must be a redis:// (or rediss://) URL, or unset; got {CACHE_URL!r}"
+    )
 
 # --- Exports (docs/operations.md) ---------------------------------------------------------
 # An Excel export of more rows than this is prepared in the background and the person is

@@ -3,14 +3,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from tandem.growth.models import Competency, Expectation, Level, Placement, Track
+from tandem.reviews import framework as framework_hook
+from tandem.reviews import versions
+from tandem.reviews.models import (
+    Cycle,
+    CycleForm,
+    CycleStatus,
+    ItemsSource,
+    Participant,
+    QuestionKind,
+    Relationship,
+    Review,
+    TemplateQuestion,
+)
+from tandem.reviews.services import writing
+from tests.reviews.factories import (
+    CycleFactory,
+    add_participant,
+    add_review,
+    open_phases,
+    template_with_questions,
+)
 
 
 class TrackFactory(DjangoModelFactory):
@@ -74,3 +97,51 @@ def place(person: Any, level: Level, *, since: date = date(2024, 1, 1)) -> Place
     return Placement.objects.update_or_create(
         person=person, defaults={"track": level.track, "level": level, "since": since}
     )[0]
+
+
+def framework_cycle(
+    people: Iterable[Any],
+    *,
+    relationships: Sequence[str] = (Relationship.SELF, Relationship.MANAGER, Relationship.PEER),
+    **cycle_fields: Any,
+) -> Cycle:
+    """A launched cycle, every phase open, whose forms rate a competency question drawn from
+    each person's framework (q1: an overall rating, q2: the competencies), with each
+    person's snapshot taken as a launch takes it; self and manager reviews made."""
+    cycle: Any = CycleFactory(status=CycleStatus.ACTIVE, launched_at=timezone.now(), **cycle_fields)
+    for relationship in relationships:
+        template = template_with_questions(
+            relationship, kinds=(QuestionKind.RATING, QuestionKind.COMPETENCIES)
+        )
+        TemplateQuestion.objects.filter(
+            section__template=template, kind=QuestionKind.COMPETENCIES
+        ).update(items_source=ItemsSource.FRAMEWORK, items=[])
+        CycleForm.objects.create(
+            cycle=cycle,
+            relationship=relationship,
+            template=template,
+            version=versions.freeze(template),
+        )
+    open_phases(cycle)
+    people = list(people)
+    for person in people:
+        participant = add_participant(cycle, person)
+        add_review(participant, person, Relationship.SELF)
+        if person.manager_id:
+            add_review(participant, person.manager, Relationship.MANAGER)
+    framework_hook.snapshot_participants(cycle.pk, [person.pk for person in people])
+    return cycle
+
+
+def rate(review: Review, ratings: dict[str, int], *, overall: int = 3) -> Review:
+    """Submit `review` with `ratings` per competency key (and the overall rating)."""
+    answers = {
+        "q1": {"rating": overall},
+        "q2": {"items": {key: {"rating": value} for key, value in ratings.items()}},
+    }
+    return writing.submit(review, answers=answers, version=review.version, by=review.reviewer)
+
+
+def peer_review(cycle: Cycle, person: Any, peer: Any) -> Review:
+    participant = Participant.objects.get(cycle=cycle, person=person)
+    return add_review(participant, peer, Relationship.PEER)

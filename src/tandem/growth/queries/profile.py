@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tandem.access.rules import require
+from tandem.access.rules import NotAllowed, require
 from tandem.growth.models import Competency, Expectation, Level, Placement
+from tandem.org.models import Person
 from tandem.program.models import Program
 from tandem.reviews.queries import competencies as review_ratings
 
@@ -96,6 +97,49 @@ def profile_rows(
             )
         )
     return rows, ratings
+
+
+# Ids beyond a bigint are nobody (a URL may carry any number).
+MAX_ID = 2**63 - 1
+
+
+@dataclass
+class ProfilePage:
+    person: Any
+    placement: Placement | None
+    level: Level | None
+    rows: list[CompetencyRow]
+    scale: list[dict[str, Any]]
+    peer_minimum: int
+    peers_withheld: bool
+
+
+def person_for(viewer: Any, person_id: int) -> Any:
+    """The person whose profile `viewer` may read, or NotAllowed (404) — a missing person
+    and one they may not read look the same."""
+    person = Person.objects.filter(pk=min(person_id, MAX_ID)).first()
+    if person is None:
+        raise NotAllowed("No such person.")
+    require(viewer, "growth.profile.view", person)
+    return person
+
+
+def profile_page(viewer: Any, person: Any, *, program: Program | None = None) -> ProfilePage:
+    """The profile with what the page shows beside it (scale, placement, peer minimum)."""
+    require(viewer, "growth.profile.view", person)
+    placement = placement_of(person)
+    if placement is None:
+        return ProfilePage(person, None, None, [], [], 0, False)
+    rows, ratings = profile_rows(viewer, person, placement.level, program=program)
+    return ProfilePage(
+        person,
+        placement,
+        placement.level,
+        rows,
+        ratings.scale,
+        ratings.peer_minimum,
+        ratings.peers_withheld,
+    )
 
 
 def competency_profile(viewer: Any, person: Any, *, level: Any = None) -> list[CompetencyRow]:

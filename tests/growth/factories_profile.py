@@ -126,8 +126,9 @@ def framework_cycle(
     people = list(people)
     for person in people:
         participant = add_participant(cycle, person)
-        add_review(participant, person, Relationship.SELF)
-        if person.manager_id:
+        if Relationship.SELF in relationships:
+            add_review(participant, person, Relationship.SELF)
+        if Relationship.MANAGER in relationships and person.manager_id:
             add_review(participant, person.manager, Relationship.MANAGER)
     framework_hook.snapshot_participants(cycle.pk, [person.pk for person in people])
     return cycle

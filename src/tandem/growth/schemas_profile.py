@@ -47,3 +47,70 @@ class ProfileOut(Schema):
     scale: list[ScalePointOut]
     peer_minimum: int = Field(description="Peers needed before their mean is shown")
     competencies: list[CompetencyRowOut]
+
+
+class GoalOut(Schema):
+    id: int
+    title: str
+    progress: int = Field(description="Percent done")
+    health: str
+
+
+class GoalPeriodOut(Schema):
+    name: str
+    start: date
+    end: date
+    total: int = Field(description="Goals in the period (at most 10 listed)")
+    goals: list[GoalOut]
+
+
+class ThemeOut(Schema):
+    name: str = Field(description="A company value named in feedback received")
+    count: int
+
+
+class LastReviewOut(Schema):
+    cycle_name: str
+    period_start: date
+    period_end: date
+    rating: str = Field(description="The rating of record's label; '' without one")
+    calibrated: bool
+    change_sentence: str
+    used_for: str = Field(description="What the cycle's results are used for, in plain words")
+
+
+class PlanActionOut(Schema):
+    text: str
+    kind: str
+    status: str
+    due_on: date | None
+    overdue: bool
+
+
+class PlanFocusOut(Schema):
+    title: str
+    actions: list[PlanActionOut]
+
+
+class PlanOut(Schema):
+    id: int
+    title: str
+    status: str
+    starts_on: date
+    ends_on: date
+    focus_areas: list[PlanFocusOut]
+
+
+class StandingOut(Schema):
+    profile: ProfileOut
+    level_summary: str
+    level_scope: str
+    months_at_level: int | None
+    goals: list[GoalPeriodOut] = Field(description="This period's goals, then last period's")
+    feedback_received: int
+    praise_received: int
+    themes: list[ThemeOut]
+    last_review: LastReviewOut | None
+    plan: PlanOut | None
+    promotions: str = Field(description="How promotions work here, from the program")
+    development_plans: str = Field(description="Who reads development plans, from the program")

@@ -162,7 +162,7 @@ def test_the_profile_page_shows_chart_table_and_gaps(
     client = Client()
     client.force_login(world["lead"])
     url = reverse("growth:person_profile", args=[world["ada"].pk])
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(16):
         page = client.get(url)
     text = page.content.decode()
     assert page.status_code == 200
@@ -178,7 +178,7 @@ def test_the_profile_pages_queries_do_not_grow_with_cycles(
         rate(Review.objects.get(cycle=cycle, relationship=Relationship.MANAGER), MANAGER_RATINGS)
     client = Client()
     client.force_login(world["lead"])
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(16):
         client.get(reverse("growth:person_profile", args=[world["ada"].pk]))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -98,7 +99,7 @@ def _tear_down(org: Org) -> None:
 
 
 @pytest.fixture(scope="module")
-def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ignore[no-untyped-def]
+def org(django_db_setup: None, django_db_blocker: Any) -> Iterator[Org]:
     with matrix_org(django_db_blocker, extras=_build, cleanup=_tear_down) as built:
         yield built
 

@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 
-class CompetencyRowOut(Schema):
+class ProfileCompetencyOut(Schema):
     competency_id: int
     key: str = Field(description="The competency's key in the framework")
     group: str
@@ -27,12 +27,12 @@ class CompetencyRowOut(Schema):
     )
 
 
-class ScalePointOut(Schema):
+class ProfileScalePointOut(Schema):
     value: int
     label: str
 
 
-class PlacementOut(Schema):
+class ProfilePlacementOut(Schema):
     track: str
     track_name: str
     level: str
@@ -40,36 +40,36 @@ class PlacementOut(Schema):
     since: date
 
 
-class ProfileOut(Schema):
+class CompetencyProfileOut(Schema):
     person_id: int
     person_name: str
-    placement: PlacementOut | None
-    scale: list[ScalePointOut]
+    placement: ProfilePlacementOut | None
+    scale: list[ProfileScalePointOut]
     peer_minimum: int = Field(description="Peers needed before their mean is shown")
-    competencies: list[CompetencyRowOut]
+    competencies: list[ProfileCompetencyOut]
 
 
-class GoalOut(Schema):
+class StandingGoalOut(Schema):
     id: int
     title: str
     progress: int = Field(description="Percent done")
     health: str
 
 
-class GoalPeriodOut(Schema):
+class StandingGoalPeriodOut(Schema):
     name: str
     start: date
     end: date
     total: int = Field(description="Goals in the period (at most 10 listed)")
-    goals: list[GoalOut]
+    goals: list[StandingGoalOut]
 
 
-class ThemeOut(Schema):
+class StandingThemeOut(Schema):
     name: str = Field(description="A company value named in feedback received")
     count: int
 
 
-class LastReviewOut(Schema):
+class StandingLastReviewOut(Schema):
     cycle_name: str
     period_start: date
     period_end: date
@@ -79,7 +79,7 @@ class LastReviewOut(Schema):
     used_for: str = Field(description="What the cycle's results are used for, in plain words")
 
 
-class PlanActionOut(Schema):
+class StandingPlanActionOut(Schema):
     text: str
     kind: str
     status: str
@@ -87,30 +87,30 @@ class PlanActionOut(Schema):
     overdue: bool
 
 
-class PlanFocusOut(Schema):
+class StandingPlanFocusOut(Schema):
     title: str
-    actions: list[PlanActionOut]
+    actions: list[StandingPlanActionOut]
 
 
-class PlanOut(Schema):
+class StandingPlanOut(Schema):
     id: int
     title: str
     status: str
     starts_on: date
     ends_on: date
-    focus_areas: list[PlanFocusOut]
+    focus_areas: list[StandingPlanFocusOut]
 
 
 class StandingOut(Schema):
-    profile: ProfileOut
+    profile: CompetencyProfileOut
     level_summary: str
     level_scope: str
     months_at_level: int | None
-    goals: list[GoalPeriodOut] = Field(description="This period's goals, then last period's")
+    goals: list[StandingGoalPeriodOut] = Field(description="This period's goals, then last period's")
     feedback_received: int
     praise_received: int
-    themes: list[ThemeOut]
-    last_review: LastReviewOut | None
-    plan: PlanOut | None
+    themes: list[StandingThemeOut]
+    last_review: StandingLastReviewOut | None
+    plan: StandingPlanOut | None
     promotions: str = Field(description="How promotions work here, from the program")
     development_plans: str = Field(description="Who reads development plans, from the program")

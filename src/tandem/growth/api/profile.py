@@ -10,7 +10,7 @@ from ninja import Router
 
 from tandem.core.api import ERRORS, NOT_FOUND
 from tandem.growth.queries import profile as queries
-from tandem.growth.schemas_profile import ProfileOut
+from tandem.growth.schemas_profile import CompetencyProfileOut
 
 router = Router(tags=["growth"])
 
@@ -44,7 +44,7 @@ def profile_out(page: queries.ProfilePage) -> dict[str, Any]:
 
 @router.get(
     "/growth/people/{person_id}/profile",
-    response={200: ProfileOut, **NOT_FOUND, **ERRORS},
+    response={200: CompetencyProfileOut, **NOT_FOUND, **ERRORS},
     summary="A person's competency profile: expectations, latest ratings and gaps",
 )
 def get_competency_profile(request: HttpRequest, person_id: int) -> dict[str, Any]:

@@ -106,7 +106,9 @@ class StandingOut(Schema):
     level_summary: str
     level_scope: str
     months_at_level: int | None
-    goals: list[StandingGoalPeriodOut] = Field(description="This period's goals, then last period's")
+    goals: list[StandingGoalPeriodOut] = Field(
+        description="This period's goals, then last period's"
+    )
     feedback_received: int
     praise_received: int
     themes: list[StandingThemeOut]

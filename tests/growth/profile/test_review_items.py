@@ -216,3 +216,15 @@ def test_only_a_competency_question_may_draw_from_the_framework(hr: Any) -> None
             prompt="Anything else?",
             items_source="framework",
         )
+
+
+def test_a_listed_competency_question_freezes_as_before() -> None:
+    from tandem.reviews import versions
+    from tests.reviews.factories import template_with_questions
+
+    template = template_with_questions(kinds=(QuestionKind.COMPETENCIES,))
+    question = versions.template_content(template)["sections"][0]["questions"][0]
+    assert "items_source" not in question and [i["key"] for i in question["items"]] == [
+        "c1",
+        "c2",
+    ]

@@ -156,6 +156,8 @@ def test_the_api_review_detail_lists_the_persons_framework_items(
     assert got.status_code == 200
     text = got.content.decode()
     assert "Delivery at IC1" in text and "Delivery at IC2" not in text
+    questions = got.json()["form"]["sections"][0]["questions"]
+    assert [q["items_source"] for q in questions] == ["listed", "framework"]
 
 
 def test_a_late_joiner_gets_their_framework_snapshot(

@@ -393,7 +393,8 @@ class Participant(models.Model):
     # Their career framework at launch, for competency questions that draw their items from
     # it (`reviews.framework`): {"track", "track_name", "level", "level_title", "version",
     # "items": [{"key", "name", "description"}]}; {} when none applies.
-    framework = models.JSONField(default=dict, blank=True)
+    # db_default too: the demo and launch_sql write participants with column lists of their own.
+    framework = models.JSONField(default=dict, db_default={}, blank=True)
 
     added_at = models.DateTimeField(auto_now_add=True)
     added_late = models.BooleanField(default=False)

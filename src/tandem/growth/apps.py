@@ -9,3 +9,8 @@ class GrowthConfig(AppConfig):
     def ready(self) -> None:
         # The access rules register themselves with tandem.access; the demo loaders with org.demo.
         from tandem.growth import demo, rules  # noqa: F401
+        from tandem.growth.review_items import review_snapshots
+        from tandem.reviews.framework import register_snapshot_provider
+
+        # Review forms rate each person on their own framework's competencies.
+        register_snapshot_provider(review_snapshots)

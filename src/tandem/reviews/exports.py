@@ -51,7 +51,7 @@ from tandem.exports import pages as export_pages
 from tandem.exports import services as export_services
 from tandem.exports.registry import Table
 from tandem.program.models import Program
-from tandem.reviews import phases, rules, scores, versions
+from tandem.reviews import framework, phases, rules, scores, versions
 from tandem.reviews.models import (
     DONE_STATES,
     CalibrationState,
@@ -216,6 +216,11 @@ def result_columns(cycle: Cycle) -> list[Column]:
             kind = q["kind"]
             if kind == QuestionKind.GOALS and rated:
                 columns.append(Column(relationship, key, None, "goals", f"{who}: {prompt} — goals"))
+            elif framework.is_framework_question(q) and rated:
+                # Each person is rated on their own framework's competencies: one cell of
+                # "competency key=rating" pairs, like goals, rather than a column per key.
+                title = f"{who}: {prompt} — competencies (key=rating)"
+                columns.append(Column(relationship, key, None, "goals", title))
             elif q.get("items") and rated:
                 for item in q["items"]:
                     columns.append(

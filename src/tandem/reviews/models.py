@@ -37,6 +37,13 @@ class Relationship(models.TextChoices):
     SKIP_LEVEL = "skip_level", "Skip-level review"  # the manager's manager writes
 
 
+class ItemsSource(models.TextChoices):
+    """Where a competency question's items come from."""
+
+    LISTED = "listed", "The competencies listed on the question"
+    FRAMEWORK = "framework", "Each person's career framework (their track and level)"
+
+
 class QuestionKind(models.TextChoices):
     RATING = "rating", "Rating with an optional comment"
     TEXT = "text", "Free text"
@@ -112,6 +119,12 @@ class TemplateQuestion(models.Model):
     allow_comment = models.BooleanField(default=True)
     # Competency questions: [{"name": ..., "description": ...}].
     items = models.JSONField(default=list, blank=True)
+    # Competency questions only: "framework" rates each reviewee on the competencies of
+    # their own track and level, snapshotted on their participant at launch
+    # (`reviews.framework`); `items` is then unused.
+    items_source = models.CharField(
+        max_length=10, choices=ItemsSource.choices, default=ItemsSource.LISTED, db_default="listed"
+    )
     # The question whose rating is "the manager's rating" in score formulas.
     is_overall = models.BooleanField(default=False)
 
@@ -377,6 +390,11 @@ class Participant(models.Model):
     manager_name = models.CharField(max_length=210, blank=True)
     # The person's reporting path at launch: "everyone under X in this cycle" is one prefix query.
     path = models.CharField(max_length=1000, db_index=True, default="")
+    # Their career framework at launch, for competency questions that draw their items from
+    # it (`reviews.framework`): {"track", "track_name", "level", "level_title", "version",
+    # "items": [{"key", "name", "description"}]}; {} when none applies.
+    # db_default too: the demo and launch_sql write participants with column lists of their own.
+    framework = models.JSONField(default=dict, db_default={}, blank=True)
 
     added_at = models.DateTimeField(auto_now_add=True)
     added_late = models.BooleanField(default=False)

@@ -49,6 +49,11 @@ class QuestionOut(Schema):
     is_overall: bool
     scale: ScaleOut | None = Field(description="null: written answer only, no rating")
     items: list[QuestionItemOut]
+    items_source: str = Field(
+        "listed",
+        description="Competency questions: 'listed' (the template's own list) or 'framework' "
+        "(the person's career framework at launch: item keys are its competency keys)",
+    )
 
 
 class SectionOut(Schema):
@@ -105,6 +110,9 @@ class EditableQuestionOut(Schema):
     is_overall: bool
     scale: EditableScaleOut | None
     items: list[dict[str, Any]] = Field(description="Competencies: name and description")
+    items_source: str = Field(
+        description="'listed' (the items above) or 'framework' (each person's career framework)"
+    )
 
 
 class EditableSectionOut(Schema):

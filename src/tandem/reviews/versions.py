@@ -14,6 +14,7 @@ from django.db.models import Max
 
 from tandem.org.models import CompanyValue
 from tandem.reviews.models import (
+    ItemsSource,
     QuestionKind,
     RatingScale,
     Template,
@@ -64,7 +65,16 @@ def template_content(template: Template) -> dict[str, Any]:
         for question in section.questions.all():
             number += 1
             items: list[dict[str, str]] = []
-            if question.kind == QuestionKind.COMPETENCIES:
+            framework = (
+                question.kind == QuestionKind.COMPETENCIES
+                and question.items_source == ItemsSource.FRAMEWORK
+            )
+            if framework:
+                # Each participant's own items come from their framework snapshot at launch
+                # (reviews.framework); the key is only there when set, so the content (and the
+                # hash) of every other template stays as it was.
+                items = []
+            elif question.kind == QuestionKind.COMPETENCIES:
                 items = [
                     {
                         "key": f"c{index}",
@@ -84,14 +94,15 @@ def template_content(template: Template) -> dict[str, Any]:
                         for value in CompanyValue.objects.order_by("position", "name")
                     ]
                 items = values
-            questions.append(
-                {
-                    "key": f"q{number}",
-                    **question_settings(question),
-                    "scale": _scale(question.scale) if question.kind in RATED_KINDS else None,
-                    "items": items,
-                }
-            )
+            frozen: dict[str, Any] = {
+                "key": f"q{number}",
+                **question_settings(question),
+                "scale": _scale(question.scale) if question.kind in RATED_KINDS else None,
+                "items": items,
+            }
+            if framework:
+                frozen["items_source"] = ItemsSource.FRAMEWORK.value
+            questions.append(frozen)
         sections.append(
             {"title": section.title, "description": section.description, "questions": questions}
         )

@@ -143,6 +143,7 @@ def _question_out(question: TemplateQuestion) -> dict[str, Any]:
         if scale is None
         else {"id": scale.pk, "name": scale.name, "points": list(scale.points)},
         "items": list(question.items or []),
+        "items_source": question.items_source,
     }
 
 

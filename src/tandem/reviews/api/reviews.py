@@ -21,7 +21,7 @@ from ninja.errors import ValidationError
 
 from tandem.access.rules import NotAllowed, can, scope
 from tandem.core.api import ERRORS, MAX_ID, error_body
-from tandem.reviews import phases, versions
+from tandem.reviews import framework, phases, versions
 from tandem.reviews.api.common import (
     NOT_FOUND,
     after_id,
@@ -131,7 +131,7 @@ def _reviews_out(user: Any, reviews: list[Review]) -> list[dict[str, Any]]:
 def _form_out(user: Any, review: Review) -> dict[str, Any]:
     """The frozen questions; a goals question lists the reviewee's goals of the period that
     the caller may see (goals are not frozen: they are keyed "g<goal id>")."""
-    content = review.template_version.content
+    content = framework.content_of(review)
     goals = [
         {"key": key, "name": title, "description": ""}
         for key, title in writing_queries.goal_names(user, review).items()

@@ -103,6 +103,13 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Competency questions only: one per line, as “Name: what it means” (1 to 20).",
     )
+    from_framework = forms.BooleanField(
+        label="Draw the competencies from each person's career framework",
+        required=False,
+        help_text="Competency questions only: each person is rated on the competencies of "
+        "their own track, with what their level expects, as the framework stood at launch. "
+        "The list above is then not used.",
+    )
     is_overall = forms.BooleanField(
         label="This is the overall rating (used as “the manager's rating” in scores)",
         required=False,

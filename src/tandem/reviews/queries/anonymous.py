@@ -31,7 +31,7 @@ from typing import Any
 from tandem.access.rules import actor_for, can
 from tandem.core import anonymity
 from tandem.program.models import Program
-from tandem.reviews import phases, rules
+from tandem.reviews import framework, phases, rules
 from tandem.reviews.models import (
     DONE_STATES,
     Participant,
@@ -195,7 +195,9 @@ def _grouped(
 ) -> list[GroupSection]:
     """The answers per question, each question's answers in the order of its permutation.
     `reviews` come in id order: the permutation alone decides what a reader sees."""
-    content = reviews[0].template_version.content
+    content = framework.effective_content(
+        reviews[0].template_version.content, participant.framework
+    )
     per_review = [questions_view(content, review.answers, goals=goals) for review in reviews]
     sections = []
     for index, section in enumerate(content.get("sections", [])):

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tandem.access.rules import can, scope
 from tandem.program.models import Program
-from tandem.reviews import evidence, phases, purpose, states
+from tandem.reviews import evidence, framework, phases, purpose, states
 from tandem.reviews.answers import ITEM_KINDS, goal_key
 from tandem.reviews.history import participant_history
 from tandem.reviews.models import (
@@ -418,7 +418,7 @@ def read_views(reader: Any, reviews: list[Review], goals: Mapping[str, str]) -> 
             review=review,
             author=labels[review.pk],
             state_label=states.label(review.state),
-            sections=questions_view(review.template_version.content, review.answers, goals=goals),
+            sections=questions_view(framework.content_of(review), review.answers, goals=goals),
         )
         for review in reviews
     ]

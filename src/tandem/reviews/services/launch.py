@@ -32,7 +32,7 @@ from tandem.notifications.services import Message, notify_many
 from tandem.org.models import Person, PersonStatus
 from tandem.org.queries import without_password
 from tandem.program.models import Program
-from tandem.reviews import phases, tally, versions
+from tandem.reviews import framework, phases, tally, versions
 from tandem.reviews.models import (
     DONE_STATES,
     PHASE_FOR_RELATIONSHIP,
@@ -290,6 +290,14 @@ def _freeze_forms(cycle: Cycle, *, by: Any) -> dict[str, int]:
     return frozen
 
 
+def _uses_framework(version_ids: Iterable[int]) -> bool:
+    """Whether a frozen form has a competency question drawn from each person's framework."""
+    contents = TemplateVersion.objects.filter(pk__in=list(version_ids)).values_list(
+        "content", flat=True
+    )
+    return any(framework.uses_framework(content) for content in contents)
+
+
 # --- Telling reviewers ---------------------------------------------------------------------
 
 
@@ -382,6 +390,7 @@ def _launch(cycle: Cycle, *, by: Any, progress: Progress | None) -> Cycle:
     are told by a task queued once the cycle is active (`notify_launch`): at 100,000 people
     that is ~100k notifications, which need not hold up the launch."""
     frozen = _freeze_forms(cycle, by=by)
+    snapshot = _uses_framework(frozen.values())
     person_ids = list(selected_people(cycle).order_by("pk").values_list("pk", flat=True))
     people = len(person_ids)
     total, done = 2 * people, 0
@@ -391,6 +400,8 @@ def _launch(cycle: Cycle, *, by: Any, progress: Progress | None) -> Cycle:
     for start in range(0, people, BATCH):
         batch = person_ids[start : start + BATCH]
         launch_sql.insert_participants(cycle.pk, batch, now=now)
+        if snapshot:
+            framework.snapshot_participants(cycle.pk, batch)
         done += len(batch)
         _set_progress(cycle, done, total, progress)
 
@@ -519,6 +530,8 @@ def add_participant(cycle: Cycle, person: Person, *, reason: str, by: Any) -> Pa
             "relationship", "version_id"
         )
     )
+    if not participant.framework and _uses_framework(frozen.values()):
+        framework.snapshot_participants(cycle.pk, [person.pk])
     specs = review_specs([row], taking_part=set(participant_ids), relationships=set(frozen))
     if Relationship.UPWARD in frozen:
         reports = active.filter(manager_id=person.pk).exclude(person_id=person.pk)

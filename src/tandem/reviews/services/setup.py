@@ -22,6 +22,7 @@ from tandem.core.validation import clean_text
 from tandem.reviews.models import (
     CycleForm,
     CycleStatus,
+    ItemsSource,
     QuestionKind,
     RatingScale,
     Relationship,
@@ -268,6 +269,7 @@ def duplicate_template(template: Template, *, by: Any, name: str | None = None) 
                     scale_id=q.scale_id,
                     allow_comment=q.allow_comment,
                     items=q.items,
+                    items_source=q.items_source,
                     is_overall=q.is_overall,
                 )
             )
@@ -404,6 +406,7 @@ class QuestionArgs(TypedDict, total=False):
     scale: RatingScale | None
     allow_comment: bool
     items: Any
+    items_source: str
     is_overall: bool
 
 
@@ -417,6 +420,7 @@ def _question_fields(
     scale: RatingScale | None = None,
     allow_comment: Any = True,
     items: Any = (),
+    items_source: Any = "",
     is_overall: Any = False,
     exclude: int | None = None,
     old_scale_id: int | None = None,
@@ -433,6 +437,7 @@ def _question_fields(
         "required": bool(required),
         "allow_comment": bool(allow_comment),
         "items": [],
+        "items_source": ItemsSource.LISTED,
         "is_overall": bool(is_overall),
         "scale": None,
     }
@@ -456,7 +461,17 @@ def _question_fields(
         if scale is not None:
             raise ValidationError({"scale": "A free-text question has no rating scale."})
         fields["allow_comment"] = True
-    if kind == QuestionKind.COMPETENCIES:
+    source = items_source or ItemsSource.LISTED
+    if source not in ItemsSource.values:
+        raise ValidationError({"items_source": "Choose where the competencies come from."})
+    if source == ItemsSource.FRAMEWORK and kind != QuestionKind.COMPETENCIES:
+        raise ValidationError(
+            {"items_source": "Only a competency question can draw from the career framework."}
+        )
+    if kind == QuestionKind.COMPETENCIES and source == ItemsSource.FRAMEWORK:
+        # Each person's competencies come from their track and level at launch.
+        fields["items_source"] = ItemsSource.FRAMEWORK
+    elif kind == QuestionKind.COMPETENCIES:
         fields["items"] = clean_items(items)
     if fields["is_overall"]:
         if kind != QuestionKind.RATING or fields["scale"] is None:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from tandem.access.rules import require
 from tandem.audit.services import record, record_anonymous
 from tandem.reviews import answers as answer_rules
-from tandem.reviews import evidence, phases, states, tally
+from tandem.reviews import evidence, framework, phases, states, tally
 from tandem.reviews.models import Relationship, Review, ReviewState, SubmittedRating
 
 # The browser reports seconds with typing or focus since the last save; an idle tab left
@@ -109,7 +109,7 @@ def _prepare(
     target = _check_writable(review, event=event, state=row["state"])
     if row["version"] != version:
         raise DraftConflict()
-    content = review.template_version.content
+    content = framework.content_of(review)
     goal_keys = evidence.goal_keys(by, review)
     cleaned = answer_rules.clean(content, answers, goal_keys=goal_keys)
     merged = answer_rules.merge(row["answers"] or {}, cleaned)
@@ -194,7 +194,7 @@ def submit(
     merged, version, target, row, goal_keys = _prepare(
         review, answers=answers, version=version, by=by, event="submit"
     )
-    content = review.template_version.content
+    content = framework.content_of(review)
     missing = answer_rules.missing_required(content, merged, goal_keys=goal_keys)
     if missing:
         raise ValidationError(missing)
@@ -226,7 +226,7 @@ def write_ratings(review: Review) -> int:
             points=rating.points,
             normalised=rating.normalised,
         )
-        for rating in answer_rules.ratings(review.template_version.content, review.answers)
+        for rating in answer_rules.ratings(framework.content_of(review), review.answers)
     ]
     SubmittedRating.objects.bulk_create(rows, batch_size=RATING_BATCH)
     return len(rows)

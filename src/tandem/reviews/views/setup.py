@@ -44,6 +44,7 @@ from tandem.reviews.forms.setup import (
 from tandem.reviews.models import (
     Cycle,
     CycleStatus,
+    ItemsSource,
     Phase,
     Relationship,
     Template,
@@ -303,6 +304,8 @@ def _question_page(
 def _question_fields(form: QuestionForm) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     data["items"] = form.parsed_items()
+    from_framework = data.pop("from_framework", False)
+    data["items_source"] = ItemsSource.FRAMEWORK if from_framework else ItemsSource.LISTED
     return data
 
 
@@ -348,6 +351,7 @@ def template_question_edit(request: AuthedHttpRequest, question_id: int) -> Http
                 "scale": QuestionForm.scale_initial(question.kind, question.scale),
                 "allow_comment": question.allow_comment,
                 "items": QuestionForm.items_text(question.items or []),
+                "from_framework": question.items_source == ItemsSource.FRAMEWORK,
                 "is_overall": question.is_overall,
             },
         )

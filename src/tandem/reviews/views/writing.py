@@ -23,7 +23,7 @@ from tandem.coach.panel import MAX_SEEN, SEEN
 from tandem.coach.queries import playbooks as playbook_queries
 from tandem.core.http import AuthedHttpRequest
 from tandem.program.models import Program
-from tandem.reviews import evidence, phases, scores, states
+from tandem.reviews import evidence, framework, phases, scores, states
 from tandem.reviews.answers import missing_required
 from tandem.reviews.coach import count_review_submission
 from tandem.reviews.forms.writing import (
@@ -94,7 +94,7 @@ def _page_context(
         packet = evidence.packet(user, review)
         others = [item.obj for item in packet.reviews.items] if packet.reviews else []
         sections = queries.questions_view(
-            review.template_version.content,
+            framework.content_of(review),
             values if values is not None else review.answers,
             goals=goals,
             errors=errors,
@@ -151,7 +151,7 @@ def review_save(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
     """Autosave (htmx: answers with the status line) and the Save button (redirects)."""
     review = _writable(request, review_id)
     meta = VersionForm(request.POST)
-    content = review.template_version.content
+    content = framework.content_of(review)
     goal_keys = evidence.goal_keys(request.user, review)
     raw = answers_from_post(request.POST, content, goal_keys=goal_keys)
     try:
@@ -189,7 +189,7 @@ def review_submit(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
     ask to confirm. Step 2 (confirm=on): submit."""
     review = _writable(request, review_id)
     meta = VersionForm(request.POST)
-    content = review.template_version.content
+    content = framework.content_of(review)
     goal_keys = evidence.goal_keys(request.user, review)
     raw = answers_from_post(request.POST, content, goal_keys=goal_keys)
     confirm = meta.is_valid() and meta.cleaned_data.get("confirm")
@@ -295,7 +295,7 @@ def review_history(request: AuthedHttpRequest, review_id: int) -> HttpResponse:
     if not queries.may_see_history(request.user, review):
         require(request.user, "review.reopen", review)
     goals = queries.goal_names(request.user, review)
-    content = review.template_version.content
+    content = framework.content_of(review)
     kept: list[dict[str, Any]] = [
         {
             "when": revision.created_at,

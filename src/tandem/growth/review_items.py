@@ -17,67 +17,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
-
-from tandem.growth.models import Expectation, FrameworkVersion, Level, Placement, Track
+from tandem.growth.models import FrameworkVersion, Level, Placement, Track
+from tandem.growth.services.frameworks import freeze
 from tandem.reviews.framework import Snapshot
-from tandem.reviews.versions import content_hash
 
 # SubmittedRating.item_key holds 40 characters; framework keys may hold 50.
 ITEM_KEY_MAX = 40
-
-
-def track_content(track: Track) -> dict[str, Any]:
-    """The track as it stands now, in `FrameworkVersion.content`'s shape."""
-    levels = list(track.levels.order_by("position", "id"))
-    codes = {level.pk: level.code for level in levels}
-    expected: dict[int, dict[str, str]] = defaultdict(dict)
-    for competency_id, level_id, text in Expectation.objects.filter(
-        competency__track=track
-    ).values_list("competency_id", "level_id", "text"):
-        if level_id in codes:
-            expected[competency_id][codes[level_id]] = text
-    return {
-        "key": track.key,
-        "name": track.name,
-        "description": track.description,
-        "levels": [
-            {"code": lv.code, "title": lv.title, "summary": lv.summary, "scope": lv.scope}
-            for lv in levels
-        ],
-        "competencies": [
-            {
-                "key": c.key,
-                "group": c.group,
-                "name": c.name,
-                "description": c.description,
-                "expectations": expected.get(c.pk, {}),
-            }
-            for c in track.competencies.order_by("position", "id")
-        ],
-    }
-
-
-def freeze_track(track: Track, *, by: Any = None) -> FrameworkVersion:
-    """The latest version of the track when nothing changed since, else a new numbered one.
-
-    A stand-in for the frameworks part's own freeze (same content shape and rule); the lead
-    replaces this call with it at merge."""
-    content = track_content(track)
-    digest = content_hash(content)
-    with transaction.atomic():
-        latest = track.versions.order_by("-number").first()
-        if latest is not None and latest.content_hash == digest:
-            return latest
-        number = (track.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-        return FrameworkVersion.objects.create(
-            track=track,
-            number=number,
-            content=content,
-            content_hash=digest,
-            created_by=by if getattr(by, "pk", None) else None,
-        )
 
 
 def level_snapshot(version: FrameworkVersion, level_code: str) -> Snapshot:
@@ -112,7 +57,7 @@ def review_snapshots(person_ids: Sequence[int]) -> list[tuple[Snapshot, list[int
     if not groups:
         return []
     tracks = Track.objects.in_bulk({track_id for track_id, _ in groups})
-    frozen = {pk: freeze_track(track) for pk, track in tracks.items()}
+    frozen = {pk: freeze(track) for pk, track in tracks.items()}
     codes = dict(
         Level.objects.filter(pk__in={level_id for _, level_id in groups}).values_list("pk", "code")
     )

@@ -4,35 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-import nh3
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
-from markdown_it import MarkdownIt
 
+from tandem.coach.markdown import render_markdown
 from tandem.core import charts
 from tandem.core.http import AuthedHttpRequest
 from tandem.growth.queries import profile as queries
 from tandem.growth.queries.profile import CompetencyRow
 
-# Expectations are short Markdown written by HR: CommonMark without raw HTML, then an
-# allow-list, so nothing but text formatting and plain links reaches the page.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
-_TAGS = {"p", "br", "strong", "em", "code", "ul", "ol", "li", "a"}
-
 
 def expectation_html(text: str) -> SafeString:
-    clean = nh3.clean(
-        _MARKDOWN.render(text or ""),
-        tags=_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return mark_safe(clean)  # noqa: S308 -- sanitised by nh3 just above
+    # One renderer for everything HR writes in Markdown (the coach's: sanitised).
+    return render_markdown(text or "")
 
 
 def profile_chart(rows: list[CompetencyRow], *, whose: str) -> charts.BarChart:

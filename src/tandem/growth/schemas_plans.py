@@ -28,7 +28,7 @@ class PlanOut(Schema):
     overdue_actions: int = Field(description="Open actions past their due date")
 
 
-class ActionOut(Schema):
+class PlanActionOut(Schema):
     id: int
     kind: str
     text: str
@@ -38,16 +38,16 @@ class ActionOut(Schema):
     done_at: datetime | None
 
 
-class FocusAreaOut(Schema):
+class PlanFocusAreaOut(Schema):
     id: int
     title: str
     competency_id: int | None
     goal_id: int | None
     notes: str
-    actions: list[ActionOut]
+    actions: list[PlanActionOut]
 
 
-class CheckinOut(Schema):
+class PlanCheckinOut(Schema):
     id: int
     author: PlanPersonOut
     text: str
@@ -55,8 +55,8 @@ class CheckinOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
-    areas: list[FocusAreaOut] = Field(description="The focus areas, in order, with actions")
-    checkins: list[CheckinOut] = Field(description="The plan's check-ins, newest first")
+    areas: list[PlanFocusAreaOut] = Field(description="The focus areas, in order, with actions")
+    checkins: list[PlanCheckinOut] = Field(description="The plan's check-ins, newest first")
 
 
 class PlanIn(InSchema):
@@ -76,14 +76,14 @@ class PlanPatch(InSchema):
     status: Choice[PlanStatus] | None = None
 
 
-class FocusAreaIn(InSchema):
+class PlanFocusAreaIn(InSchema):
     competency_id: IdIn | None = Field(None, description="A competency of the person's track")
     goal_id: IdIn | None = Field(None, description="Or one of the person's goals")
     title: str = Field("", max_length=200, description="Defaults to the competency or goal")
     notes: str = Field("", max_length=4000)
 
 
-class ActionIn(InSchema):
+class PlanActionIn(InSchema):
     kind: Choice[ActionKind]
     text: str = Field(min_length=1, max_length=300)
     owner_id: IdIn | None = Field(
@@ -92,9 +92,9 @@ class ActionIn(InSchema):
     due_on: DateIn | None = None
 
 
-class ActionPatch(InSchema):
+class PlanActionPatch(InSchema):
     status: Choice[ActionStatus]
 
 
-class CheckinIn(InSchema):
+class PlanCheckinIn(InSchema):
     text: str = Field(min_length=1, max_length=4000)

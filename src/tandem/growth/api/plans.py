@@ -12,14 +12,14 @@ from tandem.core.api import ERRORS, MAX_ID, NOT_FOUND
 from tandem.growth.models import FocusArea, Plan
 from tandem.growth.queries import plans as queries
 from tandem.growth.schemas_plans import (
-    ActionIn,
-    ActionOut,
-    ActionPatch,
-    CheckinIn,
-    CheckinOut,
-    FocusAreaIn,
-    FocusAreaOut,
+    PlanActionIn,
+    PlanActionOut,
+    PlanActionPatch,
+    PlanCheckinIn,
+    PlanCheckinOut,
     PlanDetailOut,
+    PlanFocusAreaIn,
+    PlanFocusAreaOut,
     PlanIn,
     PlanOut,
     PlanPatch,
@@ -149,11 +149,11 @@ def update_growth_plan(request: HttpRequest, plan_id: int, payload: PlanPatch) -
 
 @router.post(
     "/growth/plans/{plan_id}/focus-areas",
-    response={201: FocusAreaOut, **NOT_FOUND, **ERRORS},
+    response={201: PlanFocusAreaOut, **NOT_FOUND, **ERRORS},
     summary="Add a focus area (a competency of the person's track or one of their goals)",
 )
 def add_growth_focus_area(
-    request: HttpRequest, plan_id: int, payload: FocusAreaIn
+    request: HttpRequest, plan_id: int, payload: PlanFocusAreaIn
 ) -> Status[dict[str, Any]]:
     plan = _editable(request, plan_id)
     area = services.add_focus_area(
@@ -169,11 +169,11 @@ def add_growth_focus_area(
 
 @router.post(
     "/growth/focus-areas/{area_id}/actions",
-    response={201: ActionOut, **NOT_FOUND, **ERRORS},
+    response={201: PlanActionOut, **NOT_FOUND, **ERRORS},
     summary="Add an action to a focus area",
 )
 def add_growth_action(
-    request: HttpRequest, area_id: int, payload: ActionIn
+    request: HttpRequest, area_id: int, payload: PlanActionIn
 ) -> Status[dict[str, Any]]:
     area = queries.focus_area_for(request.user, area_id)
     queries.require_edit(request.user, area.plan)
@@ -190,11 +190,11 @@ def add_growth_action(
 
 @router.patch(
     "/growth/plan-actions/{action_id}",
-    response={200: ActionOut, **NOT_FOUND, **ERRORS},
+    response={200: PlanActionOut, **NOT_FOUND, **ERRORS},
     summary="Change an action's status (done sets done_at)",
 )
 def update_growth_action(
-    request: HttpRequest, action_id: int, payload: ActionPatch
+    request: HttpRequest, action_id: int, payload: PlanActionPatch
 ) -> dict[str, Any]:
     action = queries.action_for(request.user, action_id)
     queries.require_edit(request.user, action.focus_area.plan)
@@ -205,11 +205,11 @@ def update_growth_action(
 
 @router.post(
     "/growth/plans/{plan_id}/checkins",
-    response={201: CheckinOut, **NOT_FOUND, **ERRORS},
+    response={201: PlanCheckinOut, **NOT_FOUND, **ERRORS},
     summary="Add a check-in to a plan",
 )
 def add_growth_checkin(
-    request: HttpRequest, plan_id: int, payload: CheckinIn
+    request: HttpRequest, plan_id: int, payload: PlanCheckinIn
 ) -> Status[dict[str, Any]]:
     plan = _editable(request, plan_id)
     checkin = services.add_checkin(request.user, plan, text=payload.text)

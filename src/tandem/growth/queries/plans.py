@@ -234,6 +234,11 @@ def plan_detail(
         .select_related("author")
         .order_by("-created_at", "-pk")[:50]
     )
+    for area in areas:
+        for item in area.actions.all():
+            item.is_overdue = (  # type: ignore[attr-defined]
+                item.status in OPEN and item.due_on is not None and item.due_on < today
+            )
     detail = PlanDetail(
         plan=plan,
         focus_areas=areas,

@@ -175,11 +175,13 @@ def add_focus_area(request: AuthedHttpRequest, plan_id: int) -> HttpResponse:
     plan = _editable(request, plan_id)
     suggested = request.POST.get("suggested")
     if suggested:
+        suggested_id = int(suggested) if suggested.isdigit() else 0
         try:
-            services.add_focus_area(request.user, plan, competency_id=int(suggested))
-        except (ValueError, ValidationError) as error:
-            text = _plain(error) if isinstance(error, ValidationError) else "No such competency."
-            messages.error(request, text)
+            if not 0 < suggested_id <= queries.MAX_ID:
+                raise ValidationError({"competency": "No such competency."})
+            services.add_focus_area(request.user, plan, competency_id=suggested_id)
+        except ValidationError as error:
+            messages.error(request, _plain(error))
         else:
             messages.success(request, "Focus area added.")
         return redirect("growth:plan", plan_id=plan.pk)

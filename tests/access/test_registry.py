@@ -83,6 +83,7 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
         "tandem.fairness.rules",
         "tandem.feedback.rules",
         "tandem.goals.rules",
+        "tandem.growth.rules.plans",
         "tandem.integrations.rules",
         "tandem.meetings.rules",
         "tandem.notifications.rules",

@@ -445,6 +445,34 @@ class Fillers:
         )
         return Filled(str(row.pk) if row else "0", row.author if row else None)
 
+    def development_plan(self) -> Filled:
+        from django.db.models import Count
+
+        from tandem.growth.models import Plan, PlanStatus
+
+        row = (
+            Plan.objects.filter(status=PlanStatus.ACTIVE)
+            .annotate(n=Count("focus_areas__actions"))
+            .select_related("person")
+            .order_by("-n", "pk")
+            .first()
+        )
+        return Filled(str(row.pk) if row else "0", row.person if row else None)
+
+    def plan_focus_area(self) -> Filled:
+        from tandem.growth.models import FocusArea
+
+        plan = self.fill(Page("", "<plan_id>"), "plan_id")
+        row = FocusArea.objects.filter(plan_id=int(plan.value)).order_by("pk").first()
+        return Filled(str(row.pk) if row else "0", plan.owner)
+
+    def plan_action(self) -> Filled:
+        from tandem.growth.models import Action
+
+        plan = self.fill(Page("", "<plan_id>"), "plan_id")
+        row = Action.objects.filter(focus_area__plan_id=int(plan.value)).order_by("pk").first()
+        return Filled(str(row.pk) if row else "0", plan.owner)
+
     def uidb64(self) -> Filled:
         employee = self.logins["employee"]
         return Filled(base64.urlsafe_b64encode(str(employee.pk).encode()).decode().rstrip("="))
@@ -484,6 +512,9 @@ FILLERS: dict[str, str] = {
     "entry_id": "calibration_entry",
     "window_id": "promotion_window",
     "case_id": "promotion_case",
+    "plan_id": "development_plan",
+    "area_id": "plan_focus_area",
+    "action_id": "plan_action",
     "uidb64": "uidb64",
     "token": "link_token",
     "key": "program_preset",

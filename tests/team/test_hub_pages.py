@@ -53,7 +53,8 @@ def test_the_hub_costs_the_same_queries_for_3_and_30_reports(
     big.get(address)  # warm the session and the program's switches, as for the small team
     with django_assert_max_num_queries(small):
         big.get(address)
-    assert small <= 20
+    # 20, plus the growth slot's one grouped query over the page's active plans.
+    assert small <= 21
 
 
 def test_the_person_page_costs_the_same_queries_whatever_the_history(

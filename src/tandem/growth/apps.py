@@ -7,8 +7,9 @@ class GrowthConfig(AppConfig):
     verbose_name = "Growth"
 
     def ready(self) -> None:
-        # The access rules register themselves with tandem.access; the demo loaders with org.demo.
-        from tandem.growth import demo, rules  # noqa: F401
+        # The access rules register themselves with tandem.access, the demo loaders with
+        # org.demo; hooks_plans puts plans in the 1:1's talking points.
+        from tandem.growth import demo, hooks_plans, rules  # noqa: F401
         from tandem.growth.review_items import review_snapshots
         from tandem.reviews.framework import register_snapshot_provider
 

@@ -292,10 +292,13 @@ def talking_points(
     user: Any, meeting: Meeting, items: list[ActionItem], previous: Meeting | None
 ) -> list[TalkingPoint]:
     """Suggestions drawn from the period's data, each filtered by what the viewer may see:
-    the report's goals at risk or without check-ins, feedback the report received since the
-    last 1:1, feedback requests waiting for the viewer, and open action items."""
+    the report's goals at risk or without check-ins, what other features add
+    (`meetings.talking_points`: the report's development plan), feedback the report
+    received since the last 1:1, feedback requests waiting for the viewer, and open action
+    items."""
     from tandem.feedback.queries import pending_asks, received
     from tandem.goals.queries.checkins import talking_points_for
+    from tandem.meetings.talking_points import talking_points_from_features
 
     series = meeting.series
     points: list[TalkingPoint] = [
@@ -306,6 +309,10 @@ def talking_points(
         )
         for point in talking_points_for(user, series.report, limit=5)
     ]
+    points.extend(
+        TalkingPoint(topic=topic, text=text, url=url)
+        for topic, text, url in talking_points_from_features(user, series.report)
+    )
     feedback = received(user, series.report).select_related("giver")
     if previous is not None:
         feedback = feedback.filter(created_at__gte=previous.starts_at)

@@ -45,6 +45,7 @@ from tandem.core.dates import day_month, due_phrase
 from tandem.feedback import queries as feedback_queries
 from tandem.goals.queries import goals as goal_queries
 from tandem.goals.queries import team as goal_team
+from tandem.growth.queries import plans as growth_plans
 from tandem.meetings import queries as meeting_queries
 from tandem.org import queries as org_queries
 from tandem.org.models import Person, PersonStatus
@@ -77,6 +78,9 @@ class Row:
     meetings: meeting_queries.MeetingFigures
     review: review_team.ReviewFigures | None
     flags: list[Flag] = field(default_factory=list)
+    # The growth slot: an active development plan, and how many of its actions are overdue
+    # (counts only; the hub shows no plan text). None where it is not computed (the digest).
+    growth: growth_plans.PlanFigures | None = None
 
 
 @dataclass
@@ -178,6 +182,7 @@ def rows_for(
     feedback = feedback_queries.team_feedback_figures(user, ids, now=now)
     meetings = meeting_queries.team_meeting_figures(user, people, now=now)
     reviews = review_team.team_review_figures(user, ids, today=today)
+    plans = growth_plans.team_plan_figures(ids, today=today)
     rows = []
     for person in people:
         row = Row(
@@ -186,6 +191,7 @@ def rows_for(
             feedback=feedback.get(person.pk, feedback_queries.FeedbackFigures()),
             meetings=meetings.get(person.pk, meeting_queries.MeetingFigures()),
             review=reviews.get(person.pk),
+            growth=plans.get(person.pk, growth_plans.PlanFigures()),
         )
         row.flags = flags_for(row, today=today)
         rows.append(row)

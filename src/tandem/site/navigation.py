@@ -93,6 +93,7 @@ def _groups_for_roles(
                 _link("feedback", "Feedback", "feedback:mine", "chat-bubble-left-right"),
                 _link("meetings", "1:1s", "meetings:index", "calendar-days"),
                 _link("reviews", "Reviews", "reviews:mine", "clipboard-document-check"),
+                _link("growth", "Where I stand", "growth:me", "arrow-trending-up"),
             ),
         )
     ]
@@ -103,6 +104,8 @@ def _groups_for_roles(
             _link("team_checkins", "Team check-ins", "goals:team", "chart-bar"),
             _link("approvals", "Peer approvals", "reviews:approvals", "check-badge"),
             _link("playbooks", "Playbooks", "coach:playbooks", "book-open"),
+            _link("plans", "Development plans", "growth:plans", "clipboard-document-list"),
+            _link("promotions", "Promotions", "growth:promotions", "rocket-launch"),
         ]
         if not hr_admin:
             # The sessions where their reports' ratings are discussed (HR admins reach
@@ -118,6 +121,7 @@ def _groups_for_roles(
         _link("org_chart", "Org chart", "org:chart", "share"),
         _link("company", "Mission and values", "org:company", "building-office-2"),
         _link("program", "Program", "program:detail", "information-circle"),
+        _link("frameworks", "Career paths", "growth:frameworks", "rectangle-stack"),
     ]
     if executive and not hr:
         company.append(coverage)
@@ -128,12 +132,24 @@ def _groups_for_roles(
             coverage,
             _link("coach", "Feedback coach", "coach:stats", "light-bulb"),
             _link("hr_playbooks", "Manager playbooks", "coach:hr_playbooks", "academic-cap"),
+            _link(
+                "plans_coverage",
+                "Plan coverage",
+                "growth:plans_coverage",
+                "presentation-chart-line",
+            ),
         ]
         if hr_admin:
             people_ops.append(
                 _link("review_cycles", "Review cycles", "reviews:admin", "arrow-path")
             )
             people_ops.append(_link("calibration", "Calibration", "calibration:index", "scale"))
+            if not manager:
+                # Managers reach it from My team; HR admins open and run the windows.
+                people_ops.append(
+                    _link("promotions", "Promotions", "growth:promotions", "rocket-launch")
+                )
+            people_ops.append(_link("level_labels", "Level labels", "growth:level_labels", "tag"))
             if people_analyst:
                 people_ops.append(_link("fairness", "Fairness", "fairness:attributes", "chart-pie"))
             people_ops.append(_link("audit", "Audit log", "audit:log", "document-magnifying-glass"))

@@ -296,8 +296,6 @@ def _profile(viewer: Any, case: PromotionCase) -> tuple[list[profile.CompetencyR
         rows = profile.competency_profile(viewer, case.person, level=case.target_level)
     except (NotAllowed, Http404):
         return [], "You may not read this person's competency ratings."
-    except NotImplementedError:
-        return [], "Competency profiles are not available yet."
     if not rows:
         return [], "No competency of this track has been rated yet."
     return rows, ""

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.access.rules import require
@@ -100,11 +100,7 @@ class Standing:
 
 
 def track_url(track_id: int) -> str | None:
-    """The framework's page (the frameworks part of growth); none while it does not exist."""
-    try:
-        return reverse("growth:track", args=[track_id])
-    except NoReverseMatch:
-        return None
+    return reverse("growth:track", args=[track_id])
 
 
 def months_between(start: date, today: date) -> int:

@@ -191,6 +191,29 @@ def test_an_hr_partner_sees_only_the_managers_of_their_departments(books) -> Non
     assert "Edit the playbooks" not in html
 
 
+def test_an_hr_partners_totals_count_only_the_managers_of_their_departments(books) -> None:  # type: ignore[no-untyped-def]
+    mine, other = DepartmentFactory(), DepartmentFactory()
+    inside, _ = _managers(mine, 2)
+    (outside,) = _managers(other, 1)
+    complete(inside, books[SBI])
+    complete(outside, books[SBI])
+    page = queries.completion(hr_partner([mine]))
+    assert page.managers == 2
+    assert {p.slug: n for p, n in page.completed_by}[SBI] == 1
+
+
+def test_a_manager_who_left_is_not_counted(books) -> None:  # type: ignore[no-untyped-def]
+    dept = DepartmentFactory()
+    stays, leaves = _managers(dept, 2)
+    complete(leaves, books[SBI])
+    leaves.status = "left"
+    leaves.save(update_fields=["status"])
+    page = queries.completion(hr_admin())
+    assert [row.person.pk for row in page.rows] == [stays.pk]
+    assert page.managers == 1
+    assert {p.slug: n for p, n in page.completed_by}[SBI] == 0
+
+
 def test_the_completion_list_pages_by_name_50_at_a_time(books) -> None:  # type: ignore[no-untyped-def]
     _managers(DepartmentFactory(), 52)
     admin = hr_admin()

@@ -47,6 +47,21 @@ def test_marking_a_step_done_records_it_once(books) -> None:  # type: ignore[no-
     assert row.steps_done == [2] and row.completed_at is None
 
 
+def test_marking_a_step_done_is_audited_once(books) -> None:  # type: ignore[no-untyped-def]
+    person = PersonFactory()
+    services.mark_step_done(playbook=books[SBI], position=2, by=person)
+    services.mark_step_done(playbook=books[SBI], position=2, by=person)
+    event = AuditEvent.objects.get(kind="playbook.step_done")
+    assert event.actor == person and event.subject == person
+    assert event.object_id == str(books[SBI].pk) and event.changes["step"] == 2
+
+
+def test_marking_a_step_done_from_the_page_is_audited(books) -> None:  # type: ignore[no-untyped-def]
+    person = PersonFactory()
+    client_of(person).post(f"/coach/playbooks/{SBI}/steps/1/done/")
+    assert AuditEvent.objects.filter(kind="playbook.step_done", actor=person).count() == 1
+
+
 def test_a_step_that_does_not_exist_is_refused_naming_the_step(books) -> None:  # type: ignore[no-untyped-def]
     from django.core.exceptions import ValidationError
 

@@ -458,3 +458,24 @@ def test_the_goal_page_has_a_fixed_query_budget(
     client = client_for(report)
     with django_assert_max_num_queries(18):
         assert client.get(reverse("goals:detail", args=[top.pk])).status_code == 200
+
+
+def test_the_new_goal_page_reads_the_open_periods_once(client_for, people, period):
+    # Django's model choice menus read through a server-side cursor each time they are
+    # walked, and a select is walked twice: three round trips apiece on PostgreSQL.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, report, _ = people
+    client = client_for(report)
+    client.get(reverse("goals:create"))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("goals:create")).status_code == 200
+    open_periods = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "goals_period"' in q["sql"]
+        and '"closed_at" IS NULL' in q["sql"]
+        and "goals_goal" not in q["sql"]
+    ]
+    assert len(open_periods) == 1, open_periods

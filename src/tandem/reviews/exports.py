@@ -167,7 +167,7 @@ def _counted(p: Any, relationship: str, upward: UpwardColumn) -> str:
 
 
 def progress_rows(participants: QuerySet[Any], upward: UpwardColumn) -> Iterator[list[Any]]:
-    for p in participants.iterator(chunk_size=2000):
+    for p in exports.stream(participants, chunk_size=CHUNK):
         yield [
             p.person.display_name,
             p.person.email,
@@ -317,9 +317,10 @@ def results_queryset(participants: QuerySet[Participant]) -> QuerySet[Participan
 
 
 def results_rows(participants: QuerySet[Participant], columns: list[Column]) -> Iterator[list[Any]]:
-    """One list per participant, in `results_header` order, 2,000 rows per fetch."""
+    """One list per participant, in `results_header` order, 2,000 rows per fetch (read
+    through `exports.stream`, so the first rows leave before the last are computed)."""
     overall = next((c for c in columns if c.overall), None)
-    for p in results_queryset(participants).iterator(chunk_size=CHUNK):
+    for p in exports.stream(results_queryset(participants), chunk_size=CHUNK):
         parts = (p.score_parts or {}).get("components") or {}
         answers: dict[str, Any] = {
             Relationship.MANAGER: p.manager_answers,  # type: ignore[attr-defined]

@@ -281,62 +281,44 @@ def _managers_in_scope(actor: Actor) -> QuerySet[Person]:
 def completion(user: Any, *, cursor: str | None = None) -> CompletionPage:
     """Per manager in HR's scope, 50 at a time by name: how many playbooks they started,
     completed and passed the quiz of, and each playbook's state; with the scope's totals.
-    Counted in the database: three queries whatever the size."""
+    Counted in the database: four queries whatever the size.
+
+    The page's managers are read first, by name, and only theirs are counted: counting
+    every manager's progress before cutting the page grouped all ~16,800 managers of a
+    100,000-person company (335 ms). The totals are one aggregate over the managers, each
+    playbook's completions a hashed `IN` list (the few completed progress rows)."""
     actor = actor_for(user)
     if actor is None:
         raise Http404
     published = list(Playbook.objects.filter(published=True).order_by("ordering", "title", "id"))
     ids = [p.pk for p in published]
     managers = _managers_in_scope(actor)
-    mine = Q(coach_progress__playbook_id__in=ids)
-    annotations: dict[str, Any] = {
-        "n_started": Count("coach_progress", filter=mine),
-        "n_completed": Count(
-            "coach_progress", filter=mine & Q(coach_progress__completed_at__isnull=False)
-        ),
-        "n_quiz": Count("coach_progress", filter=mine & Q(coach_progress__quiz_passed=True)),
-    }
-    # Per playbook: started (a progress row) and completed, two filtered counts each.
-    for pk in ids:
-        state = Q(coach_progress__playbook_id=pk)
-        annotations[f"s_{pk}"] = Count("coach_progress", filter=state)
-        annotations[f"c_{pk}"] = Count(
-            "coach_progress", filter=state & Q(coach_progress__completed_at__isnull=False)
-        )
     page = managers.order_by("sort_name", "id")
     if cursor:
         name, pk = decode_text_cursor(cursor, max_length=210)
         page = page.filter(Q(sort_name__gt=name) | Q(sort_name=name, id__gt=pk))
-    people = list(page.annotate(**annotations)[: COMPLETION_PAGE + 1])
+    people = list(page[: COMPLETION_PAGE + 1])
     more = len(people) > COMPLETION_PAGE
     people = people[:COMPLETION_PAGE]
-    rows = [
-        ManagerRow(
-            person=p,
-            started=p.n_started,  # type: ignore[attr-defined]
-            completed=p.n_completed,  # type: ignore[attr-defined]
-            quiz_passed=p.n_quiz,  # type: ignore[attr-defined]
-            states=[
-                "Completed"
-                if getattr(p, f"c_{pk}")
-                else ("In progress" if getattr(p, f"s_{pk}") else "Not started")
-                for pk in ids
-            ],
-        )
-        for p in people
-    ]
-    totals = managers.aggregate(
-        managers=Count("id", distinct=True),
-        **{
-            f"done_{pk}": Count(
-                "coach_progress",
-                filter=Q(
-                    coach_progress__playbook_id=pk, coach_progress__completed_at__isnull=False
-                ),
+    counts = _progress_counts([p.pk for p in people], ids)
+    rows = []
+    for person in people:
+        found = counts.get(person.pk, {})
+        rows.append(
+            ManagerRow(
+                person=person,
+                started=found.get("n_started", 0),
+                completed=found.get("n_completed", 0),
+                quiz_passed=found.get("n_quiz", 0),
+                states=[
+                    "Completed"
+                    if found.get(f"c_{pk}")
+                    else ("In progress" if found.get(f"s_{pk}") else "Not started")
+                    for pk in ids
+                ],
             )
-            for pk in ids
-        },
-    )
+        )
+    totals = _totals(managers, ids)
     last = people[-1] if people else None
     return CompletionPage(
         playbooks=published,
@@ -344,4 +326,48 @@ def completion(user: Any, *, cursor: str | None = None) -> CompletionPage:
         managers=totals["managers"] or 0,
         completed_by=[(p, totals[f"done_{p.pk}"] or 0) for p in published],
         next_cursor=encode_cursor(last.sort_name, last.pk) if more and last else None,
+    )
+
+
+def _progress_counts(person_ids: list[int], playbook_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per person of `person_ids` (one page): progress rows on `playbook_ids` started,
+    completed and with the quiz passed, and per playbook started (`s_<id>`) and completed
+    (`c_<id>`). One grouped query over at most a page's rows."""
+    if not person_ids or not playbook_ids:
+        return {}
+    completed = Q(completed_at__isnull=False)
+    annotations: dict[str, Any] = {
+        "n_started": Count("id"),
+        "n_completed": Count("id", filter=completed),
+        "n_quiz": Count("id", filter=Q(quiz_passed=True)),
+    }
+    for pk in playbook_ids:
+        annotations[f"s_{pk}"] = Count("id", filter=Q(playbook_id=pk))
+        annotations[f"c_{pk}"] = Count("id", filter=Q(playbook_id=pk) & completed)
+    rows = (
+        PlaybookProgress.objects.filter(person_id__in=person_ids, playbook_id__in=playbook_ids)
+        .order_by()
+        .values("person_id")
+        .annotate(**annotations)
+    )
+    return {row.pop("person_id"): row for row in rows}
+
+
+def _totals(managers: QuerySet[Person], playbook_ids: list[int]) -> dict[str, Any]:
+    """How many managers are in scope and, per playbook, how many of them completed it: one
+    aggregate. A join to the progress rows would repeat each manager once per row (and
+    need a DISTINCT count); `id IN (the playbook's completed readers)` is hashed once."""
+    return managers.aggregate(
+        managers=Count("id"),
+        **{
+            f"done_{pk}": Count(
+                "id",
+                filter=Q(
+                    id__in=PlaybookProgress.objects.filter(
+                        playbook_id=pk, completed_at__isnull=False
+                    ).values("person_id")
+                ),
+            )
+            for pk in playbook_ids
+        },
     )

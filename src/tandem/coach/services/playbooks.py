@@ -1,6 +1,6 @@
 """Writes of playbooks: a reader marking steps done and answering the quiz (their own
-progress; the completion is in the audit log), HR editing and publishing playbooks
-(audited), and loading the playbooks Tandem ships with (idempotent)."""
+progress; each step marked done and the completion are in the audit log), HR editing and
+publishing playbooks (audited), and loading the playbooks Tandem ships with (idempotent)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def _complete_if_done(row: PlaybookProgress, playbook: Playbook, person: Person)
 
 
 def mark_step_done(*, playbook: Playbook, position: int, by: Person) -> PlaybookProgress:
-    """Mark step `position` of `playbook` done for `by`. Marking it again changes nothing."""
+    """Mark step `position` of `playbook` done for `by` (audited). Marking it again changes
+    nothing and records nothing."""
     require(by, "playbook.read", playbook)
     with transaction.atomic():
         if not 1 <= position <= MAX_STEPS or not playbook.steps.filter(position=position).exists():
@@ -59,6 +60,13 @@ def mark_step_done(*, playbook: Playbook, position: int, by: Person) -> Playbook
         if position not in row.steps_done:
             row.steps_done = sorted({*row.steps_done, position})
             row.save(update_fields=["steps_done"])
+            record(
+                actor=by,
+                kind="playbook.step_done",
+                obj=playbook,
+                subject=by,
+                changes={"step": position, "steps_done": row.steps_done},
+            )
         _complete_if_done(row, playbook, by)
     return row
 

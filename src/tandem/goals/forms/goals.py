@@ -47,6 +47,26 @@ def open_periods() -> QuerySet[Period]:
     return Period.objects.filter(closed_at__isnull=True).order_by("start_date", "name")
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A short list of choices read with one plain query and kept on the field's queryset.
+
+    Django's iterator reads through a server-side cursor each time the choices are walked
+    (on PostgreSQL DECLARE … WITH HOLD, FETCH and CLOSE: three round trips), and a select
+    walks them twice (its first choice decides the `required` attribute)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over a short list (periods, departments): see ListedChoiceIterator."""
+
+    iterator = ListedChoiceIterator
+
+
 def parent_choices(user: Any, *, level: str, keep: Goal | None) -> list:
     """The goals offered to align to: company and team goals of the open periods, and the
     goals of the user's own manager chain, by level and title. Any other visible goal can
@@ -147,12 +167,12 @@ class GoalForm(forms.Form):
         help_text="Why it matters and what “done” looks like.",
     )
     level = forms.ChoiceField(label="Kind of goal", choices=GoalLevel.choices)
-    department = forms.ModelChoiceField(
+    department = ListedModelChoiceField(
         queryset=Department.objects.order_by("name"),
         required=False,
         help_text="For a team goal: the team it belongs to.",
     )
-    period = forms.ModelChoiceField(queryset=open_periods(), empty_label=None)
+    period = ListedModelChoiceField(queryset=open_periods(), empty_label=None)
     parent = ParentField(
         label="Supports (aligned to)",
         queryset=Goal.objects.none(),
@@ -183,8 +203,10 @@ class GoalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         choice_field(self, "level").choices = [c for c in GoalLevel.choices if c[0] in levels]
-        model_field(self, "period").queryset = open_periods()
-        if not open_periods().exists():
+        period = model_field(self, "period")
+        period.queryset = open_periods()
+        # Read once here and kept for the menu (ListedChoiceIterator).
+        if not period.queryset:
             self.fields["period"].help_text = NO_OPEN_PERIOD
             self.fields["period"].required = False
         model_field(self, "parent").queryset = queries.visible_goals(user).filter(state="active")

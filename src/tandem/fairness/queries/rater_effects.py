@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max
-
 from tandem.access.rules import require
 from tandem.fairness.models import EstimateStatus, RaterEffects
 from tandem.org.models import Person
@@ -49,13 +47,21 @@ STATISTICAL_AID = (
 )
 
 
+# A cycle with fewer submitted ratings than this is computed during the request that asks
+# (well under a second); a larger one in the background.
+INLINE_MAX_RATINGS = 5000
+
+
 @dataclass(frozen=True)
 class Fingerprint:
-    """A cheap summary of a cycle's submitted ratings: any submission, reopening or new
-    rating changes it, and a different fingerprint makes the cached estimate stale."""
+    """The state of a cycle's ratings: its ratings version (`Cycle.ratings_version`, bumped
+    by every submission, reopening, import and calibration lock); a different text makes
+    the cached estimate stale. `ratings` is how many submitted ratings it has, counted no
+    further than INLINE_MAX_RATINGS, and only when the cache is stale (None otherwise):
+    an up-to-date estimate needs no look at the ratings at all."""
 
-    ratings: int
     text: str
+    ratings: int | None = None
 
 
 @dataclass(frozen=True)
@@ -99,13 +105,18 @@ class CycleRaterEffects:
 
 
 def fingerprint(cycle: Any) -> Fingerprint:
-    """The cycle's ratings now: how many, the newest rating's id, the last submission."""
-    found = ratings.cycle_ratings(cycle).aggregate(
-        count=Count("id"), last_id=Max("id"), last_at=Max("review__submitted_at")
+    """The cycle's ratings now, by their version: one read of the cycle's row. (It was a
+    COUNT/MAX over every rating of the cycle: about a second at 500,000 ratings.)"""
+    return Fingerprint(text=f"v{ratings.ratings_version(cycle)}")
+
+
+def counted(cycle: Any, current: Fingerprint) -> Fingerprint:
+    """`current` with its ratings counted (up to INLINE_MAX_RATINGS), for a stale cache."""
+    if current.ratings is not None:
+        return current
+    return Fingerprint(
+        text=current.text, ratings=ratings.rating_count(cycle, at_most=INLINE_MAX_RATINGS)
     )
-    last_at = found["last_at"].isoformat() if found["last_at"] else ""
-    count = int(found["count"] or 0)
-    return Fingerprint(ratings=count, text=f"{count}:{found['last_id'] or 0}:{last_at}")
 
 
 def sort_key(relationship: str, reviewer_id: int) -> tuple[int, int]:
@@ -117,13 +128,20 @@ def sort_key(relationship: str, reviewer_id: int) -> tuple[int, int]:
     return order, reviewer_id
 
 
+def is_current(row: RaterEffects | None, current: Fingerprint) -> bool:
+    return (
+        row is not None and row.status == EstimateStatus.READY and row.fingerprint == current.text
+    )
+
+
 def status_of(row: RaterEffects | None, current: Fingerprint) -> str:
+    """`current` must be `counted` unless the row is current."""
+    if is_current(row, current):
+        return READY
     if current.ratings == 0:
         return NO_RATINGS
     if row is None:
         return COMPUTING
-    if row.status == EstimateStatus.READY and row.fingerprint == current.text:
-        return READY
     if row.status == EstimateStatus.FAILED:
         return FAILED
     return COMPUTING
@@ -177,6 +195,8 @@ def estimate_of(
     rows = RaterEffects.objects.filter(cycle=cycle)
     # A large cycle's adjusted ratings are megabytes of JSON: not read when not wanted.
     row = (rows if with_adjusted else rows.defer("adjusted")).first()
+    if not is_current(row, current):
+        current = counted(cycle, current)
     status = status_of(row, current)
     if row is None or row.computed_at is None or status == NO_RATINGS:
         return CycleRaterEffects(

@@ -89,6 +89,6 @@ def rescore(participant_ids: Iterable[int]) -> int:
     ):
         by_cycle.setdefault(cycle_id, []).append(pk)
     cycles = Cycle.objects.in_bulk(list(by_cycle))
-    for cycle_id in sorted(by_cycle):
-        bump_version(cycle_id)
+    if by_cycle:
+        bump_version(*by_cycle)
     return sum(refresh_participants(cycles[cycle_id], ids) for cycle_id, ids in by_cycle.items())

@@ -32,10 +32,10 @@ from tandem.reviews.models import (
 CHUNK = 900
 
 
-def bump_version(cycle_id: int) -> None:
-    """One more change of the cycle's ratings (an atomic F() update: concurrent writers
-    both count)."""
-    Cycle.objects.filter(pk=cycle_id).update(ratings_version=F("ratings_version") + 1)
+def bump_version(*cycle_ids: int) -> None:
+    """One more change of these cycles' ratings, in one UPDATE (an atomic F() update:
+    concurrent writers both count)."""
+    Cycle.objects.filter(pk__in=cycle_ids).update(ratings_version=F("ratings_version") + 1)
 
 
 def _overall_key(cycle_id: int) -> str | None:

@@ -23,6 +23,7 @@ from tandem.reviews.models import (
     SubmittedRating,
 )
 from tandem.reviews.queries.ratings import overall_question
+from tandem.reviews.services import stored_ratings
 from tests.factories import DepartmentFactory, PersonFactory, grant, hr_admin
 from tests.reviews.factories import running_cycle
 
@@ -82,6 +83,7 @@ def rate(cycle: Cycle, ratings: dict[int, int]) -> None:
         )
     SubmittedRating.objects.bulk_create(rows)
     reviews.update(state=ReviewState.SUBMITTED, submitted_at=now)
+    stored_ratings.ratings_changed(cycle.pk, [review.participant_id for review in reviews])
 
 
 def rated_cycle(rows: Sequence[Rated], *, attribute_key: str = "gender") -> RatedCycle:

@@ -151,9 +151,13 @@ def test_with_fewer_than_two_groups_shown_there_is_no_test() -> None:
 def test_people_without_a_rating_are_not_counted() -> None:
     rows = [Rated("Alpha", 3) for _ in range(6)]
     built = rated_cycle(rows)
-    from tandem.reviews.models import SubmittedRating
+    from tandem.reviews.models import Participant, SubmittedRating
+    from tandem.reviews.services import stored_ratings
 
+    # What a reopening of the manager review does to the ratings.
     SubmittedRating.objects.filter(participant__person=built.people[0]).delete()
+    participant = Participant.objects.get(cycle=built.cycle, person=built.people[0])
+    stored_ratings.ratings_changed(built.cycle.pk, [participant.pk])
     found = groups.figures(people_analyst(), built.cycle, attribute=built.attribute)
     assert found.groups[0].n == 5
 

@@ -10,15 +10,19 @@ from tandem.fairness import estimator
 from tandem.fairness.models import EstimateStatus, RaterEffects
 from tandem.fairness.queries import rater_effects as queries
 from tandem.fairness.services import rater_effects as services
-from tandem.reviews.models import CycleForm, Relationship
+from tandem.reviews.models import Cycle, CycleForm, Relationship
+from tandem.reviews.services import calibration as reviews_calibration
+from tandem.reviews.services import imports, launch, sharing, writing
 from tests.factories import PersonFactory, hr_admin
 from tests.fairness.rater_effects_helpers import (
     LENIENT_RATINGS,
     participant_id,
     rated_cycle,
 )
-from tests.reviews.factories import add_review, participant_of, running_cycle
+from tests.reviews.factories import add_review, participant_of, review_of, running_cycle
+from tests.reviews.imports_helpers import csv_bytes, people, rows
 from tests.reviews.running_helpers import submit
+from tests.reviews.writing_helpers import full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +260,86 @@ def test_a_session_page_can_ask_for_its_managers_and_reviewees_only():
 
     assert {r.reviewer_id for r in effects.raters} == {rated.lenient.pk}
     assert set(effects.adjusted) == {reviewee}
+
+
+# --- The cache is keyed on the cycle's ratings version: every write path makes it stale ------
+
+
+def _is_stale(rated, hr):  # type: ignore[no-untyped-def]
+    return queries.for_cycle(hr, rated.cycle).status == queries.COMPUTING
+
+
+def test_a_review_submitted_through_the_writing_service_makes_the_estimate_stale():
+    rated = rated_cycle()
+    hr = hr_admin()
+    _computed(rated, hr)
+    participant = participant_of(rated.cycle, rated.lenient_team[0])
+    review = add_review(participant, PersonFactory(), Relationship.PEER)
+
+    writing.submit(review, answers=full_answers(review, rating=1), version=0, by=review.reviewer)
+
+    assert _is_stale(rated, hr)
+
+
+def test_a_reopened_review_makes_the_estimate_stale():
+    rated = rated_cycle()
+    hr = hr_admin()
+    _computed(rated, hr)
+
+    sharing.reopen(
+        review_of(rated.cycle, rated.lenient_team[0], Relationship.MANAGER),
+        reason="Rated the wrong person",
+        by=hr,
+    )
+
+    assert _is_stale(rated, hr)
+
+
+def test_a_locked_calibration_rating_makes_the_estimate_stale():
+    rated = rated_cycle()
+    hr = hr_admin()
+    _computed(rated, hr)
+
+    reviews_calibration.record_final(
+        participant_id(rated.cycle, rated.lenient_team[0]), rating=3, points=5, calibrated_from=5
+    )
+
+    assert _is_stale(rated, hr)
+
+
+def test_a_removed_participant_makes_the_estimate_stale():
+    rated = rated_cycle()
+    hr = hr_admin()
+    _computed(rated, hr)
+
+    launch.remove_participant(
+        participant_of(rated.cycle, rated.severe_team[0]), reason="Left the company", by=hr
+    )
+
+    assert _is_stale(rated, hr)
+
+
+def test_an_import_adding_ratings_to_an_imported_cycle_makes_its_estimate_stale():
+    hr = hr_admin()
+    people()
+    imports.import_ratings(by=hr, data=csv_bytes(rows()[:2]), file_name="first.csv")
+    cycle = Cycle.objects.get()
+    services.refresh(by=hr, cycle=cycle)
+    assert queries.for_cycle(hr, cycle).status == queries.READY
+
+    imports.import_ratings(by=hr, data=csv_bytes(rows()), file_name="second.csv")
+
+    assert queries.for_cycle(hr, cycle).status == queries.COMPUTING
+
+
+def test_an_up_to_date_estimate_is_read_without_counting_the_ratings(monkeypatch):
+    rated = rated_cycle()
+    hr = hr_admin()
+    _computed(rated, hr)
+    monkeypatch.setattr(
+        queries.ratings, "rating_count", lambda *a, **k: pytest.fail("ratings counted")
+    )
+
+    services.refresh(by=hr, cycle=rated.cycle)
+
+    assert queries.for_cycle(hr, rated.cycle).status == queries.READY

@@ -1,5 +1,6 @@
 """Helpers for the running area's tests: submitting a review the way the writing service
-will (answers, state, `SubmittedRating` rows), without depending on that service."""
+will (answers, state, `SubmittedRating` rows, the stored manager rating), without depending
+on that service."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from tandem.reviews import versions
 from tandem.reviews.models import Review, ReviewState, SubmittedRating
+from tandem.reviews.services import stored_ratings
 
 
 def rating_answer(rating: int | None, comment: str = "") -> dict[str, Any]:
@@ -62,4 +64,5 @@ def submit(
     review.submitted_at = timezone.now()
     review.save(update_fields=["answers", "state", "submitted_at"])
     SubmittedRating.objects.bulk_create(rows)
+    stored_ratings.ratings_changed(review.cycle_id, [review.participant_id])
     return review

@@ -61,8 +61,8 @@ class EstimateStatus(models.TextChoices):
 
 class RaterEffects(models.Model):
     """The rater-effects estimate of one cycle, cached until a rating changes: `fingerprint`
-    summarises the cycle's submitted ratings when it was computed; a different fingerprint
-    now means it is stale and a background task computes it again."""
+    is the cycle's ratings version when it was computed ("v12", `Cycle.ratings_version`); a
+    different one now means it is stale and a background task computes it again."""
 
     cycle = models.OneToOneField("reviews.Cycle", on_delete=models.CASCADE, related_name="+")
     fingerprint = models.CharField(max_length=100, blank=True)

@@ -101,7 +101,7 @@ PARTICIPANT_COLUMNS = (
     "id", "cycle", "person", "title", "level", "department", "department_name", "manager",
     "manager_name", "path", "added_at", "added_late", "removed_at", "removed_reason",
     "shared_at", "shared_by", "acknowledged_at", "acknowledgement_comment", "overall_score",
-    "score_parts",
+    "score_parts", "manager_rating",
 )  # fmt: skip
 NOMINATION_COLUMNS = (
     "cycle", "participant", "peer", "status", "nominated_by", "decided_by", "decided_at",
@@ -679,6 +679,7 @@ class _Generator:
         shared: _Written | None = None,
         comment: str = "",
         score: tuple[Decimal | None, dict[str, Any]] = (None, {}),
+        manager_rating: int | None = None,
     ) -> None:
         manager = self.people.get(person.manager) if person.manager else None
         shared_at = shared.shared_at if shared else None
@@ -703,6 +704,7 @@ class _Generator:
             comment if shared and shared.acknowledged_at else "",
             score[0],
             json.dumps(score[1]),
+            manager_rating,
         )
 
     def nominate(
@@ -757,6 +759,7 @@ class _Generator:
             self.review(plan, forms, R.SELF, person, person, state, phases[PhaseKind.SELF])
             manager = self.people.get(person.manager) if person.manager else None
             written = None
+            manager_rating = None
             score: tuple[Decimal | None, dict[str, Any]] = scores.combine(plan.cycle, {})
             if manager is not None:
                 state = S.IN_PROGRESS
@@ -778,6 +781,7 @@ class _Generator:
                 )
                 rating = next((r for r in written.ratings if r[0] == overall and not r[2]), None)
                 if rating is not None:
+                    manager_rating = rating[3]
                     value = {"manager": NORMALISED[(rating[3], rating[4])]}
                     score = scores.combine(plan.cycle, value)
                 # Upward: this person about their manager.
@@ -806,6 +810,7 @@ class _Generator:
                 shared=written if written and written.shared_at else None,
                 comment=comment,
                 score=score,
+                manager_rating=manager_rating,
             )
 
     # -- the cycle in its peer phase --

@@ -248,6 +248,11 @@ class Cycle(models.Model):
     launch_done = models.PositiveIntegerField(default=0)
     launch_error = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped (F() + 1) by every reviews service that changes a rating of the cycle: a review
+    # submitted or reopened, a calibration marking or locking, an import, a participant
+    # removed or added back. Caches of figures derived from the ratings (rater effects) are
+    # keyed on it, so they know they are stale without scanning the cycle's ratings.
+    ratings_version = models.PositiveIntegerField(default=0, db_default=0)
     # A past cycle brought in from a spreadsheet or another tool (`tandem import-ratings`):
     # closed, shared and read-only from the start; every analysis treats it like a native one.
     imported_at = models.DateTimeField(null=True, blank=True)
@@ -428,6 +433,12 @@ class Participant(models.Model):
     )
     final_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     final_rating_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The manager's overall rating (the value of the overall question of the latest
+    # submitted manager review, None until there is one), kept by the reviews services on
+    # every submit, reopen and import (`services.stored_ratings`). Why stored: calibration
+    # and fairness count it over whole cycles, and deriving it per participant from the
+    # submitted ratings cost 1–2 s per request at 95,000 participants.
+    manager_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     calibrated_from = models.PositiveSmallIntegerField(null=True, blank=True)
     calibration_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
 

@@ -44,9 +44,7 @@ logger = logging.getLogger(__name__)
 
 TASK = "tandem.fairness.tasks.compute_rater_effects"
 MIN_RATINGS = queries.MIN_RATINGS
-# A cycle with fewer submitted ratings than this is computed during the request that asks
-# (well under a second); a larger one in the background.
-INLINE_MAX_RATINGS = 5000
+INLINE_MAX_RATINGS = queries.INLINE_MAX_RATINGS
 # A computation queued or running for longer than this was lost (a worker stopped): asking
 # again queues it anew.
 LOST_AFTER = timedelta(minutes=15)
@@ -125,26 +123,27 @@ def observations(cycle: Any) -> Observations | None:
 def refresh(*, by: Any, cycle: Any) -> queries.Fingerprint:
     """Make sure the cycle's estimate is current or on its way: nothing when it is current
     or already being computed; a small cycle is computed now, a large one queued. Returns
-    the fingerprint of the cycle's ratings, for `queries.for_cycle(…, current=…)` (it costs
-    a scan of the cycle's ratings: once per request is enough)."""
+    the fingerprint of the cycle's ratings, for `queries.for_cycle(…, current=…)`."""
     require(by, queries.RULE, cycle)
     current = queries.fingerprint(cycle)
-    if current.ratings == 0:
-        return current
     # The cached figures themselves (megabytes of JSON for a large cycle) are not read here.
     row = (
         RaterEffects.objects.filter(cycle=cycle)
         .only("id", "status", "fingerprint", "requested_at")
         .first()
-    ) or RaterEffects.objects.get_or_create(cycle=cycle)[0]
-    if row.status == EstimateStatus.READY and row.fingerprint == current.text:
+    )
+    if queries.is_current(row, current):
         return current
+    current = queries.counted(cycle, current)
+    if current.ratings == 0:
+        return current
+    row = row or RaterEffects.objects.get_or_create(cycle=cycle)[0]
     lost_before = timezone.now() - LOST_AFTER
     if row.status in WAITING and row.requested_at and row.requested_at > lost_before:
         return current
     if row.status == EstimateStatus.FAILED and row.fingerprint == current.text:
         return current  # the same ratings would fail the same way; a new rating tries again
-    if current.ratings < INLINE_MAX_RATINGS:
+    if (current.ratings or 0) < INLINE_MAX_RATINGS:
         compute(rater_effects_id=row.pk)
         return current
     RaterEffects.objects.filter(pk=row.pk).update(

@@ -11,4 +11,6 @@ queues background work by task path (never importing `tasks`); reads come from `
 - `reminders`: HR's one-click reminder and the messages every reminder sends
 - `imports`: past ratings from a file, written as closed, imported cycles
 - `calibration`: what calibration writes on participants (state, the rating of record)
+- `stored_ratings`: the stored manager rating and the cycle's ratings version, kept in
+  step by every write above that changes a rating
 """

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from tandem.reviews.models import CalibrationState, Cycle, Participant
 from tandem.reviews.scores import refresh_participants
+from tandem.reviews.services.stored_ratings import bump_version
 
 REASON_MAX = 300
 
@@ -80,11 +81,14 @@ def record_final(
 
 def rescore(participant_ids: Iterable[int]) -> int:
     """Recompute the overall scores of these participants (of one or more cycles) from their
-    rating of record. Returns how many scores changed."""
+    rating of record, and bump each cycle's ratings version (their rating of record
+    changed: every caller changed `final_rating`). Returns how many scores changed."""
     by_cycle: dict[int, list[int]] = {}
     for pk, cycle_id in Participant.objects.filter(pk__in=list(participant_ids)).values_list(
         "pk", "cycle_id"
     ):
         by_cycle.setdefault(cycle_id, []).append(pk)
     cycles = Cycle.objects.in_bulk(list(by_cycle))
+    if by_cycle:
+        bump_version(*by_cycle)
     return sum(refresh_participants(cycles[cycle_id], ids) for cycle_id, ids in by_cycle.items())

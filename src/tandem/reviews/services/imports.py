@@ -64,6 +64,7 @@ from tandem.reviews.models import (
     TemplateVersion,
     UseFor,
 )
+from tandem.reviews.services import stored_ratings
 from tandem.reviews.services.launch import SNAPSHOT_COLUMNS, _participant
 
 BATCH = 5_000
@@ -534,6 +535,7 @@ def _apply(plan: Plan, *, by: Any, file_name: str, progress: Progress | None, au
 
     for done, cycle in enumerate(cycles.values(), start=1):
         tally.refresh(cycle_id=cycle.pk)
+        stored_ratings.ratings_changed(cycle.pk)
         refresh_cycle(cycle)
         if progress:
             progress("Counting and scoring", done, len(cycles))

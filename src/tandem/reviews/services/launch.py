@@ -47,7 +47,7 @@ from tandem.reviews.models import (
     Template,
     TemplateVersion,
 )
-from tandem.reviews.services import launch_sql
+from tandem.reviews.services import launch_sql, stored_ratings
 
 log = logging.getLogger(__name__)
 
@@ -519,6 +519,8 @@ def add_participant(cycle: Cycle, person: Person, *, reason: str, by: Any) -> Pa
         # Back after a removal: their earlier reviews still exist, so only the missing are made.
         existing.removed_at, existing.removed_reason = None, ""
         existing.save(update_fields=["removed_at", "removed_reason"])
+        # Their ratings count again in the cycle's figures.
+        stored_ratings.bump_version(cycle.pk)
         participant = existing
     else:
         participant = _participant(cycle, row, late=True)
@@ -569,6 +571,8 @@ def remove_participant(participant: Participant, *, reason: str, by: Any) -> Par
     participant.removed_at = timezone.now()
     participant.removed_reason = text
     participant.save(update_fields=["removed_at", "removed_reason"])
+    # Their ratings no longer count in the cycle's figures.
+    stored_ratings.bump_version(participant.cycle_id)
     record(
         actor=by,
         kind="review.participant_remove",

@@ -36,6 +36,7 @@ from tandem.reviews.models import (
     ReviewState,
     SubmittedRating,
 )
+from tandem.reviews.services import stored_ratings
 
 ACK_COMMENT_MAX = 5_000
 REASON_MAX = 500
@@ -281,6 +282,7 @@ def reopen(review: Review, *, reason: Any, by: Any) -> Review:
         ]
     )
     SubmittedRating.objects.filter(review=locked).delete()
+    stored_ratings.ratings_changed(locked.cycle_id, [locked.participant_id])
     tally.refresh(cycle_id=locked.cycle_id, participant_ids=[locked.participant_id])
     participant = locked.participant
     if locked.relationship == Relationship.MANAGER and participant.shared_at is not None:

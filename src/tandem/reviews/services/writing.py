@@ -29,6 +29,7 @@ from tandem.audit.services import record, record_anonymous
 from tandem.reviews import answers as answer_rules
 from tandem.reviews import evidence, framework, phases, states, tally
 from tandem.reviews.models import Relationship, Review, ReviewState, SubmittedRating
+from tandem.reviews.services import stored_ratings
 
 # The browser reports seconds with typing or focus since the last save; an idle tab left
 # open overnight must not count, so one save adds at most this much.
@@ -203,6 +204,7 @@ def submit(
     assert review.state == ReviewState.SUBMITTED
     tally.refresh(cycle_id=review.cycle_id, participant_ids=[review.participant_id])
     write_ratings(review)
+    stored_ratings.ratings_changed(review.cycle_id, [review.participant_id])
     from tandem.reviews.scores import refresh_participant
 
     refresh_participant(review.participant)

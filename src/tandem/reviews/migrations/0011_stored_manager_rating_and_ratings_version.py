@@ -58,7 +58,7 @@ def backfill_manager_rating(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0009_ratings_imports'),
+        ('reviews', '0010_framework_items'),
     ]
 
     operations = [

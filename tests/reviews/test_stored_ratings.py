@@ -172,7 +172,7 @@ def test_the_migration_backfills_the_latest_submitted_manager_rating(team: Team)
     _submit_manager_review(team, rating=5)
     Participant.objects.update(manager_rating=None)
     migration = importlib.import_module(
-        "tandem.reviews.migrations.0010_stored_manager_rating_and_ratings_version"
+        "tandem.reviews.migrations.0011_stored_manager_rating_and_ratings_version"
     )
 
     migration.backfill_manager_rating(apps, None)
@@ -184,7 +184,7 @@ def test_the_migration_leaves_a_participant_without_a_manager_review_empty(team:
     review = team.self_review
     submit(review, answers=full_answers(review, rating=5), version=0, by=team.owner)
     migration = importlib.import_module(
-        "tandem.reviews.migrations.0010_stored_manager_rating_and_ratings_version"
+        "tandem.reviews.migrations.0011_stored_manager_rating_and_ratings_version"
     )
 
     migration.backfill_manager_rating(apps, None)

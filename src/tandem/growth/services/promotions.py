@@ -26,13 +26,13 @@ from tandem.growth.models import (
     CaseStatus,
     FrameworkVersion,
     Level,
-    LevelChange,
     LevelChangeSource,
     Outcome,
     Placement,
     PromotionCase,
     PromotionWindow,
 )
+from tandem.growth.services.placements import apply_level
 from tandem.org.models import Person, PersonStatus
 
 NAME_MAX = 150
@@ -411,18 +411,14 @@ def _promote(user: Any, case: PromotionCase, effective: date, reason: str) -> di
         raise ValidationError({"person": f"{case.person} no longer has a place on a track."})
     _check_target(placement, case.target_level)
     from_level = placement.level
-    placement.level = case.target_level
-    placement.since = effective
-    placement.save(update_fields=["level", "since", "updated_at"])
-    LevelChange.objects.create(
-        person_id=case.person_id,
-        from_level=from_level,
-        to_level=case.target_level,
+    apply_level(
+        person=case.person,
+        level=case.target_level,
         effective_on=effective,
         source=LevelChangeSource.PROMOTION,
+        by=user,
         reason=reason,
         promotion_case=case,
-        created_by=user,
     )
     return {
         "from_level": from_level.code,

@@ -162,7 +162,11 @@ def load_demo(*, seed: int, today: date, progress: Progress) -> None:
     Adjustment.objects.filter(entry__session=session).update(made_at=when - timedelta(hours=2))
     Session.objects.filter(pk=session.pk).update(created_at=when - timedelta(days=3))
     _lock(
-        [(e.participant_id, raw[e.participant_id], e.rating) for e in entries],
+        [
+            (e.participant_id, raw[e.participant_id], e.rating)
+            for e in entries
+            if e.rating is not None
+        ],
         points=points,
         reasons={pk: reason for pk, (_, _, reason) in moves.items()},
     )

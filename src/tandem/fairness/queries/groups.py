@@ -30,7 +30,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import F, QuerySet
 from scipy.stats import chi2_contingency
 
 from tandem.access.rules import require
@@ -160,23 +161,11 @@ def _counts(
 ) -> dict[str, _Counts]:
     """{stage: counts}: the view's cells and the blocks of each group, from one SQL query
     grouped by (group, department at launch, manager's rating, rating of record)."""
-    value = PersonAttribute.objects.filter(
-        attribute=attribute, person_id=OuterRef("person_id")
-    ).values("value")[:1]
     # Typed loosely: the plugin does not see rated_participants' annotations.
     participants: QuerySet[Any] = ratings.rated_participants(cycle)
-    # The rating of record (final, else the manager's) is taken here, not grouped by nor
-    # filtered on in SQL: PostgreSQL runs `raw_rating`'s per-participant subquery once for
-    # each place it appears (three times, 2 s at 95,000 participants).
-    rows = (
-        participants.annotate(group=Subquery(value))
-        .values("group", "department__path", "raw_rating", "final_rating")
-        .annotate(people=Count("pk"))
-        .order_by()
-    )
     counts = {stage: _Counts() for stage in STAGES}
     prefix = department.path if department is not None else None
-    for row in rows:
+    for row in _grouped_rows(participants, attribute):
         group = row["group"] or NOT_GIVEN
         path = row["department__path"] or ""
         top = int(path.strip("/").split("/")[0]) if path.strip("/") else None
@@ -193,6 +182,44 @@ def _counts(
                 cells = stage_counts.view[group]
                 cells[int(rating)] = cells.get(int(rating), 0) + row["people"]
     return counts
+
+
+def _grouped_rows(
+    participants: QuerySet[Any], attribute: ProtectedAttribute
+) -> list[dict[str, Any]]:
+    """The participants counted by (group, department path at launch, manager's rating,
+    rating of record). The group comes from a LEFT JOIN on the attribute's values: as a
+    correlated subquery PostgreSQL looked it up once per participant (95,000 index probes,
+    ~285 ms at 100,000 people), where the join reads the attribute's rows once."""
+    inner = (
+        participants.annotate(
+            f_person=F("person_id"),
+            f_path=F("department__path"),
+            f_raw=F("raw_rating"),
+            f_final=F("final_rating"),
+        )
+        .values("f_person", "f_path", "f_raw", "f_final")
+        .order_by()
+    )
+    sql, params = inner.query.sql_with_params()
+    table = PersonAttribute._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.value, p.f_path, p.f_raw, p.f_final, COUNT(*) FROM ({sql}) p "  # noqa: S608 -- Django's own SQL and a model's table name
+            f"LEFT JOIN {table} a ON a.person_id = p.f_person AND a.attribute_id = %s "
+            "GROUP BY a.value, p.f_path, p.f_raw, p.f_final",
+            [*params, attribute.pk],
+        )
+        return [
+            {
+                "group": group,
+                "department__path": path,
+                "raw_rating": raw,
+                "final_rating": final,
+                "people": people,
+            }
+            for group, path, raw, final, people in cursor.fetchall()
+        ]
 
 
 def figures(

@@ -190,3 +190,37 @@ def test_the_migration_leaves_a_participant_without_a_manager_review_empty(team:
     migration.backfill_manager_rating(apps, None)
 
     assert _stored(team) is None
+
+
+# --- The whole cycle's rating counts, cached under the version -------------------------------
+
+
+def test_the_cached_rating_counts_follow_a_new_submission(team: Team) -> None:
+    from tandem.reviews.queries.ratings import rating_counts
+
+    assert rating_counts(team.cycle) == {}  # counted, and cached under this version
+
+    _submit_manager_review(team, rating=2)
+
+    assert rating_counts(team.cycle) == {2: 1}
+
+
+def test_the_cached_rating_counts_follow_a_reopening(team: Team) -> None:
+    from tandem.reviews.queries.ratings import rating_counts
+
+    _submit_manager_review(team, rating=3)
+    assert rating_counts(team.cycle) == {3: 1}
+
+    reopen(fresh(team.manager_review), reason="Wrong person's rating", by=hr_admin())
+
+    assert rating_counts(team.cycle) == {}
+
+
+def test_rating_counts_leave_out_the_excluded_participants(team: Team) -> None:
+    from tandem.reviews.queries.ratings import rating_counts
+
+    _submit_manager_review(team, rating=3)
+    excluded = Participant.objects.filter(pk=team.participant.pk).values("pk")
+
+    assert rating_counts(team.cycle) == {3: 1}
+    assert rating_counts(team.cycle, excluding=excluded) == {}

@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     F,
@@ -43,6 +44,9 @@ from tandem.reviews.models import (
 # The score's own component queries (same app), reused so calibration's "side by side"
 # means exactly what the participant page's score means.
 from tandem.reviews.scores import _goal_components, _peer_components, _rating_components
+
+# Counts keyed on a ratings version never go stale; the timeout only frees memory.
+COUNTS_CACHED_FOR = 60 * 60
 
 
 def overall_question(cycle: Cycle) -> tuple[str, int] | None:
@@ -146,11 +150,26 @@ def raw_ratings(cycle: Cycle, participant_ids: list[int]) -> dict[int, tuple[int
 
 def rating_counts(cycle: Cycle, *, excluding: QuerySet[Any] | None = None) -> dict[int, int]:
     """How many of the cycle's participants have each rating (final where calibrated, else
-    the manager's), grouped in SQL; `excluding`, a query of participant ids, leaves those
-    out (calibration counts the people it discusses from its own rows)."""
-    participants = rated_participants(cycle)
+    the manager's); `excluding`, a query of participant ids, leaves those out (calibration
+    counts the people it discusses from its own rows).
+
+    The whole cycle's counts are cached under the cycle's ratings version, which every write
+    of a manager's or final rating bumps: counting 95,000 participants took 200 ms of each
+    calibration session page at 100,000 people. Those excluded are counted afresh (a
+    session's few hundred) and taken away."""
+    key = f"reviews:rating-counts:{cycle.pk}:{ratings_version(cycle)}"
+    counts: dict[int, int] | None = cache.get(key)
+    if counts is None:
+        counts = _counts_of(rated_participants(cycle))
+        cache.set(key, counts, timeout=COUNTS_CACHED_FOR)
+    counts = dict(counts)
     if excluding is not None:
-        participants = participants.exclude(pk__in=excluding)
+        for rating, n in _counts_of(rated_participants(cycle).filter(pk__in=excluding)).items():
+            counts[rating] -= n
+    return {rating: n for rating, n in counts.items() if n}
+
+
+def _counts_of(participants: QuerySet[Any]) -> dict[int, int]:
     # Grouped by the stored manager's rating and the final one (the rating of record taken
     # here): one pass over the cycle's narrow index, no expression per row.
     rows = (

@@ -501,6 +501,14 @@ class Participant(models.Model):
                 name="participant_waiting_person",
                 condition=Q(peers_proposed__gt=0, removed_at__isnull=True),
             ),
+            # Everything a cycle's rating counts and fairness figures read of each
+            # participant, so PostgreSQL answers them from the index alone instead of
+            # reading every wide participant row (≈ 600 MB at 100,000 people).
+            models.Index(
+                fields=["cycle", "person", "department", "manager_rating", "final_rating"],
+                name="participant_rated",
+                condition=Q(removed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

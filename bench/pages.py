@@ -426,6 +426,28 @@ class Fillers:
         row = Entry.objects.filter(session_id=session).order_by("pk").first()
         return Filled(str(row.pk) if row else "0")
 
+    def career_track(self) -> Filled:
+        from django.db.models import Count
+
+        from tandem.growth.models import Track
+
+        row = Track.objects.annotate(n=Count("levels__placements")).order_by("-n", "pk").first()
+        return Filled(str(row.pk) if row else "0")
+
+    def framework_level(self) -> Filled:
+        from tandem.growth.models import Level
+
+        track = int(self.fill(Page("", "<track_id>"), "track_id").value)
+        row = Level.objects.filter(track_id=track).order_by("position", "pk").first()
+        return Filled(str(row.pk) if row else "0")
+
+    def framework_competency(self) -> Filled:
+        from tandem.growth.models import Competency
+
+        track = int(self.fill(Page("", "<track_id>"), "track_id").value)
+        row = Competency.objects.filter(track_id=track).order_by("position", "pk").first()
+        return Filled(str(row.pk) if row else "0")
+
     def promotion_window(self) -> Filled:
         from django.db.models import Count
 
@@ -510,6 +532,9 @@ FILLERS: dict[str, str] = {
     "review_id": "review",
     "session_id": "calibration_session",
     "entry_id": "calibration_entry",
+    "track_id": "career_track",
+    "level_id": "framework_level",
+    "competency_id": "framework_competency",
     "window_id": "promotion_window",
     "case_id": "promotion_case",
     "plan_id": "development_plan",

@@ -28,6 +28,7 @@ from tandem.goals.models import (
 from tandem.goals.services._common import key_result_progress
 from tandem.org import demo
 from tandem.org.models import Department, Person
+from tests.demo_reset import wipe_company
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +66,9 @@ def snapshot() -> list[tuple[object, ...]]:
 
 
 def wipe() -> None:
-    Goal.objects.all().delete()
     WeeklyCheckIn.objects.all().delete()
+    wipe_company()
     Period.objects.all().delete()
-    Person.objects.all().delete()
-    Department.objects.all().delete()
 
 
 def test_it_makes_a_closed_previous_a_current_and_a_next_period(loaded: None) -> None:

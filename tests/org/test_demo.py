@@ -11,7 +11,6 @@ from django.test import Client
 
 from tandem.access.models import Role, RoleGrant
 from tandem.audit.models import AuditEvent
-from tandem.goals.models import Goal
 from tandem.org import demo, tree
 from tandem.org.models import (
     Company,
@@ -22,6 +21,7 @@ from tandem.org.models import (
     ReportingLine,
 )
 from tandem.program.models import Program
+from tests.demo_reset import wipe_company
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +79,7 @@ def test_it_loads_a_small_company_with_the_requested_headcount(loaded: demo.Demo
 def test_the_same_seed_gives_the_same_company() -> None:
     demo.load_demo(people=SMALL, seed=11, today=TODAY)
     first = snapshot()
-    Goal.objects.all().delete()  # goals protect their owners
-    Person.objects.all().delete()
-    Department.objects.all().delete()
+    wipe_company()
     demo.load_demo(people=SMALL, seed=11, today=TODAY)
     assert snapshot() == first
 
@@ -89,9 +87,7 @@ def test_the_same_seed_gives_the_same_company() -> None:
 def test_another_seed_gives_other_people() -> None:
     demo.load_demo(people=SMALL, seed=11, today=TODAY)
     first = snapshot()
-    Goal.objects.all().delete()  # goals protect their owners
-    Person.objects.all().delete()
-    Department.objects.all().delete()
+    wipe_company()
     demo.load_demo(people=SMALL, seed=12, today=TODAY)
     assert snapshot() != first
 
@@ -280,6 +276,8 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
         "ratings history",
         "fairness",
         "calibration",
+        "development plans",
+        "promotions",
         "keys and indexes",
         "commit",
     ]

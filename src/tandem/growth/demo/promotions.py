@@ -293,3 +293,6 @@ def _running(
             )
         )
     CaseComment.objects.bulk_create(comments)
+
+
+load_demo.demo_part = "promotions"  # type: ignore[attr-defined]  # the part's name in the table

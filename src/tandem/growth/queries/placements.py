@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from tandem.access.rules import NotAllowed, scope
 from tandem.growth.models import Level, LevelAlias, LevelChange, Placement
@@ -66,16 +66,22 @@ class LabelRow:
     by_alias: bool
 
 
-def label_rows() -> list[LabelRow]:
+def label_rows(unplaced: dict[str, int] | None = None) -> list[LabelRow]:
     """Each level label people (not left) carry, with how many carry it and how many of
-    them are not placed yet; unmapped labels first, then the most common. Three queries."""
-    counts = (
-        Person.objects.exclude(status=PersonStatus.LEFT)
-        .exclude(level="")
-        .values("level")
-        .annotate(people=Count("id"), unplaced=Count("id", filter=Q(placement__isnull=True)))
+    them are not placed yet (`unplaced`: `unplaced_by_label()`, when the caller already has
+    it); unmapped labels first, then the most common. Four queries:
+    the unplaced are counted apart, an anti-join, because one grouped LEFT JOIN of every
+    person with their placement took 126 ms at 100,000 people (the two: 23 + 50 ms)."""
+    carriers = Person.objects.exclude(status=PersonStatus.LEFT).exclude(level="")
+    if unplaced is None:
+        unplaced = unplaced_by_label()
+    counts = [
+        {"level": level, "people": people, "unplaced": unplaced.get(level, 0)}
+        for level, people in carriers.values("level")
+        .annotate(n=Count("id"))
         .order_by()
-    )
+        .values_list("level", "n")
+    ]
     aliases = dict(LevelAlias.objects.values_list("label", "level_id"))
     levels = {
         lv.pk: lv for lv in Level.objects.select_related("track").filter(track__archived_at=None)
@@ -101,5 +107,13 @@ def label_rows() -> list[LabelRow]:
     return sorted(rows, key=lambda r: (r.level is not None, -r.people, r.label))
 
 
-def unplaced_count() -> int:
-    return Person.objects.exclude(status=PersonStatus.LEFT).filter(placement__isnull=True).count()
+def unplaced_by_label() -> dict[str, int]:
+    """How many people (not left) are not placed, by level label ("" for none)."""
+    return dict(
+        Person.objects.exclude(status=PersonStatus.LEFT)
+        .filter(placement__isnull=True)
+        .values("level")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("level", "n")
+    )

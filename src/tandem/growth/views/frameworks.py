@@ -431,7 +431,8 @@ def level_labels(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.error(request, "Choose a label and a framework level.")
         return redirect("growth:level_labels")
-    rows = placement_queries.label_rows()
+    unplaced = placement_queries.unplaced_by_label()
+    rows = placement_queries.label_rows(unplaced)
     return render(
         request,
         "growth/frameworks/labels.html",
@@ -440,7 +441,7 @@ def level_labels(request: AuthedHttpRequest) -> HttpResponse:
             "unmapped": [r for r in rows if r.level is None],
             "mapped": [r for r in rows if r.level is not None],
             "waiting": sum(r.unplaced for r in rows if r.level is not None),
-            "unplaced": placement_queries.unplaced_count(),
+            "unplaced": sum(unplaced.values()),
             "levels": form.fields["level"].queryset,  # type: ignore[attr-defined]
         },
     )

@@ -126,3 +126,22 @@ def test_withdrawing_a_decided_case_answers_422():
     case = case_for(t.report, t.manager, status=CaseStatus.DECIDED, outcome="not_yet")
     answer = _post(t.manager, f"/api/v1/growth/promotion-cases/{case.pk}/withdraw", {})
     assert answer.status_code == 422
+
+
+def test_the_case_list_costs_the_same_queries_for_one_case_or_many(
+    django_assert_max_num_queries: Any,
+) -> None:
+    from tests.factories import PersonFactory
+    from tests.growth.promotions.helpers import place
+
+    t = team()
+    window = WindowFactory.create()
+    case_for(t.report, t.manager, window=window)
+    for number in range(6):
+        colleague = PersonFactory.create(first_name=f"Colleague{number}", manager=t.manager)
+        place(colleague, t.levels[1], since=date(2024, 2, 1))
+        case_for(colleague, t.manager, window=window)
+    client = _client(t.hr)
+    with django_assert_max_num_queries(8):
+        answer = client.get("/api/v1/growth/promotion-cases")
+    assert len(answer.json()) == 7

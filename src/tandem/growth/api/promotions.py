@@ -132,7 +132,11 @@ class PromotionCaseFilters(Schema):
 def list_promotion_cases(
     request: HttpRequest, filters: Query[PromotionCaseFilters]
 ) -> list[dict[str, Any]]:
-    rows = queries.cases(request.user, window_id=filters.window_id).order_by("pk")
+    rows = (
+        queries.cases(request.user, window_id=filters.window_id)
+        .select_related("person", "author", "from_level__track", "target_level__track")
+        .order_by("pk")
+    )
     if filters.after:
         rows = rows.filter(pk__gt=filters.after)
     return [case_out(c) for c in rows[: filters.limit]]

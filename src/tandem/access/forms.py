@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.template import loader
 
+from tandem.access import external_sign_in
 from tandem.access.services import invite_instead_of_reset
 from tandem.core.tasks import send_email
 from tandem.org.models import Person
@@ -17,7 +18,11 @@ class SignInForm(AuthenticationForm):
     """E-mail sign-in; addresses are stored in lower case, so compare in lower case."""
 
     def clean_username(self) -> str:
-        return (self.cleaned_data.get("username") or "").strip().lower()
+        username = (self.cleaned_data.get("username") or "").strip().lower()
+        refusal = external_sign_in.password_sign_in_refusal(username)
+        if refusal:
+            raise forms.ValidationError(refusal, code="sso_required")
+        return username
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tandem.access import queries, services
+from tandem.access import external_sign_in, queries, services
 from tandem.access.auth import client_ip
 from tandem.access.forms import QueuedPasswordResetForm, SignInForm, TokenForm
 from tandem.access.rules import require
@@ -32,6 +32,12 @@ WELCOME_NEXT = "tandem_welcome_next"
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "sign_in_options": external_sign_in.sign_in_options(self.request),
+        }
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -236,3 +236,9 @@ def test_hr_places_one_person_by_hand(client_for):
     )
     assert response.status_code == 302
     assert Placement.objects.get(person=person).level.code == "IC2"
+
+
+def test_an_hr_admin_reaches_a_persons_placement_from_their_hr_record(client_for):
+    person = PersonFactory()
+    page = client_for(hr_admin()).get(reverse("org:hr_person_edit", args=[person.pk]))
+    assert reverse("growth:placement", args=[person.pk]) in page.content.decode()

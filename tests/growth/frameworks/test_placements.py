@@ -4,6 +4,7 @@ code; the HR list of labels."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -154,3 +155,24 @@ def test_the_label_list_puts_unmapped_labels_first_with_their_counts():
         ("Ninja", 2, True),
         ("IC1", 1, False),
     ]
+
+
+def test_a_people_import_places_new_people_by_their_mapped_level_label(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from tandem.org.services.imports import import_people
+    from tests.org.fixtures.import_files import HEADER, csv_bytes, person_row
+
+    hr = hr_admin(level="")
+    track = ladder(codes=("IC1", "IC2"))
+    LevelAlias.objects.create(label="Senior Engineer", level=track.levels.get(code="IC2"))
+    rows = [
+        [*person_row("E1", "Ada", "Lovelace", title="CTO"), "IC1"],
+        [*person_row("E2", "Alan", "Turing", manager="E1"), "Senior Engineer"],
+        [*person_row("E3", "Edsger", "Dijkstra", manager="E1"), "Unmapped label"],
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_people(data=csv_bytes(rows, [*HEADER, "level"]), by=hr)
+    assert result.applied
+    placed = dict(Placement.objects.values_list("person__employee_id", "level__code"))
+    assert placed == {"E1": "IC1", "E2": "IC2"}

@@ -239,6 +239,7 @@ def test_a_promotion_moves_the_level_with_history_and_effective_date():
         outcome=Outcome.PROMOTED,
         reason="Operates at IC3 scope.",
         effective_on=date(2027, 1, 1),
+        today=TODAY,
     )
     placement = Placement.objects.get(person=t.report)
     assert placement.level == t.levels[2]
@@ -327,6 +328,37 @@ def test_no_decision_once_the_window_is_closed():
             t.hr, case, outcome=Outcome.PROMOTED, reason="Ready.", effective_on=date(2027, 1, 1)
         )
     assert "closed" in error.value.message_dict["window"][0]
+
+
+def test_after_decisions_are_due_a_committee_member_no_longer_decides():
+    t = team()
+    case = case_for(t.report, t.manager, window=_window(committee=[t.member]))
+    with pytest.raises(ValidationError) as error:
+        services.decide(
+            t.member,
+            case,
+            outcome=Outcome.PROMOTED,
+            reason="Ready.",
+            effective_on=date(2027, 1, 1),
+            today=date(2027, 1, 16),
+        )
+    assert "15 Jan 2027" in error.value.message_dict["outcome"][0]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_REVIEW
+
+
+def test_after_decisions_are_due_hr_still_decides_a_late_case():
+    t = team()
+    case = case_for(t.report, t.manager, window=_window(committee=[t.member]))
+    decided = services.decide(
+        t.hr,
+        case,
+        outcome=Outcome.PROMOTED,
+        reason="Ready.",
+        effective_on=date(2027, 1, 1),
+        today=date(2027, 1, 16),
+    )
+    assert decided.status == CaseStatus.DECIDED
 
 
 def test_the_author_may_not_decide_their_own_case():

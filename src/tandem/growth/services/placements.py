@@ -204,22 +204,31 @@ def map_label(*, by: Any, label: str, level: Level) -> int:
     return moved
 
 
-@transaction.atomic
 def place_by_labels(*, by: Any) -> int:
     """Place every person not yet placed whose level label is mapped, or is the code of
     exactly one level. Nobody already placed moves. Returns how many were placed."""
     require(by, MANAGE)
+    return place_imported(by=by)
+
+
+@transaction.atomic
+def place_imported(*, by: Any) -> int:
+    """`place_by_labels` after a people import, run by the queue as the person who imported:
+    the import's own permission check (people.import) stands for this one, so someone who
+    may import people but not manage placements still gets the new people placed by the
+    labels HR already mapped. Nobody already placed moves."""
     placed = 0
     levels = {level.pk: level for level in Level.objects.filter(track__archived_at=None)}
     for label, level_id in resolve_labels().items():
         level = levels.get(level_id)
         if level is not None:
             placed += place_label(label, level, by=by, move_placed=False)
-    record(
-        actor=by,
-        kind="growth.placement.by_labels",
-        object_type="growth.placement",
-        object_label="People placed by their level label",
-        changes={"people placed": placed},
-    )
+    if placed:
+        record(
+            actor=by,
+            kind="growth.placement.by_labels",
+            object_type="growth.placement",
+            object_label="People placed by their level label",
+            changes={"people placed": placed},
+        )
     return placed

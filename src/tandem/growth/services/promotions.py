@@ -2,8 +2,9 @@
 submit, comment, decide, withdraw).
 
 Each runs in one transaction, checks its access rule first and writes an audit record. The
-deadlines are the server's: no new case after the window's `cases_due_on`, no decision once
-the window is closed. A "promoted" decision moves the person's placement to the target
+deadlines are the server's: no new case after the window's `cases_due_on`, no committee
+decision after its `decisions_due_on` (HR may still decide), no decision once the window
+is closed. A "promoted" decision moves the person's placement to the target
 level from the effective date and writes the step into their level history, in the same
 transaction as the decision.
 """
@@ -18,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tandem.access.rules import require
+from tandem.access.rules import actor_for, require
 from tandem.audit.services import record
 from tandem.core.validation import clean_text
 from tandem.growth.models import (
@@ -348,6 +349,20 @@ def _check_effective(case: PromotionCase, effective_on: Any) -> date:
     return effective_on
 
 
+def _check_decision_deadline(user: Any, window: PromotionWindow, today: date) -> None:
+    """The committee decides by the window's `decisions_due_on`; after it, a late case is
+    HR's to decide (or to close the window on), so no member decides alone past the date
+    everyone was told."""
+    actor = actor_for(user)
+    if today > window.decisions_due_on and not (actor is not None and actor.is_hr_admin):
+        raise ValidationError(
+            {
+                "outcome": f"Decisions for this window were due on "
+                f"{window.decisions_due_on:%d %b %Y}; a case still open is now decided by HR."
+            }
+        )
+
+
 def decide(
     user: Any,
     case: PromotionCase,
@@ -356,6 +371,7 @@ def decide(
     reason: str,
     effective_on: date | None = None,
     development_actions: str = "",
+    today: date | None = None,
 ) -> PromotionCase:
     """The committee (or HR) decides a case in review: promoted (the person's placement moves
     to the target level from `effective_on`, with a step in their level history) or not yet
@@ -378,6 +394,7 @@ def decide(
             raise ValidationError(
                 {"status": "Only a submitted case is decided; this one is still a draft."}
             )
+        _check_decision_deadline(user, locked.window, today or _today())
         locked.outcome = outcome
         locked.decision_reason = reason
         locked.development_actions = development_actions if outcome == Outcome.NOT_YET else ""

@@ -200,6 +200,8 @@ def import_people(
                 _apply(plan, snapshot, paths, by=by, file_name=file_name, progress=progress)
                 # People may have changed department or status: the goal tally recounts.
                 enqueue_on_commit("tandem.goals.tasks.rebuild_tally")
+                # New people (and changed level labels) land on their framework level.
+                enqueue_on_commit("tandem.growth.tasks.place_imported_people", actor_pk)
             if plan.ok and not result.stale:
                 result.applied = True
                 result.dry_run = False

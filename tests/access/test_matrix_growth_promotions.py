@@ -216,6 +216,24 @@ MATRIX: tuple[Row, ...] = (
         api(SEES_C),
     ),
     Row(
+        "api:get_promotion_case_evidence",
+        "case A",
+        lambda o: url("api:get_promotion_case_evidence", pk(o, "case_a")),
+        api(SEES_A),
+    ),
+    Row(
+        "api:get_promotion_case_evidence",
+        "case B (another team's)",
+        lambda o: url("api:get_promotion_case_evidence", pk(o, "case_b")),
+        api(HR_ADMIN),
+    ),
+    Row(
+        "api:get_promotion_case_evidence",
+        "case C (decided: the person reads the decision, not the evidence)",
+        lambda o: url("api:get_promotion_case_evidence", pk(o, "case_c")),
+        api((MANAGER, SKIP_MANAGER, HR_ADMIN)),
+    ),
+    Row(
         "api:create_promotion_case",
         "the owner in W2",
         lambda o: url("api:create_promotion_case"),

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from tandem.core.api import Choice, DateIn, IdIn, InSchema
 from tandem.growth.models import Outcome
+from tandem.growth.schemas_profile import ProfileCompetencyOut
 
 
 class PromotionWindowOut(Schema):
@@ -120,3 +121,55 @@ class PromotionFairnessOut(Schema):
     min_group_size: int
     groups: list[PromotionRateGroupOut]
     test: PromotionRateTestOut
+
+
+class EvidenceGoalOut(Schema):
+    id: int
+    title: str
+    period: str
+    progress: int = Field(description="Percent done")
+    score: int | None = Field(description="Percent scored once the goal was closed and scored")
+
+
+class EvidenceFeedbackOut(Schema):
+    id: int
+    giver: PromotionPersonOut
+    text: str
+    visibility: str
+    created_at: datetime
+
+
+class EvidenceReviewOut(Schema):
+    review_id: int
+    cycle_name: str
+    period_end: date
+    shared_at: datetime | None
+    overall_score: float | None = Field(description="0-100")
+    final_rating: int | None = Field(description="The rating of record once calibrated")
+    final_rating_points: int | None
+
+
+class EvidenceLevelStepOut(Schema):
+    from_level: PromotionLevelOut | None
+    to_level: PromotionLevelOut
+    effective_on: date
+    source: str
+
+
+class PromotionEvidenceOut(Schema):
+    """What the case rests on, as the caller may read it (never more than elsewhere)."""
+
+    case_id: int
+    competencies: list[ProfileCompetencyOut] = Field(
+        description="Ratings against the target level's expectations"
+    )
+    competencies_note: str = Field(description="Why the list is empty, in plain words")
+    goals: list[EvidenceGoalOut] = Field(description="Goals of the last periods (at most 20)")
+    feedback: list[EvidenceFeedbackOut] = Field(description="The latest the caller may read")
+    feedback_total: int
+    praise: int = Field(description="How many of feedback_total are public praise")
+    reviews: list[EvidenceReviewOut] = Field(description="Reviews shared with the person")
+    current_level: PromotionLevelOut | None
+    at_level_since: date | None
+    days_at_level: int | None
+    history: list[EvidenceLevelStepOut]

@@ -4,6 +4,8 @@ count, and the pages' forms answering bad input with a message and nothing saved
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -267,3 +269,40 @@ def place_new(t: Team) -> Person:
     person = PersonFactory.create(manager=t.manager)
     place(person, t.levels[0])
     return person
+
+
+def test_the_evidence_endpoint_gives_the_author_what_the_case_page_shows(
+    django_assert_max_num_queries: Any,
+):
+    t = team()
+    _feedback(t)
+    case = case_for(t.report, t.manager)
+    client = _client(t.manager)
+    with django_assert_max_num_queries(30):
+        answer = client.get(f"/api/v1/growth/promotion-cases/{case.pk}/evidence")
+    assert answer.status_code == 200
+    body = answer.json()
+    texts = {item["text"] for item in body["feedback"]}
+    assert {WITH_MANAGER, PRAISE} <= texts
+    assert PRIVATE not in texts
+    assert body["praise"] == 1
+    assert body["current_level"]["code"] == "IC2"
+    assert body["competencies"][0]["name"] == "Technical craft"
+
+
+def test_the_evidence_endpoint_gives_a_committee_member_no_private_feedback():
+    t = team()
+    _feedback(t)
+    case = case_for(t.report, t.manager, window=WindowFactory.create(committee=[t.member]))
+    answer = _client(t.member).get(f"/api/v1/growth/promotion-cases/{case.pk}/evidence")
+    assert answer.status_code == 200
+    assert PRIVATE.encode() not in answer.content
+    assert WITH_MANAGER.encode() not in answer.content
+
+
+def test_the_person_and_outsiders_get_404_for_the_evidence():
+    t = team()
+    case = case_for(t.report, t.manager)
+    for reader in (t.report, t.outsider):
+        answer = _client(reader).get(f"/api/v1/growth/promotion-cases/{case.pk}/evidence")
+        assert answer.status_code == 404, reader

@@ -22,6 +22,7 @@ from tandem.growth.schemas_promotions import (
     PromotionCommentIn,
     PromotionCommentOut,
     PromotionDecideIn,
+    PromotionEvidenceOut,
     PromotionFairnessOut,
     PromotionSubmitIn,
     PromotionWindowIn,
@@ -149,6 +150,65 @@ def list_promotion_cases(
 )
 def get_promotion_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _detail(request, min(case_id, MAX_ID))
+
+
+def _percent(fraction: Any) -> int | None:
+    return None if fraction is None else round(float(fraction) * 100)
+
+
+@router.get(
+    "/growth/promotion-cases/{case_id}/evidence",
+    response={200: PromotionEvidenceOut, **NOT_FOUND, **ERRORS},
+    summary="A promotion case's evidence packet, as the caller may read it",
+    description="Competency ratings against the target level, goals of the last periods, "
+    "feedback and praise the caller may read, shared reviews, time at level and level "
+    "history. Only those who may read the case in full (its author, reviewers, HR) get it; "
+    "for anyone else, the person the case is about included, the answer is 404.",
+)
+def get_promotion_case_evidence(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    case = queries.case_for(request.user, min(case_id, MAX_ID))
+    packet = queries.evidence(request.user, case)
+    placement = packet.placement
+    return {
+        "case_id": case.pk,
+        "competencies": packet.profile,
+        "competencies_note": packet.profile_note,
+        "goals": [
+            {
+                "id": goal.pk,
+                "title": goal.title,
+                "period": goal.period.name,
+                "progress": _percent(goal.progress) or 0,
+                "score": _percent(goal.score),
+            }
+            for goal in packet.goals
+        ],
+        "feedback": [
+            {
+                "id": item.pk,
+                "giver": _person(item.giver),
+                "text": item.text,
+                "visibility": item.visibility,
+                "created_at": item.created_at,
+            }
+            for item in packet.feedback
+        ],
+        "feedback_total": packet.feedback_total,
+        "praise": packet.praise,
+        "reviews": packet.reviews,
+        "current_level": _level(placement.level) if placement else None,
+        "at_level_since": placement.since if placement else None,
+        "days_at_level": packet.days_at_level,
+        "history": [
+            {
+                "from_level": _level(step.from_level),
+                "to_level": _level(step.to_level),
+                "effective_on": step.effective_on,
+                "source": step.source,
+            }
+            for step in packet.history
+        ],
+    }
 
 
 def _field_error(field: str, message: str) -> DjangoValidationError:

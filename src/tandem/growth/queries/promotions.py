@@ -131,7 +131,7 @@ def comments(case: PromotionCase) -> list[CaseComment]:
 
 
 def placement_of(person: Any) -> Placement | None:
-    return Placement.objects.select_related("track", "level").filter(person=person).first()
+    return Placement.objects.select_related("track", "level__track").filter(person=person).first()
 
 
 def target_levels(person: Any) -> list[Level]:
@@ -311,6 +311,7 @@ def evidence(viewer: Any, case: PromotionCase, today: date | None = None) -> Evi
     goals = list(
         goals_for(viewer, person=person)
         .filter(period__end_date__gte=since, period__start_date__lte=today)
+        .select_related("period")
         .order_by("-period__end_date", "title", "pk")[:EVIDENCE_LIMIT]
     )
     visible = received(viewer, person)
@@ -319,7 +320,7 @@ def evidence(viewer: Any, case: PromotionCase, today: date | None = None) -> Evi
     placement = placement_of(person)
     history = list(
         LevelChange.objects.filter(person=person)
-        .select_related("from_level", "to_level")
+        .select_related("from_level__track", "to_level__track")
         .order_by("-effective_on", "-pk")[:HISTORY_LIMIT]
     )
     return Evidence(

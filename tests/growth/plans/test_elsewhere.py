@@ -56,6 +56,14 @@ def test_a_draft_plan_is_not_a_talking_point(client_for, team):
     assert not any("Draft action" in p for p in _points(client_for(manager), meeting))
 
 
+def test_a_draft_plan_is_one_talking_point_asking_to_agree_it(client_for, team):
+    manager, report = team
+    PlanFactory(person=report, status=PlanStatus.DRAFT, title="Grow into IC3")
+    _, meeting = series_with_meeting(manager, report)
+    points = [p for p in _points(client_for(manager), meeting) if "plan" in p.lower()]
+    assert points == ["Development plan: Agree “Grow into IC3”: it is still a draft"]
+
+
 def test_the_hub_shows_an_active_plan_and_its_overdue_actions(client_for, team):
     manager, report = team
     area = FocusAreaFactory(plan=PlanFactory(person=report))

@@ -308,11 +308,17 @@ def talking_points(
     user: Any, report: Person, *, today: date | None = None
 ) -> list[tuple[str, str, str]]:
     """(topic, text, url) for the report's active plan's open actions, overdue first, when
-    the viewer may read the plan: what a 1:1 shows among its talking points."""
+    the viewer may read the plan: what a 1:1 shows among its talking points. With no active
+    plan, a draft waiting to be agreed is the talking point (a plan is agreed in a 1:1)."""
     today = today or timezone.localdate()
     plan = (
-        scope(user, Plan.objects.filter(person_id=report.pk, status=PlanStatus.ACTIVE))
-        .order_by("-starts_on", "-pk")
+        scope(
+            user,
+            Plan.objects.filter(
+                person_id=report.pk, status__in=(PlanStatus.ACTIVE, PlanStatus.DRAFT)
+            ),
+        )
+        .order_by("status", "-starts_on", "-pk")  # "active" sorts before "draft"
         .first()
     )
     if plan is None:
@@ -321,6 +327,9 @@ def talking_points(
     if not can(user, "growth.plan.view", plan):
         return []
     url = reverse("growth:plan", args=[plan.pk])
+    if plan.status == PlanStatus.DRAFT:
+        name = f"“{plan.title}”" if plan.title else "the development plan"
+        return [("Development plan", f"Agree {name}: it is still a draft", url)]
     actions = (
         Action.objects.filter(focus_area__plan=plan, status__in=OPEN)
         .select_related("owner")

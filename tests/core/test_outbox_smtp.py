@@ -37,7 +37,7 @@ class Handler:
     refusals: list[str] = field(default_factory=list)
     received: list[Message] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refusals:
             return self.refusals.pop(0)
         self.received.append(

@@ -10,6 +10,7 @@ from typing import Any
 from django.core import mail, signing
 from django.test import Client
 
+from tandem.access.rules import SYSTEM
 from tandem.audit.models import AuditEvent
 from tandem.notifications import digest
 from tandem.notifications.models import Notification, NotificationSetting
@@ -17,7 +18,6 @@ from tandem.notifications.services import delivery_for, notify, set_delivery_pre
 from tandem.notifications.unsubscribe import DIGEST, SALT, unsubscribe_url
 from tandem.org.models import PersonStatus
 from tandem.org.services.people import change_status
-from tandem.access.rules import SYSTEM
 from tests.factories import PersonFactory
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}  # the body mail programs POST (RFC 8058)

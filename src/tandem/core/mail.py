@@ -87,10 +87,8 @@ def deliver(email_id: int) -> Attempt:
     claimable = Q(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now) | Q(
         status=OutgoingEmail.Status.SENDING, claimed_at__lt=now - SENDING_LEASE
     )
-    claimed = (
-        OutgoingEmail.objects.filter(claimable, pk=email_id).update(
-            status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
+    claimed = OutgoingEmail.objects.filter(claimable, pk=email_id).update(
+        status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
         return Attempt()

@@ -117,6 +117,7 @@ def test_the_scim_endpoints_are_counted_like_the_api(
 
     refused = scim.get("/scim/v2/Users")
 
+    assert len(stored) == 1
     assert refused.status_code == 429
     assert refused.headers["RateLimit-Remaining"] == "0"
 
@@ -140,6 +141,7 @@ def test_too_many_sign_ins_from_one_address_get_a_plain_page(
 
     refused = client.post("/login/", {"username": "ana@example.com", "password": "wrong"})
 
+    assert len(stored) == 1
     assert refused.status_code == 429
     assert "more than 3 sign-in attempts from your network" in refused.text
     assert "Retry-After" in refused.headers
@@ -156,6 +158,7 @@ def test_too_many_password_reset_requests_from_one_address_are_refused(
 
     refused = client.post("/password-reset/", {"email": "ana@example.com"})
 
+    assert len(stored) == 1
     assert refused.status_code == 429
     assert "more than 2 password reset requests" in refused.text
 
@@ -166,3 +169,44 @@ def test_the_api_still_answers_when_the_cache_cannot_be_reached(db: None, settin
 
     assert response.status_code == 200
     assert "RateLimit-Limit" not in response.headers
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="needs Redis at 127.0.0.1:6379")
+def test_with_redis_the_count_is_kept_where_every_process_reads_it(
+    db: None, settings: Any, still_clock: None
+) -> None:
+    import redis
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/12",
+            "KEY_PREFIX": "tandem-test-ratelimit",
+        }
+    }
+    settings.API_RATE_LIMIT = 3
+    caches["default"].clear()
+    client = bearer(api_token(PersonFactory()))
+    try:
+        for _ in range(3):
+            assert client.get("/api/v1/me").status_code == 200
+        # What another web process would read: the count is in Redis, not in this process.
+        stored = redis.Redis(host="127.0.0.1", port=6379, db=12).keys("tandem-test-ratelimit:*")
+
+        refused = client.get("/api/v1/me")
+    finally:
+        caches["default"].clear()
+
+    assert len(stored) == 1
+    assert refused.status_code == 429

@@ -117,7 +117,6 @@ def test_the_scim_endpoints_are_counted_like_the_api(
 
     refused = scim.get("/scim/v2/Users")
 
-    assert len(stored) == 1
     assert refused.status_code == 429
     assert refused.headers["RateLimit-Remaining"] == "0"
 
@@ -141,7 +140,6 @@ def test_too_many_sign_ins_from_one_address_get_a_plain_page(
 
     refused = client.post("/login/", {"username": "ana@example.com", "password": "wrong"})
 
-    assert len(stored) == 1
     assert refused.status_code == 429
     assert "more than 3 sign-in attempts from your network" in refused.text
     assert "Retry-After" in refused.headers
@@ -158,7 +156,6 @@ def test_too_many_password_reset_requests_from_one_address_are_refused(
 
     refused = client.post("/password-reset/", {"email": "ana@example.com"})
 
-    assert len(stored) == 1
     assert refused.status_code == 429
     assert "more than 2 password reset requests" in refused.text
 

@@ -18,7 +18,11 @@ api = Api(
     "(each bad input with its `loc`, `msg` and `type`). Bodies are JSON objects, read "
     "strictly: each value must have its documented JSON type. Text may not contain NUL or "
     "unpaired surrogates (422). Bodies larger than the server's limit (4 MB by default, "
-    "`TANDEM_MAX_BODY_MB`) are answered 413.",
+    "`TANDEM_MAX_BODY_MB`) are answered 413.\n\n"
+    "Rate limits: by default 600 requests a minute per token (or signed-in person), "
+    "`TANDEM_API_RATE_LIMIT`. Every answer carries `RateLimit-Limit`, `RateLimit-Remaining`, "
+    "`RateLimit-Reset` (seconds) and `RateLimit-Policy`; over the limit the answer is 429 "
+    "with `Retry-After`. Lists are paged with `cursor` and `next_cursor`.",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
     docs_url="/docs",

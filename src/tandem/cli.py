@@ -18,6 +18,7 @@ ALIASES = {
     "import-people": "import_people",
     "import-ratings": "import_ratings",
     "rebuild-goal-tally": "rebuild_goal_tally",
+    "send-queued-email": "send_queued_email",
     "send-reminders": "send_reminders",
 }
 SPELLING = {command: alias for alias, command in ALIASES.items()}

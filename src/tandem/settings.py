@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (the API counts per token or signed-in person), before anything
+    # does real work: a refused request costs a cache increment (docs/api.md).
+    "tandem.core.ratelimit.RateLimitMiddleware",
     # Before anything reads the body (CSRF does, for forms): an oversized one is a 413.
     "tandem.core.middleware.BodyLimitMiddleware",
     "tandem.core.middleware.QueryTextMiddleware",
@@ -337,9 +340,10 @@ RQ_QUEUES = {
 RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 # --- Cache ---------------------------------------------------------------------------------
-# Nothing Tandem keeps in the cache may differ between web processes and matter: sessions,
-# sign-in and password-reset throttles live in the database (docs/deployment.md). Unset, each
-# process has its own memory cache; a redis:// URL makes one cache every process shares.
+# Sessions, sign-in lockouts and password-reset throttles live in the database
+# (docs/deployment.md). The rate-limit counters (core.ratelimit) live here: unset, each process
+# has its own memory cache and counts alone; a redis:// URL makes one cache every process
+# shares, so a limit holds whichever process a request lands on.
 CACHE_URL = env_str("TANDEM_CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
@@ -407,6 +411,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 
 # --- API ---------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
+# Published rate limits (docs/api.md, core.ratelimit): requests a minute per API token (or
+# signed-in person, or client address), and sign-in and password reset posts per client
+# address. Counted in the cache: set TANDEM_CACHE_URL to Redis when there is more than one
+# web process, or each counts on its own.
+API_RATE_LIMIT = env_int("TANDEM_API_RATE_LIMIT", 600, minimum=1)
+SIGNIN_RATE_LIMIT = env_int("TANDEM_SIGNIN_RATE_LIMIT", 30, minimum=1)
+PASSWORD_RESET_RATE_LIMIT = env_int("TANDEM_PASSWORD_RESET_RATE_LIMIT", 10, minimum=1)
+RATELIMIT_USE_CACHE = "default"
 API_TOKEN_PREFIX = "tdm_"  # noqa: S105 (a public prefix, not a secret)
 
 LOGGING = {

@@ -194,14 +194,17 @@ STATUS_DESCRIPTIONS = {
     409: "A conflict with the current state",
     413: "The body is larger than the limit (TANDEM_MAX_BODY_MB)",
     422: "An input is not valid; each error names it",
-    429: "Too many requests; try again after Retry-After seconds",
+    429: "Too many requests (docs/api.md: 600 a minute per token by default); try again "
+    "after Retry-After seconds. Every answer carries RateLimit-Limit, RateLimit-Remaining, "
+    "RateLimit-Reset and RateLimit-Policy",
 }
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class ApiSchema(OpenAPISchema):
     """The OpenAPI document, with the error statuses every operation can answer documented
-    on it, all in the one shape: 401 everywhere (every operation needs credentials), 403 on
+    on it, all in the one shape: 401 everywhere (every operation needs credentials), 429
+    everywhere (the published rate limits), 403 on
     writes (a session without its CSRF token), 400 and 413 where a JSON body is read, 404
     where a path names an object, 422 where there is any input. Routers add what their
     rules produce."""
@@ -209,7 +212,8 @@ class ApiSchema(OpenAPISchema):
     def responses(self, operation: Operation) -> dict[int, Any]:
         result = super().responses(operation)
         sources = {model.__ninja_param_source__ for model in operation.models}
-        statuses = {401}
+        # 429: every operation is rate limited (core.ratelimit, docs/api.md).
+        statuses = {401, 429}
         if set(operation.methods) & UNSAFE_METHODS:
             statuses.add(403)
         if "body" in sources:

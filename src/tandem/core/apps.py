@@ -8,5 +8,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the start-up checks: every queued task path names a task; the
-        # anonymity key of a deployment.
-        from tandem.core import anonymity, queue  # noqa: F401
+        # anonymity key of a deployment. The outbox's sweep joins the reminders.
+        from tandem.core import anonymity, mail, queue  # noqa: F401

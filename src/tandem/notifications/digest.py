@@ -29,6 +29,7 @@ from django.utils import timezone
 from tandem.core.tasks import send_email
 from tandem.notifications.kinds import Delivery, kind_label
 from tandem.notifications.models import Notification
+from tandem.notifications.unsubscribe import DIGEST, unsubscribe_headers
 from tandem.org.models import Person
 from tandem.org.services.invitations import sign_in_paragraph
 
@@ -126,7 +127,9 @@ def _send_batch(ids: list[int], *, cutoff: dt.datetime, today: dt.date) -> tuple
             way_in = sign_in_paragraph(person=person, about=subject)
             if way_in:
                 body = f"{body}\n\n{way_in}"
-            send_email.enqueue(subject, body, [person.email])
+            # One click in the mail program stops the digest (every kind it lists: RFC 8058).
+            headers = unsubscribe_headers(person_id=person.pk, kind=DIGEST)
+            send_email.enqueue(subject, body, [person.email], "", headers)
             sent_people += 1
             sent_items += totals[person.pk]
     return sent_people, sent_items

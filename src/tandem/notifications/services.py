@@ -16,6 +16,7 @@ from tandem.core.queue import enqueue_on_commit
 from tandem.notifications.channels import chat_channels_for
 from tandem.notifications.kinds import KINDS, Delivery
 from tandem.notifications.models import Notification, NotificationSetting
+from tandem.notifications.unsubscribe import DIGEST, UnsubscribeLink
 from tandem.org.models import Person
 
 
@@ -250,3 +251,24 @@ def set_delivery_preferences(
                 changes=changes,
             )
     return changes
+
+
+def unsubscribe_by_link(*, link: UnsubscribeLink) -> dict[str, list[str]]:
+    """Stop the e-mails the link names (RFC 8058 one-click, docs/notifications.md): that
+    kind, or every kind sent in the weekly digest, is from now on shown only in Tandem. The
+    signed link is the person's authority, so it acts as them (and is audited as them).
+    A kind that sends no e-mail already is left as it is. Returns the changes."""
+    person = link.person
+    current = dict(
+        NotificationSetting.objects.filter(person=person).values_list("kind", "delivery")
+    )
+    delivery = {kind: current.get(kind) or spec.default for kind, spec in KINDS.items()}
+    if link.kind == DIGEST:
+        kinds = [kind for kind, chosen in delivery.items() if chosen == Delivery.DIGEST]
+    else:
+        kinds = [link.kind] if delivery[link.kind] in (Delivery.EMAIL, Delivery.DIGEST) else []
+    if not kinds:
+        return {}
+    return set_delivery_preferences(
+        person=person, choices=dict.fromkeys(kinds, Delivery.IN_APP), by=person
+    )

@@ -4,15 +4,21 @@ weekly digest."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from tandem.core import mail
+from tandem.core.tasks import send_now
 from tandem.notifications import digest
+from tandem.notifications.kinds import kind_label
 from tandem.notifications.models import Notification
+from tandem.notifications.unsubscribe import unsubscribe_headers, unsubscribe_url
 from tandem.org.services.invitations import sign_in_paragraph
 
 
@@ -29,6 +35,9 @@ def deliver_notifications(notification_ids: list[int]) -> int:
 
 
 def _deliver(notification_id: int) -> bool:
+    # The claim (emailed_at) and the e-mail in the outbox are written together: the e-mail
+    # exists exactly once. Sending follows the commit, retried by the outbox until the
+    # server accepts it (core.mail).
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()
@@ -40,30 +49,52 @@ def _deliver(notification_id: int) -> bool:
             return False
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
-        link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
-        person = notification.person
-        # Who and what happened (the body, else the title), and the link: never the text
-        # itself, which stays in Tandem (the services that notify keep it out of `body`).
-        said = notification.body or f"{notification.title}."
-        # Someone who has no password yet (created by an import) could not open the link:
-        # the e-mail then carries their way in too (an invitation link landing on the page).
-        way_in = sign_in_paragraph(
-            person=person, next_path=notification.url, about=notification.title
-        )
-        parts = [
-            f"Hello {person.preferred_name or person.first_name},",
-            said,
-            link,
-            *([way_in] if way_in else []),
-            f"Choose which e-mails you get: {settings.SITE_URL}/notifications/settings/",
-        ]
-        send_mail(
-            subject=notification.title,
-            message="\n\n".join(parts),
-            from_email=None,
-            recipient_list=[notification.person.email],
-        )
+        email = mail.queue_email(to=[notification.person.email], **message_for(notification))
+    send_now(email.pk)
     return True
+
+
+def message_for(notification: Notification) -> dict[str, Any]:
+    """The e-mail of one notification: subject, plain text, the same as HTML, and the
+    one-click unsubscribe headers of its kind (RFC 8058)."""
+    site = settings.SITE_URL.rstrip("/")
+    link = f"{site}{notification.url}" if notification.url else site
+    person = notification.person
+    # Who and what happened (the body, else the title), and the link: never the text
+    # itself, which stays in Tandem (the services that notify keep it out of `body`).
+    said = notification.body or f"{notification.title}."
+    # Someone who has no password yet (created by an import) could not open the link:
+    # the e-mail then carries their way in too (an invitation link landing on the page).
+    way_in = sign_in_paragraph(person=person, next_path=notification.url, about=notification.title)
+    settings_link = f"{site}{reverse('notifications:settings')}"
+    stop_link = unsubscribe_url(person_id=person.pk, kind=notification.kind)
+    greeting = f"Hello {person.preferred_name or person.first_name},"
+    parts = [
+        greeting,
+        said,
+        link,
+        *([way_in] if way_in else []),
+        f"Choose which e-mails you get: {settings_link}",
+        f"Stop e-mails like this one: {stop_link}",
+    ]
+    html = render_to_string(
+        "notifications/email.html",
+        {
+            "greeting": greeting,
+            "said": said,
+            "link": link,
+            "way_in": way_in,
+            "settings_link": settings_link,
+            "stop_link": stop_link,
+            "kind": kind_label(notification.kind),
+        },
+    )
+    return {
+        "subject": notification.title,
+        "text": "\n\n".join(parts),
+        "html": html,
+        "headers": unsubscribe_headers(person_id=person.pk, kind=notification.kind),
+    }
 
 
 @task()

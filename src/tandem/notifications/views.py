@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.access.rules import actor_for
 from tandem.core.http import AuthedHttpRequest
@@ -21,6 +22,7 @@ from tandem.notifications.forms import DeliveryPreferencesForm
 from tandem.notifications.inbox import MAX_PER_PROVIDER, inbox_for_request
 from tandem.notifications.kinds import DELIVERY_HELP, Delivery, kind_label
 from tandem.notifications.templatetags.tandem_notifications import remember_unread_count
+from tandem.notifications.unsubscribe import read_link
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -146,4 +148,25 @@ def inbox(request: AuthedHttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "max_per_provider": MAX_PER_PROVIDER,
         },
+    )
+
+
+# No CSRF token: RFC 8058's one-click POST comes from the mail program, without cookies. The
+# signed link is the authority, and all it can do is switch one kind of e-mail off.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The List-Unsubscribe link of an e-mail: GET shows what it stops, with a button and the
+    way to the settings; POST (the button, or the mail program's one click) stops it."""
+    link = read_link(token)
+    if link is None:
+        return render(request, "notifications/unsubscribe.html", {"link": None}, status=404)
+    done = False
+    if request.method == "POST":
+        services.unsubscribe_by_link(link=link)
+        done = True
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"link": link, "done": done, "settings_url": reverse("notifications:settings")},
     )

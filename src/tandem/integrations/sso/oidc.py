@@ -88,6 +88,25 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def sign_in_origins(issuer: str) -> list[str]:
+    """Where a "Test sign-in" form's answer leads: the issuer's origin, and its
+    authorization endpoint's when the discovery document is cached and names another. The
+    IT page allows them in its Content-Security-Policy `form-action`, which browsers apply
+    to the redirect after a form is sent."""
+    issuer = issuer.strip().rstrip("/")
+    origins = [_origin(issuer)]
+    cached = cache.get(_key("discovery", f"{issuer}/.well-known/openid-configuration"))
+    endpoint = cached.get("authorization_endpoint") if isinstance(cached, dict) else None
+    if isinstance(endpoint, str) and _origin(endpoint) not in origins:
+        origins.append(_origin(endpoint))
+    return origins
+
+
 def _key(kind: str, url: str) -> str:
     return f"sso:oidc:{kind}:{hashlib.sha256(url.encode()).hexdigest()}"
 

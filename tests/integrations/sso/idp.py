@@ -86,7 +86,7 @@ def require_provider() -> None:
 
 
 @contextmanager
-def running_provider(*redirect_uris: str) -> Iterator[IdP]:
+def running_provider(*redirect_uris: str, **extra_env: str) -> Iterator[IdP]:
     """provider.mjs on a free loopback port, stopped afterwards."""
     require_provider()
     port = _free_port()
@@ -96,6 +96,7 @@ def running_provider(*redirect_uris: str) -> Iterator[IdP]:
         "CLIENT_ID": CLIENT_ID,
         "CLIENT_SECRET": CLIENT_SECRET,
         "REDIRECT_URIS": ",".join(redirect_uris),
+        **extra_env,
     }
     process = subprocess.Popen(  # noqa: S603 (our own script, with node)
         [shutil.which("node") or "node", str(SCRIPT)],

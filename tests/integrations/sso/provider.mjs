@@ -1,6 +1,6 @@
 // A real OpenID Connect provider for the tests: node's `oidc-provider` (package.json),
 // listening on loopback. Started by tests/integrations/sso/idp.py with:
-//   PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS (comma-separated)
+//   PORT, CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS (comma-separated), CONFORM_ID_TOKEN_CLAIMS
 // It prints "ready <issuer>" once it listens.
 //
 // The login page is a one-field form: whatever e-mail is typed becomes the account (its
@@ -42,8 +42,9 @@ const provider = new Provider(issuer, {
   jwks: { keys: [signingJwk] },
   cookies: { keys: ['tests-only-cookie-key'] },
   pkce: { required: () => true },
-  // Put the e-mail in the ID token itself, as Okta, Entra ID and Google do.
-  conformIdTokenClaims: false,
+  // Put the e-mail in the ID token itself, as Okta, Entra ID and Google do; with
+  // CONFORM_ID_TOKEN_CLAIMS=1, only in the UserInfo answer (OIDC Core 5.4's strict reading).
+  conformIdTokenClaims: process.env.CONFORM_ID_TOKEN_CLAIMS === '1',
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],

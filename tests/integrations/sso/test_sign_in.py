@@ -3,16 +3,25 @@ wrong ending on the sign-in page with the problem in plain words — never a 500
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
 from tandem.audit.models import AuditEvent
+from tandem.integrations.sso import oidc, services
 from tandem.integrations.sso.models import OidcProvider, SignInAttempt
 from tandem.org.models import Person, PersonStatus
 from tests.factories import PersonFactory
-from tests.integrations.sso.conftest import come_back, sign_in_through, start
-from tests.integrations.sso.idp import IdP
+from tests.integrations.sso.conftest import TESTSERVER, come_back, sign_in_through, start
+from tests.integrations.sso.idp import (
+    CALLBACK_PATH,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    IdP,
+    running_provider,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +224,30 @@ def test_a_callback_with_nothing_in_it_is_answered_in_plain_words(db: None) -> N
     client = Client()
     response = client.get("/sso/oidc/callback/?state=forged&code=x")
     assert "already used or is not from this browser" in _problem(client, response)
+
+
+def test_it_reads_the_email_from_userinfo_when_the_id_token_has_none(
+    it: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ana = PersonFactory(email="ana@example.com")
+    asked: list[dict[str, object]] = []
+    real = oidc._userinfo
+
+    def spy(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        asked.append(answer := real(*args, **kwargs))
+        return answer
+
+    monkeypatch.setattr(oidc, "_userinfo", spy)
+    with running_provider(TESTSERVER + CALLBACK_PATH, CONFORM_ID_TOKEN_CLAIMS="1") as strict:
+        provider = services.create_provider(
+            name="Strict IdP",
+            issuer=strict.issuer,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            by=it,
+        )
+        client = Client()
+        response = sign_in_through(strict, client, provider, "ana@example.com")
+    assert response["Location"] == "/"
+    assert _signed_in_as(client) == ana.pk
+    assert asked and asked[0]["email"] == "ana@example.com"

@@ -204,9 +204,17 @@ def authorization_url(
 
 
 def exchange_code(
-    client: Client, *, code: str, redirect_uri: str, code_verifier: str, nonce: str
+    client: Client,
+    *,
+    code: str,
+    redirect_uri: str,
+    code_verifier: str,
+    nonce: str,
+    needed_claim: str = "",
 ) -> dict[str, Any]:
-    """Trade the code for tokens and return the ID token's verified claims."""
+    """Trade the code for tokens and return the ID token's verified claims; when
+    `needed_claim` is not among them, with the UserInfo endpoint's added (never replacing
+    the ID token's)."""
     metadata = discover(client)
     refused = (
         f"{client.name} did not accept Tandem's request to finish signing you in. "
@@ -233,7 +241,32 @@ def exchange_code(
     if not isinstance(id_token, str):
         raise SignInFailed(refused, "token endpoint answered without an id_token")
     claims = verify_id_token(client, metadata, id_token, nonce=nonce)
+    if needed_claim and needed_claim not in claims:
+        claims = {**_userinfo(client, metadata, token, sub=claims["sub"]), **claims}
     return claims
+
+
+def _userinfo(
+    client: Client, metadata: dict[str, Any], token: dict[str, Any], *, sub: str
+) -> dict[str, Any]:
+    """The UserInfo claims (OIDC Core 5.3), for a provider that keeps the e-mail out of the
+    ID token; {} when it has no UserInfo endpoint, or its answer is about someone else
+    (its `sub` must be the ID token's, 5.3.2)."""
+    endpoint = metadata.get("userinfo_endpoint")
+    access_token = token.get("access_token")
+    if not isinstance(endpoint, str) or issuer_problem(endpoint) or not access_token:
+        return {}
+    try:
+        response = requests.get(
+            endpoint,
+            timeout=HTTP_TIMEOUT,
+            headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
+            allow_redirects=False,
+        )
+        answer = response.json() if response.status_code == 200 else {}
+    except (requests.RequestException, ValueError):
+        answer = {}
+    return answer if isinstance(answer, dict) and answer.get("sub") == sub else {}
 
 
 def verify_id_token(

@@ -465,6 +465,7 @@ def _finish(
             redirect_uri=redirect_uri(),
             code_verifier=flow["verifier"],
             nonce=flow["nonce"],
+            needed_claim=provider.email_claim,
         )
     except oidc.SignInFailed as failure:
         return failed(failure.problem, failure.reason)

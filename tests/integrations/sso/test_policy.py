@@ -119,3 +119,23 @@ def test_just_in_time_still_refuses_a_disallowed_domain(
     services.save_policy(require_sso=False, break_glass_email="", just_in_time=True, by=it)
     sign_in_through(idp, Client(), provider, "someone@elsewhere.org")
     assert not Person.objects.filter(email="someone@elsewhere.org").exists()
+
+
+def test_the_last_provider_on_cannot_be_switched_off_while_sso_is_required(
+    it: Person, offline_provider: OidcProvider
+) -> None:
+    services.save_policy(require_sso=True, break_glass_email=it.email, just_in_time=False, by=it)
+    fields = {
+        "name": "Okta",
+        "issuer": offline_provider.issuer,
+        "client_id": CLIENT_ID,
+        "scopes": "openid email",
+        "email_claim": "email",
+        "allowed_domains": "",
+    }
+    with pytest.raises(ValidationError) as error:
+        services.update_provider(provider=offline_provider, enabled=False, by=it, **fields)
+    assert "only provider switched on" in str(error.value.message_dict["enabled"])
+    with pytest.raises(ValidationError):
+        services.delete_provider(provider=offline_provider, by=it)
+    assert OidcProvider.objects.filter(pk=offline_provider.pk, enabled=True).exists()

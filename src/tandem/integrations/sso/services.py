@@ -95,6 +95,22 @@ def _check(
     return errors
 
 
+def _last_way_in(provider: OidcProvider) -> dict[str, list[str]]:
+    """While SSO is required, the last provider switched on may not be switched off or
+    deleted: everyone but the break-glass account would be locked out."""
+    if not queries.policy().require_sso:
+        return {}
+    others = OidcProvider.objects.filter(enabled=True).exclude(pk=provider.pk).exists()
+    if others:
+        return {}
+    return {
+        "enabled": [
+            "Single sign-on is required and this is the only provider switched on: turn off "
+            "“Require single sign-on” first, or nobody could sign in."
+        ]
+    }
+
+
 def _snapshot(provider: OidcProvider) -> dict[str, Any]:
     return {
         "name": provider.name,
@@ -182,6 +198,8 @@ def update_provider(
         email_claim=email_claim,
         allowed_domains=allowed_domains,
     )
+    if provider.enabled and not enabled:
+        errors.update(_last_way_in(provider))
     if errors:
         raise ValidationError(errors)
     before = _snapshot(provider)
@@ -216,6 +234,8 @@ def update_provider(
 def delete_provider(*, provider: OidcProvider, by: Any) -> None:
     """Remove a provider: its button leaves the sign-in page at once. Audited."""
     require(by, "sso.manage", provider)
+    if provider.enabled and (problem := _last_way_in(provider)):
+        raise ValidationError(problem["enabled"])
     with transaction.atomic():
         record(
             actor=by,

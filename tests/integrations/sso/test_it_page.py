@@ -15,7 +15,7 @@ from tandem.integrations import status
 from tandem.integrations.sso import services
 from tandem.integrations.sso.models import OidcProvider, SignInAttempt
 from tandem.org.models import Person
-from tests.integrations.sso.conftest import come_back
+from tests.integrations.sso.conftest import come_back, sign_in_through
 from tests.integrations.sso.idp import CLIENT_SECRET, IdP
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +179,25 @@ def test_the_secret_never_leaves_in_the_api(provider: OidcProvider, it_client: C
     assert answer.status_code == 200
     assert CLIENT_SECRET not in answer.content.decode()
     assert answer.json()[0]["secret_ending"] == CLIENT_SECRET[-4:]
+
+
+def test_the_page_reads_a_fixed_number_of_queries_however_many_providers_and_attempts(
+    it_client: Client, it: Person, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for n in range(6):
+        made = services.create_provider(
+            name=f"IdP {n}",
+            issuer=f"https://idp{n}.example.com",
+            client_id="x",
+            client_secret="y",
+            by=it,
+        )
+        for _ in range(5):
+            SignInAttempt.objects.create(provider=made, succeeded=False, reason="test")
+    with django_assert_max_num_queries(12):
+        assert it_client.get("/it/sso/").status_code == 200
+
+
+def test_a_failed_reason_names_nobody(idp: IdP, provider: OidcProvider) -> None:
+    sign_in_through(idp, Client(), provider, "stranger@example.com")
+    assert "stranger" not in SignInAttempt.objects.get(succeeded=False).reason

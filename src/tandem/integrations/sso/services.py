@@ -520,7 +520,8 @@ def _finish(
         attributes=claims,
     )
     if ended.person is None:
-        return failed(ended.problem, f"matched no active person: {ended.problem}")
+        # The reason names nobody: the IT page lists reasons, and the address is the person's.
+        return failed(ended.problem, "no active person uses this work e-mail (unknown or left)")
     _log(provider, succeeded=True, test=False)
     return Outcome(person=ended.person, provider_id=provider.pk, next_url=str(flow.get("next", "")))
 

@@ -3,9 +3,11 @@ wrong ending on the sign-in page with the problem in plain words — never a 500
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.messages import get_messages
 from django.test import Client
 
@@ -251,3 +253,22 @@ def test_it_reads_the_email_from_userinfo_when_the_id_token_has_none(
     assert response["Location"] == "/"
     assert _signed_in_as(client) == ana.pk
     assert asked and asked[0]["email"] == "ana@example.com"
+
+
+def test_it_refuses_a_sign_in_that_took_longer_than_its_lifetime(
+    idp: IdP, provider: OidcProvider
+) -> None:
+    PersonFactory(email="ana@example.com")
+    client = Client()
+    callback = idp.sign_in(start(client, provider), "ana@example.com")
+    with time_machine.travel(timedelta(minutes=services.FLOW_MINUTES + 1)):
+        response = come_back(client, callback)
+    assert "took longer than 10 minutes" in _problem(client, response)
+    assert _signed_in_as(client) is None
+
+
+def test_it_keeps_only_the_latest_sign_ins_in_progress(provider: OidcProvider) -> None:
+    client = Client()
+    for _ in range(services.MAX_PENDING + 3):
+        start(client, provider)
+    assert len(client.session[services.PENDING]) == services.MAX_PENDING

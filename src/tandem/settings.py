@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "tandem.coach",
     "tandem.integrations",
+    "tandem.integrations.sso",
     "tandem.exports",
     "tandem.goals",
     "tandem.feedback",

@@ -153,9 +153,7 @@ def departures(
         has, should = relationship in taking_part, relationship in wanted
         if has != should:
             kind = relationship.label.removesuffix(" review")
-            said.append(
-                f"{kind} reviews: {_on_off(has)} — the program says {_on_off(should)}."
-            )
+            said.append(f"{kind} reviews: {_on_off(has)} — the program says {_on_off(should)}.")
     if Relationship.PEER in taking_part and (
         cycle.peers_anonymous_to_reviewee != program.review_peer_names_hidden
     ):
@@ -209,3 +207,18 @@ def _score_departure(cycle: Cycle, expected: Mapping[str, Any]) -> list[str]:
         f"Overall score: {words(cycle.score_method, weights)} — the program says "
         f"{words(expected['score_method'], wanted)}."
     ]
+
+
+def new_cycle_initial(today: date) -> dict[str, Any]:
+    """What the new-cycle form shows before HR types anything: the half-year around
+    today as the review period, named after it, and the first phase opening next Monday."""
+    first_half = today.month <= 6
+    start = date(today.year, 1 if first_half else 7, 1)
+    end = date(today.year, 6, 30) if first_half else date(today.year, 12, 31)
+    monday = today + timedelta(days=7 - today.weekday())
+    return {
+        "name": f"Reviews {'first' if first_half else 'second'} half {today.year}",
+        "period_start": start,
+        "period_end": end,
+        "starts_on": monday,
+    }

@@ -229,24 +229,33 @@ def default_templates(taking_part: Iterable[str]) -> dict[str, Template | None]:
 
 @transaction.atomic
 def create_cycle_from_program(
-    *, by: Any, name: str, period_start: date, period_end: date, starts_on: date
+    *,
+    by: Any,
+    name: str,
+    period_start: date,
+    period_end: date,
+    starts_on: date | None,
+    description: str = "",
 ) -> Cycle:
     """A draft cycle as the program would run it: its settings, the kinds of review taking
     part (each with its default template when there is one) and a phase schedule from
-    `starts_on`, with the program's length for each phase (`reviews.defaults`)."""
+    `starts_on` (none without it), with the program's length for each phase
+    (`reviews.defaults`)."""
     program = Program.current()
     cycle = create_cycle(
         by=by,
         name=name,
         period_start=period_start,
         period_end=period_end,
+        description=description,
         **defaults.settings(program),
     )
-    _date(starts_on, field="starts_on", label="the date the first phase opens")
+    _date(starts_on, field="starts_on", label="the date the first phase opens", required=False)
     chosen = {r: t for r, t in default_templates(defaults.relationships(program)).items() if t}
     if chosen:
         set_forms(cycle, by=by, forms=chosen)
-    set_phases(cycle, by=by, dates=defaults.program_schedule(starts_on, program))
+    if starts_on is not None:
+        set_phases(cycle, by=by, dates=defaults.program_schedule(starts_on, program))
     return cycle
 
 
@@ -301,7 +310,8 @@ def save_setup(
     if forms is not None:
         set_forms(cycle, by=by, forms=forms)
     if dates is not None:
-        set_phases(cycle, by=by, dates=dates)
+        # Saving is not launching: dates still missing are on the launch checklist.
+        set_phases(cycle, by=by, dates=dates, partial=True)
     return Cycle.objects.get(pk=cycle.pk)
 
 
@@ -460,11 +470,17 @@ def _check_phases(dates: Mapping[str, tuple[date, date] | None], required: Itera
 
 @transaction.atomic
 def set_phases(
-    cycle: Cycle, *, by: Any, dates: Mapping[str, tuple[date, date] | None]
+    cycle: Cycle,
+    *,
+    by: Any,
+    dates: Mapping[str, tuple[date, date] | None],
+    partial: bool = False,
 ) -> list[Phase]:
     """The dates of every phase the cycle needs (`defaults.required_phases`: the phases of
     kinds of review not taking part, and calibration, may stay undated). Works after launch
-    too, to extend a deadline; each change is audited with the old and new dates."""
+    too, to extend a deadline; each change is audited with the old and new dates. `partial`:
+    phases may stay undated for now (the set-up page's one Save; launching still needs
+    them), but the dates given must still make sense."""
     require(by, "reviews.manage", cycle)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == CycleStatus.CLOSED:
@@ -472,7 +488,7 @@ def set_phases(
     unknown = set(dates) - set(PHASE_ORDER)
     if unknown:
         raise ValidationError({"phases": f"“{sorted(unknown)[0]}” is not a phase."})
-    _check_phases(dates, required_phases(cycle))
+    _check_phases(dates, () if partial else required_phases(cycle))
     current = {phase.kind: phase for phase in Phase.objects.filter(cycle=cycle)}
     changes: dict[str, list[Any]] = {}
     for kind in PHASE_ORDER:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -77,7 +78,7 @@ def test_the_schedule_gives_every_phase_the_programs_days_one_after_the_other() 
     program = _preset("scale-up")
     dates = [d for d in defaults.program_schedule(START, program).values() if d]
     assert all((due - opens).days + 1 == 14 for opens, due in dates)
-    assert all(b[0] == a[1] + timedelta(days=1) for a, b in zip(dates, dates[1:], strict=False))
+    assert all(b[0] == a[1] + timedelta(days=1) for a, b in pairwise(dates))
 
 
 def test_a_new_cycle_takes_the_programs_settings_templates_and_schedule(hr: Any) -> None:

@@ -48,7 +48,7 @@ MANAGER_ONLY = {
 
 # The phases a relationship is written in; a phase no taking-part relationship needs is
 # skipped. Sharing and acknowledgement belong to every cycle.
-PHASES_OF = {
+PHASES_OF: dict[str, tuple[str, ...]] = {
     Relationship.SELF: (PhaseKind.SELF,),
     Relationship.PEER: (PhaseKind.NOMINATION, PhaseKind.PEER),
     Relationship.UPWARD: (PhaseKind.PEER,),

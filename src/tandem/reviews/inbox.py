@@ -226,7 +226,7 @@ def _reviews_to_share(person: Any, today: date) -> list[InboxItem]:
             kind="reviews.share",
             title=f"Share your review of {review.reviewee.display_name} ({review.cycle.name})",
             url=reverse("reviews:review", args=[review.pk]),
-            due=review.due,  # type: ignore[attr-defined]
+            due=review.due,
             source=SOURCE,
         )
         for review in reviews

@@ -21,7 +21,7 @@ from tandem.reviews.services.starter import create_starter_kit
 from tandem.reviews.services.writing import submit
 from tests.factories import PersonFactory
 from tests.reviews.factories import close_phase, set_phase
-from tests.reviews.setup_helpers import draft_cycle, edit_page_data
+from tests.reviews.setup_helpers import draft_cycle, edit_page_data, launch
 from tests.reviews.writing_helpers import fresh, full_answers, make_team
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +227,27 @@ def test_the_import_preview_shows_the_summary_and_the_button_before_the_changes(
         < page.index("Import 2 people")
         < page.index('id="changes-heading"')
     )
+
+
+def test_a_running_cycle_keeps_its_phases_when_one_is_blanked_on_the_set_up_page(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    cycle = launch(
+        draft_cycle(hr, additions=[PersonFactory()]), hr, django_capture_on_commit_callbacks
+    )
+    data = edit_page_data(cycle, **{"phases-manager_opens_on": None, "phases-manager_due_on": None})
+    response = client.post(reverse("reviews:cycle_edit", args=[cycle.pk]), data)
+    assert "Manager review: give the dates of this phase." in response.content.decode()
+    assert Phase.objects.filter(cycle=cycle, kind=PhaseKind.MANAGER).exists()
+
+
+def test_a_running_cycles_deadline_is_extended_on_the_set_up_page(
+    client: Any, hr: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    cycle = launch(
+        draft_cycle(hr, additions=[PersonFactory()]), hr, django_capture_on_commit_callbacks
+    )
+    data = edit_page_data(cycle, **{"phases-acknowledgement_due_on": "2099-12-31"})
+    assert client.post(reverse("reviews:cycle_edit", args=[cycle.pk]), data).status_code == 302
+    phase = Phase.objects.get(cycle=cycle, kind=PhaseKind.ACKNOWLEDGEMENT)
+    assert phase.due_on == date(2099, 12, 31)

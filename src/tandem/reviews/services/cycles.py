@@ -479,8 +479,8 @@ def set_phases(
     """The dates of every phase the cycle needs (`defaults.required_phases`: the phases of
     kinds of review not taking part, and calibration, may stay undated). Works after launch
     too, to extend a deadline; each change is audited with the old and new dates. `partial`:
-    phases may stay undated for now (the set-up page's one Save; launching still needs
-    them), but the dates given must still make sense."""
+    phases of a draft may stay undated for now (the set-up page's one Save; launching
+    still needs them), but the dates given must still make sense."""
     require(by, "reviews.manage", cycle)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == CycleStatus.CLOSED:
@@ -488,6 +488,8 @@ def set_phases(
     unknown = set(dates) - set(PHASE_ORDER)
     if unknown:
         raise ValidationError({"phases": f"“{sorted(unknown)[0]}” is not a phase."})
+    # A running cycle keeps every phase it needs: its reviews are written in them.
+    partial = partial and cycle.status == CycleStatus.DRAFT
     _check_phases(dates, () if partial else required_phases(cycle))
     current = {phase.kind: phase for phase in Phase.objects.filter(cycle=cycle)}
     changes: dict[str, list[Any]] = {}

@@ -116,4 +116,7 @@ PROGRAM_FORM_SWITCHES = {
     "one_on_one_cadence": "fortnightly",
     "review_ratings_enabled": "on",
     "review_reminder_days_before": "3",
+    "review_peer_names_hidden": "on",
+    "review_score": "manager",
+    "review_phase_days": "14",
 }

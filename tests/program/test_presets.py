@@ -139,3 +139,19 @@ def test_a_switch_value_reads_in_plain_words():
     assert presets.value_words("purposes", ["growth", "pay"]) == (
         "growth and development, pay decisions"
     )
+
+
+def test_the_program_page_states_the_review_cycle_defaults_in_plain_words() -> None:
+    from tandem.program.models import Program
+
+    program = Program(
+        review_peers_enabled=True,
+        review_upward_enabled=False,
+        review_peer_names_hidden=True,
+        review_phase_days=10,
+    )
+    sentence = dict(program.plain_words())["Reviews"]
+    assert "a self review, a manager review and peer reviews (without the peers' names)" in (
+        sentence
+    )
+    assert "each step lasts 10 days" in sentence

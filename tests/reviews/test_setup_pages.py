@@ -464,9 +464,11 @@ def test_setup_pages_have_a_fixed_query_budget(
         (reverse("reviews:scales"), 8),
         (reverse("reviews:template_edit", args=[template.pk]), 14),
         (reverse("reviews:cycle_edit", args=[draft.pk]), 16),
-        # 19: whether the chosen templates ask for ratings, for the "used for" sentence.
-        (reverse("reviews:cycle_setup", args=[draft.pk]), 19),
-        (reverse("reviews:cycle_launch", args=[draft.pk]), 19),
+        # 19: whether the chosen templates ask for ratings, for the "used for" sentence;
+        # 20: the program, for where the cycle departs from it.
+        (reverse("reviews:cycle_setup", args=[draft.pk]), 20),
+        # 20: the first reviewers' names, for who the launch tells.
+        (reverse("reviews:cycle_launch", args=[draft.pk]), 20),
         (reverse("reviews:cycle_setup", args=[running.pk]), 12),
         (reverse("reviews:cycle_participants", args=[running.pk]), 10),
         (reverse("reviews:cycle_phases", args=[running.pk]), 8),

@@ -45,6 +45,13 @@ class ScoringScale(models.TextChoices):
     FIVE_POINT = "five_point", "1 to 5"
 
 
+class ReviewScore(models.TextChoices):
+    """How a review cycle's overall score is made, by default (`reviews.defaults`)."""
+
+    MANAGER = "manager", "The manager's overall rating"
+    WEIGHTED = "weighted", "Goals 40%, competencies 20% and the manager's rating 40%"
+
+
 class CheckinCadence(models.TextChoices):
     WEEKLY = "weekly", "Every week"
     FORTNIGHTLY = "fortnightly", "Every two weeks"
@@ -82,6 +89,11 @@ REVIEW_SWITCHES = (
     "review_reminder_days_before",
     "hr_reads_upward_reviews",
     "calibration_shown_to_employee",
+    "review_peers_enabled",
+    "review_upward_enabled",
+    "review_peer_names_hidden",
+    "review_score",
+    "review_phase_days",
 )
 GROWTH_SWITCHES = (
     "development_plans_visible_to_hr",
@@ -122,6 +134,11 @@ SWITCH_TOPICS = {
     "review_reminder_days_before": "Reviews",
     "hr_reads_upward_reviews": "Upward reviews",
     "calibration_shown_to_employee": "Calibration",
+    "review_peers_enabled": "Reviews",
+    "review_upward_enabled": "Reviews",
+    "review_peer_names_hidden": "Reviews",
+    "review_score": "Reviews",
+    "review_phase_days": "Reviews",
     "development_plans_visible_to_hr": "Development plans",
     "promotion_self_nomination": "Promotions",
 }
@@ -231,6 +248,40 @@ class Program(models.Model):
         help_text="Off by default: each person sees their final rating only. On: when a "
         "calibration session changes someone's rating, they also see it was calibrated, from "
         "which rating to which, and the one-sentence reason the session gave.",
+    )
+    # What a new review cycle starts from (`reviews.defaults`); HR may depart from it per
+    # cycle, and the cycle's page says where it does.
+    review_peers_enabled = models.BooleanField(
+        "review cycles include peer reviews",
+        default=False,
+        help_text="Colleagues chosen by each person (and approved by their manager) review "
+        "them. New cycles start with peer reviews on or off as set here.",
+    )
+    review_upward_enabled = models.BooleanField(
+        "review cycles include upward reviews",
+        default=False,
+        help_text="Each person reviews their manager, anonymously. New cycles start with "
+        "upward reviews on or off as set here.",
+    )
+    review_peer_names_hidden = models.BooleanField(
+        "peer reviewers' names hidden from the person reviewed",
+        default=True,
+        help_text="On: the person reviewed reads what peers wrote without their names.",
+    )
+    review_score = models.CharField(
+        "overall score of a review",
+        max_length=12,
+        choices=ReviewScore.choices,
+        default=ReviewScore.MANAGER,
+        help_text="Used when reviews use rating scales.",
+    )
+    review_phase_days = models.PositiveSmallIntegerField(
+        "days for each step of a review cycle",
+        default=14,
+        validators=[MinValueValidator(5), MaxValueValidator(60)],
+        help_text="A new cycle's default schedule gives each step (self review, peer "
+        "nomination, peer reviews, manager review, calibration, sharing) this many days, from "
+        "one start date.",
     )
     development_plans_visible_to_hr = models.BooleanField(
         "HR may read development plans",
@@ -383,12 +434,28 @@ class Program(models.Model):
             if self.hr_reads_upward_reviews
             else "HR reads them the same way: HR cannot see who wrote what."
         )
+        kinds = ["a self review", "a manager review"]
+        if self.review_peers_enabled:
+            kinds.append(
+                "peer reviews"
+                + (" (without the peers' names)" if self.review_peer_names_hidden else "")
+            )
+        if self.review_upward_enabled:
+            kinds.append("anonymous upward reviews of managers")
+        score = (
+            f" The overall score is {ReviewScore(self.review_score).label[:1].lower()}"
+            f"{ReviewScore(self.review_score).label[1:]}."
+            if self.review_ratings_enabled
+            else ""
+        )
         return [
             (
                 "Reviews",
-                f"{ratings} Each review form says who will read your answers and what they "
-                f"are used for. You are reminded {self.review_reminder_days_before} days "
-                "before a deadline and on the last day.",
+                f"{ratings} A review cycle has {', '.join(kinds[:-1])} and {kinds[-1]}; each "
+                f"step lasts {self.review_phase_days} days.{score} Each review form says who "
+                "will read your answers and what they are used for. You are reminded "
+                f"{self.review_reminder_days_before} days before a deadline and on the last "
+                "day.",
             ),
             (
                 "Calibration",

@@ -1,11 +1,14 @@
-"""The reviews' entries in "Things waiting for you", in four bounded queries whatever the
+"""The reviews' entries in "Things waiting for you", in five bounded queries whatever the
 person has waiting:
 
 1. reviews they write whose phase is open today (with the phase's due date);
 2. their own participations: peer nominations to make (fewer than the cycle's minimum
    while the nomination phase is open) and a shared review to acknowledge;
 3. nominations waiting for them: proposals to approve as the manager at launch (one
-   query), and requests to be someone's peer reviewer, which they may decline (another).
+   query), and requests to be someone's peer reviewer, which they may decline (another);
+4. manager reviews they submitted and may share now: the sharing phase is open and no
+   open calibration session holds the person ("Share your review of Ana"), leading to the
+   submitted review, whose Share button is the one action left.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.utils import timezone
 from tandem.notifications.inbox import PROVIDER_LIMIT, InboxItem, register_provider
 from tandem.reviews.models import (
     OPEN_STATES,
+    CalibrationState,
     CycleStatus,
     Nomination,
     NominationStatus,
@@ -28,6 +32,7 @@ from tandem.reviews.models import (
     PhaseKind,
     Relationship,
     Review,
+    ReviewState,
 )
 from tandem.reviews.queries.progress import ACTIVE_NOMINATIONS, with_phase_dates
 
@@ -191,15 +196,53 @@ def _nominations_for_me(person: Any, today: date) -> list[InboxItem]:
     return [*approvals.values(), *requests][:PROVIDER_LIMIT]
 
 
+def _reviews_to_share(person: Any, today: date) -> list[InboxItem]:
+    """Submitted manager reviews the writer may share today. The same conditions as the
+    Share button (`queries.writing.can_share_now`): the writer is the manager reviewer (the
+    `participant.share` rule), the sharing phase is open, no open calibration session
+    discusses the person, and the review is not shared yet."""
+    reviews = (
+        Review.objects.filter(
+            reviewer_id=person.pk,
+            relationship=Relationship.MANAGER,
+            state=ReviewState.SUBMITTED,
+            cycle__status=CycleStatus.ACTIVE,
+            participant__removed_at__isnull=True,
+            participant__shared_at__isnull=True,
+        )
+        .exclude(participant__calibration_state=CalibrationState.OPEN)
+        .annotate(
+            opens=_phase_date(PhaseKind.SHARING, "opens_on"),
+            due=_phase_date(PhaseKind.SHARING, "due_on"),
+            calibration_due=_phase_date(PhaseKind.CALIBRATION, "due_on"),
+        )
+        .filter(_open_on(today, PhaseKind.SHARING))
+        .filter(Q(calibration_due__isnull=True) | Q(calibration_due__lt=today))
+        .select_related("reviewee", "cycle")
+        .order_by("due", "pk")[:PROVIDER_LIMIT]
+    )
+    return [
+        InboxItem(
+            kind="reviews.share",
+            title=f"Share your review of {review.reviewee.display_name} ({review.cycle.name})",
+            url=reverse("reviews:review", args=[review.pk]),
+            due=review.due,
+            source=SOURCE,
+        )
+        for review in reviews
+    ]
+
+
 @register_provider
 def review_work(person: Any) -> list[InboxItem]:
-    """Four queries, at most PROVIDER_LIMIT items each, soonest due first (the inbox sorts
+    """Five queries, at most PROVIDER_LIMIT items each, soonest due first (the inbox sorts
     and cuts the merged list)."""
     today = timezone.localdate()
     items = [
         *_reviews_to_write(person, today),
         *_my_participations(person, today),
         *_nominations_for_me(person, today),
+        *_reviews_to_share(person, today),
     ]
     items.sort(key=lambda item: (item.due is None, item.due or date.max, item.title))
     return items[:PROVIDER_LIMIT]

@@ -72,6 +72,7 @@ urlpatterns: list[URLPattern] = [
     ),
     # Cycles.
     path("reviews/admin/cycles/new/", setup.cycle_new, name="cycle_new"),
+    path("reviews/admin/starter-kit/", setup.starter_kit, name="starter_kit"),
     path("reviews/admin/cycles/<int:cycle_id>/", setup.cycle_setup, name="cycle_setup"),
     path("reviews/admin/cycles/<int:cycle_id>/edit/", setup.cycle_edit, name="cycle_edit"),
     path("reviews/admin/cycles/<int:cycle_id>/phases/", setup.cycle_phases, name="cycle_phases"),

@@ -125,6 +125,10 @@ class QuestionForm(forms.Form):
             (COMMENTS_ONLY, "No rating: written comments only"),
             *((pk, scale.name) for pk, scale in self.scales.items()),
         ]
+        # The only scale there is is the one a new question means (issue 16): shown chosen,
+        # never assumed for a question whose scale was saved otherwise.
+        if len(self.scales) == 1 and not self.is_bound and "scale" not in self.initial:
+            self.initial["scale"] = next(iter(self.scales))
 
     @staticmethod
     def scale_initial(kind: str, scale: RatingScale | None) -> str:
@@ -166,6 +170,21 @@ class CycleBasicsForm(forms.Form):
     )
     period_start = forms.DateField(label="Review period from", widget=DATE)
     period_end = forms.DateField(label="Review period to", widget=DATE)
+
+
+class CycleNewForm(CycleBasicsForm):
+    """A new cycle: its name, review period and the day its first phase opens; everything
+    else comes from the program and is changed on the cycle's set-up page. HR admins read
+    it; every reviewer sees the name and period on their review forms."""
+
+    starts_on = forms.DateField(
+        label="First phase opens on",
+        required=False,
+        widget=DATE,
+        help_text="Each phase then lasts as many days as the program says, one after the "
+        "other; you can move any date before launching. Leave it empty to give the dates "
+        "later.",
+    )
 
 
 def _people_by_email(text: str, field: str) -> list[Person]:

@@ -25,7 +25,7 @@ from tandem.core.queue import enqueue_on_commit
 from tandem.core.validation import clean_text
 from tandem.org.models import Department, Person
 from tandem.program.models import Program
-from tandem.reviews import phases
+from tandem.reviews import defaults, phases
 from tandem.reviews.models import (
     PHASE_ORDER,
     Cycle,
@@ -50,6 +50,7 @@ from tandem.reviews.services.launch import (
     selected_people,
 )
 from tandem.reviews.services.setup import NAME_MAX, TEXT_MAX
+from tandem.reviews.services.starter import TEMPLATES
 
 __all__ = [
     "PREVIEW_NAMES",
@@ -58,6 +59,7 @@ __all__ = [
     "add_participant",
     "close_cycle",
     "create_cycle",
+    "create_cycle_from_program",
     "launch_cycle",
     "launch_preview",
     "launch_problems",
@@ -74,7 +76,6 @@ __all__ = [
 ]
 
 PREVIEW_NAMES = 20
-OPTIONAL_PHASES = (PhaseKind.CALIBRATION,)
 WEIGHT_FIELDS = (
     "weight_goals",
     "weight_competencies",
@@ -208,6 +209,56 @@ def create_cycle(
     return cycle
 
 
+def default_templates(taking_part: Iterable[str]) -> dict[str, Template | None]:
+    """For each relationship, the template a new cycle starts with: the only one of its
+    kind, or else the starter kit's (by its name); None leaves HR to choose."""
+    chosen: dict[str, Template | None] = {}
+    for relationship in taking_part:
+        active = list(
+            Template.objects.filter(relationship=relationship, archived_at__isnull=True)[:2]
+        )
+        if len(active) == 1:
+            chosen[relationship] = active[0]
+            continue
+        name = TEMPLATES[relationship][0] if relationship in TEMPLATES else ""
+        chosen[relationship] = Template.objects.filter(
+            relationship=relationship, name=name, archived_at__isnull=True
+        ).first()
+    return chosen
+
+
+@transaction.atomic
+def create_cycle_from_program(
+    *,
+    by: Any,
+    name: str,
+    period_start: date,
+    period_end: date,
+    starts_on: date | None,
+    description: str = "",
+) -> Cycle:
+    """A draft cycle as the program would run it: its settings, the kinds of review taking
+    part (each with its default template when there is one) and a phase schedule from
+    `starts_on` (none without it), with the program's length for each phase
+    (`reviews.defaults`)."""
+    program = Program.current()
+    cycle = create_cycle(
+        by=by,
+        name=name,
+        period_start=period_start,
+        period_end=period_end,
+        description=description,
+        **defaults.settings(program),
+    )
+    _date(starts_on, field="starts_on", label="the date the first phase opens", required=False)
+    chosen = {r: t for r, t in default_templates(defaults.relationships(program)).items() if t}
+    if chosen:
+        set_forms(cycle, by=by, forms=chosen)
+    if starts_on is not None:
+        set_phases(cycle, by=by, dates=defaults.program_schedule(starts_on, program))
+    return cycle
+
+
 @transaction.atomic
 def update_cycle(cycle: Cycle, *, by: Any, **fields: Any) -> Cycle:
     """Change settings. After launch, only the name, description and release date."""
@@ -247,15 +298,20 @@ def save_setup(
     settings: Mapping[str, Any],
     rules: Mapping[str, Any] | None = None,
     forms: Mapping[str, Template | None] | None = None,
+    dates: Mapping[str, tuple[date, date] | None] | None = None,
 ) -> Cycle:
     """The cycle page's one Save: its settings, who takes part (`set_participant_rules`'s
-    arguments) and its templates, all or nothing. A refusal of any part names its field and
-    leaves every part as it was, so nothing HR typed is half-saved or dropped."""
+    arguments), its templates and its phase dates, all or nothing. A refusal of any part
+    names its field and leaves every part as it was, so nothing HR typed is half-saved or
+    dropped."""
     update_cycle(cycle, by=by, **settings)
     if rules is not None:
         set_participant_rules(cycle, by=by, **rules)
     if forms is not None:
         set_forms(cycle, by=by, forms=forms)
+    if dates is not None:
+        # Saving is not launching: dates still missing are on the launch checklist.
+        set_phases(cycle, by=by, dates=dates, partial=True)
     return Cycle.objects.get(pk=cycle.pk)
 
 
@@ -384,13 +440,14 @@ def set_forms(cycle: Cycle, *, by: Any, forms: Mapping[str, Template | None]) ->
 # --- Phases -----------------------------------------------------------------------------------
 
 
-def _check_phases(dates: Mapping[str, tuple[date, date] | None]) -> None:
+def _check_phases(dates: Mapping[str, tuple[date, date] | None], required: Iterable[str]) -> None:
     previous: tuple[str, date] | None = None
+    needed = set(required)
     for kind in PHASE_ORDER:
         label = PhaseKind(kind).label
         window = dates.get(kind)
         if window is None:
-            if kind in OPTIONAL_PHASES:
+            if kind not in needed:
                 continue
             raise ValidationError({f"{kind}_opens_on": f"{label}: give the dates of this phase."})
         opens_on, due_on = window
@@ -413,10 +470,17 @@ def _check_phases(dates: Mapping[str, tuple[date, date] | None]) -> None:
 
 @transaction.atomic
 def set_phases(
-    cycle: Cycle, *, by: Any, dates: Mapping[str, tuple[date, date] | None]
+    cycle: Cycle,
+    *,
+    by: Any,
+    dates: Mapping[str, tuple[date, date] | None],
+    partial: bool = False,
 ) -> list[Phase]:
-    """The dates of every phase (calibration may stay undated). Works after launch too, to
-    extend a deadline; each change is audited with the old and new dates."""
+    """The dates of every phase the cycle needs (`defaults.required_phases`: the phases of
+    kinds of review not taking part, and calibration, may stay undated). Works after launch
+    too, to extend a deadline; each change is audited with the old and new dates. `partial`:
+    phases of a draft may stay undated for now (the set-up page's one Save; launching
+    still needs them), but the dates given must still make sense."""
     require(by, "reviews.manage", cycle)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status == CycleStatus.CLOSED:
@@ -424,7 +488,9 @@ def set_phases(
     unknown = set(dates) - set(PHASE_ORDER)
     if unknown:
         raise ValidationError({"phases": f"“{sorted(unknown)[0]}” is not a phase."})
-    _check_phases(dates)
+    # A running cycle keeps every phase it needs: its reviews are written in them.
+    partial = partial and cycle.status == CycleStatus.DRAFT
+    _check_phases(dates, () if partial else required_phases(cycle))
     current = {phase.kind: phase for phase in Phase.objects.filter(cycle=cycle)}
     changes: dict[str, list[Any]] = {}
     for kind in PHASE_ORDER:
@@ -454,6 +520,13 @@ def set_phases(
             note="Phase dates changed after launch" if cycle.is_launched else "",
         )
     return list(Phase.objects.filter(cycle=cycle).order_by("opens_on", "id"))
+
+
+def required_phases(cycle: Cycle) -> list[str]:
+    """The phases this cycle must date, by the kinds of review taking part in it."""
+    return defaults.required_phases(
+        CycleForm.objects.filter(cycle=cycle).values_list("relationship", flat=True)
+    )
 
 
 # --- Launch -----------------------------------------------------------------------------------
@@ -490,7 +563,8 @@ def launch_problems(cycle: Cycle) -> dict[str, str]:
     if Program.current().review_ratings_enabled:
         problems.update(_rating_problems(cycle, forms, questions))
     dated = set(Phase.objects.filter(cycle=cycle).values_list("kind", flat=True))
-    missing = [k for k in PHASE_ORDER if k not in dated and k not in OPTIONAL_PHASES]
+    needed = defaults.required_phases(relationships)
+    missing = [k for k in needed if k not in dated]
     if missing:
         problems["phases"] = f"{PhaseKind(missing[0]).label}: give the dates of this phase."
     if not selected_people(cycle).exists():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -183,6 +183,10 @@ def _reviews(
     ]
 
 
+# How many reviewers the launch confirmation names.
+PREVIEW_NAMES = 5
+
+
 @dataclass(frozen=True)
 class LaunchPreview:
     """What a launch would do today, for the confirmation page: counted in SQL (a fixed
@@ -193,6 +197,8 @@ class LaunchPreview:
     reviewers: int  # people told by a "reviews to write" notification
     delivery: dict[str, int]  # how those reviewers hear about it (notifications.kinds)
     without_password: int  # reviewers who never chose a password: their e-mail invites them
+    # The first few reviewers told, by name, so HR sees who the launch writes to.
+    names: list[str] = field(default_factory=list)
 
     @property
     def total_reviews(self) -> int:
@@ -247,6 +253,12 @@ def launch_preview(cycle: Cycle) -> LaunchPreview:
         reviewers=sum(delivery.values()),
         delivery=delivery,
         without_password=reviewers.filter(without_password()).count(),
+        names=[
+            person.display_name
+            for person in reviewers.order_by("sort_name", "pk").only(
+                "first_name", "preferred_name", "last_name"
+            )[:PREVIEW_NAMES]
+        ],
     )
 
 

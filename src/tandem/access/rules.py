@@ -19,6 +19,7 @@ manage integrations and tokens, not people data.
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -140,7 +141,9 @@ def preview_user(person: Person, previewer: Any) -> Person:
     them: every `can`/`scope` asked for it is the intersection of both (PreviewActor)."""
     hr = actor_for(previewer)
     assert hr is not None, "a preview needs a signed-in previewer"
-    user = Person.objects.select_related("department").get(pk=person.pk)
+    # A copy, so the actor cached on it never reaches the caller's instance.
+    user = copy.copy(person)
+    user.__dict__.pop("_tandem_actor", None)
     roles = frozenset(RoleGrant.objects.filter(person_id=user.pk).values_list("role", flat=True))
     user._tandem_actor = PreviewActor(person=user, roles=roles, previewer=hr)  # type: ignore[attr-defined]
     return user

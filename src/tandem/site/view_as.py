@@ -34,7 +34,7 @@ from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from tandem.access.models import Role, RoleGrant
-from tandem.access.rules import preview_user
+from tandem.access.rules import actor_for
 from tandem.org.models import Person, PersonStatus
 from tandem.reviews import versions
 from tandem.reviews.models import (
@@ -121,18 +121,18 @@ def sample_person(role: str) -> Person | None:
     return people.first()
 
 
-def role_label(person: Person) -> str:
-    """What the banner calls the person: their role in plain words."""
-    roles = set(RoleGrant.objects.filter(person_id=person.pk).values_list("role", flat=True))
-    if Role.HR_ADMIN in roles:
+def role_label(user: Any) -> str:
+    """What the banner calls the person: their role in plain words (from the roles their
+    preview user already carries)."""
+    actor = actor_for(user)
+    assert actor is not None
+    if actor.is_hr_admin:
         return "HR admin"
-    if Role.EXECUTIVE in roles:
+    if actor.is_executive:
         return "executive"
-    if Role.HR_PARTNER in roles:
+    if actor.is_hr_partner:
         return "HR partner"
-    if Person.objects.filter(manager_id=person.pk).exclude(status=PersonStatus.LEFT).exists():
-        return "manager"
-    return "employee"
+    return "manager" if actor.is_manager else "employee"
 
 
 # --- Rendering ----------------------------------------------------------------------------
@@ -164,18 +164,17 @@ def _inner_request(request: HttpRequest, user: Person, path: str, query: str) ->
 
 def render_as(
     request: HttpRequest,
-    person: Person,
+    user: Person,
     *,
     view: Callable[..., HttpResponse],
     path: str,
     query: str = "",
     kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """The page `view` answers `person` at `path`, as the HR admin may see it, rendered in
-    the person's time zone and refused any write."""
-    user = preview_user(person, request.user)
+    """The page `view` answers `user` (a `preview_user`) at `path`, rendered in the person's
+    time zone and refused any write."""
     inner = _inner_request(request, user, path, query)
-    with no_writes(), timezone.override(person.time_zone or timezone.get_current_timezone()):
+    with no_writes(), timezone.override(user.time_zone or timezone.get_current_timezone()):
         response = view(inner, **(kwargs or {}))
         if hasattr(response, "render"):
             response = response.render()
@@ -185,44 +184,68 @@ def render_as(
 _KEEP_LINKS = ("#",)
 
 
-def read_only(html: str, *, action: str, links: dict[str, str]) -> str:
-    """The main content of a rendered page, made inert: every control disabled, forms sent
-    to `action` (which refuses POST), no CSRF token, script or htmx attribute, and every
-    link that is not in `links` (path → preview address) turned into plain text."""
-    document = lxml.html.document_fromstring(html)
-    found = document.xpath("//main[@id='main']")
-    if not found:
-        return ""
-    main = found[0]
-    for messages in main.xpath(".//div[contains(concat(' ', @class, ' '), ' messages ')]"):
-        messages.drop_tree()
-    for element in main.xpath(".//script | .//input[@name='csrfmiddlewaretoken']"):
-        element.drop_tree()
-    for element in main.iter():
-        if not isinstance(element.tag, str):
+def _inert(element: Any, *, action: str, links: dict[str, str], controls: bool) -> None:
+    """Make `element` and everything in it inert (see `read_only`)."""
+    for node in element.iter():
+        if not isinstance(node.tag, str):
             continue
-        for name in list(element.attrib):
+        for name in list(node.attrib):
             if name.startswith(("hx-", "data-hx-")) or name in ("autofocus", "formaction"):
-                del element.attrib[name]
-        if element.tag in ("input", "select", "textarea", "button", "fieldset"):
-            element.set("disabled", "disabled")
-        elif element.tag == "form":
-            element.set("action", action)
-            element.set("method", "post")
-            element.set("aria-disabled", "true")
-        elif element.tag == "a":
-            href = element.get("href", "")
+                del node.attrib[name]
+        if node.tag in ("input", "select", "textarea", "button", "fieldset"):
+            if controls:
+                node.set("disabled", "disabled")
+        elif node.tag == "form":
+            node.set("action", action)
+            node.set("method", "post")
+            node.set("aria-disabled", "true")
+            for control in node.iter("input", "select", "textarea", "button", "fieldset"):
+                control.set("disabled", "disabled")
+        elif node.tag == "a":
+            href = node.get("href", "")
             if href.startswith(_KEEP_LINKS):
                 continue
             target = links.get(href.split("?", 1)[0])
             if target is not None:
-                element.set("href", target)
+                node.set("href", target)
             else:
-                element.attrib.pop("href", None)
-                element.set("class", f"{element.get('class', '')} preview-link".strip())
-    return (main.text or "") + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in main.iterchildren()
-    )
+                node.attrib.pop("href", None)
+                node.set("class", f"{node.get('class', '')} preview-link".strip())
+
+
+def read_only(html: str, *, action: str, links: dict[str, str], banner: str = "") -> str:
+    """The rendered page as the person sees it — their top bar, menu and page — made inert:
+    every control of the page disabled, every form sent to `action` (which refuses POST),
+    no CSRF token, script in the body or htmx attribute, the account menu and notification
+    bell left out, and every link that is not in `links` (path -> preview address) turned
+    into plain text. `banner` (HTML) opens the main content, which is wrapped in a frame."""
+    document = lxml.html.document_fromstring(html)
+    body = document.find("body")
+    found = document.xpath("//main[@id='main']")
+    if body is None or not found:
+        return ""
+    main = found[0]
+    for element in body.xpath(
+        ".//script | .//input[@name='csrfmiddlewaretoken'] | .//div[@class='messages']"
+        " | .//div[contains(concat(' ', @class, ' '), ' topbar-end ')]"
+    ):
+        element.drop_tree()
+    _inert(body, action=action, links=links, controls=False)
+    _inert(main, action=action, links=links, controls=True)
+    frame = lxml.html.Element("div", {"class": "preview-frame", "data-preview": ""})
+    frame.text, main.text = main.text, None
+    for child in list(main):
+        frame.append(child)
+    if banner:
+        for part in lxml.html.fragments_fromstring(banner):
+            if isinstance(part, str):
+                continue
+            main.append(part)
+    main.append(frame)
+    title = document.find("head/title")
+    if title is not None:
+        title.text = f"Preview · {title.text or ''}"
+    return "<!doctype html>\n" + lxml.html.tostring(document, encoding="unicode")
 
 
 def preview_links(person: Person) -> dict[str, str]:

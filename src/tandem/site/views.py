@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.access.rules import actor_for, require
+from tandem.access.rules import actor_for, preview_user, require
 from tandem.core.http import AuthedHttpRequest
 from tandem.feedback import views as feedback_views
 from tandem.notifications.inbox import inbox_for_request
@@ -79,60 +82,58 @@ def view_as_index(request: AuthedHttpRequest) -> HttpResponse:
     return render(request, "site/view_as/index.html", {"form": form}, status=status)
 
 
-def _render_page(request: AuthedHttpRequest, person: object, page: str) -> HttpResponse:
+def _render_page(request: AuthedHttpRequest, user: Any, page: str) -> HttpResponse:
     kind, _, rest = page.partition("-")
     if page == "home":
-        return view_as.render_as(request, person, view=home, path=reverse("home"))  # type: ignore[arg-type]
+        return view_as.render_as(request, user, view=home, path=reverse("home"))
     if page == "program":
         return view_as.render_as(
-            request,
-            person,  # type: ignore[arg-type]
-            view=program_views.detail,
-            path=reverse("program:detail"),
+            request, user, view=program_views.detail, path=reverse("program:detail")
         )
     if kind == "feedback":
-        manager_id = getattr(person, "manager_id", None)
-        query = f"visibility={rest}" + (f"&to={manager_id}" if manager_id else "")
+        query = f"visibility={rest}" + (f"&to={user.manager_id}" if user.manager_id else "")
         return view_as.render_as(
-            request,
-            person,  # type: ignore[arg-type]
-            view=feedback_views.give,
-            path=reverse("feedback:give"),
-            query=query,
+            request, user, view=feedback_views.give, path=reverse("feedback:give"), query=query
         )
     return view_as.render_as(
-        request,
-        person,  # type: ignore[arg-type]
-        view=view_as.review_form_view,
-        path=request.path,
-        kwargs={"phase": rest},
+        request, user, view=view_as.review_form_view, path=request.path, kwargs={"phase": rest}
     )
 
 
 @login_required
 @require_GET
 def view_as_page(request: AuthedHttpRequest, person_id: int, page: str) -> HttpResponse:
-    """One page as the person sees it, minus what HR may not read; read-only, audited."""
+    """One page as the person sees it — their top bar, menu and page — minus what HR may
+    not read; read-only, bannered, audited (site/view_as.py)."""
     person = queries.person_to_preview(request.user, person_id)
     if page not in view_as.PAGE_KEYS:
         raise Http404("No such page.")
-    inner = _render_page(request, person, page)
+    user = preview_user(person, request.user)
+    try:
+        inner = _render_page(request, user, page)
+    except Http404:
+        inner = HttpResponse(status=404)
     here = reverse("site:view_as_page", args=[person.pk, page])
-    if inner.status_code == 200:
-        content = view_as.read_only(
-            inner.content.decode(), action=here, links=view_as.preview_links(person)
-        )
-    else:
-        content = ""
-    services.record_preview(by=request.user, person=person, page=page)
-    return render(
-        request,
-        "site/view_as/preview.html",
+    banner = render_to_string(
+        "site/view_as/_banner.html",
         {
             "person": person,
-            "role": view_as.role_label(person),
+            "role": view_as.role_label(user),
             "page": view_as.PAGE_KEYS[page],
             "pages": view_as.PAGES,
-            "content": content,
+            "shown": inner.status_code == 200,
         },
     )
+    if inner.status_code == 200:
+        html = view_as.read_only(
+            inner.content.decode(),
+            action=here,
+            links=view_as.preview_links(person),
+            banner=banner,
+        )
+    else:
+        html = render_to_string(
+            "site/view_as/unavailable.html", {"banner": banner}, request=request
+        )
+    services.record_preview(by=request.user, person=person, page=page)
+    return HttpResponse(html)

@@ -184,22 +184,23 @@ def render_as(
 _KEEP_LINKS = ("#",)
 
 
-def _inert(element: Any, *, action: str, links: dict[str, str], controls: bool) -> None:
-    """Make `element` and everything in it inert (see `read_only`)."""
+CONTROLS = ("input", "select", "textarea", "button", "fieldset")
+
+
+def _inert(element: Any, *, action: str, links: dict[str, str]) -> None:
+    """Links, forms and htmx of `element` made inert (see `read_only`); controls outside a
+    form (the phone menu's button) keep working."""
     for node in element.iter():
         if not isinstance(node.tag, str):
             continue
         for name in list(node.attrib):
             if name.startswith(("hx-", "data-hx-")) or name in ("autofocus", "formaction"):
                 del node.attrib[name]
-        if node.tag in ("input", "select", "textarea", "button", "fieldset"):
-            if controls:
-                node.set("disabled", "disabled")
-        elif node.tag == "form":
+        if node.tag == "form":
             node.set("action", action)
             node.set("method", "post")
             node.set("aria-disabled", "true")
-            for control in node.iter("input", "select", "textarea", "button", "fieldset"):
+            for control in node.iter(*CONTROLS):
                 control.set("disabled", "disabled")
         elif node.tag == "a":
             href = node.get("href", "")
@@ -230,8 +231,9 @@ def read_only(html: str, *, action: str, links: dict[str, str], banner: str = ""
         " | .//div[contains(concat(' ', @class, ' '), ' topbar-end ')]"
     ):
         element.drop_tree()
-    _inert(body, action=action, links=links, controls=False)
-    _inert(main, action=action, links=links, controls=True)
+    _inert(body, action=action, links=links)
+    for control in main.iter(*CONTROLS):
+        control.set("disabled", "disabled")
     frame = lxml.html.Element("div", {"class": "preview-frame", "data-preview": ""})
     frame.text, main.text = main.text, None
     for child in list(main):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("tandem.calibration.urls")),
     path("", include("tandem.growth.urls")),
     path("", include("tandem.team.urls")),
+    path("", include("tandem.site.urls")),
     path("api/v1/", api.urls),
     # Last: any other /api/ address (a path id that is not a number among them) is answered
     # in the API's error shape, not with the HTML 404 page.

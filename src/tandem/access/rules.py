@@ -19,6 +19,7 @@ manage integrations and tokens, not people data.
 
 from __future__ import annotations
 
+import copy
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,6 +125,30 @@ class Actor:
         return bool(own) and person.pk != self.person.pk and person.path.startswith(own)
 
 
+@dataclass
+class PreviewActor(Actor):
+    """A person as an HR admin previews them ("view as", docs/anonymity.md): the person's
+    own roles, narrowed to what the previewer may read. `can` allows an action only when
+    both may; `scope` keeps only the rows both may see. So a preview shows what the person
+    sees minus whatever HR could not already read (private notes, private feedback,
+    anonymous authors, the person's own drafts)."""
+
+    previewer: Actor | None = None
+
+
+def preview_user(person: Person, previewer: Any) -> Person:
+    """A copy of `person` to render their pages with, as `previewer` (an HR admin) sees
+    them: every `can`/`scope` asked for it is the intersection of both (PreviewActor)."""
+    hr = actor_for(previewer)
+    assert hr is not None, "a preview needs a signed-in previewer"
+    # A copy, so the actor cached on it never reaches the caller's instance.
+    user = copy.copy(person)
+    user.__dict__.pop("_tandem_actor", None)
+    roles = frozenset(RoleGrant.objects.filter(person_id=user.pk).values_list("role", flat=True))
+    user._tandem_actor = PreviewActor(person=user, roles=roles, previewer=hr)  # type: ignore[attr-defined]
+    return user
+
+
 def actor_for(user: Any) -> Actor | None:
     """The Actor for a user, cached on the user object for the rest of the request."""
     if user is None or user is SYSTEM:
@@ -216,6 +241,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     actor = actor_for(user)
     if actor is None:
         return False
+    if isinstance(actor, PreviewActor) and actor.previewer is not None:
+        return bool(decide(actor, obj)) and bool(decide(actor.previewer, obj))
     return bool(decide(actor, obj))
 
 
@@ -240,7 +267,15 @@ def scope(user: Any, queryset: QuerySet[M], **options: Any) -> QuerySet[M]:
     actor = actor_for(user)
     if actor is None:
         return queryset.none()
-    return narrow(actor, queryset, **options)
+    narrowed = narrow(actor, queryset, **options)
+    if isinstance(actor, PreviewActor) and actor.previewer is not None:
+        everything = queryset.model._default_manager.all()
+        theirs = narrow(actor.previewer, everything, **options)
+        # Only when the previewer's scope narrows anything (an HR admin's often does not):
+        # one sub-select of the ids the previewer may see.
+        if theirs.query.where != everything.query.where:
+            narrowed = narrowed.filter(pk__in=theirs.values("pk"))
+    return narrowed
 
 
 # --- Access's own rules: API tokens and role grants ------------------------------------------

@@ -354,8 +354,10 @@ def resolve_people(user: Any, raw: str, *, field: str = "asked") -> list[Person]
 
 def pending_asks(person: Any, *, limit: int = 50) -> list[FeedbackAsk]:
     """Requests waiting for `person` to answer, soonest due first (undated last)."""
+    # Through the scope (the same rows for the person), so a "view as" preview lists only
+    # what the previewing HR admin may read too.
     return list(
-        FeedbackAsk.objects.filter(person_id=person.pk, status=AskStatus.PENDING)
+        scope(person, FeedbackAsk.objects.filter(person_id=person.pk, status=AskStatus.PENDING))
         .exclude(request__subject__status=PersonStatus.LEFT)
         .select_related("request__requester", "request__subject")
         .order_by(
@@ -503,10 +505,11 @@ def home_summary(user: Any) -> dict[str, Any]:
     """The home card: recent feedback received, requests waiting, a link to praise."""
     since = timezone.now() - timedelta(days=30)
     latest = list(received(user, user).select_related("giver").order_by("-created_at", "-pk")[:3])
-    counts = Feedback.objects.filter(recipient_id=user.pk, created_at__gte=since).aggregate(
-        received=Count("id")
-    )
-    waiting = FeedbackAsk.objects.filter(person_id=user.pk, status=AskStatus.PENDING).count()
+    # Counted through the scope too: in a "view as" preview the count is what HR may read.
+    counts = received(user, user).filter(created_at__gte=since).aggregate(received=Count("id"))
+    waiting = scope(
+        user, FeedbackAsk.objects.filter(person_id=user.pk, status=AskStatus.PENDING)
+    ).count()
     actor = actor_for(user)
     return {
         "latest": latest,

@@ -12,4 +12,5 @@ class SiteConfig(AppConfig):
 
     def ready(self) -> None:
         # The demo's story for managers runs after every feature's demo data (site is last).
-        import tandem.site.demo  # noqa: F401
+        import tandem.site.demo
+        import tandem.site.rules  # noqa: F401

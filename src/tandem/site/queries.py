@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.http import Http404
 
-from tandem.access.rules import actor_for, scope
+from tandem.access.rules import actor_for, can, scope
 from tandem.notifications.inbox import inbox_for_request
 from tandem.org import tree
 from tandem.org.models import Company, Department, Person, PersonStatus
@@ -70,3 +71,14 @@ def headcount_and_top_departments(
     for department in top:
         department.people = totals.get(department.pk, 0)  # type: ignore[attr-defined]
     return headcount, top
+
+
+def person_to_preview(user: Any, person_id: int) -> Person:
+    """The person `user` may preview ("view as"), or 404: someone who left, someone out of
+    the user's scope and a user who is not an HR admin are all answered alike."""
+    person = (
+        scope(user, Person.objects.all()).select_related("department").filter(pk=person_id).first()
+    )
+    if person is None or not can(user, "people.view_as", person):
+        raise Http404("No such person.")
+    return person

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.access.rules import actor_for
+from tandem.access.rules import actor_for, preview_user, require
+from tandem.core.http import AuthedHttpRequest
+from tandem.feedback import views as feedback_views
 from tandem.notifications.inbox import inbox_for_request
-from tandem.site import queries
+from tandem.program import views as program_views
+from tandem.site import queries, services, view_as
+from tandem.site.forms import ViewAsForm
 from tandem.site.navigation import badges_for, sidebar_for
 
 
@@ -55,3 +63,77 @@ SWATCHES = (
     ("sw-neutral", "--ink", "--neutral-soft", "Neutral pills"),
     ("sw-highlight", "--ink", "--accent-soft", "Current page, highlights"),
 )
+
+
+# --- "View as": HR admins preview what someone sees (site/view_as.py) ----------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def view_as_index(request: AuthedHttpRequest) -> HttpResponse:
+    """Pick whose view (a role's sample person, or a person) and which page. The choice is
+    posted, so a name typed never lands in an address; the preview itself is a GET."""
+    require(request.user, "people.view_as")
+    form = ViewAsForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["chosen"]
+        return redirect("site:view_as_page", chosen.pk, form.cleaned_data["page"])
+    status = 400 if request.method == "POST" else 200
+    return render(request, "site/view_as/index.html", {"form": form}, status=status)
+
+
+def _render_page(request: AuthedHttpRequest, user: Any, page: str) -> HttpResponse:
+    kind, _, rest = page.partition("-")
+    if page == "home":
+        return view_as.render_as(request, user, view=home, path=reverse("home"))
+    if page == "program":
+        return view_as.render_as(
+            request, user, view=program_views.detail, path=reverse("program:detail")
+        )
+    if kind == "feedback":
+        query = f"visibility={rest}" + (f"&to={user.manager_id}" if user.manager_id else "")
+        return view_as.render_as(
+            request, user, view=feedback_views.give, path=reverse("feedback:give"), query=query
+        )
+    return view_as.render_as(
+        request, user, view=view_as.review_form_view, path=request.path, kwargs={"phase": rest}
+    )
+
+
+@login_required
+@require_GET
+def view_as_page(request: AuthedHttpRequest, person_id: int, page: str) -> HttpResponse:
+    """One page as the person sees it — their top bar, menu and page — minus what HR may
+    not read; read-only, bannered, audited (site/view_as.py)."""
+    person = queries.person_to_preview(request.user, person_id)
+    if page not in view_as.PAGE_KEYS:
+        raise Http404("No such page.")
+    user = preview_user(person, request.user)
+    try:
+        inner = _render_page(request, user, page)
+    except Http404:
+        inner = HttpResponse(status=404)
+    here = reverse("site:view_as_page", args=[person.pk, page])
+    banner = render_to_string(
+        "site/view_as/_banner.html",
+        {
+            "person": person,
+            "role": view_as.role_label(user),
+            "page": view_as.PAGE_KEYS[page],
+            "pages": view_as.PAGES,
+            "shown": inner.status_code == 200,
+        },
+    )
+    if inner.status_code == 200:
+        html = view_as.read_only(
+            inner.content.decode(),
+            action=here,
+            links=view_as.preview_links(person),
+            banner=banner,
+        )
+    else:
+        html = render_to_string(
+            "site/view_as/unavailable.html", {"banner": banner}, request=request
+        )
+    services.record_preview(by=request.user, person=person, page=page)
+    return HttpResponse(html)

@@ -1,0 +1,103 @@
+""""View as" (issue 16): a preview page against the same page for its real viewer.
+
+For a sample employee and a sample manager of the demo, each page is requested as the
+person themselves and as the HR admin previewing them (`/hr/view-as/<id>/<page>/`), each
+`--repeat` times after one warm-up, and the p50 / p95 and their ratio printed. The target:
+a preview within 1.5x the time of the real page.
+
+    DATABASE_URL=sqlite:////tmp/viewas.sqlite3 PYTHONPATH=src .venv/bin/tandem migrate
+    DATABASE_URL=sqlite:////tmp/viewas.sqlite3 PYTHONPATH=src .venv/bin/tandem demo --people 300
+    DATABASE_URL=sqlite:////tmp/viewas.sqlite3 PYTHONPATH=src \\
+        .venv/bin/python bench/view_as.py [--repeat 30]
+
+It runs on whatever database DATABASE_URL names (bench/pages.py's 100k PostgreSQL one
+too). Each preview writes its audit record, as in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    os.environ.setdefault("TANDEM_DEBUG", "false")
+    os.environ.setdefault("TANDEM_HTTPS", "false")
+    os.environ.setdefault("TANDEM_SECRET_KEY", "bench-" + "x" * 50)
+    os.environ.setdefault("TANDEM_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
+def _time(client: object, url: str, repeat: int) -> tuple[float, float, int]:
+    """p50 and p95 in ms, and the status of the last answer."""
+    samples = []
+    status = 0
+    client.get(url)  # type: ignore[attr-defined]
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)  # type: ignore[attr-defined]
+        samples.append((time.perf_counter() - started) * 1000)
+        status = response.status_code
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(samples), p95, status
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    _setup()
+    from django.test import Client
+    from django.urls import reverse
+
+    from tandem.access.models import Role, RoleGrant
+    from tandem.org.models import Person
+    from tandem.site.view_as import sample_person
+
+    hr = Person.objects.filter(
+        pk__in=RoleGrant.objects.filter(role=Role.HR_ADMIN).values("person_id")
+    ).first()
+    if hr is None:
+        print("no HR admin: load the demo first (tandem demo)", file=sys.stderr)
+        return 1
+    hr_client = Client()
+    hr_client.force_login(hr)
+    print(f"people: {Person.objects.count():,}; repeat {args.repeat}")
+    print("| person | page | real p50 | real p95 | preview p50 | preview p95 | p95 ratio |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    worst = 0.0
+    for role in ("employee", "manager"):
+        person = sample_person(role)
+        assert person is not None, f"no {role} in the demo"
+        own = Client()
+        own.force_login(person)
+        to = f"&to={person.manager_id}" if person.manager_id else ""
+        pages = {
+            "home": reverse("home"),
+            "program": reverse("program:detail"),
+            "feedback-with_manager": reverse("feedback:give") + "?visibility=with_manager" + to,
+        }
+        for page, real_url in pages.items():
+            real50, real95, real_status = _time(own, real_url, args.repeat)
+            preview_url = reverse("site:view_as_page", args=[person.pk, page])
+            prev50, prev95, prev_status = _time(hr_client, preview_url, args.repeat)
+            assert real_status == prev_status == 200, (page, real_status, prev_status)
+            ratio = prev95 / real95
+            worst = max(worst, ratio)
+            print(
+                f"| {role} | {page} | {real50:.1f} | {real95:.1f} | {prev50:.1f} | "
+                f"{prev95:.1f} | {ratio:.2f} |"
+            )
+    print(f"worst p95 ratio: {worst:.2f} (target <= 1.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

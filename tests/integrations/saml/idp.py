@@ -136,11 +136,13 @@ class LoopbackIdP:
             if email:
                 page = self.answer(query["SAMLRequest"], query.get("RelayState", ""), email)
             else:
+                request = html.escape(query["SAMLRequest"])
+                relay = html.escape(query.get("RelayState", ""))
                 page = (
                     "<!doctype html><html lang='en'><title>Test IdP sign-in</title><body>"
                     "<form method='post' action='/sso/login'>"
-                    f"<input type='hidden' name='SAMLRequest' value='{html.escape(query['SAMLRequest'])}'>"
-                    f"<input type='hidden' name='RelayState' value='{html.escape(query.get('RelayState', ''))}'>"
+                    f"<input type='hidden' name='SAMLRequest' value='{request}'>"
+                    f"<input type='hidden' name='RelayState' value='{relay}'>"
                     "<label for='email'>Work e-mail</label><input id='email' name='email'>"
                     "<button type='submit'>Sign in at the IdP</button></form></body></html>"
                 )

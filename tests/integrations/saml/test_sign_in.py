@@ -212,23 +212,31 @@ def test_the_email_can_come_from_an_attribute(
     assert signed_in(client)
 
 
-def test_garbage_posted_to_the_acs_ends_on_the_sign_in_page(client: Client, provider: IdentityProvider) -> None:
+def test_garbage_posted_to_the_acs_ends_on_the_sign_in_page(
+    client: Client, provider: IdentityProvider
+) -> None:
     page = post(client, "bm90IHhtbA==")
     assert "Sign in to Tandem" in page
     assert "could not read the identity provider" in page
 
 
-def test_an_empty_post_to_the_acs_ends_on_the_sign_in_page(client: Client, provider: IdentityProvider) -> None:
+def test_an_empty_post_to_the_acs_ends_on_the_sign_in_page(
+    client: Client, provider: IdentityProvider
+) -> None:
     page = post(client, "")
     assert "received no sign-in" in page
 
 
-def test_a_switched_off_provider_cannot_start_a_sign_in(client: Client, provider: IdentityProvider) -> None:
+def test_a_switched_off_provider_cannot_start_a_sign_in(
+    client: Client, provider: IdentityProvider
+) -> None:
     provider.enabled = False
     provider.save(update_fields=["enabled"])
     assert client.get(reverse("integrations_saml:login", args=[provider.pk])).status_code == 404
 
 
-def test_the_sign_in_page_offers_each_enabled_provider(client: Client, provider: IdentityProvider) -> None:
+def test_the_sign_in_page_offers_each_enabled_provider(
+    client: Client, provider: IdentityProvider
+) -> None:
     page = client.get(reverse("login")).content.decode()
     assert "Sign in with Okta" in page

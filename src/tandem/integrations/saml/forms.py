@@ -45,7 +45,9 @@ class IdentityProviderForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One a line, e.g. example.com. Empty: any address Tandem knows.",
     )
-    enabled = forms.BooleanField(required=False, initial=True, label="On (shown on the sign-in page)")
+    enabled = forms.BooleanField(
+        required=False, initial=True, label="On (shown on the sign-in page)"
+    )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -49,6 +49,9 @@ class ServiceProviderKey(models.Model):
     private_key_sealed = models.TextField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    def __str__(self) -> str:
+        return f"SAML service provider key of {self.created_at:%Y-%m-%d}"
+
 
 class UsedAssertion(models.Model):
     """An assertion id Tandem accepted, kept until the assertion expires so the same
@@ -56,6 +59,9 @@ class UsedAssertion(models.Model):
 
     assertion_id = models.CharField(max_length=200, unique=True)
     expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.assertion_id
 
 
 class SignInAttempt(models.Model):
@@ -71,3 +77,6 @@ class SignInAttempt(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{'Signed in' if self.succeeded else 'Refused'} at {self.at:%Y-%m-%d %H:%M}"

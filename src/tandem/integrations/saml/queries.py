@@ -14,8 +14,8 @@ from django.utils.timesince import timesince
 
 from tandem.access.external_sign_in import SignInOption
 from tandem.access.rules import scope
-from tandem.integrations.status import StatusLine
 from tandem.integrations.saml.models import IdentityProvider, SignInAttempt
+from tandem.integrations.status import StatusLine
 
 MAX_ID = 2**63 - 1
 
@@ -73,12 +73,12 @@ def status_lines() -> list[StatusLine]:
     failures = SignInAttempt.objects.filter(
         succeeded=False, at__gte=now - timedelta(hours=24)
     ).count()
-    parts = [f"{enabled} of {total} identity providers on" if enabled != total else (
-        f"{total} identity provider{'s' if total != 1 else ''}"
-    )]
-    parts.append(
-        f"last sign-in {timesince(last.at, now)} ago" if last else "no sign-in yet"
-    )
+    parts = [
+        f"{enabled} of {total} identity providers on"
+        if enabled != total
+        else (f"{total} identity provider{'s' if total != 1 else ''}")
+    ]
+    parts.append(f"last sign-in {timesince(last.at, now)} ago" if last else "no sign-in yet")
     parts.append(f"{failures} failed sign-in{'s' if failures != 1 else ''} in the last 24 hours")
     state: Any = "ok"
     if not enabled:

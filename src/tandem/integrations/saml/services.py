@@ -61,7 +61,11 @@ def fetch_metadata(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(parts.hostname or "")):
         raise ValidationError(
-            {"metadata_url": ["Use an https:// address, so the metadata cannot be swapped on the way."]}
+            {
+                "metadata_url": [
+                    "Use an https:// address, so the metadata cannot be swapped on the way."
+                ]
+            }
         )
     try:
         answer = httpx.get(url.strip(), timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True)
@@ -108,7 +112,9 @@ def _snapshot(provider: IdentityProvider) -> dict[str, Any]:
 
 
 def _duplicate(entity_id: str, field: str, exclude: int | None = None) -> dict[str, list[str]]:
-    others = IdentityProvider.objects.filter(entity_id=entity_id).exclude(pk=exclude)
+    others = IdentityProvider.objects.filter(entity_id=entity_id)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
     if others.exists():
         return {field: ["Another identity provider already uses this metadata (same entity id)."]}
     return {}
@@ -332,7 +338,9 @@ def finish_sign_in(request: HttpRequest, *, saml_response: str) -> Outcome:
         )
     now = time.time()
     outstanding = {
-        key: "/" for key, expiry in dict(request.session.get(SESSION_KEY, {})).items() if expiry > now
+        key: "/"
+        for key, expiry in dict(request.session.get(SESSION_KEY, {})).items()
+        if expiry > now
     }
     try:
         with sp.client(providers) as saml_client:
@@ -347,7 +355,9 @@ def finish_sign_in(request: HttpRequest, *, saml_response: str) -> Outcome:
     provider = next((p for p in providers if p.entity_id == issuer), None)
     if provider is None:
         return _failed(
-            None, "This identity provider is not one Tandem trusts. " + TRY_AGAIN, f"issuer {issuer!r}"
+            None,
+            "This identity provider is not one Tandem trusts. " + TRY_AGAIN,
+            f"issuer {issuer!r}",
         )
     email = _email(response, provider).strip().lower()
     source = f"SAML: {provider.name}"

@@ -167,11 +167,12 @@ def read_idp_metadata(xml: str) -> IdPMetadata:
         raise BadMetadata(
             "This is not SAML metadata Tandem can read (an XML EntityDescriptor)."
         ) from error
+    if not list(store.items()):
+        raise BadMetadata("This is not SAML metadata Tandem can read (an XML EntityDescriptor).")
     idps = [eid for eid, entity in store.items() if "idpsso_descriptor" in entity]
     if len(idps) != 1:
         raise BadMetadata(
-            "The metadata must describe exactly one identity provider "
-            f"(it describes {len(idps)})."
+            f"The metadata must describe exactly one identity provider (it describes {len(idps)})."
         )
     found = idps[0]
     descriptor = store[found]["idpsso_descriptor"][0]

@@ -152,11 +152,16 @@ class LoopbackIdP:
         return [b"not found"]
 
 
-def start(directory: Path) -> tuple[LoopbackIdP, WSGIServer, threading.Thread]:
+def make(directory: Path, base: str = "") -> LoopbackIdP:
+    """An IdP with a fresh key pair in `directory` (not serving yet)."""
     certificate, key = _new_key_pair()
     (directory / "idp.key").write_text(key)
     (directory / "idp.crt").write_text(certificate)
-    idp = LoopbackIdP(directory)
+    return LoopbackIdP(directory, base=base)
+
+
+def start(directory: Path) -> tuple[LoopbackIdP, WSGIServer, threading.Thread]:
+    idp = make(directory)
     server = make_server("127.0.0.1", 0, idp, handler_class=_Quiet)
     idp.base = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -39,7 +39,6 @@ FETCH_TIMEOUT_SECONDS = 10
 # A sign-in started here must come back within this time.
 REQUEST_LIFETIME_SECONDS = 15 * 60
 MAX_OUTSTANDING = 5
-SESSION_KEY = "saml_requests"
 LOOPBACK_HOSTS = {"localhost"}
 
 
@@ -248,23 +247,24 @@ def delete_provider(*, provider: IdentityProvider, by: Any) -> None:
 # --- A sign-in ----------------------------------------------------------------------------
 
 
-def start_sign_in(request: HttpRequest, *, provider: IdentityProvider) -> str:
-    """The IdP address to send the browser to, with a signed AuthnRequest; the request id
-    is remembered in this session so that only an answer to it is accepted."""
+def live_requests(pending: dict[str, float]) -> dict[str, float]:
+    """The sign-ins this browser started that may still be answered (newest few)."""
+    now = time.time()
+    live = {str(k): float(v) for k, v in pending.items() if isinstance(v, int | float) and v > now}
+    return dict(sorted(live.items(), key=lambda item: item[1])[-MAX_OUTSTANDING:])
+
+
+def start_sign_in(
+    *, provider: IdentityProvider, pending: dict[str, float]
+) -> tuple[str, dict[str, float]]:
+    """The IdP address to send the browser to (a signed AuthnRequest), and the browser's
+    pending requests with this one added: only an answer to one of them is accepted."""
     with sp.client([provider]) as saml_client:
         request_id, info = saml_client.prepare_for_authenticate(
             entityid=provider.entity_id, binding=BINDING_HTTP_REDIRECT, relay_state=""
         )
-    now = time.time()
-    outstanding = {
-        key: expiry
-        for key, expiry in dict(request.session.get(SESSION_KEY, {})).items()
-        if expiry > now
-    }
-    outstanding[request_id] = now + REQUEST_LIFETIME_SECONDS
-    newest = sorted(outstanding.items(), key=lambda item: item[1])[-MAX_OUTSTANDING:]
-    request.session[SESSION_KEY] = dict(newest)
-    return str(dict(info["headers"])["Location"])
+    pending = {**live_requests(pending), request_id: time.time() + REQUEST_LIFETIME_SECONDS}
+    return str(dict(info["headers"])["Location"]), live_requests(pending)
 
 
 @dataclass(frozen=True)
@@ -273,6 +273,7 @@ class Outcome:
 
     person: Any
     problem: str = ""
+    pending: dict[str, float] | None = None  # the browser's pending requests, when changed
 
 
 TRY_AGAIN = "Try again; if it keeps happening, tell your IT team."
@@ -321,15 +322,18 @@ def _email(response: Any, provider: IdentityProvider) -> str:
     return str(name_id.text) if name_id is not None and name_id.text else ""
 
 
-def finish_sign_in(request: HttpRequest, *, saml_response: str) -> Outcome:
+def finish_sign_in(
+    request: HttpRequest, *, saml_response: str, pending: dict[str, float]
+) -> Outcome:
     """Check the IdP's answer posted to the ACS and sign the person in through
     `complete_external_sign_in`; every refusal is an Outcome with a plain problem."""
     if not saml_response:
-        return _failed(
+        # Not an attempt (a stray POST, a bookmarked ACS): logged, not counted as a failure.
+        logger.info("SAML ACS without a SAMLResponse")
+        return Outcome(
             None,
             "Tandem received no sign-in from the identity provider. Start again from the "
             "sign-in page.",
-            "no SAMLResponse in the POST",
         )
     providers = list(IdentityProvider.objects.filter(enabled=True))
     if not providers:
@@ -337,11 +341,7 @@ def finish_sign_in(request: HttpRequest, *, saml_response: str) -> Outcome:
             None, "Single sign-on is switched off. Sign in with your password.", "no enabled IdP"
         )
     now = time.time()
-    outstanding = {
-        key: "/"
-        for key, expiry in dict(request.session.get(SESSION_KEY, {})).items()
-        if expiry > now
-    }
+    outstanding = dict.fromkeys(live_requests(pending), "/")
     try:
         with sp.client(providers) as saml_client:
             response = saml_client.parse_authn_request_response(
@@ -377,13 +377,12 @@ def finish_sign_in(request: HttpRequest, *, saml_response: str) -> Outcome:
             f"replayed assertion {response.assertion.id}",
         )
     # The request is answered: it cannot be answered twice.
-    pending = dict(request.session.get(SESSION_KEY, {}))
-    pending.pop(str(response.in_response_to), None)
-    request.session[SESSION_KEY] = pending
+    left = {k: v for k, v in live_requests(pending).items() if k != response.in_response_to}
     done = complete_external_sign_in(
         request, email=email, source=source, attributes=dict(response.ava or {})
     )
     if done.person is None:
-        return _failed(provider, done.problem, f"not signed in: {done.problem}")
+        failed = _failed(provider, done.problem, f"not signed in: {done.problem}")
+        return Outcome(None, failed.problem, left)
     SignInAttempt.objects.create(provider=provider, succeeded=True, at=timezone.now())
-    return Outcome(done.person)
+    return Outcome(done.person, "", left)

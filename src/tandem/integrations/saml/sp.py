@@ -15,6 +15,7 @@ not been used before, and the e-mail's domain is allowed.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import tempfile
@@ -38,8 +39,10 @@ from saml2.metadata import create_metadata_string
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
-from tandem.core.encryption import seal, unseal
+from tandem.core.encryption import Unreadable, seal, unseal
 from tandem.integrations.saml.models import IdentityProvider, ServiceProviderKey, UsedAssertion
+
+logger = logging.getLogger(__name__)
 
 KEY_PURPOSE = "integrations:saml-sp-key"
 # Clocks of the IdP and of Tandem may differ this much (both ways) before a response is
@@ -78,10 +81,19 @@ def _new_key_pair() -> tuple[str, str]:
 
 
 def service_provider_key() -> ServiceProviderKey:
-    """Tandem's key pair, made the first time it is needed (the oldest row wins a race)."""
+    """Tandem's key pair, made the first time it is needed (the oldest row wins a race).
+
+    A key sealed under another encryption key (TANDEM_ENCRYPTION_KEY changed) cannot be
+    used: it is replaced, and IT gives the identity providers the new metadata."""
     existing = ServiceProviderKey.objects.order_by("id").first()
     if existing is not None:
-        return existing
+        try:
+            unseal(existing.private_key_sealed, purpose=KEY_PURPOSE)
+        except Unreadable:
+            logger.error("The SAML key cannot be read with the current key: making a new one.")
+            ServiceProviderKey.objects.filter(pk=existing.pk).delete()
+        else:
+            return existing
     certificate, key = _new_key_pair()
     ServiceProviderKey.objects.create(
         certificate_pem=certificate, private_key_sealed=seal(key, purpose=KEY_PURPOSE)

@@ -3,13 +3,16 @@ metadata, starting a sign-in, the assertion consumer service). Thin: parse, call
 
 from __future__ import annotations
 
+import json
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -127,11 +130,50 @@ def metadata(request: HttpRequest) -> HttpResponse:
     return HttpResponse(sp.metadata_xml(), content_type="application/samlmetadata+xml")
 
 
+# The sign-ins a browser started live in a signed cookie of their own, not in the session:
+# the IdP's answer is a cross-site POST, which carries no SameSite=Lax session cookie, and a
+# visitor who only looks at the sign-in page gets no session row.
+PENDING_COOKIE = "tandem_saml_requests"
+PENDING_SALT = "tandem.integrations.saml.pending"
+
+
+def pending_requests(request: HttpRequest) -> dict[str, float]:
+    raw = request.get_signed_cookie(
+        PENDING_COOKIE,
+        default="",
+        salt=PENDING_SALT,
+        max_age=services.REQUEST_LIFETIME_SECONDS,
+    )
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def keep_pending(response: HttpResponse, pending: dict[str, float]) -> None:
+    secure = settings.SESSION_COOKIE_SECURE
+    response.set_signed_cookie(
+        PENDING_COOKIE,
+        json.dumps(pending),
+        salt=PENDING_SALT,
+        max_age=services.REQUEST_LIFETIME_SECONDS,
+        path=reverse("integrations_saml:acs"),
+        secure=secure,
+        httponly=True,
+        # Sent with the IdP's cross-site POST; browsers accept None only on HTTPS.
+        samesite="None" if secure else "Lax",
+    )
+
+
 @require_GET
 def login(request: HttpRequest, provider_id: int) -> HttpResponse:
     """Anyone: go to the identity provider to sign in."""
     provider = queries.enabled_provider(provider_id)
-    return redirect(services.start_sign_in(request, provider=provider))
+    location, pending = services.start_sign_in(provider=provider, pending=pending_requests(request))
+    response = redirect(location)
+    keep_pending(response, pending)
+    return response
 
 
 @csrf_exempt  # the IdP's form posts here from another site; the signed assertion is the check
@@ -139,9 +181,17 @@ def login(request: HttpRequest, provider_id: int) -> HttpResponse:
 def acs(request: HttpRequest) -> HttpResponse:
     """The assertion consumer service: the IdP's answer, checked; then home or the sign-in
     page with the problem in plain words."""
-    outcome = services.finish_sign_in(request, saml_response=request.POST.get("SAMLResponse", ""))
+    outcome = services.finish_sign_in(
+        request,
+        saml_response=request.POST.get("SAMLResponse", ""),
+        pending=pending_requests(request),
+    )
     if outcome.person is None:
         messages.error(request, outcome.problem)
-        return redirect("login")
-    relay = request.POST.get("RelayState", "")
-    return redirect(relay if relay and is_local_path(relay) else "/")
+        response = redirect("login")
+    else:
+        relay = request.POST.get("RelayState", "")
+        response = redirect(relay if relay and is_local_path(relay) else "/")
+    if outcome.pending is not None:
+        keep_pending(response, outcome.pending)
+    return response

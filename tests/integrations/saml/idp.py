@@ -146,7 +146,14 @@ class LoopbackIdP:
                     "<label for='email'>Work e-mail</label><input id='email' name='email'>"
                     "<button type='submit'>Sign in at the IdP</button></form></body></html>"
                 )
-            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            # A CSP as a real IdP sends one (the browser journey checks every page has one).
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Content-Security-Policy", "default-src 'self'; script-src 'self'"),
+                ],
+            )
             return [page.encode()]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]

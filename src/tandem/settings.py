@@ -415,6 +415,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "django.tasks": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
+        # pysaml2's schema loader says "Resource 'XMLSchema.xsd' is already loaded" at INFO.
+        "xmlschema": {"level": "WARNING"},
+    },
 }
 LOGIN_URL_PATH = "/login/"

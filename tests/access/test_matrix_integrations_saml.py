@@ -21,9 +21,11 @@ from tests.access.matrix import (
     IT_ADMIN,
     Org,
     Row,
+    api,
     assert_rows_build_their_own_urls,
     case_ids,
     cases,
+    check_api_case,
     check_case,
     expect,
     matrix_org,
@@ -67,6 +69,18 @@ MATRIX: tuple[Row, ...] = (
         lambda o: url("integrations_saml:provider_delete", pk(o, "saml_provider")),
         expect(IT_ADMIN, ok=302),
         method="POST",
+    ),
+    Row(
+        "api:get_saml_setup",
+        "addresses and providers",
+        lambda o: url("api:get_saml_setup"),
+        api(IT_ADMIN),
+    ),
+    Row(
+        "api:get_saml_provider",
+        "a provider",
+        lambda o: url("api:get_saml_provider", pk(o, "saml_provider")),
+        api(IT_ADMIN),
     ),
     Row(
         "integrations_saml:metadata",
@@ -119,11 +133,14 @@ def org(django_db_setup: None, django_db_blocker) -> Iterator[Org]:  # type: ign
 
 @pytest.mark.parametrize(("row", "role"), cases(MATRIX), ids=case_ids(MATRIX))
 def test_role_gets_the_expected_status(row: Row, role: str, org: Org, db: None) -> None:
-    check_case(row, role, org)
+    if row.name.startswith("api:"):
+        check_api_case(row, role, org)
+    else:
+        check_case(row, role, org)
 
 
 def test_every_page_row_builds_a_url_of_its_own_name(org: Org, db: None) -> None:
-    assert_rows_build_their_own_urls(MATRIX, org)
+    assert_rows_build_their_own_urls([r for r in MATRIX if not r.name.startswith("api:")], org)
 
 
 def test_login_row_leads_to_the_idp(org: Org, db: None) -> None:

@@ -191,3 +191,21 @@ def test_the_status_line_is_failing_when_nothing_signed_in_but_attempts_failed(
 def test_the_status_line_is_off_without_providers(db: None) -> None:
     [line] = queries.status_lines()
     assert (line.state, line.summary) == ("off", "No identity providers.")
+
+
+def test_the_api_gives_it_the_addresses_and_providers_without_the_metadata(
+    it: Person, idp: LoopbackIdP
+) -> None:
+    from tests.factories import api_token
+
+    services.create_provider(
+        name="Okta", metadata_xml=idp.metadata_xml(), allowed_domains="example.com", by=it
+    )
+    answer = Client().get(
+        "/api/v1/integrations/saml", headers={"Authorization": f"Bearer {api_token(it)}"}
+    )
+    assert answer.status_code == 200
+    data = answer.json()
+    assert data["entity_id"] == sp.entity_id()
+    assert data["providers"][0]["allowed_domains"] == ["example.com"]
+    assert "metadata_xml" not in data["providers"][0]

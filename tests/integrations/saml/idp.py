@@ -9,7 +9,8 @@ real responses with xmlsec1.
 
 The answer is an HTML form (button "Continue to Tandem") posting SAMLResponse to the SP's
 ACS. `variant` changes what is sent: "unsigned" (no signature), "wrong-audience" (an
-assertion for another SP), "tampered" (signed, then the e-mail changed).
+assertion for another SP), "wrong-destination" (sent to another SP's ACS), "tampered"
+(signed, then the e-mail changed).
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ class LoopbackIdP:
         args = server.response_args(request, [BINDING_HTTP_POST])
         if self.variant == "wrong-audience":
             args["sp_entity_id"] = ELSEWHERE
+        if self.variant == "wrong-destination":
+            args["destination"] = "https://elsewhere.example/saml/acs/"
         unsigned = self.variant == "unsigned"
         response = server.create_authn_response(
             identity={"mail": [email]},

@@ -239,3 +239,33 @@ def test_the_sign_in_page_offers_each_enabled_provider(
 ) -> None:
     page = client.get(reverse("login")).content.decode()
     assert "Sign in with Okta" in page
+
+
+def test_a_response_addressed_to_another_application_is_refused(
+    client: Client, idp: LoopbackIdP, provider: IdentityProvider, ana: Person
+) -> None:
+    idp.variant = "wrong-destination"
+    page = post(client, idp_answer(client, idp, provider, "ana@example.com"))
+    assert "sent this sign-in to another address" in page
+    assert not signed_in(client)
+
+
+def test_text_that_is_not_base64_ends_on_the_sign_in_page(
+    client: Client, provider: IdentityProvider
+) -> None:
+    page = post(client, "<<not base64>>")
+    assert "could not read the identity provider" in page
+
+
+def test_the_sign_in_request_is_signed_and_leaves_no_key_on_disk(
+    client: Client, provider: IdentityProvider, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    start = client.get(reverse("integrations_saml:login", args=[provider.pk]))
+    assert (
+        "SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256"
+        in (start["Location"])
+    )
+    assert "&Signature=" in start["Location"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("tandem-saml-")]

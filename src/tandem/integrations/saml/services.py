@@ -24,6 +24,7 @@ from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.response import StatusError, UnsolicitedResponse, VerificationError
 from saml2.sigver import SignatureError
 from saml2.validate import ResponseLifetimeExceed, ToEarly
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from tandem.access.external_sign_in import complete_external_sign_in
 from tandem.access.rules import require
@@ -261,7 +262,11 @@ def start_sign_in(
     pending requests with this one added: only an answer to one of them is accepted."""
     with sp.client([provider]) as saml_client:
         request_id, info = saml_client.prepare_for_authenticate(
-            entityid=provider.entity_id, binding=BINDING_HTTP_REDIRECT, relay_state=""
+            entityid=provider.entity_id,
+            binding=BINDING_HTTP_REDIRECT,
+            relay_state="",
+            sigalg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
         )
     pending = {**live_requests(pending), request_id: time.time() + REQUEST_LIFETIME_SECONDS}
     return str(dict(info["headers"])["Location"]), live_requests(pending)
@@ -351,6 +356,15 @@ def finish_sign_in(
         return _failed(None, _plain(error), f"{type(error).__name__}: {error}")
     if response is None:
         return _failed(None, _plain(ValueError()), "pysaml2 returned no response")
+    if getattr(response, "assertion", None) is None:
+        # pysaml2 answers a Response it would not verify (a Destination that is not our
+        # ACS, for one) with no assertion rather than an exception.
+        destination = getattr(getattr(response, "response", None), "destination", None)
+        if destination and destination != sp.acs_url():
+            error: Exception = VerificationError(f"destination {destination!r}")
+        else:
+            error = ValueError("no verified assertion in the response")
+        return _failed(None, _plain(error), str(error))
     issuer = response.issuer()
     provider = next((p for p in providers if p.entity_id == issuer), None)
     if provider is None:

@@ -181,11 +181,17 @@ def login(request: HttpRequest, provider_id: int) -> HttpResponse:
 def acs(request: HttpRequest) -> HttpResponse:
     """The assertion consumer service: the IdP's answer, checked; then home or the sign-in
     page with the problem in plain words."""
-    outcome = services.finish_sign_in(
-        request,
-        saml_response=request.POST.get("SAMLResponse", ""),
-        pending=pending_requests(request),
-    )
+    try:
+        outcome = services.finish_sign_in(
+            request,
+            saml_response=request.POST.get("SAMLResponse", ""),
+            pending=pending_requests(request),
+        )
+    except Exception:  # the rule: a sign-in ends on the sign-in page, never on a 500
+        logger.exception("SAML sign-in failed unexpectedly")
+        outcome = services.Outcome(
+            None, f"Tandem could not complete this sign-in. {services.TRY_AGAIN}"
+        )
     if outcome.person is None:
         messages.error(request, outcome.problem)
         response = redirect("login")

@@ -361,10 +361,10 @@ def finish_sign_in(
         # ACS, for one) with no assertion rather than an exception.
         destination = getattr(getattr(response, "response", None), "destination", None)
         if destination and destination != sp.acs_url():
-            error: Exception = VerificationError(f"destination {destination!r}")
+            unverified: Exception = VerificationError(f"destination {destination!r}")
         else:
-            error = ValueError("no verified assertion in the response")
-        return _failed(None, _plain(error), str(error))
+            unverified = ValueError("no verified assertion in the response")
+        return _failed(None, _plain(unverified), str(unverified))
     issuer = response.issuer()
     provider = next((p for p in providers if p.entity_id == issuer), None)
     if provider is None:

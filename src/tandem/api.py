@@ -46,6 +46,7 @@ def _register_routers() -> None:
     from tandem.growth.api import router as growth_router
     from tandem.integrations.api import router as integrations_router
     from tandem.integrations.sso.api import router as sso_router
+    from tandem.integrations.saml.api import router as saml_router
     from tandem.meetings.api import router as meetings_router
     from tandem.notifications.api import router as notifications_router
     from tandem.org.api import router as org_router
@@ -64,6 +65,7 @@ def _register_routers() -> None:
     api.add_router("/", coach_router)
     api.add_router("/", integrations_router)
     api.add_router("/", sso_router)
+    api.add_router("/", saml_router)
     api.add_router("/", fairness_router)
     api.add_router("/", calibration_router)
     api.add_router("/", growth_router)

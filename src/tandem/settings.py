@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tandem.coach",
     "tandem.integrations",
     "tandem.integrations.sso",
+    "tandem.integrations.saml",
     "tandem.exports",
     "tandem.goals",
     "tandem.feedback",
@@ -427,6 +428,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "django.tasks": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
+        # pysaml2's schema loader says "Resource 'XMLSchema.xsd' is already loaded" at INFO.
+        "xmlschema": {"level": "WARNING"},
+    },
 }
 LOGIN_URL_PATH = "/login/"

@@ -481,3 +481,25 @@ class CompanyPreset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgramSetup(models.Model):
+    """The guided set-up of the program: the steps an HR admin has saved so far and when
+    they finished. One row for the company, created by the first step saved; until then
+    (and while `completed_at` is empty) the set-up is still to do."""
+
+    # Keys of `tandem.program.setup.STEPS` saved at least once, in the order they were saved.
+    steps_done = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return "Program set-up"
+
+    @classmethod
+    def current(cls) -> ProgramSetup:
+        """The set-up's row, read without creating it (a read must not write)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -10,9 +10,9 @@ visit resumes at the first step not done yet.
 Every choice a step offers comes with its trade-off in one or two plain sentences
 (`TRADE_OFFS`, `PURPOSE_TRADE_OFFS`): a test keeps one for each field a step shows.
 
-The first HR admin of a fresh installation (no program saved yet, no change recorded) lands
-here after signing in (`landing`, registered in `program/apps.py`), and lands here again
-while a started set-up is not finished.
+The first HR admin of a fresh installation (no program saved yet, no change recorded, nobody
+in Tandem but HR admins) lands here after signing in (`landing`, registered in
+`program/apps.py`); any HR admin lands here again while a started set-up is not finished.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from typing import Any
 
 from django.urls import reverse
 
+from tandem.access.models import Role
 from tandem.access.rules import actor_for
+from tandem.org.models import Person
 from tandem.program.models import Program, ProgramChange, ProgramSetup, Purpose
 
 
@@ -152,13 +154,21 @@ def step_for(key: str) -> Step | None:
     return next((step for step in STEPS if step.key == key), None)
 
 
+def is_fresh() -> bool:
+    """A fresh installation: nobody has saved the program, and nobody is in Tandem but its
+    HR admins (`tandem createadmin` on an empty database)."""
+    if Program.objects.exists() or ProgramChange.objects.exists():
+        return False
+    return not Person.objects.exclude(role_grants__role=Role.HR_ADMIN).exists()
+
+
 def is_pending() -> bool:
-    """The set-up is still to do: started and not finished, or never started on an
-    installation whose program nobody has saved yet."""
+    """HR admins land on the set-up after signing in: while a started set-up is not
+    finished, or on a fresh installation where it was never started."""
     setup = ProgramSetup.objects.filter(pk=1).only("completed_at").first()
     if setup is not None:
         return setup.completed_at is None
-    return not (Program.objects.exists() or ProgramChange.objects.exists())
+    return is_fresh()
 
 
 def landing(user: Any) -> str | None:

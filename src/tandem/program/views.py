@@ -347,8 +347,12 @@ def setup_step(request: AuthedHttpRequest, step: str) -> HttpResponse:
         ]
     if step == "preset":
         now = presets.program_values(program)
+        context["keeps_purposes"] = "why" in (current.steps_done or [])
         context["presets"] = [
-            {"preset": p, "changes": presets.changes_between(now, p.values)}
+            {
+                "preset": p,
+                "changes": presets.changes_between(now, services.setup_preset_values(p.key)),
+            }
             for p in queries.all_presets(request.user)
             if not presets.check_values(p.values)
         ]
@@ -362,5 +366,5 @@ def setup_step(request: AuthedHttpRequest, step: str) -> HttpResponse:
         context["missing"] = [
             s for s in guided.STEPS[:-1] if s.key not in (current.steps_done or [])
         ]
-    status = 400 if (form is not None and form.errors) or setup_error else 200
-    return render(request, f"program/setup/{step}.html", context, status=status)
+    # A refused step is shown again with its messages, 200 like the editor's.
+    return render(request, f"program/setup/{step}.html", context)

@@ -14,6 +14,7 @@ from tests.factories import PASSWORD, PersonFactory, hr_admin
 
 CALENDAR = {
     "fiscal_year_start_month": "4",
+    "review_months": ["6", "12"],
     "goal_period_length": "half",
     "checkin_cadence": "fortnightly",
     "one_on_one_cadence": "monthly",
@@ -203,6 +204,7 @@ def test_the_calendar_step_saves_the_rhythm(admin_client):
     assert program.fiscal_year_start_month == 4
     assert program.goal_period_length == "half"
     assert program.review_ratings_enabled is False
+    assert program.review_months == [6, 12]
     assert ProgramChange.objects.get().changes["review_ratings_enabled"] == [True, False]
     assert done_steps() == ["calendar"]
 
@@ -214,6 +216,18 @@ def test_the_calendar_step_refuses_an_unknown_period_and_a_reminder_too_early(ad
     assert "Goal periods</a>:" in response.text
     assert "Review reminder (days before a deadline)</a>:" in response.text
     assert not Program.objects.exists()
+
+
+def test_the_calendar_step_refuses_a_month_that_does_not_exist(admin_client):
+    response = admin_client.post(step_url("calendar"), {**CALENDAR, "review_months": ["13"]})
+    assert response.status_code == 200
+    assert "Review cycles open in</a>: Select a valid choice. 13 is not one" in response.text
+    assert not Program.objects.exists()
+
+
+def test_the_program_page_says_when_review_cycles_open(admin_client):
+    admin_client.post(step_url("calendar"), CALENDAR)
+    assert "Review cycles usually open in June and December." in admin_client.get("/program/").text
 
 
 def test_the_calendar_step_says_what_turning_ratings_off_changes(admin_client):

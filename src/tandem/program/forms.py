@@ -6,7 +6,19 @@ from datetime import date
 
 from django import forms
 
-from tandem.program.models import ANONYMITY_FLOOR, SWITCHES, Program, Purpose
+from tandem.program.models import ANONYMITY_FLOOR, MONTHS, SWITCHES, Program, Purpose
+
+
+def months_field() -> forms.TypedMultipleChoiceField:
+    """The review months, ticked one by one (`Program.review_months`)."""
+    return forms.TypedMultipleChoiceField(
+        choices=MONTHS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Review cycles open in",
+        help_text=str(Program._meta.get_field("review_months").help_text),
+    )
 
 
 class ProgramForm(forms.Form):
@@ -57,6 +69,8 @@ class ProgramForm(forms.Form):
 
 class SwitchesForm(forms.ModelForm):
     """Every other company-wide switch, labelled and explained by the model itself."""
+
+    review_months = months_field()
 
     class Meta:
         model = Program
@@ -204,10 +218,13 @@ class SetupPresetForm(forms.Form):
 class SetupCalendarForm(forms.ModelForm):
     """Step 4: when things happen. Everyone reads it under "What happens when"."""
 
+    review_months = months_field()
+
     class Meta:
         model = Program
         fields = (
             "fiscal_year_start_month",
+            "review_months",
             "goal_period_length",
             "checkin_cadence",
             "one_on_one_cadence",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -57,6 +58,23 @@ class MeetingCadence(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
 
 
+MONTHS = [(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
+
+
+def validate_months(value: object) -> None:
+    """A list of months, each a whole number from 1 to 12, at most once each."""
+    if not isinstance(value, list) or not all(type(m) is int and 1 <= m <= 12 for m in value):
+        raise ValidationError("give the months as whole numbers from 1 (January) to 12.")
+    if len(set(value)) != len(value):
+        raise ValidationError("each month may be listed once.")
+
+
+def month_names(months: list[int]) -> str:
+    """[6, 12] as "June and December"."""
+    names = [dict(MONTHS)[m] for m in sorted(months) if m in dict(MONTHS)]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
 
 # The switches each feature adds, in the order the program page and its editor show them.
@@ -79,6 +97,7 @@ FEEDBACK_SWITCHES = (
 )
 REVIEW_SWITCHES = (
     "review_ratings_enabled",
+    "review_months",
     "review_reminder_days_before",
     "hr_reads_upward_reviews",
     "calibration_shown_to_employee",
@@ -119,6 +138,7 @@ SWITCH_TOPICS = {
     "upward_feedback_window_days": "Upward feedback",
     "one_on_one_cadence": "1:1s",
     "review_ratings_enabled": "Reviews",
+    "review_months": "Reviews",
     "review_reminder_days_before": "Reviews",
     "hr_reads_upward_reviews": "Upward reviews",
     "calibration_shown_to_employee": "Calibration",
@@ -209,6 +229,15 @@ class Program(models.Model):
         default=True,
         help_text="Off: review questions take written answers only, with no ratings, in "
         "cycles launched from now on.",
+    )
+    review_months = models.JSONField(
+        "review cycles open in",
+        default=list,
+        blank=True,
+        validators=[validate_months],
+        help_text="The months review cycles usually open in, e.g. June and December for "
+        "half-yearly reviews. None: HR opens a cycle when one is needed. Each cycle still "
+        "gets its own dates when HR creates it.",
     )
     review_reminder_days_before = models.PositiveSmallIntegerField(
         "review reminder (days before a deadline)",
@@ -377,6 +406,11 @@ class Program(models.Model):
             if self.review_ratings_enabled
             else "Reviews are written answers only: no ratings."
         )
+        when = (
+            f"Review cycles usually open in {month_names(self.review_months)}."
+            if self.review_months
+            else "There are no fixed review months: HR opens a review cycle when one is needed."
+        )
         minimum = anonymity.group_minimum(self.anonymity_minimum)
         hr = (
             "HR may read each upward review one by one, and who wrote it."
@@ -386,7 +420,7 @@ class Program(models.Model):
         return [
             (
                 "Reviews",
-                f"{ratings} Each review form says who will read your answers and what they "
+                f"{ratings} {when} Each review form says who will read your answers and what they "
                 f"are used for. You are reminded {self.review_reminder_days_before} days "
                 "before a deadline and on the last day.",
             ),

@@ -50,6 +50,7 @@ REQUIRED_BEFORE_FINISH = STEP_KEYS[:-1]
 
 CALENDAR_FIELDS = (
     "fiscal_year_start_month",
+    "review_months",
     "goal_period_length",
     "checkin_cadence",
     "one_on_one_cadence",
@@ -87,6 +88,9 @@ TRADE_OFFS = {
     "easier to remember; with none, praise is just thanks.",
     "fiscal_year_start_month": "Goal periods are counted from this month. Match your financial "
     "year so goals line up with budgets; January is simplest if you have no reason to differ.",
+    "review_months": "Fixed months let everyone plan around reviews and compare like with "
+    "like; twice a year keeps feedback fresh, once a year costs managers less time. None: "
+    "cycles are opened when needed, which is flexible but easy to let slip.",
     "goal_period_length": "Quarters keep goals fresh and easy to change; halves or years suit "
     "long projects but make goals go stale between reviews.",
     "checkin_cadence": "Weekly check-ins catch problems early but take a few minutes every "

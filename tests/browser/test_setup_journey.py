@@ -111,8 +111,11 @@ def test_the_first_hr_admin_sets_up_the_program_from_an_empty_installation(
     tally.click(page.get_by_label("Scale-up"))
     _continue(page, tally, "Continue with this choice")
 
-    # 4 the calendar: the year starts in April.
+    # 4 the calendar: the year starts in April; Scale-up's review months (June and
+    # December) are ticked already.
     _step_heading(page, "The calendar and the rhythm")
+    expect(page.get_by_label("June")).to_be_checked()
+    expect(page.get_by_label("December")).to_be_checked()
     tally.choose(page.get_by_label("The year starts in month"), "4")
     _continue(page, tally)
 
@@ -140,6 +143,9 @@ def test_the_first_hr_admin_sets_up_the_program_from_an_empty_installation(
     expect(page).to_have_url(re.compile(r"/program/$"))
     expect(page.get_by_role("status")).to_contain_text("The set-up is finished")
     expect(page.get_by_text("counted from April").first).to_be_visible()
+    expect(
+        page.get_by_text("Review cycles usually open in June and December").first
+    ).to_be_visible()
     seconds = time.perf_counter() - started
     screenshot(page, "setup-finished")
 
@@ -147,6 +153,7 @@ def test_the_first_hr_admin_sets_up_the_program_from_an_empty_installation(
     assert program.purposes == ["growth", "promotion"]
     assert program.anonymity_minimum == 6
     assert program.fiscal_year_start_month == 4
+    assert program.review_months == [6, 12]
     assert program.calibration_shown_to_employee is True  # from Scale-up
     assert ProgramSetup.current().completed_at is not None
     print(

@@ -359,15 +359,6 @@ def setup_values(*, by: Any, values: list[tuple[str, str]]) -> ProgramSetup:
         return _setup_step_done(by=by, step="values")
 
 
-def setup_preset_values(key: str) -> dict[str, Any]:
-    """What choosing a preset in the set-up sets: the preset's values, except what the
-    results are used for once the first step has said it (the company's own answer wins)."""
-    _, values = _preset_values(key)
-    if "why" in (ProgramSetup.current().steps_done or []):
-        values.pop("purposes", None)
-    return values
-
-
 def setup_preset(*, by: Any, key: str) -> ProgramSetup:
     """The starting-point step: apply a preset as one change in the history (source
     `preset:<key>`, audited like `apply_preset`, revertable), or keep the program as it is
@@ -375,9 +366,10 @@ def setup_preset(*, by: Any, key: str) -> ProgramSetup:
     require(by, "program.edit")
     with transaction.atomic():
         if key:
+            _, values = _preset_values(key)
             _change(
                 by=by,
-                values=setup_preset_values(key),
+                values=guided.preset_values(values, ProgramSetup.current()),
                 source=ChangeSource.preset(key),
                 reason="Guided set-up: the starting point.",
                 kind="program.preset.apply",

@@ -17,6 +17,7 @@ in Tandem but HR admins) lands here after signing in (`landing`, registered in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,6 +157,15 @@ def neighbours(key: str) -> tuple[Step | None, Step | None]:
 
 def step_for(key: str) -> Step | None:
     return next((step for step in STEPS if step.key == key), None)
+
+
+def preset_values(values: Mapping[str, Any], setup: ProgramSetup) -> dict[str, Any]:
+    """What choosing a preset in the set-up sets: the preset's values, except what the
+    results are used for once step 1 has said it (the company's own answer wins)."""
+    chosen = dict(values)
+    if "why" in (setup.steps_done or []):
+        chosen.pop("purposes", None)
+    return chosen
 
 
 def is_fresh() -> bool:

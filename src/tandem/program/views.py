@@ -351,7 +351,7 @@ def setup_step(request: AuthedHttpRequest, step: str) -> HttpResponse:
         context["presets"] = [
             {
                 "preset": p,
-                "changes": presets.changes_between(now, services.setup_preset_values(p.key)),
+                "changes": presets.changes_between(now, guided.preset_values(p.values, current)),
             }
             for p in queries.all_presets(request.user)
             if not presets.check_values(p.values)

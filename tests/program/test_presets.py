@@ -91,6 +91,9 @@ def test_an_unknown_switch_is_named():
         ("goal_period_length", 4),
         ("purposes", "growth"),
         ("fiscal_year_start_month", 1.0),
+        ("review_months", "june"),
+        ("review_months", [6.0]),
+        ("review_months", [True]),
     ],
 )
 def test_a_value_of_the_wrong_type_is_refused(switch, value):
@@ -109,6 +112,8 @@ def test_a_value_of_the_wrong_type_is_refused(switch, value):
         ("goal_period_length", "decade"),
         ("purposes", ["growth", "fun"]),
         ("purposes", ["growth", "growth"]),
+        ("review_months", [13]),
+        ("review_months", [6, 6]),
     ],
 )
 def test_a_value_outside_what_the_switch_allows_is_refused(switch, value):
@@ -136,6 +141,8 @@ def test_a_switch_value_reads_in_plain_words():
     assert presets.value_words("review_ratings_enabled", False) == "off"
     assert presets.value_words("goal_period_length", "half") == "halves"
     assert presets.value_words("fiscal_year_start_month", 4) == "April"
+    assert presets.value_words("review_months", [12, 6]) == "June and December"
+    assert presets.value_words("review_months", []) == "none fixed"
     assert presets.value_words("purposes", ["growth", "pay"]) == (
         "growth and development, pay decisions"
     )

@@ -13,13 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tandem.access import external_sign_in, queries, services
 from tandem.access.auth import client_ip
 from tandem.access.forms import QueuedPasswordResetForm, SignInForm, TokenForm
+from tandem.access.landing import landing_for
 from tandem.access.rules import require
 from tandem.access.services import is_local_path
 from tandem.access.tokens import invitation_token_generator
@@ -38,6 +38,10 @@ class SignInView(auth_views.LoginView):
             **super().get_context_data(**kwargs),
             "sign_in_options": external_sign_in.sign_in_options(self.request),
         }
+
+    def get_default_redirect_url(self) -> str:
+        # No `next`: the home page, or a first stop a feature registered (access/landing.py).
+        return landing_for(self.request.user)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -110,7 +114,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     def get_success_url(self) -> str:
         wanted = self.request.session.pop(WELCOME_NEXT, "")
-        return wanted if is_local_path(wanted) else reverse("home")
+        return wanted if is_local_path(wanted) else landing_for(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {

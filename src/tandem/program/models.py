@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -64,6 +65,23 @@ class MeetingCadence(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
 
 
+MONTHS = [(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
+
+
+def validate_months(value: object) -> None:
+    """A list of months, each a whole number from 1 to 12, at most once each."""
+    if not isinstance(value, list) or not all(type(m) is int and 1 <= m <= 12 for m in value):
+        raise ValidationError("give the months as whole numbers from 1 (January) to 12.")
+    if len(set(value)) != len(value):
+        raise ValidationError("each month may be listed once.")
+
+
+def month_names(months: list[int]) -> str:
+    """[6, 12] as "June and December"."""
+    names = [dict(MONTHS)[m] for m in sorted(months) if m in dict(MONTHS)]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
 
 # The switches each feature adds, in the order the program page and its editor show them.
@@ -86,6 +104,7 @@ FEEDBACK_SWITCHES = (
 )
 REVIEW_SWITCHES = (
     "review_ratings_enabled",
+    "review_months",
     "review_reminder_days_before",
     "hr_reads_upward_reviews",
     "calibration_shown_to_employee",
@@ -131,6 +150,7 @@ SWITCH_TOPICS = {
     "upward_feedback_window_days": "Upward feedback",
     "one_on_one_cadence": "1:1s",
     "review_ratings_enabled": "Reviews",
+    "review_months": "Reviews",
     "review_reminder_days_before": "Reviews",
     "hr_reads_upward_reviews": "Upward reviews",
     "calibration_shown_to_employee": "Calibration",
@@ -226,6 +246,15 @@ class Program(models.Model):
         default=True,
         help_text="Off: review questions take written answers only, with no ratings, in "
         "cycles launched from now on.",
+    )
+    review_months = models.JSONField(
+        "review cycles open in",
+        default=list,
+        blank=True,
+        validators=[validate_months],
+        help_text="The months review cycles usually open in, e.g. June and December for "
+        "half-yearly reviews. None: HR opens a cycle when one is needed. Each cycle still "
+        "gets its own dates when HR creates it.",
     )
     review_reminder_days_before = models.PositiveSmallIntegerField(
         "review reminder (days before a deadline)",
@@ -428,6 +457,11 @@ class Program(models.Model):
             if self.review_ratings_enabled
             else "Reviews are written answers only: no ratings."
         )
+        when = (
+            f"Review cycles usually open in {month_names(self.review_months)}."
+            if self.review_months
+            else "There are no fixed review months: HR opens a review cycle when one is needed."
+        )
         minimum = anonymity.group_minimum(self.anonymity_minimum)
         hr = (
             "HR may read each upward review one by one, and who wrote it."
@@ -452,8 +486,8 @@ class Program(models.Model):
             (
                 "Reviews",
                 f"{ratings} A review cycle has {', '.join(kinds[:-1])} and {kinds[-1]}; each "
-                f"step lasts {self.review_phase_days} days.{score} Each review form says who "
-                "will read your answers and what they are used for. You are reminded "
+                f"step lasts {self.review_phase_days} days.{score} {when} Each review form says "
+                "who will read your answers and what they are used for. You are reminded "
                 f"{self.review_reminder_days_before} days before a deadline and on the last "
                 "day.",
             ),
@@ -548,3 +582,25 @@ class CompanyPreset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgramSetup(models.Model):
+    """The guided set-up of the program: the steps an HR admin has saved so far and when
+    they finished. One row for the company, created by the first step saved; until then
+    (and while `completed_at` is empty) the set-up is still to do."""
+
+    # Keys of `tandem.program.setup.STEPS` saved at least once, in the order they were saved.
+    steps_done = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return "Program set-up"
+
+    @classmethod
+    def current(cls) -> ProgramSetup:
+        """The set-up's row, read without creating it (a read must not write)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -26,6 +26,7 @@ from tandem.program.models import (
     PRESET_FIELDS,
     Program,
     Purpose,
+    month_names,
 )
 
 # What each value may be in JSON, by the kind of model field that stores it.
@@ -90,6 +91,8 @@ def value_words(name: str, value: Any) -> str:
         return f"“{value[:60]}…”" if len(value or "") > 60 else f"“{value or ''}”"
     if isinstance(value, bool):
         return "on" if value else "off"
+    if name == "review_months" and isinstance(value, list):
+        return month_names(value) if value else "none fixed"
     if name == "fiscal_year_start_month" and isinstance(value, int) and 1 <= value <= 12:
         return date(2000, value, 1).strftime("%B")
     choices = dict(_field(name).flatchoices)
@@ -99,7 +102,7 @@ def value_words(name: str, value: Any) -> str:
 
 
 def python_type(name: str) -> type:
-    if name == "purposes":
+    if name in ("purposes", "review_months"):
         return list
     field = _field(name)
     if isinstance(field, models.BooleanField):
@@ -142,6 +145,10 @@ def _value_problem(name: str, value: Any) -> str:
         if len(set(value)) != len(value):
             return "each use may be listed once."
         return ""
+    if name == "review_months" and not (
+        isinstance(value, list) and all(type(m) is int for m in value)
+    ):
+        return "give a list of months as whole numbers, e.g. [6, 12] for June and December."
     expected = python_type(name)
     # bool is an int in Python; a switch that counts must not take true for 1.
     if type(value) is not expected:
@@ -170,7 +177,9 @@ def json_type(value: Any) -> str:
 def program_values(program: Program, fields: tuple[str, ...] = PRESET_FIELDS) -> dict[str, Any]:
     """The program's current values of `fields`, as a preset stores them."""
     return {
-        name: list(program.purposes) if name == "purposes" else getattr(program, name)
+        name: list(getattr(program, name))
+        if name in ("purposes", "review_months")
+        else getattr(program, name)
         for name in fields
     }
 
@@ -230,6 +239,7 @@ GROWTH_FIRST = Preset(
         "upward_feedback_window_days": 90,
         "one_on_one_cadence": "weekly",
         "review_ratings_enabled": False,
+        "review_months": [],
         "review_reminder_days_before": 3,
         "hr_reads_upward_reviews": False,
         "review_peers_enabled": False,
@@ -271,6 +281,7 @@ STARTUP_OKRS = Preset(
         "upward_feedback_window_days": 90,
         "one_on_one_cadence": "weekly",
         "review_ratings_enabled": False,
+        "review_months": [6, 12],
         "review_reminder_days_before": 3,
         "hr_reads_upward_reviews": False,
         "review_peers_enabled": True,
@@ -316,6 +327,7 @@ SCALE_UP = Preset(
         "upward_feedback_window_days": 90,
         "one_on_one_cadence": "fortnightly",
         "review_ratings_enabled": True,
+        "review_months": [6, 12],
         "review_reminder_days_before": 5,
         "hr_reads_upward_reviews": False,
         "review_peers_enabled": True,
@@ -362,6 +374,7 @@ ENTERPRISE = Preset(
         "upward_feedback_window_days": 180,
         "one_on_one_cadence": "monthly",
         "review_ratings_enabled": True,
+        "review_months": [6, 12],
         "review_reminder_days_before": 7,
         "hr_reads_upward_reviews": False,
         "review_peers_enabled": True,

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from tandem.access.rules import NotAllowed, scope
 from tandem.core.pagination import decode_time_cursor, encode_cursor
+from tandem.org.models import CompanyValue, Person, PersonStatus
 from tandem.program import presets
 from tandem.program.models import CompanyPreset, ProgramChange
 
@@ -60,3 +61,16 @@ def changes(
     more = len(page) > limit
     page = page[:limit]
     return page, encode_cursor(page[-1].at, page[-1].pk) if more else None
+
+
+def company_values(user: Any) -> list[tuple[str, str]]:
+    """The company's values, in order, as (name, description): everyone reads them on the
+    company page, so they need no scope."""
+    return list(
+        CompanyValue.objects.order_by("position", "name").values_list("name", "description")
+    )
+
+
+def people_count(user: Any) -> int:
+    """How many people not gone the acting person may see (everyone, for HR admins)."""
+    return scope(user, Person.objects.exclude(status=PersonStatus.LEFT)).count()

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from tandem.core.api import InSchema
 
-SwitchValue = bool | int | str | list[str]
+SwitchValue = bool | int | str | list[str] | list[int]
 
 
 class SwitchOut(Schema):

@@ -22,7 +22,9 @@ from django.utils.text import slugify
 
 from tandem.access.rules import require
 from tandem.audit.services import diff, record, snapshot
+from tandem.org.services.people import set_company_values
 from tandem.program import presets
+from tandem.program import setup as guided
 from tandem.program.history import COMMAND_LINE
 from tandem.program.models import (
     EDITABLE_PROGRAM_FIELDS,
@@ -30,6 +32,7 @@ from tandem.program.models import (
     CompanyPreset,
     Program,
     ProgramChange,
+    ProgramSetup,
 )
 
 EDITABLE_FIELDS = EDITABLE_PROGRAM_FIELDS
@@ -300,3 +303,95 @@ def import_preset(*, by: Any, content: bytes | str) -> CompanyPreset:
             changes={"values": document["switches"]},
         )
         return preset
+
+
+# --- The guided set-up (program/setup.py) ----------------------------------------------------
+
+
+def _setup_step_done(*, by: Any, step: str) -> ProgramSetup:
+    setup, _ = ProgramSetup.objects.select_for_update().get_or_create(pk=1)
+    before = list(setup.steps_done or [])
+    if step not in before:
+        setup.steps_done = [*before, step]
+        setup.save(update_fields=["steps_done"])
+        record(
+            actor=by,
+            kind="program.setup.step",
+            obj=setup,
+            changes={"steps_done": [before, setup.steps_done]},
+            note=step,
+        )
+    return setup
+
+
+def save_setup_step(*, by: Any, step: str, values: Mapping[str, Any] | None = None) -> ProgramSetup:
+    """Save one step of the guided set-up: the program's fields it sets (one change in the
+    history, like the editor's, with the step named as the reason), then the step as done.
+
+    Steps that set other things call their own service first (`setup_values`,
+    `setup_preset`); a step with nothing to set (people: "add them later") is only marked
+    done."""
+    require(by, "program.edit")
+    found = guided.step_for(step)
+    if found is None or step == guided.STEPS[-1].key:
+        raise ValueError(f"save_setup_step(): {step!r} is not a step that saves")
+    with transaction.atomic():
+        if values:
+            unknown = set(values) - set(EDITABLE_FIELDS)
+            if unknown:
+                raise TypeError(f"save_setup_step() got unknown fields: {sorted(unknown)}")
+            _change(
+                by=by,
+                values=values,
+                source=ChangeSource.EDIT,
+                reason=f"Guided set-up: {found.title.lower()}.",
+                kind="program.update",
+            )
+        return _setup_step_done(by=by, step=step)
+
+
+def setup_values(*, by: Any, values: list[tuple[str, str]]) -> ProgramSetup:
+    """The values step: the company's values (the org's service, audited there), then the
+    step as done."""
+    require(by, "program.edit")
+    with transaction.atomic():
+        set_company_values(by=by, values=values)
+        return _setup_step_done(by=by, step="values")
+
+
+def setup_preset(*, by: Any, key: str) -> ProgramSetup:
+    """The starting-point step: apply a preset as one change in the history (source
+    `preset:<key>`, audited like `apply_preset`, revertable), or keep the program as it is
+    when `key` is empty or the program already matches it."""
+    require(by, "program.edit")
+    with transaction.atomic():
+        if key:
+            _, values = _preset_values(key)
+            _change(
+                by=by,
+                values=guided.preset_values(values, ProgramSetup.current()),
+                source=ChangeSource.preset(key),
+                reason="Guided set-up: the starting point.",
+                kind="program.preset.apply",
+            )
+        return _setup_step_done(by=by, step="preset")
+
+
+def finish_setup(*, by: Any) -> ProgramSetup:
+    """Finish the guided set-up: refused, naming them, while an earlier step is not done."""
+    require(by, "program.edit")
+    with transaction.atomic():
+        setup, _ = ProgramSetup.objects.select_for_update().get_or_create(pk=1)
+        missing = [s.title for s in guided.STEPS[:-1] if s.key not in (setup.steps_done or [])]
+        if missing:
+            raise ValidationError(
+                "The set-up cannot finish yet: these steps are not saved: "
+                + "; ".join(missing)
+                + "."
+            )
+        if setup.completed_at is None:
+            setup.completed_at = timezone.now()
+            setup.completed_by = by if getattr(by, "pk", None) else None
+            setup.save(update_fields=["completed_at", "completed_by"])
+            record(actor=by, kind="program.setup.finish", obj=setup)
+        return setup

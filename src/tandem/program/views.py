@@ -9,28 +9,35 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
-from django.http import HttpResponse
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
 from tandem.core.pagination import BadCursor
 from tandem.program import history, presets, queries, services
+from tandem.program import setup as guided
 from tandem.program.forms import (
+    KEEP_CURRENT,
     ImportPresetForm,
     ProgramForm,
     ReasonForm,
     SavePresetForm,
+    SetupCalendarForm,
+    SetupPresetForm,
+    SetupValuesForm,
+    SetupVisibilityForm,
+    SetupWhyForm,
     SwitchesForm,
 )
-from tandem.program.models import SWITCHES, Program
+from tandem.program.models import SWITCHES, Program, ProgramSetup, Purpose
 
 # An exported preset is a few kilobytes; anything much larger is not one.
 MAX_IMPORT_BYTES = 256 * 1024
 
 
-def _add_errors(form: Form, error: ValidationError) -> None:
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
@@ -235,3 +242,129 @@ def change_revert(request: AuthedHttpRequest, change_id: int) -> HttpResponse:
         {"told": told, "conflicts": conflicts, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+# --- The guided set-up (program/setup.py) ----------------------------------------------------
+
+
+@login_required
+def setup_start(request: AuthedHttpRequest) -> HttpResponse:
+    """Resume the set-up at the first step not saved yet (the first step once finished)."""
+    require(request.user, "program.edit")
+    current = ProgramSetup.current()
+    key = guided.STEPS[0].key if current.completed_at else guided.first_unfinished(current)
+    return redirect("program:setup_step", step=key)
+
+
+def _setup_form(key: str, data: Any, program: Program, user: Any) -> BaseForm | None:
+    if key == "why":
+        initial = {"purposes": program.purposes, "purpose_statement": program.purpose_statement}
+        return SetupWhyForm(data, initial=initial)
+    if key == "values":
+        lines = [
+            f"{name}: {description}" if description else name
+            for name, description in queries.company_values(user)
+        ]
+        return SetupValuesForm(data, initial={"values": "\n".join(lines)})
+    if key == "preset":
+        choices = [(p.key, p.name) for p in queries.all_presets(user)]
+        return SetupPresetForm(data, choices=choices, initial={"preset": KEEP_CURRENT})
+    if key == "calendar":
+        return SetupCalendarForm(data, instance=program)
+    if key == "visibility":
+        return SetupVisibilityForm(data, instance=program)
+    return None
+
+
+def _save_setup_step(request: AuthedHttpRequest, key: str, form: BaseForm | None) -> None:
+    """Save the step through the program's services; a refusal lands on the form."""
+    by = request.user
+    if key == "values":
+        assert form is not None
+        services.setup_values(by=by, values=form.cleaned_data["values"])
+    elif key == "preset":
+        assert form is not None
+        services.setup_preset(by=by, key=form.cleaned_data["preset"])
+    elif key == "review":
+        services.finish_setup(by=by)
+    else:
+        fields = {"why": ("purposes", "purpose_statement")}.get(key) or {
+            "calendar": guided.CALENDAR_FIELDS,
+            "visibility": guided.VISIBILITY_FIELDS,
+        }.get(key, ())
+        values = {f: form.cleaned_data[f] for f in fields} if form is not None else {}
+        services.save_setup_step(by=by, step=key, values=values)
+
+
+@login_required
+def setup_step(request: AuthedHttpRequest, step: str) -> HttpResponse:
+    """One step of the set-up: its choices with their trade-offs, saved with Next."""
+    require(request.user, "program.edit")
+    found = guided.step_for(step)
+    if found is None:
+        raise Http404("No such step.")
+    # A copy, so a refused POST cannot leave half-applied values on the shown program.
+    program = Program.current()
+    data = request.POST if request.method == "POST" else None
+    form = _setup_form(step, data, Program.current(), request.user)
+    setup_error = ""
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            _save_setup_step(request, step, form)
+        except ValidationError as error:
+            if form is not None:
+                _add_errors(form, error)
+            else:
+                setup_error = " ".join(error.messages)
+        else:
+            if step == guided.STEPS[-1].key:
+                messages.success(
+                    request, "The set-up is finished. This is the page everyone reads."
+                )
+                return redirect("program:detail")
+            _, after = guided.neighbours(step)
+            assert after is not None
+            return redirect("program:setup_step", step=after.key)
+    current = ProgramSetup.current()
+    before, after = guided.neighbours(step)
+    context: dict[str, Any] = {
+        "step": found,
+        "number": guided.STEP_KEYS.index(step) + 1,
+        "total": len(guided.STEPS),
+        "steps": guided.progress(current, step),
+        "before": before,
+        "after": after,
+        "form": form,
+        "setup": current,
+        "setup_error": setup_error,
+        "trade_offs": guided.TRADE_OFFS,
+        "program": program,
+    }
+    if step == "why":
+        context["purposes"] = [
+            (value, label, guided.PURPOSE_TRADE_OFFS[Purpose(value)])
+            for value, label in Purpose.choices
+        ]
+    if step == "preset":
+        now = presets.program_values(program)
+        context["keeps_purposes"] = "why" in (current.steps_done or [])
+        context["presets"] = [
+            {
+                "preset": p,
+                "changes": presets.changes_between(now, guided.preset_values(p.values, current)),
+            }
+            for p in queries.all_presets(request.user)
+            if not presets.check_values(p.values)
+        ]
+    if step in ("calendar", "visibility"):
+        assert form is not None
+        context["fields"] = [(form[name], guided.TRADE_OFFS[name]) for name in form.fields]
+    if step == "people":
+        context["people"] = queries.people_count(request.user)
+    if step == "review":
+        context["sections"] = program.sections()
+        context["missing"] = [
+            s for s in guided.STEPS[:-1] if s.key not in (current.steps_done or [])
+        ]
+    # A refused step is shown again with its messages, 200 like the editor's.
+    return render(request, f"program/setup/{step}.html", context)

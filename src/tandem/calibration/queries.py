@@ -166,6 +166,20 @@ class Filters:
         )
 
 
+HISTORY_FIELDS = (
+    "entry_id",
+    "field",
+    "old_value",
+    "new_value",
+    "category",
+    "reason",
+    "made_at",
+    "made_by__first_name",
+    "made_by__last_name",
+    "made_by__preferred_name",
+)
+
+
 def rows(
     user: Any, session: Session, *, points: int | None = None, with_history: bool = False
 ) -> list[Row]:
@@ -178,7 +192,11 @@ def rows(
         entries = entries.prefetch_related(
             Prefetch(
                 "adjustments",
-                queryset=Adjustment.objects.select_related("made_by").order_by("made_at", "id"),
+                # The history shows who made each change by name: the author's name
+                # fields, not their whole (wide) row, for each of a session's hundreds.
+                queryset=Adjustment.objects.select_related("made_by")
+                .only(*HISTORY_FIELDS)
+                .order_by("made_at", "id"),
             )
         )
     found = list(entries.order_by("participant__person__sort_name", "pk"))

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.notifications",
     "tandem.coach",
     "tandem.integrations",
+    "tandem.integrations.scim",
     "tandem.exports",
     "tandem.goals",
     "tandem.feedback",

@@ -17,13 +17,15 @@ from pydantic import ValidationError as PydanticValidationError
 from scim2_models import (
     Context,
     Error,
+    InvalidPathException,
     InvalidSyntaxException,
     InvalidValueException,
-    InvalidPathException,
     NotFoundException,
+    NotImplementedException,
     PatchOp,
     PreconditionFailedException,
     SCIMException,
+    SearchRequest,
     UnauthorizedException,
 )
 
@@ -94,7 +96,9 @@ def scim_view(handler: Handler) -> Handler:
             response = error_response(error)
         except PydanticValidationError as error:
             response = error_response(Error.from_validation_errors(error)[0])
-        if writes or response.status_code >= 400:
+        # Only what an identity provider with a token did: a stranger's 401s are not IT's
+        # errors to count (and a refused GET writes nothing).
+        if token is not None and (writes or response.status_code >= 400):
             detail = ""
             if response.status_code >= 400:
                 detail = str(json.loads(response.content).get("detail", ""))
@@ -178,7 +182,9 @@ def _check_subs(value: Any, kept: dict[str, tuple[tuple[str, ...], bool]], prefi
     names = {name.lower() for name in kept}
     for key in value:
         if key.lower() not in names:
-            raise InvalidSyntaxException(detail=f"{prefix}:{key}: Tandem does not keep this attribute.")
+            raise InvalidSyntaxException(
+                detail=f"{prefix}:{key}: Tandem does not keep this attribute."
+            )
 
 
 def _check_version(request: HttpRequest, current: str) -> None:
@@ -203,8 +209,30 @@ def _names(request: HttpRequest, name: str) -> list[str]:
     return [part.strip() for part in request.GET.get(name, "").split(",") if part.strip()]
 
 
-def _listing(request: HttpRequest, total: int, start: int, bodies: list[dict[str, Any]]) -> HttpResponse:
-    attributes, excluded = _names(request, "attributes"), _names(request, "excludedAttributes")
+class Search:
+    """A query's parameters, from the query string (GET) or a SearchRequest body (POST .search)."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        if request.method == "POST":
+            search: SearchRequest = SearchRequest.model_validate(
+                _payload(request), scim_ctx=Context.SEARCH_REQUEST
+            )
+            self.filter = str(search.filter or "")
+            self.start = max(search.start_index or 1, 1)
+            self.count = min(
+                max(DEFAULT_COUNT if search.count is None else search.count, 0), MAX_COUNT
+            )
+            self.attributes = [str(a) for a in search.attributes or []]
+            self.excluded = [str(a) for a in search.excluded_attributes or []]
+        else:
+            self.filter = request.GET.get("filter", "")
+            self.start, self.count = _page_params(request)
+            self.attributes = _names(request, "attributes")
+            self.excluded = _names(request, "excludedAttributes")
+
+
+def _listing(search: Search, total: int, bodies: list[dict[str, Any]]) -> HttpResponse:
+    attributes, excluded, start = search.attributes, search.excluded, search.start
     return _json(
         {
             "schemas": [LIST_SCHEMA],
@@ -220,13 +248,15 @@ def _listing(request: HttpRequest, total: int, start: int, bodies: list[dict[str
 
 def _one(request: HttpRequest, body: dict[str, Any], status: int = 200) -> HttpResponse:
     version = body["meta"]["version"]
-    if status == 200 and request.method == "GET":
-        if version in request.META.get("HTTP_IF_NONE_MATCH", ""):
-            response = HttpResponse(status=304)
-            response["ETag"] = version
-            return response
+    fresh = version in request.META.get("HTTP_IF_NONE_MATCH", "")
+    if status == 200 and request.method == "GET" and fresh:
+        response = HttpResponse(status=304)
+        response["ETag"] = version
+        return response
     picked = resources.pick(
-        body, attributes=_names(request, "attributes"), excluded=_names(request, "excludedAttributes")
+        body,
+        attributes=_names(request, "attributes"),
+        excluded=_names(request, "excludedAttributes"),
     )
     response = _json(picked, status=status, etag=version)
     if status == 201:
@@ -245,20 +275,31 @@ def _page_params(request: HttpRequest) -> tuple[int, int]:
 
 @scim_view
 def service_provider_config(request: HttpRequest) -> HttpResponse:
+    if request.method != "GET":
+        return _not_allowed()
     return _json(resources.service_provider_config(_base(request), max_results=MAX_COUNT))
 
 
 @scim_view
 def resource_types(request: HttpRequest) -> HttpResponse:
+    if request.method != "GET":
+        return _not_allowed()
     found = resources.resource_types(_base(request))
     return _json(
-        {"schemas": [LIST_SCHEMA], "totalResults": len(found), "startIndex": 1,
-         "itemsPerPage": len(found), "Resources": found}
+        {
+            "schemas": [LIST_SCHEMA],
+            "totalResults": len(found),
+            "startIndex": 1,
+            "itemsPerPage": len(found),
+            "Resources": found,
+        }
     )
 
 
 @scim_view
 def resource_type(request: HttpRequest, name: str) -> HttpResponse:
+    if request.method != "GET":
+        return _not_allowed()
     for body in resources.resource_types(_base(request)):
         if body["id"] == name:
             return _json(body)
@@ -267,15 +308,24 @@ def resource_type(request: HttpRequest, name: str) -> HttpResponse:
 
 @scim_view
 def schemas(request: HttpRequest) -> HttpResponse:
+    if request.method != "GET":
+        return _not_allowed()
     found = resources.schemas(_base(request))
     return _json(
-        {"schemas": [LIST_SCHEMA], "totalResults": len(found), "startIndex": 1,
-         "itemsPerPage": len(found), "Resources": found}
+        {
+            "schemas": [LIST_SCHEMA],
+            "totalResults": len(found),
+            "startIndex": 1,
+            "itemsPerPage": len(found),
+            "Resources": found,
+        }
     )
 
 
 @scim_view
 def schema(request: HttpRequest, schema_id: str) -> HttpResponse:
+    if request.method != "GET":
+        return _not_allowed()
     for body in resources.schemas(_base(request)):
         if body["id"] == schema_id:
             return _json(body)
@@ -296,9 +346,36 @@ def users(request: HttpRequest) -> HttpResponse:
         return _one(request, resources.user_body(queries.user(str(person.pk)), base), status=201)
     if request.method != "GET":
         return _not_allowed()
-    start, count = _page_params(request)
-    total, people = queries.user_page(filter_text=request.GET.get("filter", ""), start=start, count=count)
-    return _listing(request, total, start, [resources.user_body(p, base) for p in people])
+    return _user_listing(Search(request), base)
+
+
+def _user_listing(search: Search, base: str) -> HttpResponse:
+    total, people = queries.user_page(
+        filter_text=search.filter, start=search.start, count=search.count
+    )
+    return _listing(search, total, [resources.user_body(p, base) for p in people])
+
+
+@scim_view
+def users_search(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _not_allowed()
+    return _user_listing(Search(request), _base(request))
+
+
+@scim_view
+def groups_search(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _not_allowed()
+    return _group_listing(Search(request), _base(request))
+
+
+@scim_view
+def root_search(request: HttpRequest) -> HttpResponse:
+    raise NotImplementedException(
+        detail="Searching several resource types at once is not supported: "
+        "use /Users/.search or /Groups/.search."
+    )
 
 
 @scim_view
@@ -323,7 +400,9 @@ def user(request: HttpRequest, pk: str) -> HttpResponse:
         _check_version(request, current["meta"]["version"])
         payload = _payload(request)
         _check_patch_paths(payload, "User")
-        patch = PatchOp[ScimUserModel].model_validate(payload, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
+        patch = PatchOp[ScimUserModel].model_validate(
+            payload, scim_ctx=Context.RESOURCE_PATCH_REQUEST
+        )
         resource = ScimUserModel.model_validate(current, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
         if patch.patch(resource):
             services.replace_user(person=person, data=resource)
@@ -341,7 +420,8 @@ def _check_patch_paths(payload: dict[str, Any], kind: str) -> None:
         op = str(operation.get("op", "")).lower()
         if op not in {"add", "remove", "replace"}:
             raise InvalidValueException(
-                detail=f"op: “{operation.get('op')}” is not a PATCH operation (add, remove or replace)."
+                detail=f"op: “{operation.get('op')}” is not a PATCH operation "
+                "(add, remove or replace)."
             )
         path = operation.get("path")
         if path:
@@ -350,10 +430,14 @@ def _check_patch_paths(payload: dict[str, Any], kind: str) -> None:
                 raise InvalidPathException(detail=f"path: Tandem does not keep “{path}”.")
         elif isinstance(operation.get("value"), dict):
             value = operation["value"]
-            plain = {k: v for k, v in value.items() if "." not in k and not k.lower().startswith("urn:")}
+            plain = {
+                k: v for k, v in value.items() if "." not in k and not k.lower().startswith("urn:")
+            }
             _check_known(plain, kind)
             for key in value:
-                if ("." in key or key.lower().startswith("urn:")) and _top_attribute(key, kind) is None:
+                if ("." in key or key.lower().startswith("urn:")) and _top_attribute(
+                    key, kind
+                ) is None:
                     raise InvalidPathException(detail=f"path: Tandem does not keep “{key}”.")
 
 
@@ -379,7 +463,9 @@ def _top_attribute(path: str, kind: str) -> str | None:
 
 
 def _group_body(department: Any, base: str) -> dict[str, Any]:
-    return resources.group_body(department, queries.members_of([department.pk])[department.pk], base)
+    return resources.group_body(
+        department, queries.members_of([department.pk])[department.pk], base
+    )
 
 
 def _group_fields(payload: dict[str, Any], ctx: Context) -> tuple[str, str | None, list[str]]:
@@ -397,23 +483,28 @@ def _group_fields(payload: dict[str, Any], ctx: Context) -> tuple[str, str | Non
 def groups(request: HttpRequest) -> HttpResponse:
     base = _base(request)
     if request.method == "POST":
-        name, external_id, members = _group_fields(_payload(request), Context.RESOURCE_CREATION_REQUEST)
+        name, external_id, members = _group_fields(
+            _payload(request), Context.RESOURCE_CREATION_REQUEST
+        )
         department = services.provision_group(name=name, external_id=external_id, members=members)
         return _one(request, _group_body(queries.group(str(department.pk)), base), status=201)
     if request.method != "GET":
         return _not_allowed()
-    start, count = _page_params(request)
+    return _group_listing(Search(request), base)
+
+
+def _group_listing(search: Search, base: str) -> HttpResponse:
     total, departments = queries.group_page(
-        filter_text=request.GET.get("filter", ""), start=start, count=count
+        filter_text=search.filter, start=search.start, count=search.count
     )
-    excluded = {name.lower() for name in _names(request, "excludedAttributes")}
-    members = (
+    excluded = {name.lower() for name in search.excluded}
+    members: dict[int, list[int]] = (
         {d.pk: [] for d in departments}
         if "members" in excluded
         else queries.members_of([d.pk for d in departments])
     )
     return _listing(
-        request, total, start, [resources.group_body(d, members[d.pk], base) for d in departments]
+        search, total, [resources.group_body(d, members[d.pk], base) for d in departments]
     )
 
 
@@ -431,7 +522,9 @@ def group(request: HttpRequest, pk: str) -> HttpResponse:
         services.remove_group(department=department)
         return HttpResponse(status=204)
     if request.method == "PUT":
-        name, external_id, members = _group_fields(_payload(request), Context.RESOURCE_REPLACEMENT_REQUEST)
+        name, external_id, members = _group_fields(
+            _payload(request), Context.RESOURCE_REPLACEMENT_REQUEST
+        )
     elif request.method == "PATCH":
         payload = _payload(request)
         _check_patch_paths(payload, "Group")
@@ -443,7 +536,9 @@ def group(request: HttpRequest, pk: str) -> HttpResponse:
         members = [str(m.value) for m in resource.members or [] if m.value]
     else:
         return _not_allowed()
-    services.replace_group(department=department, name=name, external_id=external_id, members=members)
+    services.replace_group(
+        department=department, name=name, external_id=external_id, members=members
+    )
     return _one(request, _group_body(queries.group(pk), base))
 
 
@@ -454,5 +549,3 @@ def _not_allowed() -> HttpResponse:
 @scim_view
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     raise NotFoundException(detail="There is no such SCIM endpoint.")
-
-

@@ -4,7 +4,7 @@ the identity provider, through /scim/v2/), and the IT page's status line."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -104,7 +104,7 @@ LOWERED = {"email"}
 EXACT = {"pk", "scim__external_id", "manager_id", "members__pk", "is_active"}
 
 
-class _StrictTranspiler(Transpiler):  # type: ignore[misc]
+class _StrictTranspiler(Transpiler):
     """scim2-filter-parser's Django transpiler, refusing attributes Tandem does not keep
     (it would silently drop them, and a dropped clause matches everyone)."""
 
@@ -112,7 +112,9 @@ class _StrictTranspiler(Transpiler):  # type: ignore[misc]
         found = super().visit_AttrPath(node)
         if found is None:
             name = ".".join(
-                part for part in (node.uri, node.attr_name, node.sub_attr and node.sub_attr.value) if part
+                part
+                for part in (node.uri, node.attr_name, node.sub_attr and node.sub_attr.value)
+                if part
             )
             raise InvalidFilterException(detail=f"filter: Tandem cannot filter on “{name}”.")
         return found
@@ -125,7 +127,7 @@ def _sharpen(q: Q) -> Q:
         if isinstance(child, Q):
             children.append(_sharpen(child))
             continue
-        key, value = child
+        key, value = cast(tuple[str, Any], child)
         column, _, lookup = key.rpartition("__")
         if lookup == "iexact" and column in LOWERED and isinstance(value, str):
             children.append((column, value.lower()))
@@ -146,7 +148,9 @@ def parse_filter(text: str, mapping: dict[tuple[str, str | None, str | None], st
     except InvalidFilterException:
         raise
     except Exception as error:  # the parser raises bare exceptions on bad syntax
-        raise InvalidFilterException(detail=f"filter: “{text}” is not a filter Tandem understands.") from error
+        raise InvalidFilterException(
+            detail=f"filter: “{text}” is not a filter Tandem understands."
+        ) from error
     return _sharpen(query) if query is not None else Q()
 
 
@@ -182,9 +186,12 @@ def _with_user_names(q: Q) -> Q:
     for child in q.children:
         if isinstance(child, Q):
             children.append(_with_user_names(child))
-        elif child[0] == "email" and isinstance(child[1], str):
-            found = list(ScimUser.objects.filter(user_name=child[1]).values_list("person_id", flat=True)[:1])
-            children.append(Q(pk=found[0]) if found else Q(email=child[1]))
+        elif cast(tuple[str, Any], child)[0] == "email":
+            _, value = cast(tuple[str, Any], child)
+            found = list(
+                ScimUser.objects.filter(user_name__iexact=value).values_list("person_id", flat=True)[:1]
+            )
+            children.append(Q(pk=found[0]) if found else Q(email=value))
         else:
             children.append(child)
     return Q(*children, _connector=q.connector, _negated=q.negated)
@@ -205,7 +212,9 @@ def group_page(*, filter_text: str, start: int, count: int) -> tuple[int, list[D
     queryset = groups()
     if filter_text:
         queryset = queryset.filter(
-            pk__in=Department.objects.filter(parse_filter(filter_text, GROUP_FILTER_MAP)).values("pk")
+            pk__in=Department.objects.filter(parse_filter(filter_text, GROUP_FILTER_MAP)).values(
+                "pk"
+            )
         )
     total = queryset.count()
     rows = list(queryset.order_by("pk")[start - 1 : start - 1 + count]) if count else []
@@ -219,15 +228,15 @@ def group(pk: str) -> Department:
     return department
 
 
-def members_of(department_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    """Each department's people (id, display name), in one query for a page of groups."""
-    result: dict[int, list[tuple[int, str]]] = {pk: [] for pk in department_ids}
+def members_of(department_ids: list[int]) -> dict[int, list[int]]:
+    """Each department's people (ids), in one query for a page of groups."""
+    result: dict[int, list[int]] = {pk: [] for pk in department_ids}
     rows = (
         Person.objects.filter(department_id__in=department_ids)
         .filter(_present())
         .order_by("pk")
-        .values_list("department_id", "pk", "preferred_name", "first_name", "last_name")
+        .values_list("department_id", "pk")
     )
-    for department_id, pk, preferred, first, last in rows:
-        result[department_id].append((pk, f"{preferred or first} {last}".strip()))
+    for department_id, pk in rows:
+        result[department_id].append(pk)
     return result

@@ -33,7 +33,7 @@ LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 # The attributes Tandem keeps, by schema: (attribute, sub-attributes kept, read-only).
 USER_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
     "userName": ((), False),
-    "name": (("givenName", "familyName", "formatted"), False),
+    "name": (("givenName", "familyName"), False),
     "displayName": ((), True),
     "title": ((), False),
     "active": ((), False),
@@ -43,13 +43,17 @@ USER_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
 ENTERPRISE_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
     "employeeNumber": ((), False),
     "department": ((), False),
-    "manager": (("value", "$ref", "displayName"), False),
+    "manager": (("value", "$ref"), False),
 }
 GROUP_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
     "displayName": ((), False),
-    "members": (("value", "$ref", "type", "display"), False),
+    "members": (("value", "$ref", "type"), False),
 }
-READ_ONLY_SUBS = {"formatted", "displayName", "display"}
+READ_ONLY_SUBS: set[str] = set()
+# A person always has a work e-mail (their sign-in), a first and last name, and is active
+# or not: Tandem cannot store a person without them, so they cannot be removed either.
+REQUIRED = {"userName", "name", "emails", "displayName", "active"}
+REQUIRED_SUBS = {"givenName", "familyName", "value"}
 
 
 def _trim(schema: Schema, kept: dict[str, tuple[tuple[str, ...], bool]]) -> dict[str, Any]:
@@ -60,6 +64,9 @@ def _trim(schema: Schema, kept: dict[str, tuple[tuple[str, ...], bool]]) -> dict
         if attribute["name"] not in kept:
             continue
         subs, read_only = kept[attribute["name"]]
+        if attribute["name"] in REQUIRED and not read_only:
+            # A person needs a work e-mail (their sign-in) and a first and last name.
+            attribute["required"] = True
         if read_only:
             attribute["mutability"] = Mutability.read_only.value
         if "subAttributes" in attribute:
@@ -71,6 +78,7 @@ def _trim(schema: Schema, kept: dict[str, tuple[tuple[str, ...], bool]]) -> dict
                         if read_only or sub["name"] in READ_ONLY_SUBS
                         else {}
                     ),
+                    **({"required": True} if sub["name"] in REQUIRED_SUBS else {}),
                 }
                 for sub in attribute["subAttributes"]
                 if sub["name"] in subs
@@ -138,7 +146,10 @@ def service_provider_config(base: str, *, max_results: int) -> dict[str, Any]:
                 "primary": True,
             }
         ],
-        "meta": {"resourceType": "ServiceProviderConfig", "location": f"{base}/ServiceProviderConfig"},
+        "meta": {
+            "resourceType": "ServiceProviderConfig",
+            "location": f"{base}/ServiceProviderConfig",
+        },
     }
 
 
@@ -148,7 +159,9 @@ def version_of(body: dict[str, Any]) -> str:
     return f'W/"{digest[:20]}"'
 
 
-def _with_meta(body: dict[str, Any], *, kind: str, location: str, created: Any, modified: Any) -> dict[str, Any]:
+def _with_meta(
+    body: dict[str, Any], *, kind: str, location: str, created: Any, modified: Any
+) -> dict[str, Any]:
     body["meta"] = {
         "resourceType": kind,
         "created": created.isoformat(),
@@ -168,9 +181,8 @@ def user_body(person: Person, base: str) -> dict[str, Any]:
     }
     if link is not None and link.external_id:
         body["externalId"] = link.external_id
-    body["userName"] = (link.user_name if link is not None and link.user_name else person.email)
+    body["userName"] = link.user_name if link is not None and link.user_name else person.email
     body["name"] = {
-        "formatted": f"{person.first_name} {person.last_name}".strip(),
         "givenName": person.first_name,
         "familyName": person.last_name,
     }
@@ -181,7 +193,7 @@ def user_body(person: Person, base: str) -> dict[str, Any]:
     body["emails"] = [{"value": person.email, "type": "work", "primary": True}]
     if person.department_id is not None:
         department = person.department
-        assert department is not None  # noqa: S101  (selected with the person)
+        assert department is not None
         body["groups"] = [
             {
                 "value": str(department.pk),
@@ -199,7 +211,6 @@ def user_body(person: Person, base: str) -> dict[str, Any]:
         enterprise["manager"] = {
             "value": str(person.manager_id),
             "$ref": f"{base}/Users/{person.manager_id}",
-            "displayName": person.manager.display_name,
         }
     if enterprise:
         body[ENTERPRISE_SCHEMA] = enterprise
@@ -221,21 +232,24 @@ def _has_link(person: Person) -> bool:
     return True
 
 
-def group_body(department: Department, members: list[tuple[int, str]], base: str) -> dict[str, Any]:
-    """The SCIM Group for a department; `members` are (person id, display name)."""
+def group_body(department: Department, members: list[int], base: str) -> dict[str, Any]:
+    """The SCIM Group for a department; `members` are the ids of the people in it."""
     link = getattr(department, "scim", None) if _has_group_link(department) else None
     body: dict[str, Any] = {"schemas": [GROUP_SCHEMA], "id": str(department.pk)}
     if link is not None and link.external_id:
         body["externalId"] = link.external_id
     body["displayName"] = department.name
     body["members"] = [
-        {"value": str(pk), "$ref": f"{base}/Users/{pk}", "type": "User", "display": name}
-        for pk, name in members
+        {"value": str(pk), "$ref": f"{base}/Users/{pk}", "type": "User"} for pk in members
     ]
     stamp = link.updated_at if link is not None else None
     created = stamp or _epoch()
     return _with_meta(
-        body, kind="Group", location=f"{base}/Groups/{department.pk}", created=created, modified=created
+        body,
+        kind="Group",
+        location=f"{base}/Groups/{department.pk}",
+        created=created,
+        modified=created,
     )
 
 

@@ -152,7 +152,7 @@ def _check_unique(data: ScimUserModel, email: str, person: Person | None) -> Non
     links = ScimUser.objects.exclude(person=person) if person is not None else ScimUser.objects
     user_name = data.user_name or ""
     if user_name and (
-        links.filter(user_name=user_name).exists()
+        links.filter(user_name__iexact=user_name).exists()
         or (user_name.lower() != email and others.filter(email=user_name.lower()).exists())
     ):
         raise UniquenessException(detail=f"userName: “{user_name}” is already used.")
@@ -188,7 +188,9 @@ def _link(person: Person, data: ScimUserModel, email: str) -> None:
 
 def _as_scim(error: ValidationError) -> InvalidValueException:
     if hasattr(error, "error_dict"):
-        detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+        detail = "; ".join(
+            f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()
+        )
     else:
         detail = " ".join(error.messages)
     return InvalidValueException(detail=detail)
@@ -323,4 +325,3 @@ def remove_group(*, department: Department) -> None:
             delete_department(department=department, by=SYSTEM)
     except ValidationError as error:
         raise _as_scim(error) from error
-

@@ -35,9 +35,7 @@ def test_scim2_tester_finds_no_error_against_the_live_server(
         if r.status == Status.ERROR and not any(rule.search(r.reason or "") for rule in ORG_RULES)
     ]
     skipped = {
-        f"{r.title}: {r.reason}"
-        for r in results
-        if r.status not in (Status.SUCCESS, Status.ERROR)
+        f"{r.title}: {r.reason}" for r in results if r.status not in (Status.SUCCESS, Status.ERROR)
     }
     assert len(passed) > 50
     assert not failures, "\n".join(failures)

@@ -37,6 +37,7 @@ from tandem.integrations.scim.resources import (
     ENTERPRISE_SCHEMA,
     GROUP_ATTRIBUTES,
     GROUP_SCHEMA,
+    IGNORED_SUBS,
     LIST_SCHEMA,
     USER_ATTRIBUTES,
     USER_SCHEMA,
@@ -165,12 +166,12 @@ def _check_known(payload: dict[str, Any], kind: str) -> None:
         match = next((name for name in kept if name.lower() == lowered), None)
         if match is None:
             raise InvalidSyntaxException(detail=f"{key}: Tandem does not keep this attribute.")
-        subs = kept[match][0]
+        subs = {s.lower() for s in (*kept[match][0], *IGNORED_SUBS.get(match, ()))}
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, dict) and subs:
                 for sub in item:
-                    if sub.lower() not in {s.lower() for s in subs}:
+                    if sub.lower() not in subs:
                         raise InvalidSyntaxException(
                             detail=f"{key}.{sub}: Tandem does not keep this attribute."
                         )

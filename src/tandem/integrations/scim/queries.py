@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -29,9 +30,10 @@ def tokens(user: Any) -> QuerySet[ScimToken]:
 
 
 def token_for(user: Any, token_id: int) -> ScimToken:
+    """One live SCIM token the user may manage; missing and not allowed both answer 404."""
     token = tokens(user).filter(pk=token_id).first()
     if token is None:
-        raise NotFoundException(detail="No such token.")
+        raise Http404("No such SCIM token.")
     return token
 
 
@@ -188,9 +190,8 @@ def _with_user_names(q: Q) -> Q:
             children.append(_with_user_names(child))
         elif cast(tuple[str, Any], child)[0] == "email":
             _, value = cast(tuple[str, Any], child)
-            found = list(
-                ScimUser.objects.filter(user_name__iexact=value).values_list("person_id", flat=True)[:1]
-            )
+            links = ScimUser.objects.filter(user_name__iexact=value)
+            found = list(links.values_list("person_id", flat=True)[:1])
             children.append(Q(pk=found[0]) if found else Q(email=value))
         else:
             children.append(child)

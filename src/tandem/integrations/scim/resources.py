@@ -18,7 +18,6 @@ from scim2_models import (
     Mutability,
     ResourceType,
     Schema,
-    SchemaExtension,
     User,
 )
 
@@ -37,7 +36,8 @@ USER_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
     "displayName": ((), True),
     "title": ((), False),
     "active": ((), False),
-    "emails": (("value", "type", "primary"), False),
+    # One work e-mail, the sign-in: its `type` is accepted (Okta sends "work") but not kept.
+    "emails": (("value", "primary"), False),
     "groups": (("value", "$ref", "display", "type"), True),
 }
 ENTERPRISE_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -50,6 +50,8 @@ GROUP_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
     "members": (("value", "$ref", "type"), False),
 }
 READ_ONLY_SUBS: set[str] = set()
+# Sub-attributes accepted in requests and ignored, because providers always send them.
+IGNORED_SUBS = {"emails": {"type", "display"}}
 # A person always has a work e-mail (their sign-in), a first and last name, and is active
 # or not: Tandem cannot store a person without them, so they cannot be removed either.
 REQUIRED = {"userName", "name", "emails", "displayName", "active"}
@@ -102,20 +104,24 @@ def schemas(base: str) -> list[dict[str, Any]]:
 
 
 def resource_types(base: str) -> list[dict[str, Any]]:
-    user = ResourceType(
-        id="User",
-        name="User",
-        description="A person who works (or worked) at the company",
-        endpoint="/Users",
-        schema_=USER_SCHEMA,
-        schema_extensions=[SchemaExtension(schema_=ENTERPRISE_SCHEMA, required=False)],
+    user = ResourceType.model_validate(
+        {
+            "id": "User",
+            "name": "User",
+            "description": "A person who works (or worked) at the company",
+            "endpoint": "/Users",
+            "schema": USER_SCHEMA,
+            "schemaExtensions": [{"schema": ENTERPRISE_SCHEMA, "required": False}],
+        }
     )
-    group = ResourceType(
-        id="Group",
-        name="Group",
-        description="A department",
-        endpoint="/Groups",
-        schema_=GROUP_SCHEMA,
+    group = ResourceType.model_validate(
+        {
+            "id": "Group",
+            "name": "Group",
+            "description": "A department",
+            "endpoint": "/Groups",
+            "schema": GROUP_SCHEMA,
+        }
     )
     result = []
     for resource_type in (user, group):
@@ -190,7 +196,7 @@ def user_body(person: Person, base: str) -> dict[str, Any]:
     if person.title:
         body["title"] = person.title
     body["active"] = person.status != PersonStatus.LEFT
-    body["emails"] = [{"value": person.email, "type": "work", "primary": True}]
+    body["emails"] = [{"value": person.email, "primary": True}]
     if person.department_id is not None:
         department = person.department
         assert department is not None
@@ -227,7 +233,7 @@ def user_body(person: Person, base: str) -> dict[str, Any]:
 def _has_link(person: Person) -> bool:
     try:
         person.scim  # noqa: B018  (a reverse one-to-one: missing raises)
-    except Person.scim.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+    except Person.scim.RelatedObjectDoesNotExist:
         return False
     return True
 
@@ -256,7 +262,7 @@ def group_body(department: Department, members: list[int], base: str) -> dict[st
 def _has_group_link(department: Department) -> bool:
     try:
         department.scim  # noqa: B018
-    except Department.scim.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+    except Department.scim.RelatedObjectDoesNotExist:
         return False
     return True
 

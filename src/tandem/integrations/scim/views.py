@@ -7,10 +7,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from scim2_models import NotFoundException
 
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
@@ -31,7 +30,7 @@ class ScimTokenForm(forms.Form):
 def tokens(request: AuthedHttpRequest) -> HttpResponse:
     """IT admins: the live SCIM tokens with their last use, and the form to issue one."""
     require(request.user, "scim_token.manage")
-    form = ScimTokenForm(request.POST or None)
+    form = ScimTokenForm(request.POST if request.method == "POST" else None)
     raw = ""
     if request.method == "POST" and form.is_valid():
         try:
@@ -59,10 +58,7 @@ def tokens(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def revoke(request: AuthedHttpRequest, token_id: int) -> HttpResponse:
     """IT admins: revoke one SCIM token; the provider using it is refused from now on."""
-    try:
-        token = queries.token_for(request.user, token_id)
-    except NotFoundException:
-        raise Http404("No such token.") from None
+    token = queries.token_for(request.user, token_id)
     services.revoke_scim_token(token=token, by=request.user)
     messages.success(request, f"Revoked the SCIM token “{token.name}”.")
     return redirect("integrations_scim:tokens")

@@ -66,3 +66,15 @@ def test_entra_sequence(scim: ScimClient) -> None:
     assert response.status_code == 200, response.content
     found = scim.get("/scim/v2/Users", filter='externalId eq "e-ann"').json()
     assert found["Resources"][0][ENTERPRISE]["manager"]["value"] == boss["id"]
+
+
+def test_entra_changes_the_work_email_through_a_value_filter_path(scim: ScimClient) -> None:
+    ann = scim.post("/scim/v2/Users", user_payload("ann.lee@example.com")).json()
+    response = scim.patch(
+        f"/scim/v2/Users/{ann['id']}",
+        patch_ops(
+            {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "ann.l@example.com"}
+        ),
+    )
+    assert response.status_code == 200, response.content
+    assert Person.objects.get(pk=int(ann["id"])).email == "ann.l@example.com"

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError as PydanticValidationError
 from scim2_models import (
     Context,
+    Email,
     Error,
     InvalidPathException,
     InvalidSyntaxException,
@@ -405,6 +406,9 @@ def user(request: HttpRequest, pk: str) -> HttpResponse:
             payload, scim_ctx=Context.RESOURCE_PATCH_REQUEST
         )
         resource = ScimUserModel.model_validate(current, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+        for email in resource.emails or []:
+            # The one e-mail Tandem keeps is the work one: Entra patches it by that filter.
+            email.type = Email.Type.work
         if patch.patch(resource):
             services.replace_user(person=person, data=resource)
         return _one(request, resources.user_body(queries.user(pk), base))

@@ -36,8 +36,9 @@ USER_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
     "displayName": ((), True),
     "title": ((), False),
     "active": ((), False),
-    # One work e-mail, the sign-in: its `type` is accepted (Okta sends "work") but not kept.
-    "emails": (("value", "primary"), False),
+    # One work e-mail, the sign-in: `type` and `primary` are accepted (providers send them)
+    # but not kept, so not published either.
+    "emails": (("value",), False),
     "groups": (("value", "$ref", "display", "type"), True),
 }
 ENTERPRISE_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -51,7 +52,7 @@ GROUP_ATTRIBUTES: dict[str, tuple[tuple[str, ...], bool]] = {
 }
 READ_ONLY_SUBS: set[str] = set()
 # Sub-attributes accepted in requests and ignored, because providers always send them.
-IGNORED_SUBS = {"emails": {"type", "display"}}
+IGNORED_SUBS = {"emails": {"type", "primary", "display"}}
 # A person always has a work e-mail (their sign-in), a first and last name, and is active
 # or not: Tandem cannot store a person without them, so they cannot be removed either.
 REQUIRED = {"userName", "name", "emails", "displayName", "active"}
@@ -196,7 +197,7 @@ def user_body(person: Person, base: str) -> dict[str, Any]:
     if person.title:
         body["title"] = person.title
     body["active"] = person.status != PersonStatus.LEFT
-    body["emails"] = [{"value": person.email, "primary": True}]
+    body["emails"] = [{"value": person.email}]
     if person.department_id is not None:
         department = person.department
         assert department is not None

@@ -107,7 +107,11 @@ def log_event(
 
 def _email_of(data: ScimUserModel) -> str:
     emails = data.emails or []
-    primary = next((e for e in emails if e.primary), emails[0] if emails else None)
+    # The primary one, else the work one (Entra patches `emails[type eq "work"].value`).
+    primary = next(
+        (e for e in emails if e.primary),
+        next((e for e in emails if str(e.type or "") == "work"), emails[0] if emails else None),
+    )
     if primary is not None and primary.value:
         return str(primary.value).strip().lower()
     if data.user_name and "@" in data.user_name:

@@ -47,6 +47,7 @@ def _register_routers() -> None:
     from tandem.integrations.api import router as integrations_router
     from tandem.integrations.sso.api import router as sso_router
     from tandem.integrations.saml.api import router as saml_router
+    from tandem.integrations.scim.api import router as scim_router
     from tandem.meetings.api import router as meetings_router
     from tandem.notifications.api import router as notifications_router
     from tandem.org.api import router as org_router
@@ -66,6 +67,7 @@ def _register_routers() -> None:
     api.add_router("/", integrations_router)
     api.add_router("/", sso_router)
     api.add_router("/", saml_router)
+    api.add_router("/", scim_router)
     api.add_router("/", fairness_router)
     api.add_router("/", calibration_router)
     api.add_router("/", growth_router)

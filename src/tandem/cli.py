@@ -11,6 +11,7 @@ import sys
 ALIASES = {
     "access-rules": "access_rules",
     "chat-receiver": "chat_receiver",
+    "create-scim-token": "create_scim_token",
     "export-framework": "export_framework",
     "export-openapi": "export_openapi",
     "import-attributes": "import_attributes",

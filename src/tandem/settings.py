@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tandem.integrations",
     "tandem.integrations.sso",
     "tandem.integrations.saml",
+    "tandem.integrations.scim",
     "tandem.exports",
     "tandem.goals",
     "tandem.feedback",

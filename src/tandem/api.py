@@ -41,6 +41,7 @@ def _register_routers() -> None:
     from tandem.goals.api import router as goals_router
     from tandem.growth.api import router as growth_router
     from tandem.integrations.api import router as integrations_router
+    from tandem.integrations.webhooks.api import router as webhooks_router
     from tandem.meetings.api import router as meetings_router
     from tandem.notifications.api import router as notifications_router
     from tandem.org.api import router as org_router
@@ -58,6 +59,7 @@ def _register_routers() -> None:
     api.add_router("/", team_router)
     api.add_router("/", coach_router)
     api.add_router("/", integrations_router)
+    api.add_router("/", webhooks_router)
     api.add_router("/", fairness_router)
     api.add_router("/", calibration_router)
     api.add_router("/", growth_router)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tandem.notifications.urls")),
     path("", include("tandem.coach.urls")),
     path("", include("tandem.integrations.urls")),
+    path("", include("tandem.integrations.webhooks.urls")),
     path("", include("tandem.exports.urls")),
     path("", include("tandem.goals.urls")),
     path("", include("tandem.feedback.urls")),

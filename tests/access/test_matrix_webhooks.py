@@ -43,7 +43,12 @@ def _delivery(o: Org) -> tuple[int, int]:
 
 
 MATRIX: tuple[Row, ...] = (
-    Row("integrations:it_overview", "page", lambda o: url("integrations:it_overview"), expect(IT_ADMIN)),
+    Row(
+        "integrations:it_overview",
+        "page",
+        lambda o: url("integrations:it_overview"),
+        expect(IT_ADMIN),
+    ),
     Row(
         "integrations_webhooks:endpoints",
         "page",

@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tandem.access.models import ApiToken
 from tandem.integrations.models import ChatDelivery, ChatWebhook, DeliveryStatus
-from tandem.integrations.status import StatusLine
+from tandem.integrations.status import State, StatusLine
 
 EMAIL_TASK = "tandem.core.tasks.send_email"
 RECENT = timedelta(days=1)
@@ -27,9 +27,7 @@ def _plural(n: int, word: str) -> str:
 
 def chat_lines() -> list[StatusLine]:
     manage = reverse("integrations:chat_webhooks")
-    hooks = ChatWebhook.objects.aggregate(
-        total=Count("pk"), on=Count("pk", filter=Q(enabled=True))
-    )
+    hooks = ChatWebhook.objects.aggregate(total=Count("pk"), on=Count("pk", filter=Q(enabled=True)))
     if not hooks["total"]:
         return [StatusLine("Chat webhooks", "off", "No webhooks yet.", manage_url=manage)]
     since = timezone.now() - RECENT
@@ -39,6 +37,7 @@ def chat_lines() -> list[StatusLine]:
         last=Max("finished_at", filter=Q(status=DeliveryStatus.DELIVERED)),
     )
     summary = f"{hooks['on']} of {_plural(hooks['total'], 'webhook')} on"
+    state: State
     if recent["failed"]:
         state = "failing"
         summary += f"; {_plural(recent['failed'], 'delivery')} failed in the last day."
@@ -67,7 +66,7 @@ def token_lines() -> list[StatusLine]:
     if not found["n"]:
         return [StatusLine("API tokens", "off", "No tokens in use.", manage_url=manage)]
     summary = f"{_plural(found['n'], 'token')} in use"
-    state = "ok"
+    state: State = "ok"
     if found["soon"]:
         state = "attention"
         summary += f"; {found['soon']} expire within a week"
@@ -85,10 +84,12 @@ def email_lines() -> list[StatusLine]:
         return [StatusLine("E-mail", "ok", f"Sent {how}; the queue is in Redis.")]
     since = timezone.now() - EMAIL_WINDOW
     found = DBTaskResult.objects.filter(task_path=EMAIL_TASK, enqueued_at__gte=since).aggregate(
-        waiting=Count("pk", filter=Q(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])),
+        waiting=Count(
+            "pk", filter=Q(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])
+        ),
         failed=Count("pk", filter=Q(status=TaskResultStatus.FAILED)),
         last=Max("finished_at", filter=Q(status=TaskResultStatus.SUCCESSFUL)),
     )
     summary = f"Sent {how}; {found['waiting']} waiting, {found['failed']} failed this week."
-    state = "failing" if found["failed"] else "attention" if found["waiting"] > 50 else "ok"
+    state: State = "failing" if found["failed"] else "attention" if found["waiting"] > 50 else "ok"
     return [StatusLine("E-mail", state, summary, found["last"])]

@@ -32,7 +32,13 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         if host not in table:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [
-            (socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))
+            (
+                socket.AF_INET6 if ":" in ip else socket.AF_INET,
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (ip, port),
+            )
             for ip in table[host]
         ]
 
@@ -42,8 +48,18 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize(
     "ip",
-    ["127.0.0.1", "10.1.2.3", "172.16.0.5", "192.168.1.1", "169.254.169.254", "::1", "fd00::1",
-     "::ffff:127.0.0.1", "0.0.0.0", "100.64.0.1"],
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.5",
+        "192.168.1.1",
+        "169.254.169.254",
+        "::1",
+        "fd00::1",
+        "::ffff:127.0.0.1",
+        "0.0.0.0",  # noqa: S104 (an address to refuse, not one to bind)
+        "100.64.0.1",
+    ],
 )
 def test_a_host_resolving_to_a_private_address_is_refused(
     production: SettingsWrapper, dns: dict[str, list[str]], ip: str

@@ -23,7 +23,10 @@ def test_it_adds_an_endpoint_and_gets_the_secret_only_once(
 ) -> None:
     client = client_for(it)
     created = _send(
-        client, "POST", ENDPOINTS, {"name": "HRIS", "url": receiver.url, "event_types": ["goal.closed"]}
+        client,
+        "POST",
+        ENDPOINTS,
+        {"name": "HRIS", "url": receiver.url, "event_types": ["goal.closed"]},
     )
     assert created.status_code == 201
     secret = created.json()["secret"]
@@ -47,13 +50,19 @@ def test_an_unknown_event_type_is_a_422_naming_the_field(client_for: Any, it: Pe
     assert not Endpoint.objects.exists()
 
 
-def test_a_private_address_is_a_422_naming_the_url(client_for: Any, it: Person, settings: Any) -> None:
+def test_a_private_address_is_a_422_naming_the_url(
+    client_for: Any, it: Person, settings: Any
+) -> None:
     settings.WEBHOOKS_ALLOW_LOCAL = False
     response = _send(
         client_for(it),
         "POST",
         ENDPOINTS,
-        {"name": "Metadata", "url": "https://169.254.169.254/latest", "event_types": ["goal.closed"]},
+        {
+            "name": "Metadata",
+            "url": "https://169.254.169.254/latest",
+            "event_types": ["goal.closed"],
+        },
     )
     assert response.status_code == 422
     error = response.json()["errors"][0]
@@ -108,7 +117,9 @@ def test_redelivering_to_a_switched_off_endpoint_is_a_422(
     assert "switched off" in response.content.decode()
 
 
-def test_a_bad_cursor_is_a_422(client_for: Any, it: Person, make_endpoint: Callable[..., Endpoint]) -> None:
+def test_a_bad_cursor_is_a_422(
+    client_for: Any, it: Person, make_endpoint: Callable[..., Endpoint]
+) -> None:
     endpoint = make_endpoint("goal.closed")
     response = client_for(it).get(f"{ENDPOINTS}/{endpoint.pk}/deliveries?cursor=nonsense")
     assert response.status_code == 422

@@ -33,7 +33,10 @@ def _hire(hr: Person, capture: Any, email: str = "new.joiner@example.com") -> Pe
 
 
 def test_a_person_created_reaches_the_receiver_with_a_valid_signature(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     make_endpoint("person.created")
     person = _hire(hr, django_capture_on_commit_callbacks)
@@ -53,7 +56,10 @@ def test_a_person_created_reaches_the_receiver_with_a_valid_signature(
 
 
 def test_an_endpoint_without_private_data_gets_no_titles_or_changes(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     make_endpoint("person.created")
     _hire(hr, django_capture_on_commit_callbacks)
@@ -63,7 +69,10 @@ def test_an_endpoint_without_private_data_gets_no_titles_or_changes(
 
 
 def test_an_endpoint_with_private_data_gets_the_title_and_changes(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     make_endpoint("person.created", private_data=True)
     _hire(hr, django_capture_on_commit_callbacks)
@@ -73,7 +82,9 @@ def test_an_endpoint_with_private_data_gets_the_title_and_changes(
 
 
 def test_feedback_given_never_carries_the_text(
-    make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from tandem.feedback.services import give_feedback
 
@@ -91,7 +102,10 @@ def test_feedback_given_never_carries_the_text(
 
 
 def test_an_endpoint_gets_only_the_event_types_it_chose(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     make_endpoint("goal.closed")
     _hire(hr, django_capture_on_commit_callbacks)
@@ -100,7 +114,10 @@ def test_an_endpoint_gets_only_the_event_types_it_chose(
 
 
 def test_a_rolled_back_write_sends_nothing(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from django.db import transaction
 
@@ -116,7 +133,10 @@ def test_a_rolled_back_write_sends_nothing(
 
 
 def test_a_switched_off_endpoint_gets_nothing(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     make_endpoint("person.created", enabled=False)
     _hire(hr, django_capture_on_commit_callbacks)
@@ -124,7 +144,10 @@ def test_a_switched_off_endpoint_gets_nothing(
 
 
 def test_fanning_out_the_same_audit_events_twice_adds_nothing(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     make_endpoint("person.created")
     _hire(hr, django_capture_on_commit_callbacks)
@@ -135,7 +158,10 @@ def test_fanning_out_the_same_audit_events_twice_adds_nothing(
 
 
 def test_a_receiver_failing_twice_gets_the_event_on_the_third_attempt_with_the_same_id(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     receiver.fail_first = 2
     make_endpoint("person.created")
@@ -157,7 +183,10 @@ def test_a_receiver_failing_twice_gets_the_event_on_the_third_attempt_with_the_s
 
 
 def test_a_retry_before_its_back_off_is_over_sends_nothing(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     receiver.fail_first = 1
     make_endpoint("person.created")
@@ -170,7 +199,10 @@ def test_a_retry_before_its_back_off_is_over_sends_nothing(
 
 def test_the_back_off_grows_to_about_a_day_in_all() -> None:
     total = sum(services.RETRY_SCHEDULE)
-    assert all(a < b for a, b in zip(services.RETRY_SCHEDULE[:5], services.RETRY_SCHEDULE[1:6]))
+    assert all(
+        a < b
+        for a, b in zip(services.RETRY_SCHEDULE[:5], services.RETRY_SCHEDULE[1:6], strict=True)
+    )
     assert timedelta(hours=23) < timedelta(seconds=total) < timedelta(hours=27)
 
 
@@ -207,7 +239,10 @@ def test_an_endpoint_failing_for_a_day_is_switched_off_and_it_admins_are_told(
 
 
 def test_an_endpoint_that_accepted_other_events_meanwhile_stays_on(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     receiver.fail_first = 100
     endpoint = make_endpoint("person.created")
@@ -221,7 +256,10 @@ def test_an_endpoint_that_accepted_other_events_meanwhile_stays_on(
 
 
 def test_redelivering_sends_the_same_event_id_again(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     endpoint = make_endpoint("person.created")
     _hire(hr, django_capture_on_commit_callbacks)
@@ -283,16 +321,22 @@ def test_a_failed_test_event_is_not_retried(
 
 
 def test_a_delivery_abandoned_mid_post_is_sent_again_by_the_daily_sweep(
-    hr: Person, make_endpoint: Callable[..., Endpoint], receiver: Receiver, django_capture_on_commit_callbacks: Any
+    hr: Person,
+    make_endpoint: Callable[..., Endpoint],
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     receiver.fail_first = 1
     make_endpoint("person.created")
     _hire(hr, django_capture_on_commit_callbacks)
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENDING)
-    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.requeue_stalled() == 1
+    later = timezone.now() + timedelta(hours=1)
+    with (
+        time_machine.travel(later, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.requeue_stalled() == 1
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.DELIVERED
     assert len(set(receiver.ids)) == 1

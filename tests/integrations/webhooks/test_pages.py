@@ -25,7 +25,12 @@ def test_adding_an_endpoint_shows_its_secret_once_and_not_on_later_pages(
     client = client_for(it)
     response = client.post(
         reverse("integrations_webhooks:endpoints"),
-        {"name": "HRIS sync", "url": receiver.url, "event_types": ["person.created"], "enabled": "on"},
+        {
+            "name": "HRIS sync",
+            "url": receiver.url,
+            "event_types": ["person.created"],
+            "enabled": "on",
+        },
     )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -77,7 +82,12 @@ def test_switching_an_endpoint_back_on_clears_its_failure(
     )
     client_for(it).post(
         reverse("integrations_webhooks:endpoint", args=[endpoint.pk]),
-        {"name": endpoint.name, "url": endpoint.url, "event_types": ["person.created"], "enabled": "on"},
+        {
+            "name": endpoint.name,
+            "url": endpoint.url,
+            "event_types": ["person.created"],
+            "enabled": "on",
+        },
     )
     endpoint.refresh_from_db()
     assert (endpoint.enabled, endpoint.disabled_reason, endpoint.failing_since) == (True, "", None)

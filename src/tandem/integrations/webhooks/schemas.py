@@ -13,7 +13,6 @@ from tandem.core.api import InSchema
 from tandem.integrations.webhooks import events
 
 
-
 class WebhookDeliveryState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

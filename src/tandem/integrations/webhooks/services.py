@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -60,6 +62,9 @@ ROTATION_OVERLAP = timedelta(hours=24)
 # A delivery "sending" for longer than this was abandoned by its worker.
 STALLED_AFTER = timedelta(minutes=15)
 FAN_OUT_CHUNK = 500
+# Deliveries per delivery task, and the POSTs one task makes at once.
+DELIVERY_BATCH = 50
+POST_THREADS = 8
 
 
 # --- Endpoints ----------------------------------------------------------------------------------
@@ -93,10 +98,8 @@ def secrets_of(endpoint: Endpoint) -> list[str]:
     found = [unseal(endpoint.secret_sealed, purpose=PURPOSE)]
     until = endpoint.previous_secret_until
     if endpoint.previous_secret_sealed and until and until > timezone.now():
-        try:
+        with suppress(Unreadable):
             found.append(unseal(endpoint.previous_secret_sealed, purpose=PURPOSE))
-        except Unreadable:
-            pass
     return found
 
 
@@ -243,7 +246,8 @@ def send_test_event(*, endpoint: Endpoint, by: Any) -> sending.Answer:
         delivery = Delivery.objects.create(
             message=message, endpoint=endpoint, event_type=events.TEST_EVENT
         )
-    answer, _ = _attempt(delivery.pk, retry=False)
+    done = attempt_deliveries(delivery_ids=[delivery.pk], retry=False)
+    answer = done[delivery.pk][0]
     record(
         actor=by,
         kind="webhook_endpoint.test",
@@ -327,9 +331,9 @@ def fan_out(*, audit_event_ids: list[int]) -> list[int]:
     Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=FAN_OUT_CHUNK)
     # A task run twice made its messages the first time: use those (the same webhook-id).
     stored = list(
-        Message.objects.filter(
-            audit_event_id__in=[m.audit_event_id for m in messages]
-        ).values_list("id", "event_type")
+        Message.objects.filter(audit_event_id__in=[m.audit_event_id for m in messages]).values_list(
+            "id", "event_type"
+        )
     )
     rows = [
         Delivery(message_id=message_id, endpoint=hook, event_type=event_type)
@@ -356,20 +360,29 @@ def attempt_delivery(*, delivery_id: int) -> Outcome:
     """Claim the delivery (if it is waiting and due), POST it once, and record the answer:
     delivered; waiting again with the time of the next attempt; or failed for good (the
     retries ran out, or the endpoint was switched off)."""
-    return _attempt(delivery_id, retry=True)[1]
+    done = attempt_deliveries(delivery_ids=[delivery_id])
+    return done[delivery_id][1] if delivery_id in done else Outcome(status="skipped")
 
 
-def _claim(delivery_id: int, *, due_only: bool) -> Delivery | None:
-    waiting = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
-    if due_only:
-        now = timezone.now()
-        waiting = waiting.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    if not waiting.update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1):
-        return None
-    return Delivery.objects.select_related("message", "endpoint").filter(pk=delivery_id).first()
+def _claim(delivery_ids: list[int], *, due_only: bool) -> list[Delivery]:
+    """Take the waiting (and, for a retry, due) deliveries among `delivery_ids` for this
+    worker: waiting → sending, in one transaction that skips rows another worker holds."""
+    with transaction.atomic():
+        waiting = Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.PENDING)
+        if due_only:
+            now = timezone.now()
+            waiting = waiting.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        ids = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if not ids:
+            return []
+        Delivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
+        )
+    return list(Delivery.objects.select_related("message", "endpoint").filter(pk__in=ids))
 
 
 def _post(delivery: Delivery) -> sending.Answer:
+    """One POST of a claimed delivery (no database access: safe in a thread)."""
     endpoint = delivery.endpoint
     if not endpoint.enabled:
         return sending.Answer(False, None, "Not sent: the endpoint is switched off.")
@@ -395,60 +408,84 @@ def _post(delivery: Delivery) -> sending.Answer:
     return sending.post(endpoint.url, message_id=message.id, secrets_=signing, payload=payload)
 
 
-def _attempt(delivery_id: int, *, retry: bool) -> tuple[sending.Answer, Outcome]:
-    delivery = _claim(delivery_id, due_only=retry)
-    if delivery is None:
-        return sending.Answer(False, None, "Not sent: this delivery is not waiting."), Outcome(
-            status="skipped"
-        )
-    answer = _post(delivery)
+def _post_all(claimed: list[Delivery]) -> list[sending.Answer]:
+    if len(claimed) == 1:
+        return [_post(claimed[0])]
+    # POSTs in parallel, so one slow endpoint holds the batch up once, not once per event.
+    with ThreadPoolExecutor(max_workers=min(POST_THREADS, len(claimed))) as pool:
+        return list(pool.map(_post, claimed))
+
+
+def attempt_deliveries(
+    *, delivery_ids: list[int], retry: bool = True
+) -> dict[int, tuple[sending.Answer, Outcome]]:
+    """`attempt_delivery` for many deliveries at once (a fan-out's batch), with a fixed
+    number of queries per batch. `retry=False`: one attempt only (a test event)."""
+    claimed = _claim(delivery_ids, due_only=retry)
+    if not claimed:
+        return {}
+    answers = _post_all(claimed)
     now = timezone.now()
-    Attempt.objects.create(
-        delivery_id=delivery.pk,
-        at=now,
-        status_code=answer.status_code,
-        answer=answer.message[:300],
-        duration_ms=answer.duration_ms,
+    Attempt.objects.bulk_create(
+        Attempt(
+            delivery_id=d.pk,
+            at=now,
+            status_code=a.status_code,
+            answer=a.message[:300],
+            duration_ms=a.duration_ms,
+        )
+        for d, a in zip(claimed, answers, strict=True)
     )
-    fields: dict[str, Any] = {
-        "last_answer": answer.message[:300],
-        "last_status_code": answer.status_code,
-    }
-    endpoint = delivery.endpoint
-    result: Outcome
-    if answer.delivered:
-        result = Outcome(status=DeliveryStatus.DELIVERED)
-        fields |= {"status": DeliveryStatus.DELIVERED, "finished_at": now}
+    done: dict[int, tuple[sending.Answer, Outcome]] = {}
+    succeeded: set[int] = set()
+    failed: set[int] = set()
+    gave_up: set[int] = set()
+    for delivery, answer in zip(claimed, answers, strict=True):
+        outcome = _record(delivery, answer, now=now, retry=retry)
+        done[delivery.pk] = (answer, outcome)
+        (succeeded if answer.delivered else failed).add(delivery.endpoint_id)
+        if outcome.status == DeliveryStatus.FAILED and retry and delivery.endpoint.enabled:
+            gave_up.add(delivery.endpoint_id)
+    Delivery.objects.bulk_update(
+        claimed,
+        ["status", "last_answer", "last_status_code", "next_attempt_at", "finished_at"],
+    )
+    if succeeded:
         # One write a minute at most per endpoint while all is well (no hot row at volume).
-        Endpoint.objects.filter(pk=endpoint.pk).filter(
+        Endpoint.objects.filter(pk__in=succeeded).filter(
             Q(failing_since__isnull=False)
             | Q(last_success_at__isnull=True)
             | Q(last_success_at__lt=now - timedelta(minutes=1))
         ).update(last_success_at=now, failing_since=None)
-    else:
-        Endpoint.objects.filter(pk=endpoint.pk).update(last_failure_at=now)
-        Endpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(
+    if failed - succeeded:
+        Endpoint.objects.filter(pk__in=failed - succeeded).update(last_failure_at=now)
+        Endpoint.objects.filter(pk__in=failed - succeeded, failing_since__isnull=True).update(
             failing_since=now
         )
-        if retry and endpoint.enabled and delivery.attempts < MAX_ATTEMPTS:
-            wait = RETRY_SCHEDULE[delivery.attempts - 1]
-            result = Outcome(status=DeliveryStatus.PENDING, retry_in=wait)
-            fields |= {
-                "status": DeliveryStatus.PENDING,
-                "next_attempt_at": now + timedelta(seconds=wait),
-                "last_answer": f"{answer.message} Trying again {_in_words(wait)}."[:300],
-            }
-        else:
-            if retry and endpoint.enabled:
-                fields["last_answer"] = (
-                    f"{answer.message} Gave up after {delivery.attempts} attempts."[:300]
-                )
-            result = Outcome(status=DeliveryStatus.FAILED)
-            fields |= {"status": DeliveryStatus.FAILED, "finished_at": now}
-    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(**fields)
-    if result.status == DeliveryStatus.FAILED and retry and endpoint.enabled:
-        _disable_if_failing(endpoint.pk, now=now)
-    return answer, result
+    for endpoint_id in sorted(gave_up):
+        _disable_if_failing(endpoint_id, now=now)
+    return done
+
+
+def _record(delivery: Delivery, answer: sending.Answer, *, now: Any, retry: bool) -> Outcome:
+    """Set the delivery's fields after an attempt (saved in bulk by the caller)."""
+    delivery.last_answer = answer.message[:300]
+    delivery.last_status_code = answer.status_code
+    if answer.delivered:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.finished_at = now
+        return Outcome(status=DeliveryStatus.DELIVERED)
+    if retry and delivery.endpoint.enabled and delivery.attempts < MAX_ATTEMPTS:
+        wait = RETRY_SCHEDULE[delivery.attempts - 1]
+        delivery.status = DeliveryStatus.PENDING
+        delivery.next_attempt_at = now + timedelta(seconds=wait)
+        delivery.last_answer = f"{answer.message} Trying again {_in_words(wait)}."[:300]
+        return Outcome(status=DeliveryStatus.PENDING, retry_in=wait)
+    if retry and delivery.endpoint.enabled:
+        delivery.last_answer = f"{answer.message} Gave up after {delivery.attempts} attempts."[:300]
+    delivery.status = DeliveryStatus.FAILED
+    delivery.finished_at = now
+    return Outcome(status=DeliveryStatus.FAILED)
 
 
 def _in_words(seconds: int) -> str:
@@ -480,9 +517,7 @@ def _disable_if_failing(endpoint_id: int, *, now: Any) -> None:
             note=reason,
         )
         url = reverse("integrations_webhooks:endpoint", args=[endpoint.pk])
-        admins = Person.objects.filter(
-            role_grants__role=Role.IT_ADMIN, is_active=True
-        ).distinct()
+        admins = Person.objects.filter(role_grants__role=Role.IT_ADMIN, is_active=True).distinct()
         for admin in admins:
             notify(
                 person=admin,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Max
 from django.urls import reverse
 
-from tandem.integrations.status import StatusLine
+from tandem.integrations.status import State, StatusLine
 from tandem.integrations.webhooks.models import Endpoint
 
 
@@ -25,6 +25,7 @@ def lines() -> list[StatusLine]:
     enabled = [e for e in endpoints if e.enabled]
     last = Endpoint.objects.aggregate(last=Max("last_success_at"))["last"]
     count = f"{len(enabled)} of {len(endpoints)} endpoint{'s' if len(endpoints) != 1 else ''} on"
+    state: State
     if stopped:
         state = "failing"
         summary = f"{count}; switched off after failing: {', '.join(stopped)}."

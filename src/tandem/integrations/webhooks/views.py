@@ -23,7 +23,9 @@ def _add_errors(form: EndpointForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, problems)
 
 
-def _secret_page(request: AuthedHttpRequest, endpoint: Endpoint, secret: str, *, new: bool) -> HttpResponse:
+def _secret_page(
+    request: AuthedHttpRequest, endpoint: Endpoint, secret: str, *, new: bool
+) -> HttpResponse:
     response = render(
         request,
         "integrations_webhooks/secret.html",

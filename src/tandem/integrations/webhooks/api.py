@@ -154,7 +154,7 @@ def test_webhook_endpoint(request: HttpRequest, endpoint_id: int) -> dict[str, A
     }
 
 
-class DeliveryFilters(Schema):
+class WebhookDeliveryFilters(Schema):
     status: WebhookDeliveryState | None = Field(None, description="Only deliveries in this status")
     cursor: str | None = Field(None, max_length=500, description="next_cursor of the previous page")
     limit: int = Field(queries.PAGE_SIZE, ge=1, le=queries.MAX_PAGE_SIZE)
@@ -162,11 +162,11 @@ class DeliveryFilters(Schema):
 
 @router.get(
     "/integrations/webhooks/endpoints/{endpoint_id}/deliveries",
-    response={200: WebhookDeliveryPageOut, 404: ErrorOut, **ERRORS},
+    response={200: WebhookDeliveryPageOut, 404: ErrorOut, 422: ErrorOut, **ERRORS},
     summary="An endpoint's deliveries, newest first, with response codes (IT admins)",
 )
 def list_webhook_deliveries(
-    request: HttpRequest, endpoint_id: int, filters: Query[DeliveryFilters]
+    request: HttpRequest, endpoint_id: int, filters: Query[WebhookDeliveryFilters]
 ) -> dict[str, Any]:
     endpoint = queries.endpoint_for(request.user, endpoint_id)
     require(request.user, "webhook_delivery.view", endpoint)

@@ -48,6 +48,7 @@ def _register_routers() -> None:
     from tandem.integrations.sso.api import router as sso_router
     from tandem.integrations.saml.api import router as saml_router
     from tandem.integrations.scim.api import router as scim_router
+    from tandem.integrations.webhooks.api import router as webhooks_router
     from tandem.meetings.api import router as meetings_router
     from tandem.notifications.api import router as notifications_router
     from tandem.org.api import router as org_router
@@ -68,6 +69,7 @@ def _register_routers() -> None:
     api.add_router("/", sso_router)
     api.add_router("/", saml_router)
     api.add_router("/", scim_router)
+    api.add_router("/", webhooks_router)
     api.add_router("/", fairness_router)
     api.add_router("/", calibration_router)
     api.add_router("/", growth_router)

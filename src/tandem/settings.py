@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tandem.integrations.sso",
     "tandem.integrations.saml",
     "tandem.integrations.scim",
+    "tandem.integrations.webhooks",
     "tandem.exports",
     "tandem.goals",
     "tandem.feedback",
@@ -374,6 +375,12 @@ EXPORT_KEEP_DAYS = env_int("TANDEM_EXPORT_KEEP_DAYS", 7, minimum=1)
 # Webhook addresses must be HTTPS on the provider's own hosts; with debug on (and in tests)
 # plain http and any host are allowed too, so a local test receiver can stand in.
 CHAT_ALLOW_LOCAL_WEBHOOKS = env_bool("TANDEM_CHAT_ALLOW_LOCAL_WEBHOOKS", DEBUG or TESTING)
+
+# --- Outgoing webhooks (docs/integrations.md#outgoing-webhooks) -------------------------------
+# Endpoint addresses must be HTTPS and resolve only to public addresses (checked when saved
+# and again at each delivery: no requests into the company's own network). With debug on
+# (and in tests) plain http and private addresses are allowed, for a local receiver.
+WEBHOOKS_ALLOW_LOCAL = env_bool("TANDEM_WEBHOOKS_ALLOW_LOCAL", DEBUG or TESTING)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

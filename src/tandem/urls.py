@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("tandem.integrations.sso.urls")),
     path("", include("tandem.integrations.saml.urls")),
     path("", include("tandem.integrations.scim.urls")),
+    path("", include("tandem.integrations.webhooks.urls")),
     path("", include("tandem.exports.urls")),
     path("", include("tandem.goals.urls")),
     path("", include("tandem.feedback.urls")),

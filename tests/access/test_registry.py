@@ -90,6 +90,7 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
         "tandem.growth.rules",
         "tandem.integrations.rules",
         "tandem.integrations.sso.rules",
+        "tandem.integrations.webhooks.rules",
         "tandem.meetings.rules",
         "tandem.notifications.rules",
         "tandem.org.rules",

@@ -197,6 +197,23 @@ def _export_ready() -> None:
     )
 
 
+def _webhook_disabled() -> None:
+    from tandem.core.encryption import seal
+    from tandem.integrations.webhooks import services as webhook_services
+    from tandem.integrations.webhooks.models import Endpoint
+    from tests.factories import it_admin
+
+    it_admin()
+    endpoint = Endpoint.objects.create(
+        name="Warehouse",
+        url=f"https://hooks.example.com/{SECRET}",
+        event_types=["goal.closed"],
+        secret_sealed=seal(f"whsec_{SECRET}", purpose=webhook_services.PURPOSE),
+        failing_since=timezone.now() - timedelta(days=2),
+    )
+    webhook_services._disable_if_failing(endpoint.pk, now=timezone.now())
+
+
 # Each kind, and the flow that sends it with SECRET typed everywhere on the way.
 FLOWS: dict[str, Callable[[], None]] = {
     "exports.ready": _export_ready,
@@ -208,6 +225,7 @@ FLOWS: dict[str, Callable[[], None]] = {
     "mention": _mention,
     "goals.checkin_reminder": _checkin_reminder,
     "goals.comment": _goal_comment,
+    "integrations.webhook_disabled": _webhook_disabled,
     "meetings.agenda": _agenda,
     "meetings.action_item": _action_item,
     "reviews.assigned": _review_reopened,

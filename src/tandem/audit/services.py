@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -61,7 +61,7 @@ def record(
         actor_label = "command line"
     else:
         actor_label = "system"
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor_person,
         actor_label=actor_label[:200],
         ip_address=origin.ip_address if origin else None,
@@ -73,6 +73,8 @@ def record(
         changes={key: _plain(value) for key, value in (changes or {}).items()},
         note=note[:500],
     )
+    _announce([event])
+    return event
 
 
 def record_each(
@@ -111,8 +113,38 @@ def record_each(
         )
         for obj in objs
     ]
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    record_built(events)
     return len(events)
+
+
+def record_built(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Write events built by the caller in one INSERT (a bulk act such as an import that
+    fills the fields `record` would) and tell the listeners, as `record` does."""
+    written = AuditEvent.objects.bulk_create(events, batch_size=1000)
+    _announce(written)
+    return written
+
+
+# --- Listeners --------------------------------------------------------------------------------
+# A layer above the platform (outgoing webhooks) learns of every write from the trail, so no
+# feature has to call it: it registers a listener in its AppConfig.ready(). A listener runs
+# inside the writer's transaction, so it must be cheap and query nothing: it defers its work
+# with transaction.on_commit (a rolled-back write then announces nothing).
+
+AuditListener = Callable[[Sequence[AuditEvent]], None]
+_listeners: list[AuditListener] = []
+
+
+def add_listener(listener: AuditListener) -> AuditListener:
+    """Call `listener` with the events of every record, record_each and record_built."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+def _announce(events: Sequence[AuditEvent]) -> None:
+    for listener in _listeners:
+        listener(events)
 
 
 # --- Anonymous acts ---------------------------------------------------------------------------

@@ -25,6 +25,13 @@ def _chat_delivery_view(actor: Actor, obj: Any = None) -> bool:
     return actor.is_it_admin
 
 
+@rule("it_overview.view")
+def _it_overview_view(actor: Actor, obj: Any = None) -> bool:
+    """The IT page, the state of every integration (counts and times, no people data):
+    IT admins."""
+    return actor.is_it_admin
+
+
 @scope_for(ChatWebhook)
 def scope_chat_webhooks(actor: Actor, queryset: QuerySet[ChatWebhook]) -> QuerySet[ChatWebhook]:
     """Every chat webhook for IT admins; none for anyone else."""

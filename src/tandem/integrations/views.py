@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.access.rules import require
 from tandem.core.http import AuthedHttpRequest
-from tandem.integrations import queries, services
+from tandem.integrations import queries, services, status
 from tandem.integrations.forms import ChatWebhookForm, DeliveryFilterForm
 from tandem.integrations.models import DeliveryStatus
 
@@ -156,4 +156,18 @@ def deliveries(request: AuthedHttpRequest) -> HttpResponse:
             "is_later_page": bool(cursor) and error is None,
             "has_webhooks": bool(hooks),
         },
+    )
+
+
+@login_required
+def it_overview(request: AuthedHttpRequest) -> HttpResponse:
+    """IT admins: the state of every integration, each with a link to where it is managed."""
+    require(request.user, "it_overview.view")
+    lines = status.collect()
+    order = {"failing": 0, "attention": 1, "ok": 2, "off": 3}
+    worst = min((order[line.state] for line in lines), default=2)
+    return render(
+        request,
+        "integrations/it.html",
+        {"lines": lines, "needs_attention": worst < 2},
     )

@@ -41,6 +41,11 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
+    "integrations.webhook_disabled": Kind(
+        "An outgoing webhook endpoint was switched off (IT admins)",
+        about="When an endpoint in another system accepted no event for a day and Tandem "
+        "stopped sending to it.",
+    ),
     "exports.ready": Kind(
         "A large export you asked for is ready",
         default=Delivery.IN_APP,

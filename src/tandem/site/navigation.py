@@ -164,6 +164,7 @@ def _groups_for_roles(
                 "admin",
                 "Admin",
                 (
+                    _link("it_overview", "IT overview", "integrations:it_overview", "server-stack"),
                     _link("it", "IT admin", "access:it_tokens", "key"),
                     _link(
                         "chat",

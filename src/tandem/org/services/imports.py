@@ -33,7 +33,7 @@ from django.utils import timezone
 from tandem.access.rules import require
 from tandem.audit.context import current_origin
 from tandem.audit.models import AuditEvent
-from tandem.audit.services import record
+from tandem.audit.services import record, record_built
 from tandem.core.queue import enqueue_on_commit
 from tandem.org import importer, tree
 from tandem.org.importer import (
@@ -532,7 +532,7 @@ def _apply(
             changes={"manager": list(change.fields[0][1:])},
             note=f"{note}: their manager left",
         )
-    AuditEvent.objects.bulk_create(audit.events)
+    record_built(audit.events)
     advance("Writing the audit trail")
 
     # 8. People missing from the file leave, one by one through the org service, so their

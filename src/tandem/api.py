@@ -45,9 +45,9 @@ def _register_routers() -> None:
     from tandem.goals.api import router as goals_router
     from tandem.growth.api import router as growth_router
     from tandem.integrations.api import router as integrations_router
-    from tandem.integrations.sso.api import router as sso_router
     from tandem.integrations.saml.api import router as saml_router
     from tandem.integrations.scim.api import router as scim_router
+    from tandem.integrations.sso.api import router as sso_router
     from tandem.integrations.webhooks.api import router as webhooks_router
     from tandem.meetings.api import router as meetings_router
     from tandem.notifications.api import router as notifications_router

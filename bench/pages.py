@@ -459,11 +459,11 @@ class Fillers:
     def promotion_case(self) -> Filled:
         from tandem.growth.models import CaseStatus, PromotionCase
 
-        window = int(self.fill(Page("", "<window_id>"), "window_id").value)
+        # A case in review (the running window's), with its evidence; the largest window
+        # is the finished one, whose cases are decided.
         row = (
-            PromotionCase.objects.filter(window_id=window, status=CaseStatus.IN_REVIEW)
-            .order_by("pk")
-            .first()
+            PromotionCase.objects.filter(status=CaseStatus.IN_REVIEW).order_by("pk").first()
+            or PromotionCase.objects.order_by("pk").first()
         )
         return Filled(str(row.pk) if row else "0", row.author if row else None)
 
@@ -494,6 +494,53 @@ class Fillers:
         plan = self.fill(Page("", "<plan_id>"), "plan_id")
         row = Action.objects.filter(focus_area__plan_id=int(plan.value)).order_by("pk").first()
         return Filled(str(row.pk) if row else "0", plan.owner)
+
+    def oidc_provider(self) -> Filled:
+        from tandem.integrations.sso.models import OidcProvider
+
+        row = OidcProvider.objects.order_by("pk").first()
+        return Filled(str(row.pk) if row else "0")
+
+    def saml_provider(self) -> Filled:
+        from tandem.integrations.saml.models import IdentityProvider
+
+        row = IdentityProvider.objects.order_by("pk").first()
+        return Filled(str(row.pk) if row else "0")
+
+    def webhook_endpoint(self) -> Filled:
+        from tandem.integrations.webhooks.models import Endpoint
+
+        row = Endpoint.objects.order_by("pk").first()
+        return Filled(str(row.pk) if row else "0")
+
+    def webhook_delivery(self) -> Filled:
+        from tandem.integrations.webhooks.models import Delivery
+
+        endpoint = int(self.fill(Page("", "<endpoint_id>"), "endpoint_id").value)
+        row = Delivery.objects.filter(endpoint_id=endpoint).order_by("-pk").first()
+        return Filled(str(row.pk) if row else "0")
+
+    def scim_user(self) -> Filled:
+        # SCIM answers a bearer token only: the page is measured as its 401 for a session.
+        return Filled(str(self.logins["employee"].pk))
+
+    def scim_group(self) -> Filled:
+        return Filled(str(self.logins["employee"].department_id or 0))
+
+    def scim_resource_type(self) -> Filled:
+        return Filled("User")
+
+    def scim_schema(self) -> Filled:
+        return Filled("urn:ietf:params:scim:schemas:core:2.0:User")
+
+    def scim_rest(self) -> Filled:
+        return Filled("Unknown")
+
+    def setup_step(self) -> Filled:
+        return Filled("calendar")
+
+    def view_as_page(self) -> Filled:
+        return Filled("home")
 
     def uidb64(self) -> Filled:
         employee = self.logins["employee"]
@@ -544,10 +591,24 @@ FILLERS: dict[str, str] = {
     "token": "link_token",
     "key": "program_preset",
     "change_id": "program_change",
+    "provider_id": "oidc_provider",
+    "endpoint_id": "webhook_endpoint",
+    "delivery_id": "webhook_delivery",
+    "name": "scim_resource_type",
+    "schema_id": "scim_schema",
+    "rest": "scim_rest",
+    "step": "setup_step",
+    "page": "view_as_page",
 }
 ROUTE_FILLERS: dict[tuple[str, str], str] = {
     ("meetings:action_done", "item_id"): "action_item",
     ("feedback:react", "feedback_id"): "praise",
+    ("integrations_saml:login", "provider_id"): "saml_provider",
+    ("integrations_saml:provider_delete", "provider_id"): "saml_provider",
+    ("integrations_saml:provider_edit", "provider_id"): "saml_provider",
+    ("tandem_integrations_saml_api_get_saml_provider", "provider_id"): "saml_provider",
+    ("integrations_scim:user", "pk"): "scim_user",
+    ("integrations_scim:group", "pk"): "scim_group",
 }
 
 

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.utils import make_msgid
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -51,6 +52,14 @@ class Attempt:
     retry_at: datetime | None = None
 
 
+class Attachment(TypedDict):
+    """A file sent with an e-mail, stored in the outbox as text (a calendar file, .ics)."""
+
+    filename: str
+    content: str
+    mimetype: str
+
+
 def message_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
@@ -62,8 +71,11 @@ def queue_email(
     text: str,
     html: str = "",
     headers: Mapping[str, str] | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> OutgoingEmail:
-    """Write an e-mail to the outbox (nothing is sent yet: `deliver` it, or let the sweep)."""
+    """Write an e-mail to the outbox (nothing is sent yet: `deliver` it, or let the sweep).
+    Attachments are text (a calendar file): each is attached as Django's `attach` would
+    attach it, under its filename and MIME type."""
     return OutgoingEmail.objects.create(
         message_id=make_msgid(domain=message_domain()),
         to=list(to),
@@ -71,6 +83,10 @@ def queue_email(
         text=text,
         html=html,
         headers=dict(headers or {}),
+        attachments=[
+            Attachment(filename=a["filename"], content=a["content"], mimetype=a["mimetype"])
+            for a in attachments or []
+        ],
     )
 
 
@@ -102,13 +118,20 @@ def deliver(email_id: int) -> Attempt:
     )
     if email.html:
         message.attach_alternative(email.html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:
         return Attempt(retry_at=_failed(email, error))
     # Sent: the body may hold a sign-in link, so only who, what subject and when are kept.
     OutgoingEmail.objects.filter(pk=email.pk).update(
-        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), text="", html="", last_error=""
+        status=OutgoingEmail.Status.SENT,
+        sent_at=timezone.now(),
+        text="",
+        html="",
+        attachments=[],
+        last_error="",
     )
     return Attempt(sent=True)
 

@@ -15,8 +15,9 @@ class OutgoingEmail(models.Model):
     the server accepts it: a refusal (4xx or 5xx) or a server that is down only moves the
     next attempt later (core.mail.BACKOFF), so nothing is lost. An attempt first claims the
     row ("sending", in one conditional UPDATE), so two workers never send it twice. Once
-    sent, the text and HTML are erased (they may hold a sign-in link); who, what subject and
-    when stay, for support."""
+    sent, the text, HTML and attachments are erased (they may hold a sign-in link); who, what
+    subject and when stay, for support. `attachments` is a list of {"filename", "content"
+    (text), "mimetype"}: the 1:1 calendar invitation's .ics file."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to be sent"
@@ -30,6 +31,7 @@ class OutgoingEmail(models.Model):
     text = models.TextField(blank=True)
     html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

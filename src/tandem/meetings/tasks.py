@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.urls import reverse
 from django_tasks import task
 
+from tandem.core import mail
+from tandem.core.tasks import send_now
 from tandem.meetings.calendar import series_calendar
 from tandem.meetings.models import Meeting, MeetingStatus, Series, SeriesStatus
 from tandem.meetings.schedule import zone
@@ -14,7 +15,9 @@ from tandem.meetings.schedule import zone
 
 @task()
 def send_series_invitation(series_id: int) -> int:
-    """E-mail both people the series' calendar invitation (a recurring event, .ics)."""
+    """E-mail both people the series' calendar invitation (a recurring event, .ics) through
+    the outbox (core.mail): written first, then handed to SMTP, retried until accepted.
+    Returns 1 when the server accepted it now, 0 when it waits for a retry (or no one)."""
     series = (
         Series.objects.select_related("manager", "report")
         .filter(pk=series_id, status=SeriesStatus.ACTIVE)
@@ -40,11 +43,17 @@ def send_series_invitation(series_id: int) -> int:
         f"Prepare the agenda together here: {link}\n\n"
         "Private notes you write in a 1:1 are readable by you alone."
     )
-    message = EmailMessage(
-        subject=f"1:1: {series.manager.display_name} / {series.report.display_name}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    email = mail.queue_email(
         to=[p.email for p in people],
+        subject=f"1:1: {series.manager.display_name} / {series.report.display_name}",
+        text=body,
+        attachments=[
+            mail.Attachment(
+                filename="one-on-one.ics",
+                # iCalendar is UTF-8 text; Django attaches text/* content as text either way.
+                content=series_calendar(series, first=first).decode(),
+                mimetype="text/calendar",
+            )
+        ],
     )
-    message.attach("one-on-one.ics", series_calendar(series, first=first), "text/calendar")
-    return message.send(fail_silently=False)
+    return int(send_now(email.pk))

@@ -166,6 +166,26 @@ class Filters:
         )
 
 
+# What a row shows of its entry, participant and person: a session's hundreds of rows
+# without the participants' and people's wide columns (JSON snapshots, search text).
+ROW_FIELDS = (
+    "session_id",
+    "cycle_id",
+    "participant_id",
+    "rating",
+    "potential",
+    "updated_at",
+    "participant__person_id",
+    "participant__manager_id",
+    "participant__manager_name",
+    "participant__department_id",
+    "participant__department_name",
+    "participant__level",
+    "participant__person__first_name",
+    "participant__person__last_name",
+    "participant__person__preferred_name",
+    "participant__person__start_date",
+)
 HISTORY_FIELDS = (
     "entry_id",
     "field",
@@ -185,8 +205,10 @@ def rows(
 ) -> list[Row]:
     """The rows of the session the user may see, by name, with each person's ratings side
     by side: a fixed number of queries whatever the session's size."""
-    entries = scope(user, Entry.objects.filter(session=session)).select_related(
-        "participant__person"
+    entries = (
+        scope(user, Entry.objects.filter(session=session))
+        .select_related("participant__person")
+        .only(*ROW_FIELDS)
     )
     if with_history:
         entries = entries.prefetch_related(

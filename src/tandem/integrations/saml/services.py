@@ -356,7 +356,7 @@ def _failed(
         ", test" if test else "",
         reason,
     )
-    if test and provider is None:
+    if tested is not None and provider is None:
         provider = IdentityProvider.objects.filter(pk=tested).first()
     SignInAttempt.objects.create(provider=provider, succeeded=False, test=test, reason=reason[:300])
     return Outcome(None, problem, test=test, provider_id=tested, reason=reason)

@@ -30,7 +30,7 @@ def allow_test_forms(response: HttpResponse, origins: Iterable[str]) -> HttpResp
     """A "Test sign-in" form is answered with a redirect to the identity provider: browsers
     check that redirect against the page's CSP `form-action`, so the providers' origins
     (scheme://host[:port]) join it."""
-    allowed = sorted(set(origins))
+    allowed = sorted({origin for origin in origins if origin})
     if allowed:
         response._csp_update = {"form-action": allowed}  # type: ignore[attr-defined]
     return response

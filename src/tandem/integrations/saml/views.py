@@ -255,7 +255,8 @@ def login(request: HttpRequest, provider_id: int) -> HttpResponse:
 @require_POST
 def acs(request: HttpRequest) -> HttpResponse:
     """The assertion consumer service: the IdP's answer, checked; then home or the sign-in
-    page with the problem in plain words."""
+    page with the problem in plain words. The answer to IT's test sign-in signs nobody in:
+    it goes to the provider's page with what the IdP sent, or why it was refused."""
     try:
         outcome = services.finish_sign_in(
             request,

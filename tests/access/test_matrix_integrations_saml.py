@@ -71,6 +71,14 @@ MATRIX: tuple[Row, ...] = (
         method="POST",
     ),
     Row(
+        "integrations_saml:provider_test",
+        "test sign-in",
+        lambda o: url("integrations_saml:provider_test", pk(o, "saml_provider")),
+        # IT admins go to the identity provider (test_test_row_leads_the_it_admin_to_the_idp).
+        expect(IT_ADMIN, ok=302),
+        method="POST",
+    ),
+    Row(
         "api:get_saml_setup",
         "addresses and providers",
         lambda o: url("api:get_saml_setup"),
@@ -147,4 +155,13 @@ def test_login_row_leads_to_the_idp(org: Org, db: None) -> None:
     from django.test import Client
 
     answer = Client().get(url("integrations_saml:login", pk(org, "saml_provider")))
+    assert answer["Location"].startswith("https://idp.example/sso/redirect?SAMLRequest=")
+
+
+def test_test_row_leads_the_it_admin_to_the_idp(org: Org, db: None) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(org.people[IT_ADMIN])
+    answer = client.post(url("integrations_saml:provider_test", pk(org, "saml_provider")))
     assert answer["Location"].startswith("https://idp.example/sso/redirect?SAMLRequest=")

@@ -73,6 +73,8 @@ class SignInAttempt(models.Model):
     )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     succeeded = models.BooleanField(default=False)
+    # IT's "Test sign-in": signs nobody in, and the status line does not count it.
+    test = models.BooleanField(default=False)
     reason = models.CharField(max_length=300, blank=True)
 
     class Meta:

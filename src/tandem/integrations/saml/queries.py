@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from tandem.access.external_sign_in import SignInOption
-from tandem.access.rules import scope
+from tandem.access.rules import can, scope
 from tandem.integrations.saml.models import IdentityProvider, SignInAttempt
 from tandem.integrations.status import StatusLine
 
@@ -56,7 +56,7 @@ def sign_in_options(request: HttpRequest) -> list[SignInOption]:
 
 def recent_attempts(actor: Any, limit: int = 20) -> list[SignInAttempt]:
     """The latest sign-in attempts with their technical reasons, for IT admins only."""
-    if not getattr(actor, "is_it_admin", False):
+    if not can(actor, "saml_provider.manage"):
         return []
     return list(SignInAttempt.objects.select_related("provider")[:limit])
 
@@ -69,10 +69,9 @@ def status_lines() -> list[StatusLine]:
     if not total:
         return [StatusLine("Single sign-on (SAML)", "off", "No identity providers.", None, manage)]
     now = timezone.now()
-    last = SignInAttempt.objects.filter(succeeded=True).order_by("-at").first()
-    failures = SignInAttempt.objects.filter(
-        succeeded=False, at__gte=now - timedelta(hours=24)
-    ).count()
+    counted = SignInAttempt.objects.filter(test=False)  # IT's test sign-ins are not counted
+    last = counted.filter(succeeded=True).order_by("-at").first()
+    failures = counted.filter(succeeded=False, at__gte=now - timedelta(hours=24)).count()
     parts = [
         f"{enabled} of {total} identity providers on"
         if enabled != total

@@ -7,6 +7,7 @@ the log and in `SignInAttempt` (for IT): never an error page."""
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import logging
 import time
@@ -18,9 +19,10 @@ from urllib.parse import urlsplit
 import httpx
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, samlp
 from saml2.response import StatusError, UnsolicitedResponse, VerificationError
 from saml2.sigver import SignatureError
 from saml2.validate import ResponseLifetimeExceed, ToEarly
@@ -31,6 +33,7 @@ from tandem.access.rules import require
 from tandem.audit.services import record
 from tandem.integrations.saml import sp
 from tandem.integrations.saml.models import IdentityProvider, SignInAttempt
+from tandem.integrations.sign_in_check import values_for_display
 
 logger = logging.getLogger(__name__)
 
@@ -248,18 +251,41 @@ def delete_provider(*, provider: IdentityProvider, by: Any) -> None:
 # --- A sign-in ----------------------------------------------------------------------------
 
 
-def live_requests(pending: dict[str, float]) -> dict[str, float]:
+# The sign-ins a browser started (kept in its signed cookie, views.PENDING_COOKIE): request id
+# -> the time it expires, or [that time, the provider's id] for IT's "Test sign-in".
+Pending = dict[str, Any]
+
+
+def _expiry(value: Any) -> float | None:
+    if isinstance(value, list) and len(value) == 2 and type(value[1]) is int:
+        value = value[0]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def live_requests(pending: Pending) -> Pending:
     """The sign-ins this browser started that may still be answered (newest few)."""
     now = time.time()
-    live = {str(k): float(v) for k, v in pending.items() if isinstance(v, int | float) and v > now}
-    return dict(sorted(live.items(), key=lambda item: item[1])[-MAX_OUTSTANDING:])
+    live = {str(k): v for k, v in pending.items() if (_expiry(v) or 0) > now}
+    return dict(sorted(live.items(), key=lambda item: _expiry(item[1]) or 0)[-MAX_OUTSTANDING:])
+
+
+def tested_provider(pending: Pending, request_id: str) -> int | None:
+    """The provider IT is testing when `request_id` is one of this browser's test sign-ins."""
+    value = live_requests(pending).get(request_id)
+    return value[1] if isinstance(value, list) else None
 
 
 def start_sign_in(
-    *, provider: IdentityProvider, pending: dict[str, float]
-) -> tuple[str, dict[str, float]]:
+    *, provider: IdentityProvider, pending: Pending, test: bool = False
+) -> tuple[str, Pending]:
     """The IdP address to send the browser to (a signed AuthnRequest), and the browser's
-    pending requests with this one added: only an answer to one of them is accepted."""
+    pending requests with this one added: only an answer to one of them is accepted.
+
+    A test (IT's "Test sign-in") is checked to be asked by an IT admin by the view; its
+    request is marked in the pending requests, so its answer signs nobody in. A switched-off
+    provider can be tested."""
     with sp.client([provider]) as saml_client:
         request_id, info = saml_client.prepare_for_authenticate(
             entityid=provider.entity_id,
@@ -268,17 +294,24 @@ def start_sign_in(
             sigalg=SIG_RSA_SHA256,
             digest_alg=DIGEST_SHA256,
         )
-    pending = {**live_requests(pending), request_id: time.time() + REQUEST_LIFETIME_SECONDS}
+    expires = time.time() + REQUEST_LIFETIME_SECONDS
+    pending = {**live_requests(pending), request_id: [expires, provider.pk] if test else expires}
     return str(dict(info["headers"])["Location"]), live_requests(pending)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """How a SAML sign-in ended: `person` signed in, or `problem` in plain words."""
+    """How a SAML sign-in ended: `person` signed in, or `problem` in plain words. A test
+    sign-in (`test`) signs nobody in: it carries what the IdP sent (`received`) or the
+    problem and its technical `reason`, for IT."""
 
     person: Any
     problem: str = ""
-    pending: dict[str, float] | None = None  # the browser's pending requests, when changed
+    pending: Pending | None = None  # the browser's pending requests, when changed
+    test: bool = False
+    provider_id: int | None = None
+    reason: str = ""
+    received: dict[str, Any] | None = None
 
 
 TRY_AGAIN = "Try again; if it keeps happening, tell your IT team."
@@ -313,10 +346,43 @@ def _plain(error: Exception) -> str:
     return f"Tandem could not read the identity provider's answer. {TRY_AGAIN}"
 
 
-def _failed(provider: IdentityProvider | None, problem: str, reason: str) -> Outcome:
-    logger.warning("SAML sign-in refused (%s): %s", provider or "unknown IdP", reason)
-    SignInAttempt.objects.create(provider=provider, succeeded=False, reason=reason[:300])
-    return Outcome(None, problem)
+def _failed(
+    provider: IdentityProvider | None, problem: str, reason: str, tested: int | None = None
+) -> Outcome:
+    test = tested is not None
+    logger.warning(
+        "SAML sign-in refused (%s%s): %s",
+        provider or "unknown IdP",
+        ", test" if test else "",
+        reason,
+    )
+    if tested is not None and provider is None:
+        provider = IdentityProvider.objects.filter(pk=tested).first()
+    SignInAttempt.objects.create(provider=provider, succeeded=False, test=test, reason=reason[:300])
+    return Outcome(None, problem, test=test, provider_id=tested, reason=reason)
+
+
+def _answering(saml_response: str) -> str:
+    """The request a response says it answers (InResponseTo), read before any check: only
+    to find whether it claims to answer one of this browser's test sign-ins, so that IT
+    sees why a test failed. What the response is trusted for is decided by the checks."""
+    try:
+        parsed = samlp.response_from_string(base64.b64decode(saml_response))
+    except Exception:  # not base64, not XML, not a Response: nothing claimed
+        return ""
+    return str(getattr(parsed, "in_response_to", "") or "")
+
+
+def _received(response: Any, email: str) -> dict[str, Any]:
+    """What the IdP sent, for IT's test result: the e-mail Tandem read, the NameID, and
+    every attribute (name, values)."""
+    name_id = response.name_id
+    return {
+        "email": email,
+        "name_id": str(name_id.text) if name_id is not None and name_id.text else "",
+        "name_id_format": str(getattr(name_id, "format", "") or "") if name_id is not None else "",
+        "attributes": values_for_display(dict(response.ava or {})),
+    }
 
 
 def _email(response: Any, provider: IdentityProvider) -> str:
@@ -327,11 +393,11 @@ def _email(response: Any, provider: IdentityProvider) -> str:
     return str(name_id.text) if name_id is not None and name_id.text else ""
 
 
-def finish_sign_in(
-    request: HttpRequest, *, saml_response: str, pending: dict[str, float]
-) -> Outcome:
+def finish_sign_in(request: HttpRequest, *, saml_response: str, pending: Pending) -> Outcome:
     """Check the IdP's answer posted to the ACS and sign the person in through
-    `complete_external_sign_in`; every refusal is an Outcome with a plain problem."""
+    `complete_external_sign_in`; every refusal is an Outcome with a plain problem. The
+    answer to a test sign-in goes through every check but signs nobody in: the Outcome
+    carries what the IdP sent (or why it was refused) for IT."""
     if not saml_response:
         # Not an attempt (a stray POST, a bookmarked ACS): logged, not counted as a failure.
         logger.info("SAML ACS without a SAMLResponse")
@@ -340,10 +406,15 @@ def finish_sign_in(
             "Tandem received no sign-in from the identity provider. Start again from the "
             "sign-in page.",
         )
-    providers = list(IdentityProvider.objects.filter(enabled=True))
+    tested = tested_provider(pending, _answering(saml_response))
+    trusted = Q(enabled=True) | Q(pk=tested) if tested else Q(enabled=True)
+    providers = list(IdentityProvider.objects.filter(trusted))
     if not providers:
         return _failed(
-            None, "Single sign-on is switched off. Sign in with your password.", "no enabled IdP"
+            None,
+            "Single sign-on is switched off. Sign in with your password.",
+            "no enabled IdP",
+            tested,
         )
     now = time.time()
     outstanding = dict.fromkeys(live_requests(pending), "/")
@@ -353,9 +424,9 @@ def finish_sign_in(
                 saml_response, BINDING_HTTP_POST, outstanding=outstanding
             )
     except Exception as error:  # pysaml2 raises bare Exceptions too (the audience check)
-        return _failed(None, _plain(error), f"{type(error).__name__}: {error}")
+        return _failed(None, _plain(error), f"{type(error).__name__}: {error}", tested)
     if response is None:
-        return _failed(None, _plain(ValueError()), "pysaml2 returned no response")
+        return _failed(None, _plain(ValueError()), "pysaml2 returned no response", tested)
     if getattr(response, "assertion", None) is None:
         # pysaml2 answers a Response it would not verify (a Destination that is not our
         # ACS, for one) with no assertion rather than an exception.
@@ -364,14 +435,15 @@ def finish_sign_in(
             unverified: Exception = VerificationError(f"destination {destination!r}")
         else:
             unverified = ValueError("no verified assertion in the response")
-        return _failed(None, _plain(unverified), str(unverified))
+        return _failed(None, _plain(unverified), str(unverified), tested)
     issuer = response.issuer()
     provider = next((p for p in providers if p.entity_id == issuer), None)
-    if provider is None:
+    if provider is None or (tested and provider.pk != tested):
         return _failed(
             None,
             "This identity provider is not one Tandem trusts. " + TRY_AGAIN,
-            f"issuer {issuer!r}",
+            f"issuer {issuer!r}" + (" (not the provider being tested)" if provider else ""),
+            tested,
         )
     email = _email(response, provider).strip().lower()
     source = f"SAML: {provider.name}"
@@ -381,6 +453,7 @@ def finish_sign_in(
             provider,
             f"{provider.name} may not sign in addresses at {domain}. Ask your IT team.",
             f"domain {domain!r} not allowed",
+            tested,
         )
     expires = response.not_on_or_after or (now + REQUEST_LIFETIME_SECONDS)
     expires_at = datetime.fromtimestamp(expires, tz=UTC) + timedelta(seconds=sp.CLOCK_SKEW_SECONDS)
@@ -389,9 +462,15 @@ def finish_sign_in(
             provider,
             "This sign-in was already used. Start again from the sign-in page.",
             f"replayed assertion {response.assertion.id}",
+            tested,
         )
     # The request is answered: it cannot be answered twice.
     left = {k: v for k, v in live_requests(pending).items() if k != response.in_response_to}
+    if tested:
+        SignInAttempt.objects.create(provider=provider, succeeded=True, test=True)
+        return Outcome(
+            None, "", left, test=True, provider_id=tested, received=_received(response, email)
+        )
     done = complete_external_sign_in(
         request, email=email, source=source, attributes=dict(response.ava or {})
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,6 +23,8 @@ from tandem.access.services import is_local_path
 from tandem.core.http import AuthedHttpRequest
 from tandem.integrations.saml import queries, services, sp
 from tandem.integrations.saml.forms import IdentityProviderForm
+from tandem.integrations.saml.models import IdentityProvider
+from tandem.integrations.sign_in_check import allow_test_forms
 
 logger = logging.getLogger(__name__)
 
@@ -105,12 +109,37 @@ def edit_provider(request: AuthedHttpRequest, provider_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Saved {provider}." if changes else "Nothing changed.")
             return redirect("integrations_saml:providers")
-    return render(
+    result = test_result(request, provider.pk) if request.method == "GET" else None
+    response = render(
         request,
         "integrations_saml/provider_edit.html",
-        {"provider": provider, "form": form},
+        {"provider": provider, "form": form, "result": result},
         status=400 if request.method == "POST" else 200,
     )
+    return allow_test_forms(response, [_idp_origin(provider)])
+
+
+def _idp_origin(provider: IdentityProvider) -> str:
+    try:
+        address = urlsplit(sp.read_idp_metadata(provider.metadata_xml).sso_url)
+    except sp.BadMetadata:
+        return ""
+    return f"{address.scheme}://{address.netloc}"
+
+
+@login_required
+@require_POST
+def test_provider(request: AuthedHttpRequest, provider_id: int) -> HttpResponse:
+    """IT admins: run a sign-in through the identity provider that signs nobody in; its
+    answer comes back to the provider's page with what the IdP sent, or what went wrong."""
+    provider = queries.provider_for(request.user, provider_id)
+    require(request.user, "saml_provider.manage", provider)
+    location, pending = services.start_sign_in(
+        provider=provider, pending=pending_requests(request), test=True
+    )
+    response = redirect(location)
+    keep_pending(response, pending)
+    return response
 
 
 @login_required
@@ -137,7 +166,7 @@ PENDING_COOKIE = "tandem_saml_requests"
 PENDING_SALT = "tandem.integrations.saml.pending"
 
 
-def pending_requests(request: HttpRequest) -> dict[str, float]:
+def pending_requests(request: HttpRequest) -> services.Pending:
     raw = request.get_signed_cookie(
         PENDING_COOKIE,
         default="",
@@ -151,7 +180,7 @@ def pending_requests(request: HttpRequest) -> dict[str, float]:
     return value if isinstance(value, dict) else {}
 
 
-def keep_pending(response: HttpResponse, pending: dict[str, float]) -> None:
+def keep_pending(response: HttpResponse, pending: services.Pending) -> None:
     secure = settings.SESSION_COOKIE_SECURE
     response.set_signed_cookie(
         PENDING_COOKIE,
@@ -164,6 +193,52 @@ def keep_pending(response: HttpResponse, pending: dict[str, float]) -> None:
         # Sent with the IdP's cross-site POST; browsers accept None only on HTTPS.
         samesite="None" if secure else "Lax",
     )
+
+
+# A test sign-in's result, for the provider's page: the ACS cannot keep it in the session,
+# because the IdP's cross-site POST carries no session cookie (and must not start a new
+# session, which would sign the IT admin out). The page is for IT admins only.
+TEST_RESULT_COOKIE = "tandem_saml_test_result"
+TEST_RESULT_SALT = "tandem.integrations.saml.test-result"
+TEST_RESULT_SECONDS = 15 * 60
+MAX_SHOWN_ATTRIBUTES = 20  # a cookie holds about 4 KB
+
+
+def _result(outcome: services.Outcome) -> dict[str, Any]:
+    if outcome.received is None:
+        return {"ok": False, "problem": outcome.problem, "reason": outcome.reason[:300]}
+    received = dict(outcome.received)
+    attributes = list(received["attributes"])
+    received["attributes"] = attributes[:MAX_SHOWN_ATTRIBUTES]
+    received["more"] = max(0, len(attributes) - MAX_SHOWN_ATTRIBUTES)
+    return {"ok": True, **received}
+
+
+def keep_test_result(response: HttpResponse, outcome: services.Outcome) -> None:
+    response.set_signed_cookie(
+        TEST_RESULT_COOKIE,
+        json.dumps({"provider": outcome.provider_id, **_result(outcome)}),
+        salt=TEST_RESULT_SALT,
+        max_age=TEST_RESULT_SECONDS,
+        path=reverse("integrations_saml:providers"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def test_result(request: HttpRequest, provider_id: int) -> dict[str, Any] | None:
+    """The last test sign-in's result for this provider, from this browser."""
+    raw = request.get_signed_cookie(
+        TEST_RESULT_COOKIE, default="", salt=TEST_RESULT_SALT, max_age=TEST_RESULT_SECONDS
+    )
+    try:
+        value = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or value.get("provider") != provider_id:
+        return None
+    return value
 
 
 @require_GET
@@ -180,7 +255,8 @@ def login(request: HttpRequest, provider_id: int) -> HttpResponse:
 @require_POST
 def acs(request: HttpRequest) -> HttpResponse:
     """The assertion consumer service: the IdP's answer, checked; then home or the sign-in
-    page with the problem in plain words."""
+    page with the problem in plain words. The answer to IT's test sign-in signs nobody in:
+    it goes to the provider's page with what the IdP sent, or why it was refused."""
     try:
         outcome = services.finish_sign_in(
             request,
@@ -192,7 +268,11 @@ def acs(request: HttpRequest) -> HttpResponse:
         outcome = services.Outcome(
             None, f"Tandem could not complete this sign-in. {services.TRY_AGAIN}"
         )
-    if outcome.person is None:
+    if outcome.test and outcome.provider_id is not None:
+        # Nobody is signed in and the session is left alone: the result goes to IT's page.
+        response = redirect("integrations_saml:provider_edit", outcome.provider_id)
+        keep_test_result(response, outcome)
+    elif outcome.person is None:
         messages.error(request, outcome.problem)
         response = redirect("login")
     else:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +33,8 @@ from joserfc.errors import (
     MissingClaimError,
 )
 from joserfc.jwk import KeySet
+
+from tandem.integrations.sign_in_check import values_for_display
 
 # Leeway for the clocks of Tandem and the provider (OIDC Core 3.1.3.7: "a small leeway").
 CLOCK_SKEW = 60
@@ -345,7 +346,4 @@ def _decode(client: Client, metadata: dict[str, Any], id_token: str, *, fresh: b
 
 def claims_for_display(claims: dict[str, Any]) -> list[tuple[str, str]]:
     """The claims as (name, value) text pairs, for IT's "Test sign-in" result."""
-    return [
-        (name, value if isinstance(value, str) else json.dumps(value))
-        for name, value in sorted(claims.items())
-    ]
+    return values_for_display(claims)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tandem.access.rules import require
 from tandem.access.services import is_local_path
 from tandem.core.http import AuthedHttpRequest
+from tandem.integrations.sign_in_check import allow_test_forms
 from tandem.integrations.sso import oidc, queries, services
 from tandem.integrations.sso.forms import PolicyForm, ProviderForm
 from tandem.integrations.sso.models import OidcProvider
@@ -51,12 +52,9 @@ def _policy_form(data: object = None) -> PolicyForm:
 
 
 def _allow_test_forms(response: HttpResponse, providers: list[OidcProvider]) -> HttpResponse:
-    """A "Test sign-in" form is answered with a redirect to the provider: browsers check
-    that redirect against the page's CSP `form-action`, so the providers' origins join it."""
-    origins = sorted({origin for p in providers for origin in oidc.sign_in_origins(p.issuer)})
-    if origins:
-        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
-    return response
+    return allow_test_forms(
+        response, (o for p in providers for o in oidc.sign_in_origins(p.issuer))
+    )
 
 
 def _page(

@@ -89,6 +89,8 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
         "tandem.goals.rules",
         "tandem.growth.rules",
         "tandem.integrations.rules",
+        "tandem.integrations.saml.rules",
+        "tandem.integrations.scim.rules",
         "tandem.integrations.sso.rules",
         "tandem.integrations.webhooks.rules",
         "tandem.meetings.rules",
@@ -96,6 +98,7 @@ def test_rules_are_declared_in_the_rules_module_of_their_app() -> None:
         "tandem.org.rules",
         "tandem.program.rules",
         "tandem.reviews.rules",
+        "tandem.site.rules",
         "tandem.team.rules",
     }
 

@@ -121,6 +121,22 @@ def test_the_scim_endpoints_are_counted_like_the_api(
     assert refused.headers["RateLimit-Remaining"] == "0"
 
 
+def test_a_refused_scim_request_answers_in_scims_error_shape(
+    db: None, settings: Any, still_clock: None
+) -> None:
+    settings.API_RATE_LIMIT = 1
+    scim = bearer("scim-token-of-it")
+    scim.get("/scim/v2/Users")
+
+    refused = scim.get("/scim/v2/Users")
+
+    assert refused.status_code == 429
+    assert refused.headers["Content-Type"] == "application/scim+json"
+    assert refused.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+    assert refused.json()["status"] == "429"
+    assert refused.headers["Retry-After"]
+
+
 def test_pages_are_not_counted(client_for: Any, settings: Any, still_clock: None) -> None:
     settings.API_RATE_LIMIT = 1
     client = client_for(PersonFactory())

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
@@ -95,6 +95,20 @@ def count(request: HttpRequest, *, group: str, key: str, limit: int) -> Usage | 
     )
 
 
+SCIM_PREFIX = "/scim/"
+SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+
+def _scim_error(status: int, detail: str) -> HttpResponse:
+    """An error in SCIM's own shape (RFC 7644 §3.12): what an identity provider's client
+    parses at /scim/, where the API's error shape would be a protocol error."""
+    return JsonResponse(
+        {"schemas": [SCIM_ERROR], "status": str(status), "detail": detail},
+        status=status,
+        content_type="application/scim+json",
+    )
+
+
 class RateLimitMiddleware:
     """Counts API requests, sign-ins and password reset requests (see the module)."""
 
@@ -116,10 +130,14 @@ class RateLimitMiddleware:
             request, group="api", key=api_client_key(request), limit=settings.API_RATE_LIMIT
         )
         if usage is not None and usage.exceeded:
-            response: HttpResponse = error_json(
-                429,
+            detail = (
                 f"Too many requests: at most {usage.limit} a minute. "
-                f"Try again in {usage.reset} seconds.",
+                f"Try again in {usage.reset} seconds."
+            )
+            response: HttpResponse = (
+                _scim_error(429, detail)
+                if request.path.startswith(SCIM_PREFIX)
+                else error_json(429, detail)
             )
             response["Retry-After"] = str(usage.reset)
         else:

@@ -27,6 +27,7 @@ from tandem.calibration.forms import (
     SessionForm,
 )
 from tandem.calibration.models import ReasonCategory, ScopeKind
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.fairness.queries import rater_effects
 from tandem.fairness.services import rater_effects as rater_effects_services
@@ -35,12 +36,11 @@ from tandem.reviews.queries import ratings
 # An id no row has, replaced in each row's address (see _addresses).
 PLACEHOLDER = 987654321
 
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    aliases = {"participant_ids": "people", "facilitator_ids": "facilitators"}
-    for field, problems in error.message_dict.items():
-        field = aliases.get(field, field)
-        form.add_error(field if field in form.fields else None, problems)
+# The services' field names that the forms call otherwise.
+ERROR_FIELDS: dict[str, str | None] = {
+    "participant_ids": "people",
+    "facilitator_ids": "facilitators",
+}
 
 
 def _plain(error: ValidationError) -> str:
@@ -115,7 +115,7 @@ def _create(request: AuthedHttpRequest, cycle: Any, form: SessionForm) -> int | 
             facilitator_ids=[p.pk for p in data["facilitators"]],
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        show_errors(form, error, aliases=ERROR_FIELDS)
         return None
     messages.success(request, f"Created “{session.name}”: {session.entries.count()} people.")
     return session.pk

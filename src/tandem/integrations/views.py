@@ -11,15 +11,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.access.rules import require
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.integrations import queries, services, status
 from tandem.integrations.forms import ChatWebhookForm, DeliveryFilterForm
 from tandem.integrations.models import DeliveryStatus
-
-
-def _add_errors(form: ChatWebhookForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 @login_required
@@ -39,7 +35,7 @@ def webhooks(request: AuthedHttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request, f"Added {webhook}. Send a test message to check it reaches the channel."
@@ -79,7 +75,7 @@ def edit_webhook(request: AuthedHttpRequest, webhook_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             if changes:
                 messages.success(request, f"Saved {webhook}.")

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from tandem.access.rules import require
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.core.pagination import BadCursor
 from tandem.program import history, presets, queries, services
@@ -35,14 +36,6 @@ from tandem.program.models import SWITCHES, Program, ProgramSetup, Purpose
 
 # An exported preset is a few kilobytes; anything much larger is not one.
 MAX_IMPORT_BYTES = 256 * 1024
-
-
-def _add_errors(form: BaseForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -138,7 +131,7 @@ def preset_save(request: AuthedHttpRequest) -> HttpResponse:
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"The current program is saved as “{preset.name}”.")
             return redirect("program:presets")
@@ -158,7 +151,7 @@ def preset_import(request: AuthedHttpRequest) -> HttpResponse:
                 raise ValidationError({"file": ["File: too large for a preset (at most 256 KB)."]})
             preset = services.import_preset(by=request.user, content=upload.read())
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request,
@@ -184,7 +177,7 @@ def preset(request: AuthedHttpRequest, key: str) -> HttpResponse:
                 by=request.user, key=chosen.key, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request,
@@ -232,7 +225,7 @@ def change_revert(request: AuthedHttpRequest, change_id: int) -> HttpResponse:
                 by=request.user, change=change, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The change is undone; the history shows it.")
             return redirect("program:detail")
@@ -313,7 +306,7 @@ def setup_step(request: AuthedHttpRequest, step: str) -> HttpResponse:
             _save_setup_step(request, step, form)
         except ValidationError as error:
             if form is not None:
-                _add_errors(form, error)
+                show_errors(form, error)
             else:
                 setup_error = " ".join(error.messages)
         else:

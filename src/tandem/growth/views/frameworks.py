@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.access.rules import can, require
 from tandem.coach.markdown import render_markdown
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.growth import framework_files
 from tandem.growth.forms_frameworks import (
@@ -34,14 +35,6 @@ from tandem.growth.services import frameworks as services
 from tandem.growth.services import placements as placement_services
 
 MANAGE = "growth.framework.manage"
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 def _int(value: str | None) -> int | None:
@@ -153,7 +146,7 @@ def track_new(request: AuthedHttpRequest) -> HttpResponse:
         try:
             created = services.create_track(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Created the track “{created.name}”. Add its levels next.")
             return redirect("growth:track_edit", track_id=created.pk)
@@ -177,7 +170,7 @@ def track_edit(request: AuthedHttpRequest, track_id: int) -> HttpResponse:
         try:
             services.update_track(by=request.user, track=found, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("growth:track_edit", track_id=found.pk)
@@ -204,7 +197,7 @@ def level_new(request: AuthedHttpRequest, track_id: int) -> HttpResponse:
         try:
             services.add_level(by=request.user, track=found, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Added the level {form.cleaned_data['code']}.")
             return redirect(_edit_url(found.pk, "levels-h"))
@@ -227,7 +220,7 @@ def level_edit(request: AuthedHttpRequest, level_id: int) -> HttpResponse:
         try:
             services.update_level(by=request.user, level=level, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Saved the level {level.code}.")
             return redirect(_edit_url(level.track_id, "levels-h"))
@@ -297,7 +290,7 @@ def _competency_page(
                     **fields,
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Saved “{saved.name}”.")
             return redirect(_edit_url(track.pk, f"competency-{saved.pk}"))
@@ -468,7 +461,7 @@ def placement(request: AuthedHttpRequest, person_id: int) -> HttpResponse:
         try:
             placement_services.place(by=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"{person} is placed on {form.cleaned_data['level']}.")
             return redirect("growth:placement", person_id=person.pk)

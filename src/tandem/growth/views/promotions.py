@@ -16,6 +16,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from tandem.access.rules import can, require
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.fairness.queries import attributes as attribute_queries
 from tandem.fairness.queries import groups as group_queries
@@ -33,12 +34,8 @@ from tandem.growth.queries import promotions as queries
 from tandem.growth.services import promotions as services
 from tandem.program.models import Program
 
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    aliases = {"committee_ids": "committee", "window": None, "status": None}
-    for field, problems in error.message_dict.items():
-        name = aliases.get(field, field)
-        form.add_error(name if name in form.fields else None, problems)
+# The services' field names that the forms call otherwise.
+ERROR_FIELDS: dict[str, str | None] = {"committee_ids": "committee", "window": None, "status": None}
 
 
 def _plain(error: ValidationError) -> str:
@@ -72,7 +69,7 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
                     committee_ids=[p.pk for p in data["committee"]],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                show_errors(form, error, aliases=ERROR_FIELDS)
             else:
                 messages.success(request, f"Opened the promotion window “{window.name}”.")
                 return redirect("growth:promotion_window", window_id=window.pk)
@@ -236,7 +233,7 @@ def case_new(request: AuthedHttpRequest, window_id: int) -> HttpResponse:
                         text=data["text"],
                     )
                 except ValidationError as error:
-                    _add_errors(form, error)
+                    show_errors(form, error, aliases=ERROR_FIELDS)
                 else:
                     messages.success(request, f"Opened a case for {person}.")
                     return redirect("growth:promotion_case", case_id=case.pk)

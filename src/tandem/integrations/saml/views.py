@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.access.rules import require
 from tandem.access.services import is_local_path
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.integrations.saml import queries, services, sp
 from tandem.integrations.saml.forms import IdentityProviderForm
@@ -27,11 +28,6 @@ from tandem.integrations.saml.models import IdentityProvider
 from tandem.integrations.sign_in_check import allow_test_forms
 
 logger = logging.getLogger(__name__)
-
-
-def _add_errors(form: IdentityProviderForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _sp_context() -> dict[str, str]:
@@ -56,7 +52,7 @@ def providers(request: AuthedHttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request, f"Added {provider}. Its button is on the sign-in page; try it."
@@ -105,7 +101,7 @@ def edit_provider(request: AuthedHttpRequest, provider_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Saved {provider}." if changes else "Nothing changed.")
             return redirect("integrations_saml:providers")

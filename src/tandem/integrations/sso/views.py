@@ -12,7 +12,6 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.access.rules import require
 from tandem.access.services import is_local_path
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.integrations.sign_in_check import allow_test_forms
 from tandem.integrations.sso import oidc, queries, services
@@ -32,11 +32,6 @@ UNEXPECTED = (
     "Something went wrong while signing you in, and nothing was changed. Try again; "
     "if it keeps happening, tell IT."
 )
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _policy_form(data: object = None) -> PolicyForm:
@@ -96,7 +91,7 @@ def providers(request: AuthedHttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request, f"Added {provider}. Press “Test sign-in” to check it works end to end."
@@ -122,7 +117,7 @@ def policy(request: AuthedHttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Saved the SSO policy." if changes else "Nothing changed.")
             return redirect("integrations_sso:providers")
@@ -160,7 +155,7 @@ def edit_provider(request: AuthedHttpRequest, provider_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Saved {provider}." if changes else "Nothing changed.")
             return redirect("integrations_sso:providers")

@@ -12,15 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.access.rules import require
+from tandem.core.forms import show_errors
 from tandem.core.http import AuthedHttpRequest
 from tandem.integrations.webhooks import events, queries, services
 from tandem.integrations.webhooks.forms import DeliveryFilterForm, EndpointForm
 from tandem.integrations.webhooks.models import DeliveryStatus, Endpoint
-
-
-def _add_errors(form: EndpointForm, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _secret_page(
@@ -53,7 +49,7 @@ def endpoints(request: AuthedHttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             return _secret_page(request, endpoint, secret, new=True)
     status = 400 if request.method == "POST" else 200
@@ -91,7 +87,7 @@ def endpoint(request: AuthedHttpRequest, endpoint_id: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error)
         else:
             if changes:
                 messages.success(request, f"Saved {found}.")

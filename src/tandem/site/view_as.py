@@ -35,6 +35,7 @@ from django_htmx.middleware import HtmxDetails
 
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import actor_for
+from tandem.notifications.templatetags.tandem_notifications import remember_unread_count
 from tandem.org.models import Person, PersonStatus
 from tandem.reviews import versions
 from tandem.reviews.models import (
@@ -147,6 +148,9 @@ def _inner_request(request: HttpRequest, user: Person, path: str, query: str) ->
     inner.path = inner.path_info = path
     inner.GET = QueryDict(query)
     inner.user = user
+    # The top bar's notification bell is left out of a preview (`read_only`): no count to
+    # read for it (a query over the person's notifications on every preview).
+    remember_unread_count(inner, 0)
     # A session and messages of its own, never saved: nothing the page might put in them
     # reaches the HR admin's.
     inner.session = SessionStore()

@@ -9,6 +9,11 @@ elsewhere), without services, notifications or audit events per row: the demo lo
 recorded once by the org demo. The same seed and the same "today" always give the same
 reviews.
 
+Competency questions draw their items from each person's career framework, as a launch
+does (`reviews.framework`): the growth demo places everyone first, each (track, level)
+snapshot row is looked up or stored once, every participant references theirs, and each
+review rates the reviewee's own competencies.
+
 - The finished cycle covers the half-year that ended with the last goal period (so its
   goals question has scored goals): self, manager, 2-4 peer and upward reviews, nearly all
   submitted; manager reviews shared and most acknowledged; a few reopened once by HR.

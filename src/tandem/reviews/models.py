@@ -568,9 +568,8 @@ class Participant(models.Model):
     def framework(self) -> dict[str, Any]:
         """Their framework snapshot's content ({} when none). Readers select_related
         `framework_snapshot` so that reading it costs no query of its own."""
-        if self.framework_snapshot_id is None:
-            return {}
-        return self.framework_snapshot.content or {}
+        snapshot = self.framework_snapshot if self.framework_snapshot_id is not None else None
+        return dict(snapshot.content or {}) if snapshot is not None else {}
 
 
 class NominationStatus(models.TextChoices):

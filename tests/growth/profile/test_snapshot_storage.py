@@ -87,3 +87,31 @@ def test_an_edit_after_launch_leaves_the_launched_reviews_items_and_makes_a_new_
     new_items = review_framework.content_of(after)["sections"][0]["questions"][1]["items"]
     assert new_items[0]["description"] == "Craft, rewritten later"
     assert _snapshot_ids(later)[people[0].pk] != _snapshot_ids(cycle)[people[0].pk]
+
+
+def test_a_review_loaded_for_its_page_reads_its_framework_items_without_a_query(
+    people: list[Any], django_assert_num_queries: Any
+) -> None:
+    from tandem.reviews.queries.writing import review_for
+
+    cycle = framework_cycle(people)
+    pk = Review.objects.get(cycle=cycle, reviewee=people[0], relationship=Relationship.SELF).pk
+    review = review_for(people[0], pk)
+    with django_assert_num_queries(0):
+        content = review_framework.content_of(review)
+    assert content["sections"][0]["questions"][1]["items"][0]["key"] == "craft"
+
+
+def test_the_reviews_of_a_participant_read_their_items_without_a_query_each(
+    people: list[Any], django_assert_num_queries: Any
+) -> None:
+    from tandem.reviews.queries.writing import reviews_of_participant
+    from tests.factories import hr_admin
+
+    cycle = framework_cycle(people)
+    participant = Participant.objects.get(cycle=cycle, person=people[0])
+    reviews = reviews_of_participant(hr_admin(), participant)
+    assert len(reviews) == 2  # self and manager
+    with django_assert_num_queries(0):
+        contents = [review_framework.content_of(review) for review in reviews]
+    assert all(c["sections"][0]["questions"][1]["items"] for c in contents)

@@ -9,9 +9,10 @@ review-form-drawer)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,10 +20,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tandem.access.rules import SYSTEM
 from tandem.goals.models import CheckIn, Health
+from tandem.growth.demo.frameworks_content import TRACKS
+from tandem.growth.framework_files import as_data, parse
+from tandem.growth.models import Level, Placement
+from tandem.growth.services.frameworks import import_frameworks
 from tandem.org.demo import COMPANY_VALUES
 from tandem.org.models import Person
-from tandem.reviews import versions
+from tandem.reviews import framework, versions
 from tandem.reviews.answers import goal_key
 from tandem.reviews.demo import demo_template
 from tandem.reviews.models import (
@@ -65,7 +71,8 @@ def _answers(review: Review, goal_keys: list[str]) -> dict[str, Any]:
     item rated, every text written, the overall rating and half the goals commented on,
     one competency in ten."""
     answers: dict[str, Any] = {}
-    for section in review.template_version.content["sections"]:
+    # Competency questions list the reviewee's own framework competencies.
+    for section in framework.content_of(review)["sections"]:
         for question in section["questions"]:
             kind = question["kind"]
             if kind == QuestionKind.TEXT:
@@ -132,7 +139,13 @@ def _manager_review(org: Org) -> tuple[Person, Review]:
         version=versions.freeze(self_template),
     )
     open_phases(cycle)
+    # Placed like the demo's engineers: the competency question rates their track's.
+    import_frameworks(by=SYSTEM, tracks=parse(json.dumps(as_data(TRACKS)), "json"), audited=False)
+    level = Level.objects.select_related("track").get(track__key="engineering-ic", code="IC3")
+    Placement.objects.create(person=aiko, track=level.track, level=level, since=date(2025, 1, 1))
     participant = add_participant(cycle, aiko)
+    framework.snapshot_participants(cycle.pk, [aiko.pk])
+    participant.refresh_from_db()
     own = add_review(participant, aiko, Relationship.SELF)
     Review.objects.filter(pk=own.pk).update(
         state=ReviewState.SUBMITTED, submitted_at=timezone.now()

@@ -12,7 +12,7 @@ from tandem.org import demo
 from tandem.org.models import Person
 from tandem.reviews import answers as answer_rules
 from tandem.reviews import demo as reviews_demo
-from tandem.reviews import scores, versions
+from tandem.reviews import framework, scores, versions
 from tandem.reviews.models import (
     Cycle,
     CycleStatus,
@@ -127,22 +127,27 @@ def test_ratings_differ_between_managers(loaded):
 
 def test_every_rating_of_a_submitted_review_has_a_row(loaded):
     finished, _ = _cycles()
-    content_of = dict(TemplateVersion.objects.values_list("pk", "content"))
     review = (
         Review.objects.filter(cycle=finished, relationship=Relationship.MANAGER)
         .exclude(state=ReviewState.IN_PROGRESS)
+        .select_related("template_version", "participant__framework_snapshot")
         .first()
     )
     assert review is not None
     expected = {
         (r.question_key, r.item_key, r.value, r.normalised)
-        for r in answer_rules.ratings(content_of[review.template_version_id], review.answers)
+        for r in answer_rules.ratings(framework.content_of(review), review.answers)
     }
     stored = set(review.ratings.values_list("question_key", "item_key", "value", "normalised"))
     assert stored == expected and expected
 
 
 def test_every_demo_answer_validates_against_its_frozen_version(loaded):
+    # Competency questions are drawn from the framework: each reviewee's own items.
+    snapshot_of = {
+        pk: content or {}
+        for pk, content in Participant.objects.values_list("pk", "framework_snapshot__content")
+    }
     content_of = dict(TemplateVersion.objects.values_list("pk", "content"))
     goal_keys: dict[tuple[int, int], set[str]] = defaultdict(set)
     for cycle in Cycle.objects.all():
@@ -151,7 +156,9 @@ def test_every_demo_answer_validates_against_its_frozen_version(loaded):
         ).values_list("owner_id", "pk"):
             goal_keys[(cycle.pk, owner)].add(answer_rules.goal_key(pk))
     for review in Review.objects.all():
-        content = content_of[review.template_version_id]
+        content = framework.effective_content(
+            content_of[review.template_version_id], snapshot_of[review.participant_id]
+        )
         keys = goal_keys.get((review.cycle_id, review.reviewee_id), set())
         assert answer_rules.clean(content, review.answers, goal_keys=keys) == review.answers
         if review.state != ReviewState.NOT_STARTED:

@@ -9,6 +9,11 @@ elsewhere), without services, notifications or audit events per row: the demo lo
 recorded once by the org demo. The same seed and the same "today" always give the same
 reviews.
 
+Competency questions draw their items from each person's career framework, as a launch
+does (`reviews.framework`): the growth demo places everyone first, each (track, level)
+snapshot row is looked up or stored once, every participant references theirs, and each
+review rates the reviewee's own competencies.
+
 - The finished cycle covers the half-year that ended with the last goal period (so its
   goals question has scored goals): self, manager, 2-4 peer and upward reviews, nearly all
   submitted; manager reviews shared and most acknowledged; a few reopened once by HR.
@@ -41,11 +46,13 @@ from tandem.org.demo import DEMO_DOMAIN, register_demo
 from tandem.org.models import CompanyValue, Department, Person, PersonStatus
 from tandem.program.models import Program
 from tandem.reviews import demo_content as content
-from tandem.reviews import scores, tally, versions
+from tandem.reviews import framework, scores, tally, versions
 from tandem.reviews.models import (
     Cycle,
     CycleForm,
     CycleStatus,
+    FrameworkSnapshot,
+    ItemsSource,
     Nomination,
     NominationStatus,
     Participant,
@@ -101,7 +108,7 @@ PARTICIPANT_COLUMNS = (
     "id", "cycle", "person", "title", "level", "department", "department_name", "manager",
     "manager_name", "path", "added_at", "added_late", "removed_at", "removed_reason",
     "shared_at", "shared_by", "acknowledged_at", "acknowledgement_comment", "overall_score",
-    "score_parts", "manager_rating",
+    "score_parts", "manager_rating", "framework_snapshot",
 )  # fmt: skip
 NOMINATION_COLUMNS = (
     "cycle", "participant", "peer", "status", "nominated_by", "decided_by", "decided_at",
@@ -148,6 +155,9 @@ class _Question:
     items: tuple[str, ...]
     required: bool
     pool: str
+    # A competency question drawn from each reviewee's framework: `items` is empty and each
+    # review rates the reviewee's own competencies (`_Person.competencies`).
+    from_framework: bool = False
 
 
 def _scales() -> dict[str, RatingScale]:
@@ -180,7 +190,6 @@ def demo_template(relationship: str) -> Template:
     """The demo company's template for one relationship, with its scales, sections and
     questions (made once; the browser tests measure the review form on the same one)."""
     scales = _scales()
-    competencies = [{"name": n, "description": d} for n, d in content.COMPETENCIES]
     _, name, description, sections = next(t for t in content.TEMPLATES if t[0] == relationship)
     template, _ = Template.objects.get_or_create(
         name=name, relationship=relationship, defaults={"description": description}
@@ -200,7 +209,11 @@ def demo_template(relationship: str) -> Template:
                 help_text=help_text,
                 required=required,
                 scale=scales[scale] if scale else None,
-                items=competencies if kind == QuestionKind.COMPETENCIES else [],
+                # Competencies are each person's own, from their career framework.
+                items=[],
+                items_source=ItemsSource.FRAMEWORK
+                if kind == QuestionKind.COMPETENCIES
+                else ItemsSource.LISTED,
                 is_overall=overall,
             )
     return template
@@ -221,6 +234,7 @@ def _templates(by: Person | None) -> dict[str, _Form]:
                 items=tuple(item["key"] for item in question.get("items") or []),
                 required=bool(question["required"]),
                 pool=pool,
+                from_framework=framework.is_framework_question(question),
             )
             for question, pool in zip(versions.questions(version.content), pools, strict=True)
         ]
@@ -247,6 +261,9 @@ class _Person:
     self_bias: float = 0.0
     upward: float = 0.0  # how their reports experience them as a manager
     reports: list[int] = field(default_factory=list)
+    # Their career framework snapshot (a FrameworkSnapshot id) and its competency keys.
+    snapshot: int | None = None
+    competencies: tuple[str, ...] = ()
 
 
 def _people(rng: random.Random) -> tuple[dict[int, _Person], dict[int, str]]:
@@ -290,6 +307,29 @@ def _people(rng: random.Random) -> tuple[dict[int, _Person], dict[int, str]]:
             people[person.manager].reports.append(person.pk)
     departments = dict(Department.objects.values_list("pk", "name"))
     return people, departments
+
+
+# People per call of the framework providers, as a launch asks them (launch.BATCH).
+SNAPSHOT_BATCH = 5000
+
+
+def _frameworks(people: dict[int, _Person]) -> None:
+    """Each person's framework snapshot, as a launch takes it (`reviews.framework`): one row
+    per track and level, looked up or stored once whatever the number of people (the
+    growth demo placed everyone before this runs)."""
+    ids = list(people)
+    rows: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for start in range(0, len(ids), SNAPSHOT_BATCH):
+        found = framework.snapshots(ids[start : start + SNAPSHOT_BATCH])
+        # Sorted: the rows are made in the same order whatever order the provider answers.
+        for snapshot, person_ids in sorted(found, key=lambda f: FrameworkSnapshot.digest_of(f[0])):
+            digest = FrameworkSnapshot.digest_of(snapshot)
+            if digest not in rows:
+                keys = tuple(str(item["key"]) for item in snapshot.get("items") or [])
+                rows[digest] = (framework.stored(snapshot).pk, keys)
+            snapshot_id, keys = rows[digest]
+            for pk in person_ids:
+                people[pk].snapshot, people[pk].competencies = snapshot_id, keys
 
 
 def _goals(
@@ -397,7 +437,9 @@ class _Writer:
                             comment = self.rating_comment("goal", value, points, who)
                         items[f"g{goal_id}"] = {"rating": value, "comment": comment}
                 else:
-                    keys = question.items if kind == QuestionKind.COMPETENCIES else values
+                    keys = values
+                    if kind == QuestionKind.COMPETENCIES:
+                        keys = who.competencies if question.from_framework else question.items
                     for item in keys:
                         value = _clip(_on(points, center) + rng.gauss(0, 0.45), points)
                         comment = rng.choice(content.ITEM_COMMENTS) if rng.random() < 0.1 else ""
@@ -449,6 +491,7 @@ class _Generator:
         self.today = today
         self.progress = progress
         self.people, self.departments = _people(self.rng)
+        _frameworks(self.people)
         self.writer = _Writer(self.rng)
         self.values = [
             f"v{pk}"
@@ -705,6 +748,7 @@ class _Generator:
             score[0],
             json.dumps(score[1]),
             manager_rating,
+            person.snapshot,
         )
 
     def nominate(

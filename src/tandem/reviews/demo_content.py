@@ -45,13 +45,6 @@ COMPETENCY_SCALE = (
     ),
 )
 
-COMPETENCIES = (
-    ("Craft", "Quality and depth of the work itself, whatever the discipline."),
-    ("Communication", "Clear, timely writing and speaking; listening well."),
-    ("Collaboration", "Works across teams, shares context, helps others succeed."),
-    ("Ownership", "Follows through, raises risks early, fixes what is broken."),
-)
-
 # (relationship, name, description, sections); a section is (title, description,
 # questions); a question is (kind, prompt, help text, scale, required, is_overall, pool).
 # `scale` is "performance", "competency" or None; `pool` names the sentences an answer

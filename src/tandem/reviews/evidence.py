@@ -253,6 +253,7 @@ def reviews_about(reader: Any, review: Review) -> list[Review]:
             "template_version",
             "participant__department",
             "participant__person",
+            "participant__framework_snapshot",
         )
         .order_by("relationship", "submitted_at", "pk")[:LIMIT]
     )

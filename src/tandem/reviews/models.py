@@ -16,6 +16,10 @@ table already; a second index on them alone would only slow the launch's bulk in
 
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -373,6 +377,32 @@ class CalibrationState(models.TextChoices):
     LOCKED = "locked", "Calibrated"
 
 
+class FrameworkSnapshot(models.Model):
+    """One track and level of a career framework as a launch froze it, for competency
+    questions that draw their items from it (`reviews.framework`): {"track", "track_name",
+    "level", "level_title", "version", "items": [{"key", "name", "description"}]}.
+
+    Stored once per content: `digest` is the SHA-256 of its canonical JSON, so every
+    participant on the same track, level and framework version, in this cycle and the
+    next, points at the same row. Never edited: a later edit of the framework is a new
+    version, hence new content and a new row."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    content = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        content = self.content or {}
+        track, level = content.get("track", ""), content.get("level", "")
+        return f"{track} {level} v{content.get('version', '')}"
+
+    @staticmethod
+    def digest_of(content: Any) -> str:
+        """The SHA-256 of the canonical JSON (sorted keys, no spaces) of `content`."""
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 class Participant(models.Model):
     """A person reviewed in a cycle, with who they were at launch (snapshots)."""
 
@@ -396,10 +426,11 @@ class Participant(models.Model):
     # The person's reporting path at launch: "everyone under X in this cycle" is one prefix query.
     path = models.CharField(max_length=1000, db_index=True, default="")
     # Their career framework at launch, for competency questions that draw their items from
-    # it (`reviews.framework`): {"track", "track_name", "level", "level_title", "version",
-    # "items": [{"key", "name", "description"}]}; {} when none applies.
-    # db_default too: the demo and launch_sql write participants with column lists of their own.
-    framework = models.JSONField(default=dict, db_default={}, blank=True)
+    # it (`reviews.framework`); none when none applies. A reference: everyone on the same
+    # track, level and version shares one row (read it through `framework`).
+    framework_snapshot = models.ForeignKey(
+        FrameworkSnapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     added_at = models.DateTimeField(auto_now_add=True)
     added_late = models.BooleanField(default=False)
@@ -532,6 +563,13 @@ class Participant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.removed_at is None
+
+    @property
+    def framework(self) -> dict[str, Any]:
+        """Their framework snapshot's content ({} when none). Readers select_related
+        `framework_snapshot` so that reading it costs no query of its own."""
+        snapshot = self.framework_snapshot if self.framework_snapshot_id is not None else None
+        return dict(snapshot.content or {}) if snapshot is not None else {}
 
 
 class NominationStatus(models.TextChoices):

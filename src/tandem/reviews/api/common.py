@@ -248,7 +248,7 @@ def participants_out(
 def participant_for(request: HttpRequest, participant_id: int) -> Participant:
     participant = (
         scope(request.user, Participant.objects.all())
-        .select_related("person", "cycle", "department")
+        .select_related("person", "cycle", "department", "framework_snapshot")
         .filter(pk=min(participant_id, MAX_ID))
         .first()
     )

@@ -77,7 +77,12 @@ router = Router(tags=["reviews"])
 
 def _reviews(user: Any) -> QuerySet[Review]:
     return scope(user, Review.objects.all()).select_related(
-        "cycle", "participant__person", "participant__department", "reviewer", "reviewee"
+        "cycle",
+        "participant__person",
+        "participant__department",
+        "participant__framework_snapshot",
+        "reviewer",
+        "reviewee",
     )
 
 

@@ -73,7 +73,7 @@ def _participations(person_id: int) -> list[Participant]:
             removed_at__isnull=True,
             cycle__status__in=(CycleStatus.ACTIVE, CycleStatus.CLOSED),
         )
-        .select_related("cycle", "person", "department")
+        .select_related("cycle", "person", "department", "framework_snapshot")
         .order_by("-cycle__period_end", "-cycle_id")[:RECENT_CYCLES]
     )
     return [row for row in rows if row.framework and row.framework.get("items")]

@@ -47,6 +47,7 @@ def _reviews(user: Any) -> Any:
         "participant__department",
         "participant__person",
         "participant__manager",
+        "participant__framework_snapshot",
         "reviewee__manager",
         "reviewee__department",
         "reviewer",
@@ -64,7 +65,14 @@ def review_for(user: Any, review_id: int) -> Review:
 def participant_for(user: Any, participant_id: int) -> Participant:
     participant = (
         scope(user, Participant.objects.all())
-        .select_related("cycle", "person__manager", "person__department", "department", "manager")
+        .select_related(
+            "cycle",
+            "person__manager",
+            "person__department",
+            "department",
+            "manager",
+            "framework_snapshot",
+        )
         .prefetch_related("cycle__phases")
         .filter(pk=participant_id)
         .first()

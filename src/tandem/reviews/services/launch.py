@@ -544,7 +544,7 @@ def add_participant(cycle: Cycle, person: Person, *, reason: str, by: Any) -> Pa
             "relationship", "version_id"
         )
     )
-    if not participant.framework and _uses_framework(frozen.values()):
+    if participant.framework_snapshot_id is None and _uses_framework(frozen.values()):
         framework.snapshot_participants(cycle.pk, [person.pk])
     specs = review_specs([row], taking_part=set(participant_ids), relationships=set(frozen))
     if Relationship.UPWARD in frozen:

@@ -41,11 +41,11 @@ def insert_participants(cycle_id: int, person_ids: Sequence[int], *, now: dateti
         INSERT INTO {_q(Participant._meta.db_table)}
             (cycle_id, person_id, title, level, department_id, department_name, manager_id,
              manager_name, path, added_at, added_late, removed_reason, acknowledgement_comment,
-             score_parts, framework)
+             score_parts)
         SELECT %s, p.id, p.title, p.level, p.department_id, COALESCE(d.name, ''), p.manager_id,
             TRIM(COALESCE(NULLIF(m.preferred_name, ''), m.first_name, '') || ' ' ||
                  COALESCE(m.last_name, '')),
-            p.path, %s, %s, '', '', {_empty_json()}, {_empty_json()}
+            p.path, %s, %s, '', '', {_empty_json()}
         FROM {person} p
         LEFT JOIN {department} d ON d.id = p.department_id
         LEFT JOIN {person} m ON m.id = p.manager_id

@@ -18,7 +18,7 @@ from tandem.feedback import services as feedback_services
 from tandem.feedback.models import Visibility
 from tandem.org.models import Person, PersonStatus
 from tandem.reviews.models import CycleForm, Relationship
-from tandem.site.view_as import PAGES, PreviewWrote, no_writes, read_only
+from tandem.site.view_as import PAGES, PreviewWrote, no_writes, page_urls, read_only
 from tests.factories import PersonFactory, executive, hr_admin
 from tests.feedback.factories import FeedbackAskFactory, FeedbackFactory, FeedbackRequestFactory
 from tests.meetings.factories import private_note, series_with_meeting
@@ -227,7 +227,8 @@ def test_read_only_makes_the_whole_page_inert_and_banners_it():
         '<main id="main" tabindex="-1"><div class="messages"><p>Saved</p></div><h1>Hi</h1>'
         '<a href="/program/">Program</a> <a href="/feedback/12/">A feedback</a>'
         '<form method="post" action="/save/" hx-post="/save/"><input name="csrfmiddlewaretoken">'
-        '<textarea name="t"></textarea><button>Go</button></form><script>x()</script>'
+        '<textarea name="t" autofocus></textarea><button formaction="/other/">Go</button></form>'
+        '<div data-hx-get="/poll/"><!-- a comment --></div><script>x()</script>'
         "</main></body></html>"
     )
     out = read_only(
@@ -242,11 +243,19 @@ def test_read_only_makes_the_whole_page_inert_and_banners_it():
     assert 'href="/feedback/12/"' not in out and "A feedback" in out
     assert 'action="/preview/"' in out and "hx-post" not in out and "hx-headers" not in out
     assert "csrfmiddlewaretoken" not in out
+    assert "autofocus" not in out and "formaction" not in out and "data-hx-get" not in out
     assert re.search(r"<textarea[^>]*disabled", out)
     assert re.search(r'<button type="button">Menu', out)  # the phone menu still opens
     assert 'href="/hr/view-as/"' in out  # the banner's own links work
     assert out.index("preview-banner") < out.index("preview-frame") < out.index("<h1>Hi")
     assert "<title>Preview · Home</title>" in out
+
+
+def test_the_page_addresses_are_those_of_the_url_conf():
+    person = PersonFactory()
+    assert page_urls(person) == {
+        page.key: reverse("site:view_as_page", args=[person.pk, page.key]) for page in PAGES
+    }
 
 
 # --- Never more than HR may read: the attack -------------------------------------------------

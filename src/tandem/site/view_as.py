@@ -254,12 +254,19 @@ def read_only(html: str, *, action: str, links: dict[str, str], banner: str = ""
     return "<!doctype html>\n" + lxml.html.tostring(document, encoding="unicode")
 
 
-def preview_links(person: Person) -> dict[str, str]:
+def page_urls(person: Person) -> dict[str, str]:
+    """{page key: its preview address} for the person. One `reverse`, the other addresses
+    made from it: the banner lists every page on every preview."""
+    first = PAGES[0].key
+    url = reverse("site:view_as_page", args=[person.pk, first])
+    prefix = url[: -len(f"{first}/")]
+    return {page.key: f"{prefix}{page.key}/" for page in PAGES}
+
+
+def preview_links(person: Person, urls: dict[str, str] | None = None) -> dict[str, str]:
     """The real addresses a preview keeps as links, each to its preview."""
-    return {
-        reverse("home"): reverse("site:view_as_page", args=[person.pk, "home"]),
-        reverse("program:detail"): reverse("site:view_as_page", args=[person.pk, "program"]),
-    }
+    urls = urls or page_urls(person)
+    return {reverse("home"): urls["home"], reverse("program:detail"): urls["program"]}
 
 
 # --- The review form of the next (or a draft) cycle, by phase ---------------------------------

@@ -113,22 +113,22 @@ def view_as_page(request: AuthedHttpRequest, person_id: int, page: str) -> HttpR
         inner = _render_page(request, user, page)
     except Http404:
         inner = HttpResponse(status=404)
-    here = reverse("site:view_as_page", args=[person.pk, page])
+    urls = view_as.page_urls(person)
     banner = render_to_string(
         "site/view_as/_banner.html",
         {
             "person": person,
             "role": view_as.role_label(user),
             "page": view_as.PAGE_KEYS[page],
-            "pages": view_as.PAGES,
+            "pages": [{**vars(p), "url": urls[p.key]} for p in view_as.PAGES],
             "shown": inner.status_code == 200,
         },
     )
     if inner.status_code == 200:
         html = view_as.read_only(
             inner.content.decode(),
-            action=here,
-            links=view_as.preview_links(person),
+            action=urls[page],
+            links=view_as.preview_links(person, urls),
             banner=banner,
         )
     else:

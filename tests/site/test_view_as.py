@@ -13,13 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.access.models import Role
 from tandem.audit.models import AuditEvent
 from tandem.feedback import services as feedback_services
 from tandem.feedback.models import Visibility
 from tandem.org.models import Person, PersonStatus
 from tandem.reviews.models import CycleForm, Relationship
+from tandem.site.queries import person_to_preview
 from tandem.site.view_as import PAGES, PreviewWrote, no_writes, page_urls, read_only
-from tests.factories import PersonFactory, executive, hr_admin
+from tests.factories import PersonFactory, executive, grant, hr_admin
 from tests.feedback.factories import FeedbackAskFactory, FeedbackFactory, FeedbackRequestFactory
 from tests.meetings.factories import private_note, series_with_meeting
 from tests.reviews.factories import (
@@ -387,3 +389,14 @@ def test_a_preview_stays_within_its_query_budget(
     client.get(page_url(secrets.ana, page))  # warm the session
     with django_assert_max_num_queries(budget):
         client.get(page_url(secrets.ana, page))
+
+
+@pytest.mark.parametrize(
+    "roles", [(), (Role.EXECUTIVE,), (Role.EXECUTIVE, Role.IT_ADMIN)], ids=["none", "one", "two"]
+)
+def test_the_person_to_preview_comes_with_every_role_they_hold(roles):
+    person = PersonFactory()
+    for role in roles:
+        grant(person, role)
+    found, held = person_to_preview(hr_admin(), person.pk)
+    assert found == person and held == frozenset(roles)

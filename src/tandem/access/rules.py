@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -136,16 +136,18 @@ class PreviewActor(Actor):
     previewer: Actor | None = None
 
 
-def preview_user(person: Person, previewer: Any) -> Person:
+def preview_user(person: Person, previewer: Any, *, roles: Iterable[str] | None = None) -> Person:
     """A copy of `person` to render their pages with, as `previewer` (an HR admin) sees
-    them: every `can`/`scope` asked for it is the intersection of both (PreviewActor)."""
+    them: every `can`/`scope` asked for it is the intersection of both (PreviewActor).
+    `roles`, the roles the person holds, when the caller has read them already."""
     hr = actor_for(previewer)
     assert hr is not None, "a preview needs a signed-in previewer"
     # A copy, so the actor cached on it never reaches the caller's instance.
     user = copy.copy(person)
     user.__dict__.pop("_tandem_actor", None)
-    roles = frozenset(RoleGrant.objects.filter(person_id=user.pk).values_list("role", flat=True))
-    user._tandem_actor = PreviewActor(person=user, roles=roles, previewer=hr)  # type: ignore[attr-defined]
+    if roles is None:
+        roles = RoleGrant.objects.filter(person_id=user.pk).values_list("role", flat=True)
+    user._tandem_actor = PreviewActor(person=user, roles=frozenset(roles), previewer=hr)  # type: ignore[attr-defined]
     return user
 
 

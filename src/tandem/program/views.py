@@ -313,7 +313,8 @@ def _save_setup_step(request: AuthedHttpRequest, key: str, form: BaseForm | None
     elif key == "review":
         services.finish_setup(by=by)
     else:
-        fields = {"why": ("purposes", "purpose_statement")}.get(key) or {
+        fields = {
+            "why": guided.WHY_FIELDS,
             "calendar": guided.CALENDAR_FIELDS,
             "visibility": guided.VISIBILITY_FIELDS,
         }.get(key, ())
@@ -388,6 +389,9 @@ def setup_step(request: AuthedHttpRequest, step: str) -> HttpResponse:
         context["people"] = queries.people_count(request.user)
     if step == "review":
         context["sections"] = program.sections()
+        context["editor_only"] = [
+            (presets.label(name), reason) for name, reason in guided.EDITOR_ONLY.items()
+        ]
         context["missing"] = [
             s for s in guided.STEPS[:-1] if s.key not in (current.steps_done or [])
         ]

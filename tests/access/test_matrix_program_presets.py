@@ -1,6 +1,6 @@
 """The access matrix for the program's presets and change history: the presets page, a
-preset's diff and its confirmation, saving, exporting and importing presets, undoing a
-change; and the program API.
+preset's diff and its confirmation, saving, exporting, importing and deleting presets,
+undoing a change; and the program API.
 
 The program is the company's, not anyone's team's: HR admins design it (everyone else gets
 404 on the presets and on undoing), everyone signed in reads it, its presets and its
@@ -70,6 +70,38 @@ MATRIX: tuple[Row, ...] = (
         "a built-in preset as JSON",
         lambda o: url("program:preset_export", "enterprise"),
         expect(HR_ADMIN),
+    ),
+    Row(
+        "program:preset_delete",
+        "confirm deleting the company's own preset",
+        lambda o: url("program:preset_delete", OWN_KEY),
+        expect(HR_ADMIN),
+    ),
+    Row(
+        "program:preset_delete",
+        "why a built-in preset cannot be deleted",
+        lambda o: url("program:preset_delete", "growth-first"),
+        expect(HR_ADMIN),
+    ),
+    Row(
+        "program:preset_delete",
+        "a key that names no preset",
+        lambda o: url("program:preset_delete", "no-such-preset"),
+        expect(NOBODY),
+    ),
+    Row(
+        "program:preset_delete",
+        "delete the company's own preset",
+        lambda o: url("program:preset_delete", OWN_KEY),
+        expect(HR_ADMIN, ok=302),
+        method="POST",
+    ),
+    Row(
+        "program:preset_delete",
+        "delete a built-in preset (refused)",
+        lambda o: url("program:preset_delete", "growth-first"),
+        expect(HR_ADMIN, ok=400),
+        method="POST",
     ),
     Row(
         "program:preset_save",
@@ -146,6 +178,30 @@ MATRIX: tuple[Row, ...] = (
         lambda o: url("api:apply_program_preset", OWN_KEY),
         api(HR_ADMIN),
         method="POST",
+        data=body(lambda o: {}),
+    ),
+    Row(
+        "api:delete_program_preset",
+        "the company's own preset",
+        lambda o: url("api:delete_program_preset", OWN_KEY),
+        api(HR_ADMIN, ok=204),
+        method="DELETE",
+        data=body(lambda o: {}),
+    ),
+    Row(
+        "api:delete_program_preset",
+        "a built-in preset (refused)",
+        lambda o: url("api:delete_program_preset", "enterprise"),
+        api(HR_ADMIN, ok=422),
+        method="DELETE",
+        data=body(lambda o: {}),
+    ),
+    Row(
+        "api:delete_program_preset",
+        "a key that names no preset",
+        lambda o: url("api:delete_program_preset", "no-such-preset"),
+        api(NOBODY),
+        method="DELETE",
         data=body(lambda o: {}),
     ),
     Row(

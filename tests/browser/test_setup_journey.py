@@ -116,6 +116,9 @@ def test_the_first_hr_admin_sets_up_the_program_from_an_empty_installation(
     _step_heading(page, "The calendar and the rhythm")
     expect(page.get_by_label("June")).to_be_checked()
     expect(page.get_by_label("December")).to_be_checked()
+    # What a new review cycle starts from is on this step too, as Scale-up set it.
+    expect(page.get_by_label("Review cycles include peer reviews")).to_be_checked()
+    expect(page.get_by_label("Days for each step of a review cycle")).to_have_value("14")
     tally.choose(page.get_by_label("The year starts in month"), "4")
     _continue(page, tally)
 
@@ -155,6 +158,7 @@ def test_the_first_hr_admin_sets_up_the_program_from_an_empty_installation(
     assert program.fiscal_year_start_month == 4
     assert program.review_months == [6, 12]
     assert program.calibration_shown_to_employee is True  # from Scale-up
+    assert program.review_peers_enabled is True  # from Scale-up, kept by step 4
     assert ProgramSetup.current().completed_at is not None
     print(
         f"\nguided set-up: {tally.clicks} clicks, {tally.typed} typed fields, "

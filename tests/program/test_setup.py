@@ -3,13 +3,16 @@ landing after sign-in, and finishing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.utils.html import escape
 
 from tandem.audit.models import AuditEvent
 from tandem.org.models import CompanyValue
 from tandem.program import setup as guided
 from tandem.program.forms import SetupCalendarForm, SetupVisibilityForm
-from tandem.program.models import Program, ProgramChange, ProgramSetup
+from tandem.program.models import EDITABLE_PROGRAM_FIELDS, Program, ProgramChange, ProgramSetup
 from tests.factories import PASSWORD, PersonFactory, hr_admin
 
 CALENDAR = {
@@ -19,6 +22,9 @@ CALENDAR = {
     "checkin_cadence": "fortnightly",
     "one_on_one_cadence": "monthly",
     "review_ratings_enabled": "",
+    "review_score": "manager",
+    "review_peers_enabled": "on",
+    "review_phase_days": "21",
     "review_reminder_days_before": "5",
 }
 VISIBILITY = {
@@ -230,6 +236,62 @@ def test_the_program_page_says_when_review_cycles_open(admin_client):
     assert "Review cycles usually open in June and December." in admin_client.get("/program/").text
 
 
+def test_the_calendar_step_saves_what_a_new_review_cycle_starts_from(admin_client):
+    data = {**CALENDAR, "review_upward_enabled": "on", "review_score": "weighted"}
+    assert admin_client.post(step_url("calendar"), data).status_code == 302
+    program = Program.current()
+    assert program.review_peers_enabled is True
+    assert program.review_upward_enabled is True
+    assert program.review_phase_days == 21
+    assert program.review_score == "weighted"
+    assert ProgramChange.objects.get().changes["review_phase_days"] == [14, 21]
+
+
+def test_the_calendar_step_turns_peer_reviews_off_when_unticked(admin_client):
+    Program.objects.create(pk=1, review_peers_enabled=True)
+    data = {k: v for k, v in CALENDAR.items() if k != "review_peers_enabled"}
+    assert admin_client.post(step_url("calendar"), data).status_code == 302
+    assert Program.current().review_peers_enabled is False
+
+
+def test_the_calendar_step_shows_the_programs_review_cycle_defaults(admin_client):
+    Program.objects.create(pk=1, review_phase_days=21, review_upward_enabled=True)
+    text = admin_client.get(step_url("calendar")).text
+    assert 'name="review_phase_days" value="21"' in text
+    assert re.search(r'<input type="checkbox" name="review_upward_enabled"[^>]* checked>', text)
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        ("4", "At least 5 days: a step needs time to be done."),
+        ("61", "At most 60 days: six steps that long already fill a year."),
+        ("two weeks", "Give a whole number of days."),
+        ("", "Give a number of days (14 is the usual choice)."),
+    ],
+)
+def test_the_calendar_step_refuses_a_step_length_naming_the_field(admin_client, days, message):
+    response = admin_client.post(step_url("calendar"), {**CALENDAR, "review_phase_days": days})
+    assert response.status_code == 200
+    assert f"Days for each step of a review cycle</a>: {message}" in response.text
+    assert not Program.objects.exists()
+    assert not ProgramSetup.objects.exists()
+
+
+def test_the_calendar_step_refuses_an_unknown_overall_score_naming_the_field(admin_client):
+    response = admin_client.post(step_url("calendar"), {**CALENDAR, "review_score": "median"})
+    assert response.status_code == 200
+    assert "Overall score of a review</a>: Choose one of the ways listed." in response.text
+    assert not Program.objects.exists()
+
+
+def test_the_calendar_step_explains_each_review_cycle_default(admin_client):
+    text = admin_client.get(step_url("calendar")).text
+    for name in ("review_score", "review_peers_enabled", "review_upward_enabled"):
+        assert escape(guided.TRADE_OFFS[name]) in text, name
+    assert "Each of a cycle&#x27;s six steps (self review to sharing) lasts this long." in text
+
+
 def test_the_calendar_step_says_what_turning_ratings_off_changes(admin_client):
     text = admin_client.get(step_url("calendar")).text
     assert "Off: reviews are written answers only" in text
@@ -246,6 +308,19 @@ def test_the_visibility_step_saves_who_sees_what(admin_client):
     assert program.anonymity_minimum == 6
     assert program.hr_reads_private_feedback is False
     assert done_steps() == ["visibility"]
+
+
+def test_the_visibility_step_saves_whether_peer_reviewers_are_named(admin_client):
+    assert Program.current().review_peer_names_hidden is True
+    assert admin_client.post(step_url("visibility"), VISIBILITY).status_code == 302
+    assert Program.current().review_peer_names_hidden is False
+    assert ProgramChange.objects.get().changes["review_peer_names_hidden"] == [True, False]
+
+
+def test_the_visibility_step_explains_hiding_peer_reviewers_names(admin_client):
+    text = admin_client.get(step_url("visibility")).text
+    assert "Peer reviewers&#x27; names hidden from the person reviewed" in text
+    assert "peers write more candidly when the person reviewed cannot tell who wrote" in text
 
 
 def test_the_visibility_step_refuses_an_anonymity_minimum_below_the_floor(admin_client):
@@ -350,6 +425,24 @@ def test_every_field_a_step_shows_explains_its_trade_off():
     assert set(fields) == {*guided.CALENDAR_FIELDS, *guided.VISIBILITY_FIELDS}
     for name in (*fields, "purpose_statement", "values"):
         assert guided.TRADE_OFFS[name], name
+
+
+def test_every_program_switch_is_set_in_a_step_or_left_to_the_editor():
+    steps = (guided.WHY_FIELDS, guided.CALENDAR_FIELDS, guided.VISIBILITY_FIELDS)
+    covered = [name for fields in steps for name in fields] + list(guided.EDITOR_ONLY)
+    assert sorted(covered) == sorted(EDITABLE_PROGRAM_FIELDS)
+
+
+def test_every_switch_left_to_the_editor_says_why():
+    for name, reason in guided.EDITOR_ONLY.items():
+        assert len(reason.split()) >= 8, name
+
+
+def test_the_review_step_lists_the_switches_left_to_the_editor(admin_client):
+    text = admin_client.get(step_url("review")).text
+    assert "Left for the program editor" in text
+    assert "<strong>Goal scoring scale</strong>: How key results are scored" in text
+    assert "<strong>People may propose their own promotion</strong>: Promotions come" in text
 
 
 # --- Landing after sign-in --------------------------------------------------------------------

@@ -1,13 +1,13 @@
 """The program over the API: its switches in plain words (everyone), the presets and what
-each would change (everyone), applying one and undoing a change (HR admins), and the
-history. Thin: the rules, queries and services decide."""
+each would change (everyone), applying one, deleting one of the company's own and undoing a
+change (HR admins), and the history. Thin: the rules, queries and services decide."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import ValidationError
 
 from tandem.access.rules import require
@@ -115,6 +115,20 @@ def apply_program_preset(request: HttpRequest, key: str, payload: ReasonIn) -> d
     preset = queries.preset_for(request.user, key)
     change = services.apply_preset(by=request.user, key=preset.key, reason=payload.reason)
     return _change_out(change, _names(request))
+
+
+@router.delete(
+    "/program/presets/{key}",
+    response={204: None, **NOT_FOUND, **ERRORS},
+    summary="Delete one of the company's own presets; the program keeps its values (HR admins)",
+)
+def delete_program_preset(request: HttpRequest, key: str) -> Status[None]:
+    """A built-in preset cannot be deleted: 422, naming it. A key that names no preset: 404.
+    Deleting a preset changes no switch, and the history keeps the changes that applied it."""
+    require(request.user, "program.edit")
+    preset = queries.preset_for(request.user, key)
+    services.delete_preset(by=request.user, key=preset.key)
+    return Status(204, None)
 
 
 @router.get(

@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 
 from tandem.program.models import ANONYMITY_FLOOR, MONTHS, SWITCHES, Program, Purpose
+from tandem.program.setup import CALENDAR_FIELDS, VISIBILITY_FIELDS
 
 
 def months_field() -> forms.TypedMultipleChoiceField:
@@ -216,21 +217,31 @@ class SetupPresetForm(forms.Form):
 
 
 class SetupCalendarForm(forms.ModelForm):
-    """Step 4: when things happen. Everyone reads it under "What happens when"."""
+    """Step 4: when things happen, and what a new review cycle starts from (peer and upward
+    reviews, the overall score, how long each step lasts). Everyone reads it under "What
+    happens when"."""
 
     review_months = months_field()
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        days = self.fields["review_phase_days"]
+        days.error_messages.update(
+            {
+                "required": "Give a number of days (14 is the usual choice).",
+                "invalid": "Give a whole number of days.",
+                "min_value": "At least %(limit_value)s days: a step needs time to be done.",
+                "max_value": "At most %(limit_value)s days: six steps that long already "
+                "fill a year.",
+            }
+        )
+        self.fields["review_score"].error_messages["invalid_choice"] = (
+            "Choose one of the ways listed."
+        )
+
     class Meta:
         model = Program
-        fields = (
-            "fiscal_year_start_month",
-            "review_months",
-            "goal_period_length",
-            "checkin_cadence",
-            "one_on_one_cadence",
-            "review_ratings_enabled",
-            "review_reminder_days_before",
-        )
+        fields = CALENDAR_FIELDS
         widgets = {
             "fiscal_year_start_month": forms.Select(
                 choices=[(m, date(2000, m, 1).strftime("%B")) for m in range(1, 13)]
@@ -244,18 +255,7 @@ class SetupVisibilityForm(forms.ModelForm):
 
     class Meta:
         model = Program
-        fields = (
-            "anonymity_minimum",
-            "private_goals_allowed",
-            "feedback_private_allowed",
-            "feedback_with_manager_allowed",
-            "praise_public_allowed",
-            "hr_reads_private_feedback",
-            "upward_feedback_enabled",
-            "hr_reads_upward_reviews",
-            "calibration_shown_to_employee",
-            "development_plans_visible_to_hr",
-        )
+        fields = VISIBILITY_FIELDS
         labels = {"anonymity_minimum": "Anonymity minimum (people)"}
         widgets = {"anonymity_minimum": forms.NumberInput(attrs={"min": ANONYMITY_FLOOR})}
 

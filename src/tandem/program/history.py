@@ -36,8 +36,14 @@ def tell(change: ProgramChange, preset_names: Mapping[str, str] | None = None) -
     if who != COMMAND_LINE:
         who += " (HR admin)"
     if change.preset_key:
-        name = (preset_names or {}).get(change.preset_key, change.preset_key)
-        what = f"applied the preset “{name}”"
+        built_in = presets.built_in(change.preset_key)
+        name = (preset_names or {}).get(change.preset_key) or (built_in and built_in.name)
+        # A company preset deleted since: its key is all the change still knows.
+        what = (
+            f"applied the preset “{name}”"
+            if name
+            else f"applied the preset “{change.preset_key}” (since deleted)"
+        )
     elif change.source == ChangeSource.REVERT and change.reverts is not None:
         what = f"undid the change of {_day(change.reverts)}"
     elif change.source == ChangeSource.REVERT:

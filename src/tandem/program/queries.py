@@ -11,7 +11,7 @@ from tandem.access.rules import NotAllowed, scope
 from tandem.core.pagination import decode_time_cursor, encode_cursor
 from tandem.org.models import CompanyValue, Person, PersonStatus
 from tandem.program import presets
-from tandem.program.models import CompanyPreset, ProgramChange
+from tandem.program.models import ChangeSource, CompanyPreset, ProgramChange
 
 HISTORY_PAGE = 10
 KEY = re.compile(r"^[-a-z0-9_]{1,60}$")
@@ -37,6 +37,15 @@ def preset_for(user: Any, key: str) -> presets.Preset:
     if row is None:
         raise NotAllowed("no such preset")
     return presets.Preset(row.key, row.name, row.description, row.values, built_in=False)
+
+
+def last_applied(user: Any, key: str) -> ProgramChange | None:
+    """The latest change that applied the preset `key` (None when it was never applied)."""
+    return (
+        scope(user, ProgramChange.objects.filter(source=ChangeSource.preset(key)))
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
 def change_for(user: Any, change_id: int) -> ProgramChange:

@@ -13,8 +13,8 @@ from tandem.program.models import CompanyPreset, ProgramChange
 
 @rule("program.edit")
 def _program_edit(actor: Actor, _: Any) -> bool:
-    """HR admins: changing the program's switches, applying, saving and importing presets,
-    and undoing a change."""
+    """HR admins: changing the program's switches, applying, saving, importing and deleting
+    presets, and undoing a change."""
     return actor.is_hr_admin
 
 
@@ -28,5 +28,5 @@ def scope_program_changes(actor: Actor, queryset: QuerySet[ProgramChange], **_: 
 @scope_for(CompanyPreset)
 def scope_company_presets(actor: Actor, queryset: QuerySet[CompanyPreset], **_: Any) -> Any:
     """The company's own presets: everyone signed in may read them, like the built-in ones;
-    only HR admins apply, save or import them (program.edit)."""
+    only HR admins apply, save, import or delete them (program.edit)."""
     return queryset

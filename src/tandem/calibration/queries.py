@@ -245,16 +245,38 @@ def _histories(entry_ids: list[int]) -> dict[int, list[Change]]:
     return found
 
 
+def _entries(user: Any, session: Session) -> QuerySet[Entry]:
+    return scope(user, Entry.objects.filter(session=session))
+
+
+def row_count(user: Any, session: Session) -> int:
+    """How many rows of the session the user may see (every page of them)."""
+    return _entries(user, session).count()
+
+
 def rows(
-    user: Any, session: Session, *, points: int | None = None, with_history: bool = False
+    user: Any,
+    session: Session,
+    *,
+    points: int | None = None,
+    with_history: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+    entry_id: int | None = None,
 ) -> list[Row]:
     """The rows of the session the user may see, by name, with each person's ratings side
-    by side: a fixed number of queries whatever the session's size."""
-    found = list(
-        scope(user, Entry.objects.filter(session=session))
-        .order_by("participant__person__sort_name", "pk")
-        .values_list(*ROW_FIELDS)
-    )
+    by side: a fixed number of queries whatever the session's size. `offset` and `limit`
+    give one page of them (by name, then entry id: every row on exactly one page), and
+    `entry_id` the one row of that entry; the side-by-side figures are read for those
+    rows only."""
+    entries = _entries(user, session).order_by("participant__person__sort_name", "pk")
+    if entry_id is not None:
+        entries = entries.filter(pk=entry_id)
+    if limit is not None:
+        entries = entries[offset : offset + limit]
+    elif offset:
+        entries = entries[offset:]
+    found = list(entries.values_list(*ROW_FIELDS))
     ids = [values[1] for values in found]
     histories = _histories([values[0] for values in found]) if with_history else {}
     cycle = session.cycle

@@ -8,7 +8,7 @@ view, are put in as they are."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 from typing import Any
 
@@ -33,11 +33,11 @@ def _or(value: Any, fallback: str = DASH) -> Any:
 CATEGORY_WORDS = {value: label.lower() for value, label in ReasonCategory.choices}
 
 
-def _when(moment: datetime) -> str:
+def _when(moment: datetime, zone: tzinfo) -> str:
     """ "4 Dec, 09:30" in the reader's zone: Django's date format would cost a session of
     hundreds of changes a third of its page time, for English month abbreviations."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {MONTHS[local.month - 1]}, {local:%H:%M}"
+    local = moment.astimezone(zone)
+    return f"{local.day} {MONTHS[local.month - 1]}, {local.hour:02d}:{local.minute:02d}"
 
 
 def _e(value: Any) -> str:
@@ -48,8 +48,9 @@ def _e(value: Any) -> str:
 
 
 def _history(adjustments: list[Change]) -> str:
+    zone = timezone.get_current_timezone()
     items = "".join(
-        f'<li><time datetime="{a.made_at.isoformat()}">{_when(a.made_at)}</time> · '
+        f'<li><time datetime="{a.made_at.isoformat()}">{_when(a.made_at, zone)}</time> · '
         f"{_e(a.made_by if a.made_by is not None else 'Someone who left')}: "
         f"{'performance rating' if a.field == AdjustedField.RATING else 'potential'} "
         f"{_e(_or(a.old_value))} → {a.new_value} "
@@ -146,3 +147,27 @@ def session_rows(context: Any, rows: list[Row]) -> SafeString:
         "manages": bool(context.get("manages")),
     }
     return SafeString("".join(_row(row, csrf=csrf, options=options, **flags) for row in rows))
+
+
+@register.simple_tag(takes_context=True)
+def nine_box_people(context: Any, rows: list[Row]) -> SafeString:
+    """The `<li>`s of one box of the 9-box (a person each, draggable when the session is
+    editable), built in Python like the table: a 400-person session's boxes through a
+    template loop cost it about a tenth of its page time."""
+    if not rows:
+        return SafeString('<li class="muted nine-box-empty">Nobody</li>')
+    editable = bool(context.get("editable"))
+    items = []
+    for row in rows:
+        key, name = _e(row.key), _e(row.name)
+        drag = (
+            f' draggable="true" data-entry="{key}" data-adjust="{_e(row.adjust_url)}"'
+            f' data-rating="{_e("" if row.rating is None else row.rating)}"'
+            if editable
+            else ""
+        )
+        items.append(
+            f'<li class="nine-box-person"{drag} data-name="{name}"><a href="#entry-{key}">'
+            f'{name}</a> <span class="muted">{_e(row.rating)}</span></li>'
+        )
+    return SafeString("".join(items))

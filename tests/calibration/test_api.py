@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tandem.calibration.models import Adjustment, Entry
+from tandem.reviews.models import Relationship
+from tandem.reviews.services.writing import submit
 from tests.calibration.helpers import make_company, session_of_all
 from tests.reviews.api_helpers import bearer, error_fields, send
+from tests.reviews.factories import review_of
+from tests.reviews.writing_helpers import full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +187,12 @@ def test_adjusting_a_locked_session_answers_422(company, session):
 def test_an_enormous_id_is_a_404(company):
     response = bearer(company.hr).get(f"{BASE}/sessions/{2**70}")
     assert response.status_code in (404, 422)
+
+
+def test_the_self_score_is_the_persons_submitted_self_ratings_alone(company, session):
+    review = review_of(company.cycle, company.people["ada"], Relationship.SELF)
+    submit(review, answers=full_answers(review, rating=2), version=0, by=review.reviewer)
+    found = bearer(company.hr).get(f"{BASE}/sessions/{session.pk}").json()["entries"]
+    scores = {e["person"]["name"].split()[0]: (e["self_score"], e["manager_rating"]) for e in found}
+    assert scores["Ada"] == (25.0, 4)
+    assert scores["Bea"][0] is None

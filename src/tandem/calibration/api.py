@@ -6,12 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
 from tandem.access.rules import require
 from tandem.calibration import queries, services
 from tandem.calibration.models import Session
-from tandem.calibration.schemas import AdjustIn, EntryOut, SessionDetailOut, SessionOut
+from tandem.calibration.schemas import (
+    ENTRIES_PAGE,
+    MAX_ENTRIES_PAGE,
+    AdjustIn,
+    EntriesPageIn,
+    EntryOut,
+    SessionDetailOut,
+    SessionOut,
+)
 from tandem.core.api import ERRORS, MAX_ID, NOT_FOUND
 
 router = Router(tags=["calibration"])
@@ -48,13 +56,22 @@ def entry_out(row: queries.Row) -> dict[str, Any]:
     }
 
 
-def _detail(request: HttpRequest, session: Session) -> dict[str, Any]:
+def _detail(
+    request: HttpRequest, session: Session, offset: int = 0, limit: int = ENTRIES_PAGE
+) -> dict[str, Any]:
+    """The session with one page of the people the caller may see: the side-by-side
+    figures of a 400-person session are read for the page's people only."""
     points = services.points_of(session)
-    rows = queries.rows(request.user, session, points=points)
+    rows = queries.rows(request.user, session, points=points, offset=offset, limit=limit)
+    total = queries.row_count(request.user, session)
     return {
         **session_out(session, session.entries.count()),
         "points": points,
         "entries": [entry_out(row) for row in rows],
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "next_offset": offset + limit if offset + limit < total else None,
     }
 
 
@@ -71,11 +88,16 @@ def list_calibration_sessions(request: HttpRequest, cycle_id: int) -> list[dict[
 @router.get(
     "/calibration/sessions/{session_id}",
     response={200: SessionDetailOut, **NOT_FOUND, **ERRORS},
-    summary="A calibration session with the people the caller may see in it",
+    summary="A calibration session with the people the caller may see in it, a page at a time",
+    description=f"The people come by name, {ENTRIES_PAGE} at a time unless `limit` says "
+    f"(at most {MAX_ENTRIES_PAGE}); `total` counts them all and `next_offset` is the next "
+    "page's `offset` (null on the last page).",
 )
-def get_calibration_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def get_calibration_session(
+    request: HttpRequest, session_id: int, page: Query[EntriesPageIn]
+) -> dict[str, Any]:
     session = queries.session_for(request.user, min(session_id, MAX_ID))
-    return _detail(request, session)
+    return _detail(request, session, page.offset, page.limit)
 
 
 @router.post(
@@ -96,7 +118,7 @@ def adjust_calibration_entry(
         category=payload.category,
         reason=payload.reason,
     )
-    row = next(r for r in queries.rows(request.user, entry.session) if r.entry.pk == entry.pk)
+    (row,) = queries.rows(request.user, entry.session, entry_id=entry.pk)
     return entry_out(row)
 
 
@@ -104,6 +126,8 @@ def adjust_calibration_entry(
     "/calibration/sessions/{session_id}/lock",
     response={200: SessionDetailOut, **NOT_FOUND, **ERRORS},
     summary="Lock a session: its ratings become the ratings of record (HR, facilitators)",
+    description=f"Answers the locked session with the first {ENTRIES_PAGE} of its people; "
+    "read the others with GET and `offset`.",
 )
 def lock_calibration_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
     session = queries.session_for(request.user, min(session_id, MAX_ID))

@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from tandem.access.rules import NotAllowed, actor_for, can, require, scope
@@ -109,11 +109,34 @@ def _percent(value: Decimal | None) -> float | None:
     return None if value is None else round(float(value) * 100, 1)
 
 
+@dataclass(frozen=True)
+class EntryRef:
+    """What a row keeps of its entry: its id and its participant's (no model instance for
+    each of a session's hundreds of rows)."""
+
+    pk: int
+    participant_id: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of a row's history: an adjustment as read for the page, with its author's
+    name (None when the author's row is gone)."""
+
+    made_at: datetime
+    made_by: str | None
+    field: str
+    old_value: int | None
+    new_value: int
+    category: str
+    reason: str
+
+
 @dataclass
 class Row:
     """One person discussed in a session, as the reader may see them."""
 
-    entry: Entry
+    entry: EntryRef
     name: str
     person_id: int
     manager_id: int | None
@@ -130,7 +153,7 @@ class Row:
     rating: int | None
     potential: int | None
     band: int | None
-    adjustments: list[Adjustment] = field(default_factory=list)
+    adjustments: list[Change] = field(default_factory=list)
     # Set by the page: the row's id as text and its addresses, so 200 rows need no
     # template tag or number formatting per row.
     key: str = ""
@@ -166,15 +189,14 @@ class Filters:
         )
 
 
-# What a row shows of its entry, participant and person: a session's hundreds of rows
-# without the participants' and people's wide columns (JSON snapshots, search text).
+# What a row shows of its entry, participant and person, read as plain values: a session's
+# hundreds of rows without model instances or the participants' and people's wide columns
+# (JSON snapshots, search text).
 ROW_FIELDS = (
-    "session_id",
-    "cycle_id",
+    "pk",
     "participant_id",
     "rating",
     "potential",
-    "updated_at",
     "participant__person_id",
     "participant__manager_id",
     "participant__manager_name",
@@ -188,41 +210,75 @@ ROW_FIELDS = (
 )
 HISTORY_FIELDS = (
     "entry_id",
+    "made_at",
+    "made_by_id",
+    "made_by__first_name",
+    "made_by__last_name",
+    "made_by__preferred_name",
     "field",
     "old_value",
     "new_value",
     "category",
     "reason",
-    "made_at",
-    "made_by__first_name",
-    "made_by__last_name",
-    "made_by__preferred_name",
 )
 
 
+def _name(first: str | None, last: str | None, preferred: str | None) -> str:
+    """A person's name as `Person.display_name` gives it, from the name columns."""
+    return f"{preferred or first or ''} {last or ''}".strip()
+
+
+def _histories(entry_ids: list[int]) -> dict[int, list[Change]]:
+    """Each entry's adjustments, oldest first, with the author's name: one query."""
+    found: dict[int, list[Change]] = {}
+    if not entry_ids:
+        return found
+    lines = (
+        Adjustment.objects.filter(entry_id__in=entry_ids)
+        .order_by("made_at", "id")
+        .values_list(*HISTORY_FIELDS)
+    )
+    for entry_id, made_at, author, first, last, preferred, *rest in lines:
+        found.setdefault(entry_id, []).append(
+            Change(made_at, _name(first, last, preferred) if author else None, *rest)
+        )
+    return found
+
+
+def _entries(user: Any, session: Session) -> QuerySet[Entry]:
+    return scope(user, Entry.objects.filter(session=session))
+
+
+def row_count(user: Any, session: Session) -> int:
+    """How many rows of the session the user may see (every page of them)."""
+    return _entries(user, session).count()
+
+
 def rows(
-    user: Any, session: Session, *, points: int | None = None, with_history: bool = False
+    user: Any,
+    session: Session,
+    *,
+    points: int | None = None,
+    with_history: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+    entry_id: int | None = None,
 ) -> list[Row]:
     """The rows of the session the user may see, by name, with each person's ratings side
-    by side: a fixed number of queries whatever the session's size."""
-    entries = (
-        scope(user, Entry.objects.filter(session=session))
-        .select_related("participant__person")
-        .only(*ROW_FIELDS)
-    )
-    if with_history:
-        entries = entries.prefetch_related(
-            Prefetch(
-                "adjustments",
-                # The history shows who made each change by name: the author's name
-                # fields, not their whole (wide) row, for each of a session's hundreds.
-                queryset=Adjustment.objects.select_related("made_by")
-                .only(*HISTORY_FIELDS)
-                .order_by("made_at", "id"),
-            )
-        )
-    found = list(entries.order_by("participant__person__sort_name", "pk"))
-    ids = [entry.participant_id for entry in found]
+    by side: a fixed number of queries whatever the session's size. `offset` and `limit`
+    give one page of them (by name, then entry id: every row on exactly one page), and
+    `entry_id` the one row of that entry; the side-by-side figures are read for those
+    rows only."""
+    entries = _entries(user, session).order_by("participant__person__sort_name", "pk")
+    if entry_id is not None:
+        entries = entries.filter(pk=entry_id)
+    if limit is not None:
+        entries = entries[offset : offset + limit]
+    elif offset:
+        entries = entries[offset:]
+    found = list(entries.values_list(*ROW_FIELDS))
+    ids = [values[1] for values in found]
+    histories = _histories([values[0] for values in found]) if with_history else {}
     cycle = session.cycle
     raw = ratings.raw_ratings(cycle, ids)
     beside = ratings.side_by_side(cycle, ids)
@@ -232,30 +288,44 @@ def rows(
     size = points
     today = timezone.localdate()
     result = []
-    for entry in found:
-        participant = entry.participant
-        manager_rating, overall = raw.get(entry.participant_id, (None, None))
-        parts = beside.get(entry.participant_id, {})
+    for (
+        pk,
+        participant_id,
+        rating,
+        potential,
+        person_id,
+        manager_id,
+        manager_name,
+        department_id,
+        department_name,
+        level,
+        first,
+        last,
+        preferred,
+        start_date,
+    ) in found:
+        manager_rating, overall = raw.get(participant_id, (None, None))
+        parts = beside.get(participant_id, {})
         result.append(
             Row(
-                entry=entry,
-                name=str(participant.person),
-                person_id=participant.person_id,
-                manager_id=participant.manager_id,
-                manager_name=participant.manager_name,
-                department_id=participant.department_id,
-                department_name=participant.department_name,
-                level=participant.level,
-                tenure=tenure_of(participant.person.start_date, today),
+                entry=EntryRef(pk, participant_id),
+                name=_name(first, last, preferred),
+                person_id=person_id,
+                manager_id=manager_id,
+                manager_name=manager_name,
+                department_id=department_id,
+                department_name=department_name,
+                level=level,
+                tenure=tenure_of(start_date, today),
                 manager_rating=manager_rating,
                 self_score=_percent(parts.get("self")),
                 peer_score=_percent(parts.get("peers")),
                 goals_score=_percent(parts.get("goals")),
                 overall_score=overall,
-                rating=entry.rating,
-                potential=entry.potential,
-                band=band_of(entry.rating, size),
-                adjustments=list(entry.adjustments.all()) if with_history else [],
+                rating=rating,
+                potential=potential,
+                band=band_of(rating, size),
+                adjustments=histories.get(pk, []),
             )
         )
     return result

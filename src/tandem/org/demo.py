@@ -30,7 +30,13 @@ from django.utils import timezone
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import SYSTEM, require
 from tandem.audit.services import record
-from tandem.core.bulk import RowSink, checks_and_indexes_after, next_id, reset_sequences
+from tandem.core.bulk import (
+    RowSink,
+    analyze_tables,
+    checks_and_indexes_after,
+    next_id,
+    reset_sequences,
+)
 from tandem.org import tree
 from tandem.org.models import (
     Company,
@@ -1218,6 +1224,8 @@ def _load(
             },
             note="Demo company loaded",
         )
+    parts.begin("statistics")
+    analyze_tables()
     parts.end()
     return DemoResult(
         people=people_count,

@@ -53,7 +53,7 @@ def _history(adjustments: list[Change]) -> str:
         f'<li><time datetime="{a.made_at.isoformat()}">{_when(a.made_at, zone)}</time> · '
         f"{_e(a.made_by if a.made_by is not None else 'Someone who left')}: "
         f"{'performance rating' if a.field == AdjustedField.RATING else 'potential'} "
-        f"{_e(_or(a.old_value))} → {a.new_value} "
+        f"{_e(_or(a.old_value))} → {_e(a.new_value)} "
         f"({_e(CATEGORY_WORDS.get(a.category, a.category))}). “{_e(a.reason)}”</li>"
         for a in adjustments
     )
@@ -101,7 +101,7 @@ def _row(row: Row, *, decides: bool, editable: bool, manages: bool, csrf: str, o
     """The row's cells (and its forms' row), every value escaped by `_e`."""
     history = _history(row.adjustments) if decides and row.adjustments else ""
     was = (
-        f' <span class="pill">was {row.manager_rating}</span>'
+        f' <span class="pill">was {_e(row.manager_rating)}</span>'
         if row.changed and row.manager_rating is not None
         else ""
     )

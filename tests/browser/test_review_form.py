@@ -1,7 +1,7 @@
 """The compact review form, measured in a real browser: a manager review shaped like the
 demo company's (its template, scales, competencies and company values; four goals with
 check-ins; feedback; a submitted self review; answered the way the demo's reviewers
-answer) must stay under 3,000 px at 1,280 px wide and 6,000 px on a phone,
+answer) must stay under 3,400 px at 1,280 px wide and 6,000 px on a phone,
 never scroll sideways, and on a phone open its evidence as a drawer.
 
 Screenshots land in var/screenshots/ (review-form-desktop, review-form-phone,
@@ -47,7 +47,10 @@ from tests.reviews.factories import CycleFactory, add_participant, add_review, o
 
 pytestmark = pytest.mark.browser
 
-DESKTOP_BUDGET_PX = 3000
+# 3,000 px was set when the demo's competency question listed 4 competencies; it now rates
+# the reviewee's own framework level (10 at Engineering IC3), each a ~60 px row at this
+# width: 6 more rows, +360 px, and nothing else grew. The phone keeps its 6,000 px.
+DESKTOP_BUDGET_PX = 3400
 PHONE_BUDGET_PX = 6000
 GOALS = (
     ("Move billing to the new ledger", Decimal("0.8"), Health.ON_TRACK),
@@ -173,7 +176,7 @@ def _open_review(page: Page, person: Person, review: Review) -> None:
     )
 
 
-def test_the_demo_manager_review_fits_3000_px_at_desktop_width(
+def test_the_demo_manager_review_fits_3400_px_at_desktop_width(
     open_page: Callable[..., Page], org: Org, watch: PageWatch
 ) -> None:
     marta, review = _manager_review(org)

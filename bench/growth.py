@@ -32,21 +32,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from org import machine, percentile
+from org import machine, percentile, setup_django_in_process
 
 HR_EMAIL = "hr@demo.tandem.test"
 DEMO = "@demo.tandem.test"
-
-
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
-    os.environ.setdefault("TANDEM_DEBUG", "false")
-    os.environ.setdefault("TANDEM_HTTPS", "false")
-    os.environ.setdefault("TANDEM_SECRET_KEY", "bench-" + "x" * 50)
-    os.environ.setdefault("TANDEM_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
 
 
 def _top_up(window: Any, cases: int, seed: int) -> int:
@@ -141,7 +130,7 @@ def main() -> int:
         "that autovacuum has not analyzed yet",
     )
     args = parser.parse_args()
-    _setup()
+    setup_django_in_process()
     from django.db import transaction
 
     with transaction.atomic():

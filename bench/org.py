@@ -81,6 +81,19 @@ def child_env(url: str) -> dict[str, str]:
     }
 
 
+def setup_django_in_process() -> None:
+    """Django set up in this process with production-like settings (no debug toolbar or
+    query log), for the scripts that time pages with django.test.Client in-process."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    os.environ.setdefault("TANDEM_DEBUG", "false")
+    os.environ.setdefault("TANDEM_HTTPS", "false")
+    os.environ.setdefault("TANDEM_SECRET_KEY", "bench-" + "x" * 50)
+    os.environ.setdefault("TANDEM_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
 def people_in(url: str) -> int:
     """How many people the database at `url` holds (0 before it is migrated)."""
     import psycopg

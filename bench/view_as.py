@@ -17,21 +17,14 @@ too). Each preview writes its audit record, as in production.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
-    os.environ.setdefault("TANDEM_DEBUG", "false")
-    os.environ.setdefault("TANDEM_HTTPS", "false")
-    os.environ.setdefault("TANDEM_SECRET_KEY", "bench-" + "x" * 50)
-    os.environ.setdefault("TANDEM_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+from org import setup_django_in_process  # bench/ is not a package: found through sys.path
 
 
 def _time(client: object, url: str, repeat: int) -> tuple[float, float, int]:
@@ -53,7 +46,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
-    _setup()
+    setup_django_in_process()
     from django.test import Client
     from django.urls import reverse
 

@@ -320,10 +320,12 @@ def _frameworks(people: dict[int, _Person]) -> None:
     ids = list(people)
     rows: dict[str, tuple[int, tuple[str, ...]]] = {}
     for start in range(0, len(ids), SNAPSHOT_BATCH):
-        found = framework.snapshots(ids[start : start + SNAPSHOT_BATCH])
+        found = [
+            (FrameworkSnapshot.digest_of(snapshot), snapshot, person_ids)
+            for snapshot, person_ids in framework.snapshots(ids[start : start + SNAPSHOT_BATCH])
+        ]
         # Sorted: the rows are made in the same order whatever order the provider answers.
-        for snapshot, person_ids in sorted(found, key=lambda f: FrameworkSnapshot.digest_of(f[0])):
-            digest = FrameworkSnapshot.digest_of(snapshot)
+        for digest, snapshot, person_ids in sorted(found, key=lambda f: f[0]):
             if digest not in rows:
                 keys = tuple(str(item["key"]) for item in snapshot.get("items") or [])
                 rows[digest] = (framework.stored(snapshot).pk, keys)

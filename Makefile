@@ -40,6 +40,9 @@ run: install
 # Two workers: the machines have two cores. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
+# Some machines set PYTHONDONTWRITEBYTECODE: every pytest process (each xdist worker, each of
+# CI's date runs) would then compile the project and rewrite its asserts again, 7-8 s each.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: install-dev
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

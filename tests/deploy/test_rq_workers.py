@@ -1,4 +1,4 @@
-"""The Redis task backend at work: two `tandem rqworker` processes drain 1,000 notification
+"""The Redis task backend at work: two `tandem rqworker` processes drain 300 notification
 e-mails queued by the real notification path, and every e-mail goes out exactly once."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tandem.notifications.services import notify
 from tests.deploy.conftest import REDIS_TEST_URL, process_env, tandem_command
 from tests.factories import DepartmentFactory, PersonFactory
 
-NOTIFICATIONS = 1000
+NOTIFICATIONS = 300
 WORKERS = ("worker-one", "worker-two")
 # A guard against a hung worker, not a speed claim: far above the drain on a quiet machine.
 DRAIN_LIMIT_SECONDS = 600
@@ -63,7 +63,7 @@ def rq_settings(settings: Any, redis_db: redis.Redis) -> redis.Redis:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_rq_workers_send_a_thousand_notification_emails_exactly_once(
+def test_two_rq_workers_send_three_hundred_notification_emails_exactly_once(
     rq_settings: redis.Redis, tmp_path: Path
 ) -> None:
     department = DepartmentFactory()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.access.models import Role
+from tandem.access.rules import actor_for, preview_user
 from tandem.audit.models import AuditEvent
 from tandem.feedback import services as feedback_services
 from tandem.feedback.models import Visibility
@@ -398,5 +399,19 @@ def test_the_person_to_preview_comes_with_every_role_they_hold(roles):
     person = PersonFactory()
     for role in roles:
         grant(person, role)
-    found, held = person_to_preview(hr_admin(), person.pk)
+    found, held, _ = person_to_preview(hr_admin(), person.pk)
     assert found == person and held == frozenset(roles)
+
+
+@pytest.mark.parametrize(
+    ("reports", "manages"),
+    [((), False), ((PersonStatus.ACTIVE,), True), ((PersonStatus.LEFT,), False)],
+    ids=["no reports", "a report", "only a report who left"],
+)
+def test_the_person_to_preview_comes_with_whether_they_manage_anyone(reports, manages):
+    person = PersonFactory()
+    for status in reports:
+        PersonFactory(manager=person, status=status)
+    _, _, manages_anyone = person_to_preview(hr_admin(), person.pk)
+    assert manages_anyone is manages
+    assert actor_for(preview_user(person, hr_admin())).is_manager is manages

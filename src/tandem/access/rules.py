@@ -136,10 +136,17 @@ class PreviewActor(Actor):
     previewer: Actor | None = None
 
 
-def preview_user(person: Person, previewer: Any, *, roles: Iterable[str] | None = None) -> Person:
+def preview_user(
+    person: Person,
+    previewer: Any,
+    *,
+    roles: Iterable[str] | None = None,
+    is_manager: bool | None = None,
+) -> Person:
     """A copy of `person` to render their pages with, as `previewer` (an HR admin) sees
     them: every `can`/`scope` asked for it is the intersection of both (PreviewActor).
-    `roles`, the roles the person holds, when the caller has read them already."""
+    `roles` (the roles the person holds) and `is_manager` (whether anyone who has not left
+    reports to them), when the caller has read them already."""
     hr = actor_for(previewer)
     assert hr is not None, "a preview needs a signed-in previewer"
     # A copy, so the actor cached on it never reaches the caller's instance.
@@ -147,7 +154,10 @@ def preview_user(person: Person, previewer: Any, *, roles: Iterable[str] | None 
     user.__dict__.pop("_tandem_actor", None)
     if roles is None:
         roles = RoleGrant.objects.filter(person_id=user.pk).values_list("role", flat=True)
-    user._tandem_actor = PreviewActor(person=user, roles=frozenset(roles), previewer=hr)  # type: ignore[attr-defined]
+    actor = PreviewActor(person=user, roles=frozenset(roles), previewer=hr)
+    if is_manager is not None:
+        actor.__dict__["is_manager"] = is_manager  # the cached_property, already known
+    user._tandem_actor = actor  # type: ignore[attr-defined]
     return user
 
 

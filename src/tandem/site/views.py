@@ -105,10 +105,10 @@ def _render_page(request: AuthedHttpRequest, user: Any, page: str) -> HttpRespon
 def view_as_page(request: AuthedHttpRequest, person_id: int, page: str) -> HttpResponse:
     """One page as the person sees it — their top bar, menu and page — minus what HR may
     not read; read-only, bannered, audited (site/view_as.py)."""
-    person, roles = queries.person_to_preview(request.user, person_id)
+    person, roles, manages_anyone = queries.person_to_preview(request.user, person_id)
     if page not in view_as.PAGE_KEYS:
         raise Http404("No such page.")
-    user = preview_user(person, request.user, roles=roles)
+    user = preview_user(person, request.user, roles=roles, is_manager=manages_anyone)
     try:
         inner = _render_page(request, user, page)
     except Http404:

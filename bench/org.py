@@ -92,6 +92,10 @@ def setup_django_in_process() -> None:
     import django
 
     django.setup()
+    # As tandem/wsgi.py does for every web process: pages are timed as production serves them.
+    from tandem.core.startup import freeze_startup_objects
+
+    freeze_startup_objects()
 
 
 def people_in(url: str) -> int:

@@ -738,6 +738,10 @@ def run_child(size: int, repeat: int, only: str | None, skip: str | None) -> dic
     rows: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
     client = Client()
+    # As tandem/wsgi.py does for every web process: pages are timed as production serves them.
+    from tandem.core.startup import freeze_startup_objects
+
+    freeze_startup_objects()
     for page in pages:
         if skip and re.search(skip, page.label):
             skipped.append({"name": page.label, "reason": f"left out of this run (--skip {skip})"})
@@ -802,8 +806,15 @@ def run_child(size: int, repeat: int, only: str | None, skip: str | None) -> dic
 # --- The parent: run each size, print and record ------------------------------------------
 
 
+def judged_ms(cell: dict[str, Any]) -> float:
+    """What the target applies to: for a streamed download (a CSV export), the time until
+    its first bytes arrive and the browser starts saving; the whole file of a 100,000-person
+    company takes as long as its tens of megabytes take to write."""
+    return float(cell.get("first_byte_p95", cell["p95"]))
+
+
 def over(name: str, cell: dict[str, Any] | None) -> bool:
-    return bool(cell and "p95" in cell and cell["p95"] >= target_for(name.split(" ?")[0]))
+    return bool(cell and "p95" in cell and judged_ms(cell) >= target_for(name.split(" ?")[0]))
 
 
 def cell_text(cell: dict[str, Any] | None) -> list[str]:
@@ -812,6 +823,13 @@ def cell_text(cell: dict[str, Any] | None) -> list[str]:
     if "p95" not in cell:
         return [f"({cell['status']})", "", ""]
     few = "†" if cell.get("samples", 20) < 10 else ""
+    if "first_byte_p95" in cell:
+        whole = f"{cell['p95']:,.0f} ms for {cell['bytes'] / 1e6:.1f} MB"
+        return [
+            f"{cell['first_byte_p50']} (whole file {cell['p50']:,.0f})",
+            f"{cell['first_byte_p95']} (whole file {whole}){few}",
+            str(cell["queries"]),
+        ]
     return [str(cell["p50"]), f"{cell['p95']}{few}", str(cell["queries"])]
 
 
@@ -833,7 +851,9 @@ def render_section(results: list[dict[str, Any]], command: str) -> str:
         "operation of the API. *Most* is the role that sees the most of the page (named in "
         "the last column); *employee* is the demo's typical employee (a status in brackets "
         "when the page is not theirs). Target: p95 < 150 ms, 300 ms for coverage and cycle "
-        "progress; **bold** is over target.",
+        "progress; **bold** is over target. A streamed download (a CSV export) is judged by "
+        "its time to the first bytes, when the browser starts saving; the whole file's time "
+        "is in brackets.",
         "",
     ]
     header = "| page |"

@@ -42,3 +42,18 @@ def test_each_filler_names_a_method_of_the_fillers():
     pages = _pages_module()
     for method in [*pages.FILLERS.values(), *pages.ROUTE_FILLERS.values()]:
         assert callable(getattr(pages.Fillers, method, None)), method
+
+
+def test_a_streamed_export_is_judged_by_its_first_bytes_not_the_whole_file():
+    pages = _pages_module()
+    export = {"p50": 13_019.2, "p95": 13_515.8, "queries": 13, "samples": 5}
+    export |= {"first_byte_p50": 88.3, "first_byte_p95": 95.0, "bytes": 60_218_001}
+    assert not pages.over("goals:export_csv", export)
+    assert pages.over("goals:export_csv", export | {"first_byte_p95": 151.0})
+    assert "whole file 13,516 ms for 60.2 MB" in pages.cell_text(export)[1]
+
+
+def test_a_page_is_judged_by_its_p95():
+    pages = _pages_module()
+    assert pages.over("goals:mine", {"p50": 90.0, "p95": 151.0, "queries": 9})
+    assert not pages.over("goals:mine", {"p50": 90.0, "p95": 149.0, "queries": 9})

@@ -3,7 +3,9 @@
 For a sample employee and a sample manager of the demo, each page is requested as the
 person themselves and as the HR admin previewing them (`/hr/view-as/<id>/<page>/`), each
 `--repeat` times after one warm-up, and the p50 / p95 and their ratio printed. The target:
-a preview within 1.5x the time of the real page.
+a preview within 1.5x the time of the real page. A preview writes its audit record on the
+first look at a page of a person in an hour (site/view_as.py, `needs_record`); the last
+columns time that first look, the cache's note of it forgotten before each sample.
 
     DATABASE_URL=sqlite:////tmp/viewas.sqlite3 PYTHONPATH=src .venv/bin/tandem migrate
     DATABASE_URL=sqlite:////tmp/viewas.sqlite3 PYTHONPATH=src .venv/bin/tandem demo --people 300
@@ -20,6 +22,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,12 +30,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from org import setup_django_in_process  # bench/ is not a package: found through sys.path
 
 
-def _time(client: object, url: str, repeat: int) -> tuple[float, float, int]:
-    """p50 and p95 in ms, and the status of the last answer."""
+def _time(
+    client: object, url: str, repeat: int, before: Callable[[], None] | None = None
+) -> tuple[float, float, int]:
+    """p50 and p95 in ms, and the status of the last answer; `before` runs before each
+    request, untimed."""
     samples = []
     status = 0
     client.get(url)  # type: ignore[attr-defined]
     for _ in range(repeat):
+        if before is not None:
+            before()
         started = time.perf_counter()
         response = client.get(url)  # type: ignore[attr-defined]
         samples.append((time.perf_counter() - started) * 1000)
@@ -47,6 +55,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     setup_django_in_process()
+    from django.core.cache import cache
     from django.test import Client
     from django.urls import reverse
 
@@ -63,9 +72,16 @@ def main() -> int:
     hr_client = Client()
     hr_client.force_login(hr)
     print(f"people: {Person.objects.count():,}; repeat {args.repeat}")
-    print("| person | page | real p50 | real p95 | preview p50 | preview p95 | p95 ratio |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    worst = 0.0
+
+    def forget_records() -> None:
+        cache.clear()
+
+    print(
+        "| person | page | real p50 | real p95 | preview p50 | preview p95 | p95 ratio "
+        "| first look p50 | first look p95 | its p95 ratio |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    worst = worst_first = 0.0
     for role in ("employee", "manager"):
         person = sample_person(role)
         assert person is not None, f"no {role} in the demo"
@@ -81,14 +97,19 @@ def main() -> int:
             real50, real95, real_status = _time(own, real_url, args.repeat)
             preview_url = reverse("site:view_as_page", args=[person.pk, page])
             prev50, prev95, prev_status = _time(hr_client, preview_url, args.repeat)
-            assert real_status == prev_status == 200, (page, real_status, prev_status)
-            ratio = prev95 / real95
+            first50, first95, first_status = _time(
+                hr_client, preview_url, args.repeat, before=forget_records
+            )
+            assert real_status == prev_status == first_status == 200, (page, real_status)
+            ratio, first_ratio = prev95 / real95, first95 / real95
             worst = max(worst, ratio)
+            worst_first = max(worst_first, first_ratio)
             print(
                 f"| {role} | {page} | {real50:.1f} | {real95:.1f} | {prev50:.1f} | "
-                f"{prev95:.1f} | {ratio:.2f} |"
+                f"{prev95:.1f} | {ratio:.2f} | {first50:.1f} | {first95:.1f} | {first_ratio:.2f} |"
             )
     print(f"worst p95 ratio: {worst:.2f} (target <= 1.5)")
+    print(f"worst p95 ratio of a first look (writes the audit record): {worst_first:.2f}")
     return 0
 
 

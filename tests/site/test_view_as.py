@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +22,7 @@ from tandem.feedback import services as feedback_services
 from tandem.feedback.models import Visibility
 from tandem.org.models import Person, PersonStatus
 from tandem.reviews.models import CycleForm, Relationship
+from tandem.site import services as site_services
 from tandem.site.queries import person_to_preview
 from tandem.site.view_as import PAGES, PreviewWrote, no_writes, page_urls, read_only
 from tests.factories import PersonFactory, executive, grant, hr_admin
@@ -215,6 +218,66 @@ def test_the_audit_record_says_who_previewed_whom_and_which_page(world, client_f
     assert event.actor == world.hr
     assert event.subject == world.ana
     assert event.changes == {"page": "program"}
+
+
+def previews_recorded() -> list[tuple[int | None, int | None, str]]:
+    return [
+        (event.actor_id, event.subject_id, event.changes["page"])
+        for event in AuditEvent.objects.filter(kind="people.view_as").order_by("id")
+    ]
+
+
+def test_reloading_a_preview_page_writes_nothing(world, client_for):
+    client = client_for(world.hr)
+    client.get(page_url(world.ana, "program"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page_url(world.ana, "program")).status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if WRITE.match(q["sql"])]
+    assert previews_recorded() == [(world.hr.pk, world.ana.pk, "program")]
+
+
+def test_each_page_and_person_previewed_is_recorded_once_an_hour(world, client_for):
+    client = client_for(world.hr)
+    for person, page in [(world.ana, "program"), (world.ana, "home"), (world.mila, "program")]:
+        client.get(page_url(person, page))
+        client.get(page_url(person, page))
+    assert previews_recorded() == [
+        (world.hr.pk, world.ana.pk, "program"),
+        (world.hr.pk, world.ana.pk, "home"),
+        (world.hr.pk, world.mila.pk, "program"),
+    ]
+
+
+def test_a_page_previewed_again_after_an_hour_is_recorded_again(world, client_for):
+    client = client_for(world.hr)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.get(page_url(world.ana, "program"))
+        traveller.shift(timedelta(minutes=59))
+        client.get(page_url(world.ana, "program"))
+        assert len(previews_recorded()) == 1
+        traveller.shift(timedelta(minutes=2))
+        client.get(page_url(world.ana, "program"))
+    assert len(previews_recorded()) == 2
+
+
+def test_each_hr_admin_previewing_the_same_page_is_recorded(world, client_for):
+    other = hr_admin(first_name="Olga", last_name="Admin")
+    client_for(world.hr).get(page_url(world.ana, "program"))
+    client_for(other).get(page_url(world.ana, "program"))
+    assert [actor for actor, _, _ in previews_recorded()] == [world.hr.pk, other.pk]
+
+
+def test_a_preview_whose_record_failed_is_recorded_at_the_next_look(world, client_for, monkeypatch):
+    def refuse(**kwargs: object) -> None:
+        raise RuntimeError("the audit trail is unavailable")
+
+    client = client_for(world.hr)
+    with monkeypatch.context() as patched:
+        patched.setattr(site_services.audit, "record", refuse)
+        with pytest.raises(RuntimeError):
+            client.get(page_url(world.ana, "program"))
+    client.get(page_url(world.ana, "program"))
+    assert previews_recorded() == [(world.hr.pk, world.ana.pk, "program")]
 
 
 def test_a_page_that_tries_to_write_during_a_preview_is_stopped():

@@ -82,7 +82,6 @@ def person_to_preview(user: Any, person_id: int) -> tuple[Person, frozenset[str]
     reports = Person.objects.filter(manager_id=OuterRef("pk")).exclude(status=PersonStatus.LEFT)
     rows = list(
         scope(user, Person.objects.all())
-        .select_related("department")
         .filter(pk=person_id)
         .annotate(granted_role=F("role_grants__role"), manages_anyone=Exists(reports))
         .order_by()

@@ -12,7 +12,9 @@ DELETE raises `PreviewWrote`: a bug, never a silent write); what is shown is onl
 page's main content, with every form control disabled, every form sent back to the
 preview address (which refuses POST), CSRF tokens, scripts and htmx attributes removed and
 links that would leave the preview turned into plain text; and the one row written is
-the audit record, by `services.record_preview`, after the page rendered.
+the audit record, by `services.record_preview`, after the page rendered — once per HR
+admin, person and page an hour (`needs_record`): a reload, or a return to a page recorded
+in the last hour, writes nothing at all.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from typing import Any
 import lxml.html
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
+from lxml import etree
 
 from tandem.access.models import Role, RoleGrant
 from tandem.access.rules import actor_for
@@ -91,6 +95,31 @@ PAGES: tuple[Page, ...] = (
     Page("feedback-public", "Everyone (public praise)", FEEDBACK_FORM),
 )
 PAGE_KEYS = {page.key: page for page in PAGES}
+
+
+# --- The audit record, once per person and page an hour ---------------------------------
+
+# The audit answers "who previewed whom, which pages, when" to the hour: a record for every
+# reload of a page would only repeat the first, and cost each preview page a write. What was
+# recorded is noted in the cache (Redis when configured, else each process's memory): a cache
+# that forgets, or one per process, only means a record more, never one fewer.
+RECORD_EVERY_SECONDS = 3600
+
+
+def _record_key(by_id: int, person_id: int, page: str) -> str:
+    return f"view_as.recorded:{by_id}:{person_id}:{page}"
+
+
+def needs_record(by_id: int, person_id: int, page: str) -> bool:
+    """Whether HR admin `by_id`'s preview of `page` of the person has not been recorded in
+    the last hour."""
+    return cache.get(_record_key(by_id, person_id, page)) is None
+
+
+def remember_record(by_id: int, person_id: int, page: str) -> None:
+    """Note that the preview was just recorded (after the record is written: a failed write
+    is never noted)."""
+    cache.set(_record_key(by_id, person_id, page), True, RECORD_EVERY_SECONDS)
 
 
 # --- Sample people for a role -------------------------------------------------------------
@@ -159,10 +188,13 @@ def _inner_request(request: HttpRequest, user: Person, path: str, query: str) ->
     for attribute in ("csp_nonce", "_csp_nonce"):
         if hasattr(request, attribute):
             setattr(inner, attribute, getattr(request, attribute))
-    try:
-        inner.resolver_match = resolve(path)
-    except Resolver404:
-        inner.resolver_match = None
+    if path == request.path:
+        inner.resolver_match = request.resolver_match  # resolved already, for the HR admin
+    else:
+        try:
+            inner.resolver_match = resolve(path)
+        except Resolver404:
+            inner.resolver_match = None
     return inner
 
 
@@ -191,31 +223,39 @@ _KEEP_LINKS = ("#",)
 CONTROLS = ("input", "select", "textarea", "button", "fieldset")
 
 
+# Left out of a preview: scripts in the page, CSRF tokens, messages meant for HR, and the
+# account menu with the notification bell.
+_DROPPED = etree.XPath(
+    ".//script | .//input[@name='csrfmiddlewaretoken'] | .//div[@class='messages']"
+    " | .//div[contains(concat(' ', @class, ' '), ' topbar-end ')]"
+)
+_MAIN = etree.XPath("//main[@id='main']")
+_ACTIVE_ATTRIBUTES = ("autofocus", "formaction")
+
+
 def _inert(element: Any, *, action: str, links: dict[str, str]) -> None:
     """Links, forms and htmx of `element` made inert (see `read_only`); controls outside a
     form (the phone menu's button) keep working."""
-    for node in element.iter():
-        if not isinstance(node.tag, str):
-            continue
-        for name in list(node.attrib):
-            if name.startswith(("hx-", "data-hx-")) or name in ("autofocus", "formaction"):
+    for node in element.iter(etree.Element):  # elements only: no comments
+        for name in node.keys():  # noqa: SIM118 (iterating an element gives its children)
+            if name.startswith(("hx-", "data-hx-")) or name in _ACTIVE_ATTRIBUTES:
                 del node.attrib[name]
-        if node.tag == "form":
-            node.set("action", action)
-            node.set("method", "post")
-            node.set("aria-disabled", "true")
-            for control in node.iter(*CONTROLS):
-                control.set("disabled", "disabled")
-        elif node.tag == "a":
-            href = node.get("href", "")
-            if href.startswith(_KEEP_LINKS):
-                continue
-            target = links.get(href.split("?", 1)[0])
-            if target is not None:
-                node.set("href", target)
-            else:
-                node.attrib.pop("href", None)
-                node.set("class", f"{node.get('class', '')} preview-link".strip())
+    for form in element.iter("form"):
+        form.set("action", action)
+        form.set("method", "post")
+        form.set("aria-disabled", "true")
+        for control in form.iter(*CONTROLS):
+            control.set("disabled", "disabled")
+    for link in element.iter("a"):
+        href = link.get("href", "")
+        if href.startswith(_KEEP_LINKS):
+            continue
+        target = links.get(href.split("?", 1)[0])
+        if target is not None:
+            link.set("href", target)
+        else:
+            link.attrib.pop("href", None)
+            link.set("class", f"{link.get('class', '')} preview-link".strip())
 
 
 def read_only(html: str, *, action: str, links: dict[str, str], banner: str = "") -> str:
@@ -226,14 +266,11 @@ def read_only(html: str, *, action: str, links: dict[str, str], banner: str = ""
     into plain text. `banner` (HTML) opens the main content, which is wrapped in a frame."""
     document = lxml.html.document_fromstring(html)
     body = document.find("body")
-    found = document.xpath("//main[@id='main']")
+    found = _MAIN(document)
     if body is None or not found:
         return ""
     main = found[0]
-    for element in body.xpath(
-        ".//script | .//input[@name='csrfmiddlewaretoken'] | .//div[@class='messages']"
-        " | .//div[contains(concat(' ', @class, ' '), ' topbar-end ')]"
-    ):
+    for element in _DROPPED(body):
         element.drop_tree()
     _inert(body, action=action, links=links)
     for control in main.iter(*CONTROLS):

@@ -135,5 +135,7 @@ def view_as_page(request: AuthedHttpRequest, person_id: int, page: str) -> HttpR
         html = render_to_string(
             "site/view_as/unavailable.html", {"banner": banner}, request=request
         )
-    services.record_preview(by=request.user, person=person, page=page)
+    if view_as.needs_record(request.user.pk, person.pk, page):
+        services.record_preview(by=request.user, person=person, page=page)
+        view_as.remember_record(request.user.pk, person.pk, page)
     return HttpResponse(html)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -17,15 +19,17 @@ from tandem.feedback.models import (
 )
 from tandem.org import demo
 from tandem.org.models import Person
+from tests.demo_once import demo_for_module
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 3, 1)
 
 
-@pytest.fixture
-def loaded() -> None:
-    demo.load_demo(people=120, seed=7, today=TODAY)
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with demo_for_module(django_db_blocker, people=120, seed=7, today=TODAY):
+        yield
 
 
 def test_the_demo_has_months_of_feedback_and_praise_tied_to_values(loaded):

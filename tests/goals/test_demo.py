@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db.models import Count, F, Max, Q
@@ -28,7 +30,7 @@ from tandem.goals.models import (
 from tandem.goals.services._common import key_result_progress
 from tandem.org import demo
 from tandem.org.models import Department, Person
-from tests.demo_reset import wipe_company
+from tests.demo_once import demo_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -36,39 +38,10 @@ TODAY = date(2026, 3, 11)  # mid-quarter: a closed Q4 2025, a running Q1 2026, a
 SMALL = 120
 
 
-@pytest.fixture
-def loaded() -> None:
-    demo.load_demo(people=SMALL, seed=5, today=TODAY)
-
-
-def snapshot() -> list[tuple[object, ...]]:
-    goals = list(
-        Goal.objects.order_by("id").values_list(
-            "id",
-            "title",
-            "level",
-            "owner_id",
-            "parent_id",
-            "path",
-            "visibility",
-            "progress",
-            "health",
-            "churn",
-            "score",
-            "last_checkin_at",
-        )
-    )
-    krs = list(KeyResult.objects.order_by("id").values_list("id", "current_value", "progress"))
-    weekly = list(
-        Priority.objects.order_by("id").values_list("id", "checkin__person_id", "goal_id", "done")
-    )
-    return [*goals, *krs, *weekly]
-
-
-def wipe() -> None:
-    WeeklyCheckIn.objects.all().delete()
-    wipe_company()
-    Period.objects.all().delete()
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with demo_for_module(django_db_blocker, people=SMALL, seed=5, today=TODAY):
+        yield
 
 
 def test_it_makes_a_closed_previous_a_current_and_a_next_period(loaded: None) -> None:
@@ -247,14 +220,6 @@ def test_the_demo_logins_have_goals_check_ins_and_weekly_priorities(loaded: None
         weeks = WeeklyCheckIn.objects.filter(person=person)
         assert weeks.count() == goals_demo.CHECKIN_WEEKS, key
         assert Priority.objects.filter(checkin__person=person).exclude(goal=None).exists(), key
-
-
-def test_the_same_seed_gives_the_same_goals() -> None:
-    demo.load_demo(people=60, seed=3, today=TODAY)
-    first = snapshot()
-    wipe()
-    demo.load_demo(people=60, seed=3, today=TODAY)
-    assert snapshot() == first
 
 
 def test_the_demo_builds_the_goal_tally_the_pages_read(loaded: None) -> None:

@@ -4,12 +4,14 @@ manager's time zone — for every meeting of every series, past and upcoming."""
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterator
 from datetime import date, time
+from typing import Any
 
 import pytest
 
 from tandem.meetings.models import Meeting, Series
-from tandem.org import demo
+from tests.demo_once import demo_for_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
@@ -18,9 +20,10 @@ TODAY = date(2026, 3, 20)
 SMALL = 120
 
 
-@pytest.fixture
-def loaded() -> None:
-    demo.load_demo(people=SMALL, seed=9, today=TODAY)
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with demo_for_module(django_db_blocker, people=SMALL, seed=9, today=TODAY):
+        yield
 
 
 def test_the_demo_has_1_1s_in_several_time_zones_and_every_cadence(loaded: None) -> None:

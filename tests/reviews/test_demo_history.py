@@ -3,14 +3,16 @@ finished one, written through the ratings import."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 
-from tandem.org import demo
 from tandem.reviews.demo_history import history_rows
 from tandem.reviews.models import Cycle, CycleStatus
 from tandem.reviews.queries.ratings import rated_participants
+from tests.demo_once import demo_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +20,10 @@ TODAY = date(2026, 11, 26)
 SEED = 11
 
 
-@pytest.fixture
-def loaded() -> None:
-    demo.load_demo(people=120, seed=SEED, today=TODAY)
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with demo_for_module(django_db_blocker, people=120, seed=SEED, today=TODAY):
+        yield
 
 
 def test_the_demo_has_two_imported_half_years_before_its_finished_cycle(loaded: None) -> None:

@@ -3,7 +3,9 @@ expectation written, and every demo person who still works there placed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db.models import Count
@@ -16,17 +18,18 @@ from tandem.growth.models import (
     Placement,
     Track,
 )
-from tandem.org import demo
 from tandem.org.models import Person, PersonStatus
+from tests.demo_once import demo_for_module
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 26)
 
 
-@pytest.fixture
-def loaded() -> None:
-    demo.load_demo(people=120, seed=11, today=TODAY)
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with demo_for_module(django_db_blocker, people=120, seed=11, today=TODAY):
+        yield
 
 
 def test_the_demo_has_three_tracks_of_the_right_size(loaded):

@@ -224,12 +224,13 @@ CONTROLS = ("input", "select", "textarea", "button", "fieldset")
 
 
 # Left out of a preview: scripts in the page, CSRF tokens, messages meant for HR, and the
-# account menu with the notification bell.
-_DROPPED = etree.XPath(
+# account menu with the notification bell. (XPath text, not compiled `etree.XPath` objects,
+# which lxml does not promise are safe to share between threads.)
+_DROPPED = (
     ".//script | .//input[@name='csrfmiddlewaretoken'] | .//div[@class='messages']"
     " | .//div[contains(concat(' ', @class, ' '), ' topbar-end ')]"
 )
-_MAIN = etree.XPath("//main[@id='main']")
+_MAIN = "//main[@id='main']"
 _ACTIVE_ATTRIBUTES = ("autofocus", "formaction")
 
 
@@ -266,11 +267,11 @@ def read_only(html: str, *, action: str, links: dict[str, str], banner: str = ""
     into plain text. `banner` (HTML) opens the main content, which is wrapped in a frame."""
     document = lxml.html.document_fromstring(html)
     body = document.find("body")
-    found = _MAIN(document)
+    found = document.xpath(_MAIN)
     if body is None or not found:
         return ""
     main = found[0]
-    for element in _DROPPED(body):
+    for element in body.xpath(_DROPPED):
         element.drop_tree()
     _inert(body, action=action, links=links)
     for control in main.iter(*CONTROLS):

@@ -106,20 +106,20 @@ PAGE_KEYS = {page.key: page for page in PAGES}
 RECORD_EVERY_SECONDS = 3600
 
 
-def _record_key(by_id: int, person_id: int, page: str) -> str:
+def record_key(by_id: int, person_id: int, page: str) -> str:
     return f"view_as.recorded:{by_id}:{person_id}:{page}"
 
 
 def needs_record(by_id: int, person_id: int, page: str) -> bool:
     """Whether HR admin `by_id`'s preview of `page` of the person has not been recorded in
     the last hour."""
-    return cache.get(_record_key(by_id, person_id, page)) is None
+    return cache.get(record_key(by_id, person_id, page)) is None
 
 
 def remember_record(by_id: int, person_id: int, page: str) -> None:
     """Note that the preview was just recorded (after the record is written: a failed write
     is never noted)."""
-    cache.set(_record_key(by_id, person_id, page), True, RECORD_EVERY_SECONDS)
+    cache.set(record_key(by_id, person_id, page), True, RECORD_EVERY_SECONDS)
 
 
 # --- Sample people for a role -------------------------------------------------------------

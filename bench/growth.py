@@ -24,15 +24,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from org import machine, percentile, setup_django_in_process
+from org import machine, measure, setup_django_in_process
 
 HR_EMAIL = "hr@demo.tandem.test"
 DEMO = "@demo.tandem.test"
@@ -90,32 +90,6 @@ def _top_up(window: Any, cases: int, seed: int) -> int:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE growth_promotioncase, growth_casecomment")
     return len(rows)
-
-
-def _measure(client: Any, url: str, repeat: int) -> dict[str, float]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    wall, cpu = [], []
-    for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        wall.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    sql = sum(float(q["time"]) for q in captured.captured_queries) * 1000
-    return {
-        "p50": statistics.median(wall),
-        "p95": percentile(wall, 95),
-        "cpu50": statistics.median(cpu),
-        "cpu95": percentile(cpu, 95),
-        "queries": len(captured),
-        "sql": sql,
-    }
 
 
 def main() -> int:
@@ -210,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
     for name, who, person, url, target in plan:
         client = Client()
         client.force_login(person)
-        got = _measure(client, url, args.repeat)
+        got = measure(partial(client.get, url), args.repeat, label=url)
         if got["p95"] >= target:
             over.append(f"{name} as {who}")
         print(

@@ -190,6 +190,39 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[index]
 
 
+def measure(
+    send: Callable[[], Any], repeat: int, *, ok: tuple[int, ...] = (200,), label: str = ""
+) -> dict[str, float]:
+    """Time `send()` (one request through django.test.Client) `repeat` times after one
+    warm-up: wall and CPU time p50 / p95 in ms; the number of queries and their SQL time
+    from one more request. Every answer must have a status in `ok`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def checked() -> Any:
+        response = send()
+        assert response.status_code in ok, (label, response.status_code, response.content[:300])
+        return response
+
+    checked()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        checked()
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        checked()
+    return {
+        "p50": statistics.median(wall),
+        "p95": percentile(wall, 95),
+        "cpu50": statistics.median(cpu),
+        "cpu95": percentile(cpu, 95),
+        "queries": len(captured),
+        "sql": sum(float(q["time"]) for q in captured.captured_queries) * 1000,
+    }
+
+
 def settle_database() -> str:
     """What autovacuum does after a bulk load (VACUUM ANALYZE; PRAGMA optimize on SQLite),
     so plans are those of a settled database; returns the engine and its version."""

@@ -21,48 +21,19 @@ audit trail, as anyone's would, so run it on a benchmark database.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from org import machine, percentile, setup_django_in_process
+from org import machine, measure, setup_django_in_process
 
 HR_EMAIL = "hr@demo.tandem.test"
 DEMO = "@demo.tandem.test"
 PRESETS = ("scale-up", "enterprise")  # applied in turn: each apply changes something
 TARGET_MS = 150.0
-
-
-def _measure(request: Callable[[], Any], repeat: int, ok: tuple[int, ...]) -> dict[str, Any]:
-    """Time `request()` `repeat` times after one warm-up; the number of queries is that of
-    one more request."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    wall, cpu = [], []
-    for i in range(repeat + 2):
-        if i == repeat + 1:
-            with CaptureQueriesContext(connection) as captured:
-                response = request()
-        else:
-            started, started_cpu = time.perf_counter(), time.process_time()
-            response = request()
-            if i:  # the first is the warm-up
-                cpu.append((time.process_time() - started_cpu) * 1000)
-                wall.append((time.perf_counter() - started) * 1000)
-        assert response.status_code in ok, (response.status_code, response.content[:300])
-    return {
-        "p50": statistics.median(wall),
-        "p95": percentile(wall, 95),
-        "cpu50": statistics.median(cpu),
-        "cpu95": percentile(cpu, 95),
-        "queries": len(captured),
-    }
 
 
 def main() -> int:
@@ -150,7 +121,7 @@ def main() -> int:
         for name, request, ok in cases:
             if state["newest"] is None:
                 state["newest"] = newest_change()
-            found = _measure(request, args.repeat, ok)
+            found = measure(request, args.repeat, ok=ok, label=name)
             worst = max(worst, found["p95"])
             print(
                 f"| {name} | {found['p50']:.1f} | {found['p95']:.1f} | {found['cpu50']:.1f} | "

@@ -4,14 +4,16 @@ with some overdue, a few check-ins."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db.models import Count
 
 from tandem.growth.models import Action, ActionStatus, FocusArea, Plan, PlanCheckin, PlanStatus
-from tandem.org import demo
 from tandem.org.models import Person, PersonStatus
+from tests.demo_once import demo_for_module
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +21,9 @@ TODAY = date(2026, 11, 26)
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    # Loaded once for the module (a demo takes a while); the tests only read it.
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            demo.load_demo(people=120, seed=11, today=TODAY)
-            yield
-            transaction.set_rollback(True)
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with demo_for_module(django_db_blocker, people=120, seed=11, today=TODAY):
+        yield
 
 
 def test_about_half_of_the_company_has_a_plan(loaded):
